@@ -1,0 +1,249 @@
+"""The command line: options, plugin lookup, opening streams, and the one error boundary.
+
+Exit status: 0 success (warnings allowed), 1 bad data or I/O failure (or any warning under
+--strict), 2 usage error. Diagnostics go to stderr as ``file:line: warning|error: message``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from . import __version__
+from .convert import Source, convert
+from .errors import Diagnostics, RefconvError
+from .keys import check_key_format
+from .mappings.keys import DEFAULT_KEY_FORMAT, KEY_PLACEHOLDERS
+from .plugins import Registry
+
+STDIN_LABEL = "<stdin>"
+
+
+class DataError(click.ClickException):
+    """A ``RefconvError`` on its way out: printed as ``file:line: error: message``, exit 1."""
+
+    def __init__(self, error: RefconvError):
+        super().__init__(error.describe())
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)
+
+
+def _sources(inputs: tuple[str, ...]) -> Iterator[Source]:
+    """Open each input in turn (``-`` or none: stdin), so only one file is open at a time."""
+    for name in inputs or ("-",):
+        if name == "-":
+            yield Source(STDIN_LABEL, click.get_binary_stream("stdin"))
+            continue
+        try:
+            with open(name, "rb") as stream:
+                yield Source(name, stream)
+        except OSError as exc:
+            raise RefconvError(f"cannot read: {exc.strerror}", name) from None
+
+
+def _check_inputs(inputs: tuple[str, ...]) -> None:
+    """Fail before any output is written if an input file cannot be read."""
+    for name in inputs:
+        if name == "-":
+            continue
+        path = Path(name)
+        if not path.exists():
+            raise RefconvError("cannot read: no such file", name)
+        if path.is_dir():
+            raise RefconvError("cannot read: is a directory", name)
+        if not os.access(path, os.R_OK):
+            raise RefconvError("cannot read: permission denied", name)
+
+
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    """UTF-8 text output to stdout, or to ``path`` through a temporary file.
+
+    The temporary file sits in the target's directory and replaces the target only when the
+    block finishes without an exception, so a failed run never leaves a partial or empty
+    target (make relies on that). click's ``atomic=True`` replaces it even on failure.
+    """
+    if path is None or path == "-":
+        out = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="\n")
+        try:
+            yield out
+            out.flush()
+        finally:
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                out.detach()
+        return
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.",
+            suffix=".tmp",
+            dir=target.parent if str(target.parent) else ".",
+        )
+    except OSError as exc:
+        raise RefconvError(f"cannot write: {exc.strerror}", path) from None
+    try:
+        with open(fd, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _validate_encoding(ctx, param, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {value!r}") from None
+    return value
+
+
+def _validate_key_format(ctx, param, value: str) -> str:
+    try:
+        check_key_format(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="refconv")
+def cli() -> None:
+    """Convert bibliographic records between Refer/EndNote, CSL-JSON and other formats.
+
+    Run 'refconv formats' for the formats installed, 'refconv convert --help' for examples.
+    """
+
+
+@cli.command("convert")
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.option(
+    "-f",
+    "--from",
+    "from_format",
+    metavar="FORMAT",
+    help="Input format. Default: from each input's suffix, then from its content.",
+)
+@click.option(
+    "-t",
+    "--to",
+    "to_format",
+    metavar="FORMAT",
+    help="Output format. Default: from the suffix of -o.",
+)
+@click.option("-o", "--output", metavar="PATH", help="Write here (atomically) instead of stdout.")
+@click.option(
+    "--dialect",
+    type=click.Choice(["auto", "refer", "endnote"]),
+    default="auto",
+    show_default=True,
+    help="Refer dialect: auto decides per record (EndNote when it has %0).",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    callback=_validate_encoding,
+    help="Input encoding. Default: BOM, else UTF-8 with a Windows-1252 fallback.",
+)
+@click.option(
+    "--key-format",
+    default=DEFAULT_KEY_FORMAT,
+    show_default=True,
+    metavar="TEMPLATE",
+    callback=_validate_key_format,
+    help="Citation key template; placeholders: "
+    + ", ".join("{" + k + "}" for k in KEY_PLACEHOLDERS)
+    + ".",
+)
+@click.option("--strict", is_flag=True, help="Treat every warning as an error (exit 1).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
+def convert_command(
+    inputs, from_format, to_format, output, dialect, encoding, key_format, strict, quiet
+) -> None:
+    """Convert INPUT files (default: stdin; '-' is stdin) to one output.
+
+    Several inputs are concatenated into one output with unique keys.
+
+    \b
+    Examples:
+      refconv convert paper.enw -t csljson
+      refconv convert a.enw b.refer -o refs.json
+      cat paper.enw | refconv convert -f refer -t csljson > refs.json
+    """
+    diagnostics = Diagnostics(strict=strict, quiet=quiet)
+    registry = Registry(diagnostics)
+    try:
+        writer_cls = registry.find_writer(to_format) if to_format else None
+        if writer_cls is None and output and output != "-":
+            writer_cls = registry.writer_for_path(output)
+        if from_format:
+            registry.find_reader(from_format)
+    except LookupError as exc:
+        raise click.UsageError(str(exc)) from None
+    if writer_cls is None:
+        known = ", ".join(registry.writers())
+        raise click.UsageError(f"no output format; give -t FORMAT ({known})")
+    try:
+        _check_inputs(inputs)
+        writer = writer_cls(diagnostics=diagnostics)
+        with _output(output) as out:
+            convert(
+                _sources(inputs),
+                writer,
+                out,
+                registry,
+                diagnostics,
+                key_format=key_format,
+                from_format=from_format,
+                encoding=encoding,
+                dialect=dialect,
+            )
+    except RefconvError as exc:
+        raise DataError(exc) from None
+    except LookupError as exc:
+        raise click.UsageError(str(exc)) from None
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+@cli.command("formats")
+def formats_command() -> None:
+    """List the installed readers and writers with their aliases and file suffixes."""
+    registry = Registry(Diagnostics())
+    for title, plugins in (("readers", registry.readers()), ("writers", registry.writers())):
+        click.echo(f"{title}:")
+        for name, cls in plugins.items():
+            aliases = ", ".join(cls.aliases) or "-"
+            suffixes = " ".join(cls.suffixes) or "-"
+            click.echo(f"  {name:<10} {cls.description}")
+            click.echo(f"  {'':<10} aliases: {aliases}; suffixes: {suffixes}")
+
+
+def _silence_stdout() -> None:
+    """After the reader of our stdout went away (``refconv ... | head``): stop quietly.
+
+    Pointing stdout at /dev/null keeps Python's final flush from printing a second error.
+    """
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def main() -> None:
+    """Console entry point (``refconv`` and ``python -m refconv``)."""
+    cli.main(prog_name="refconv")

@@ -1,0 +1,89 @@
+"""The conversion pipeline: read → assign keys → write. No click here; the CLI calls this."""
+
+from __future__ import annotations
+
+import codecs
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, TextIO
+
+from .errors import Diagnostics
+from .io import iter_lines
+from .keys import DEFAULT_KEY_FORMAT, KeyAssigner
+from .model import Record
+from .plugins import Registry
+from .readers import Reader
+from .writers import Writer
+
+SNIFF_BYTES = 8192
+
+
+@dataclass
+class Source:
+    """One input: a label for messages (path or ``<stdin>``) and its byte stream."""
+
+    label: str
+    stream: BinaryIO
+
+
+def peek_text(stream: BinaryIO) -> tuple[BinaryIO, str]:
+    """Return (a stream that still yields every byte, the decoded first few KB) for sniffing."""
+    if hasattr(stream, "peek"):
+        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    else:
+        data = stream.read()
+        stream, head = io.BytesIO(data), data[:SNIFF_BYTES]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return stream, head.decode("utf-16", errors="ignore")
+    return stream, head.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def choose_reader(registry: Registry, source: Source, name: str | None) -> type[Reader]:
+    """The reader for one source: ``name`` if given, else by suffix, else by content.
+
+    Raises ``LookupError`` when nothing fits (the CLI makes that a usage error).
+    """
+    if name:
+        return registry.find_reader(name)
+    cls = registry.reader_for_path(source.label)
+    if cls is None:
+        source.stream, head = peek_text(source.stream)
+        cls = registry.sniff_reader(head)
+    if cls is None:
+        known = ", ".join(registry.readers())
+        raise LookupError(f"cannot tell the format of {source.label}; use -f FORMAT ({known})")
+    return cls
+
+
+def read_records(
+    sources: Iterable[Source],
+    registry: Registry,
+    diagnostics: Diagnostics,
+    *,
+    from_format: str | None = None,
+    encoding: str | None = None,
+    **options: object,
+) -> Iterator[Record]:
+    """Yield the records of every source in turn."""
+    for source in sources:
+        cls = choose_reader(registry, source, from_format)
+        reader = cls(diagnostics=diagnostics, **options)
+        lines = iter_lines(source.stream, source.label, diagnostics, encoding)
+        yield from reader.read(lines, source.label)
+
+
+def convert(
+    sources: Iterable[Source],
+    writer: Writer,
+    out: TextIO,
+    registry: Registry,
+    diagnostics: Diagnostics,
+    *,
+    key_format: str = DEFAULT_KEY_FORMAT,
+    **options: object,
+) -> None:
+    """Read every source, give the records unique keys and write them with ``writer``."""
+    records = read_records(sources, registry, diagnostics, **options)
+    keyed = KeyAssigner(key_format, diagnostics).assign(records)
+    writer.write(keyed, out)

@@ -1,0 +1,139 @@
+"""Parsing the free-text dates of Refer/EndNote (refer-format.md §5.2) into CSL date parts.
+
+Regular expressions here are anchored and free of nested quantifiers, so a long value cannot
+make them backtrack; anything they do not match is scanned token by token (groff's rule: the
+first 3-4 digit number is the year, the first month word the month, a 1-2 digit number the day).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .mappings.refer import NO_DATE_WORDS, STATUS_WORDS
+from .model import Date
+
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
+
+_YEAR = re.compile(r"\d{4}")
+_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:/[^/]*)?/?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_RANGE = re.compile(r"(\d{4})\s*[-–—/_]\s*(\d{2,4})")
+_TOKEN = re.compile(r"[^\W\d_]+\.?|\d+")
+_CIRCA = frozenset({"c", "c.", "ca", "ca.", "circa", "approx", "approx."})
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    """What a date string turned out to be.
+
+    ``kind`` is "date" (``date`` is set), "partial" (month/day/season without a year, to be
+    completed from another tag), "status" ("in press": ``status`` is set), "none" ("n.d.") or
+    "literal" (not understood: ``date`` holds the text as a literal).
+    """
+
+    kind: str
+    date: Date | None = None
+    month: int | None = None
+    day: int | None = None
+    season: int | None = None
+    status: str = ""
+
+
+def _month(word: str) -> int | None:
+    word = word.rstrip(".").lower()
+    if len(word) < 3:
+        return None
+    if word == "sept":
+        return 9
+    for number, name in enumerate(MONTHS, 1):
+        if name.startswith(word):
+            return number
+    return None
+
+
+def _ymd(year: int, month: int | None, day: int | None) -> tuple[int, ...]:
+    if month is None or not 1 <= month <= 12:
+        return (year,)
+    if day is None or not 1 <= day <= 31:
+        return (year, month)
+    return (year, month, day)
+
+
+def parse_date(text: str) -> ParsedDate:
+    """Parse a Refer date value ("2012", "2012/03/15", "March 2012", "1996-2004", "in press")."""
+    value = " ".join(text.split()).strip(" ,;")
+    lowered = value.lower()
+    if not value or lowered in NO_DATE_WORDS:
+        return ParsedDate("none")
+    if lowered in STATUS_WORDS:
+        return ParsedDate("status", status=value)
+    if _YEAR.fullmatch(value):
+        return ParsedDate("date", Date(((int(value),),)))
+    if m := _YMD.fullmatch(value):
+        year, month, day = int(m[1]), int(m[2]), m[3] and int(m[3])
+        if 1 <= month <= 12:
+            return ParsedDate("date", Date((_ymd(year, month, day or None),)))
+    if m := _COMPACT.fullmatch(value):
+        return ParsedDate("date", Date((_ymd(int(m[1]), int(m[2]), int(m[3])),)))
+    if m := _RANGE.fullmatch(value):
+        start, end = m[1], m[2]
+        end_year = int(start[: 4 - len(end)] + end)
+        if end_year > int(start):
+            return ParsedDate("date", Date(((int(start),), (end_year,))))
+    return _scan(value)
+
+
+def _scan(value: str) -> ParsedDate:
+    """groff-style token scan for everything the anchored forms did not match."""
+    year = month = day = season = None
+    circa = False
+    months: list[int] = []
+    years: list[int] = []
+    for token in _TOKEN.findall(value):
+        lowered = token.lower()
+        if token.isdigit():
+            if len(token) in (3, 4):
+                years.append(int(token))
+            elif len(token) <= 2 and day is None and 1 <= int(token) <= 31:
+                day = int(token)
+        elif lowered in _CIRCA:
+            circa = True
+        elif lowered in SEASONS and season is None:
+            season = SEASONS[lowered]
+        elif (found := _month(token)) is not None:
+            months.append(found)
+    if months:
+        month = months[0]
+    if not years:
+        if month or season:
+            return ParsedDate("partial", month=month, day=day, season=season)
+        return ParsedDate("literal", Date(literal=value))
+    year = years[0]
+    if len(years) == 2 and years[1] > year and not months:
+        return ParsedDate("date", Date(((year,), (years[1],)), circa=circa))
+    if len(months) == 2 and months[1] > months[0]:  # "Jan-Feb 2012"
+        return ParsedDate("date", Date(((year, months[0]), (year, months[1])), circa=circa))
+    return ParsedDate("date", Date((_ymd(year, month, day),), season=season, circa=circa))
+
+
+def complete_date(date: Date, refinement: ParsedDate) -> Date | None:
+    """Refine ``date`` (from %D) with a second value (from %8); None if they disagree.
+
+    A refinement without a year ("Mar 15") takes the year of ``date``; one with the same year
+    and more detail replaces it; one with another year is a disagreement.
+    """
+    if refinement.kind == "partial" and date.parts and len(date.parts) == 1:
+        year = date.parts[0][0]
+        if refinement.month:
+            return Date((_ymd(year, refinement.month, refinement.day),), circa=date.circa)
+        return Date(date.parts, season=refinement.season, circa=date.circa)
+    if refinement.kind == "date" and refinement.date and refinement.date.year == date.year:
+        better = refinement.date
+        more = sum(len(p) for p in better.parts) >= sum(len(p) for p in date.parts)
+        return better if more else date
+    return None

@@ -1,0 +1,62 @@
+"""The one error type and the warning sink; both speak ``file:line: message``."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+
+def format_location(path: str | None, line: int | None) -> str:
+    """Return ``path:line`` (or just ``path``) as editors and make parse it."""
+    if path is None:
+        return ""
+    return f"{path}:{line}" if line else path
+
+
+class RefconvError(Exception):
+    """Bad data or an I/O failure, with the place it was found.
+
+    ``str()`` gives ``path:line: message``; the CLI prints it as ``path:line: error: message``
+    and exits with status 1.
+    """
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        loc = format_location(self.path, self.line)
+        return f"{loc}: {self.message}" if loc else self.message
+
+    def describe(self) -> str:
+        """Return the diagnostic line shown to the user: ``path:line: error: message``."""
+        loc = format_location(self.path, self.line)
+        return f"{loc}: error: {self.message}" if loc else f"error: {self.message}"
+
+
+class Diagnostics:
+    """Collects warnings and prints them to a stream (stderr by default).
+
+    With ``strict=True`` the first warning is raised as a ``RefconvError`` instead; with
+    ``quiet=True`` warnings are counted but not printed. Passed to readers and writers
+    explicitly, so there is no global state.
+    """
+
+    def __init__(self, *, strict: bool = False, quiet: bool = False, stream: TextIO | None = None):
+        self.strict = strict
+        self.quiet = quiet
+        self.stream = stream
+        self.count = 0
+
+    def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        """Report a warning at ``path:line``; raise it under ``strict``."""
+        self.count += 1
+        if self.strict:
+            raise RefconvError(f"{message} (a warning, but --strict is set)", path, line)
+        if self.quiet:
+            return
+        loc = format_location(path, line)
+        text = f"{loc}: warning: {message}" if loc else f"warning: {message}"
+        print(text, file=self.stream or sys.stderr)

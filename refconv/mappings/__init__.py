@@ -1,0 +1,1 @@
+"""Mapping tables: literal data only, no logic."""

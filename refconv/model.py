@@ -1,0 +1,128 @@
+"""The common record model: CSL vocabulary, plain dataclasses, no parsing and no I/O.
+
+Every reader maps into this model and every writer maps out of it. The vocabulary is CSL's
+(item types and variable names), because CSL-JSON is what citeproc consumes and is the richest
+common schema. Data with no CSL variable is kept in ``Record.extra`` under its source tag, so a
+writer can still place it (CSL ``custom``, a BibTeX note, an RIS ``N1``) and nothing is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: CSL 1.0.2 item types.
+CSL_TYPES = frozenset(
+    {
+        "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
+        "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
+        "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing",
+        "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
+        "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
+        "personal_communication", "post", "post-weblog", "regulation", "report", "review",
+        "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
+    }
+)  # fmt: skip
+
+#: CSL name variables (each holds a list of ``Name``).
+NAME_VARIABLES = (
+    "author", "editor", "translator", "collection-editor", "container-author", "composer",
+    "director", "producer", "performer", "recipient", "interviewer", "illustrator",
+    "original-author", "reviewed-author", "editorial-director", "chair", "compiler",
+    "contributor", "curator", "executive-producer", "guest", "host", "narrator", "organizer",
+    "script-writer", "series-creator",
+)  # fmt: skip
+
+#: CSL date variables (each holds one ``Date``).
+DATE_VARIABLES = (
+    "issued", "original-date", "event-date", "available-date", "submitted", "accessed",
+)  # fmt: skip
+
+#: CSL standard (text and number) variables, in the order writers emit them.
+TEXT_VARIABLES = (
+    "citation-key", "title", "title-short", "original-title", "reviewed-title",
+    "container-title", "container-title-short", "collection-title", "collection-number",
+    "volume-title", "event-title", "event-place", "publisher", "publisher-place",
+    "original-publisher", "original-publisher-place", "authority", "jurisdiction", "division",
+    "edition", "version", "volume", "number-of-volumes", "issue", "number", "chapter-number",
+    "part", "supplement", "section", "page", "page-first", "number-of-pages", "locator",
+    "genre", "medium", "status", "dimensions", "scale", "language", "DOI", "ISBN", "ISSN",
+    "PMID", "PMCID", "URL", "call-number", "archive", "archive_collection",
+    "archive_location", "archive-place", "source", "references", "printing",
+    "abstract", "annote", "note", "keyword",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePos:
+    """Where a record (or value) came from: a path (``<stdin>`` for standard input) and a line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(slots=True)
+class Name:
+    """One person, or one organisation as a ``literal``; CSL's split of a name.
+
+    ``particle`` is CSL's non-dropping particle ("van der" in "van der Berg"), which is sorted
+    with the family name in most styles; ``dropping_particle`` is the one that is not.
+    """
+
+    family: str = ""
+    given: str = ""
+    particle: str = ""
+    dropping_particle: str = ""
+    suffix: str = ""
+    literal: str = ""
+
+    @property
+    def is_literal(self) -> bool:
+        """True for an organisation or any name that must never be split."""
+        return bool(self.literal)
+
+
+@dataclass(slots=True)
+class Date:
+    """A date as CSL date-parts: one (year, month, day) tuple, or two for a range.
+
+    Month and day are optional (a tuple may hold only the year). ``season`` is 1-4 (spring,
+    summer, autumn, winter). A value that could not be parsed is kept whole in ``literal``.
+    """
+
+    parts: tuple[tuple[int, ...], ...] = ()
+    season: int | None = None
+    circa: bool = False
+    literal: str = ""
+
+    @property
+    def year(self) -> int | None:
+        """The first year, or None for a literal date."""
+        return self.parts[0][0] if self.parts else None
+
+
+@dataclass(slots=True)
+class Record:
+    """One bibliographic record in CSL terms.
+
+    ``fields`` maps CSL text variables to strings; ``names`` maps CSL name variables (roles) to
+    people in order; ``dates`` maps CSL date variables to dates; ``keywords`` is a list because
+    every output format but CSL keeps keywords separate; ``extra`` keeps, under their source tag
+    (e.g. ``%H``), the values that have no CSL variable. ``id`` is the citation key, assigned by
+    ``refconv.keys`` when the record is written.
+    """
+
+    type: str = "document"
+    fields: dict[str, str] = field(default_factory=dict)
+    names: dict[str, list[Name]] = field(default_factory=dict)
+    dates: dict[str, Date] = field(default_factory=dict)
+    keywords: list[str] = field(default_factory=list)
+    extra: dict[str, list[str]] = field(default_factory=dict)
+    source: SourcePos = field(default_factory=lambda: SourcePos("<unknown>", 0))
+    id: str = ""
+
+    def add_extra(self, key: str, value: str) -> None:
+        """Keep a value that has no CSL variable under its source key."""
+        self.extra.setdefault(key, []).append(value)

@@ -1,0 +1,118 @@
+"""The plugin registry: readers and writers found through entry points.
+
+Built-in formats are registered as entry points in refconv's own ``pyproject.toml``, exactly
+like a third-party package would do it (groups ``refconv.readers`` and ``refconv.writers``),
+so there is one discovery path. ``register_reader``/``register_writer`` add a plugin at run
+time (tests, scripts). A plugin that fails to load is reported as a warning and left out; it
+never takes the CLI down. On a name clash the built-in plugin wins, with a warning.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from pathlib import PurePath
+
+from .errors import Diagnostics
+from .readers import Reader
+from .writers import Writer
+
+READER_GROUP = "refconv.readers"
+WRITER_GROUP = "refconv.writers"
+
+
+class Registry:
+    """The readers and writers available in this process, looked up by name, alias or suffix."""
+
+    def __init__(self, diagnostics: Diagnostics | None = None):
+        self.diagnostics = diagnostics or Diagnostics()
+        self._plugins: dict[str, dict[str, type]] | None = None
+        self._builtin: set[tuple[str, str]] = set()
+
+    def _load(self) -> dict[str, dict[str, type]]:
+        if self._plugins is None:
+            self._plugins = {READER_GROUP: {}, WRITER_GROUP: {}}
+            for group, base in ((READER_GROUP, Reader), (WRITER_GROUP, Writer)):
+                found = sorted(entry_points(group=group), key=lambda ep: not _is_builtin(ep))
+                for ep in found:
+                    try:
+                        cls = ep.load()
+                        if not (isinstance(cls, type) and issubclass(cls, base)):
+                            raise TypeError(f"{ep.value} is not a {base.__name__} subclass")
+                    except Exception as exc:  # a broken third-party plugin must not stop us
+                        self.diagnostics.warn(f"plugin {ep.name!r} ({ep.value}) not loaded: {exc}")
+                        continue
+                    self._add(group, cls, builtin=_is_builtin(ep))
+        return self._plugins
+
+    def _add(self, group: str, cls: type, *, builtin: bool = False) -> None:
+        plugins = self._plugins
+        assert plugins is not None, "called from _load or after it"
+        name = getattr(cls, "name", "")
+        if not name:
+            self.diagnostics.warn(f"plugin class {cls.__name__} declares no name; not loaded")
+            return
+        if name in plugins[group] and (group, name) in self._builtin:
+            if plugins[group][name] is not cls:
+                self.diagnostics.warn(f"plugin {name!r} clashes with a built-in format; ignored")
+            return
+        plugins[group][name] = cls
+        if builtin:
+            self._builtin.add((group, name))
+
+    def register_reader(self, cls: type[Reader]) -> None:
+        """Make a reader class available at run time."""
+        self._load()
+        self._add(READER_GROUP, cls)
+
+    def register_writer(self, cls: type[Writer]) -> None:
+        """Make a writer class available at run time."""
+        self._load()
+        self._add(WRITER_GROUP, cls)
+
+    def readers(self) -> dict[str, type[Reader]]:
+        """All readers by name, sorted."""
+        return dict(sorted(self._load()[READER_GROUP].items()))
+
+    def writers(self) -> dict[str, type[Writer]]:
+        """All writers by name, sorted."""
+        return dict(sorted(self._load()[WRITER_GROUP].items()))
+
+    def find_reader(self, name: str) -> type[Reader]:
+        """The reader called ``name`` (or an alias); ``LookupError`` lists the known names."""
+        return _find(self.readers(), name, "input")
+
+    def find_writer(self, name: str) -> type[Writer]:
+        """The writer called ``name`` (or an alias); ``LookupError`` lists the known names."""
+        return _find(self.writers(), name, "output")
+
+    def reader_for_path(self, path: str) -> type[Reader] | None:
+        """The reader whose suffixes include the suffix of ``path``, if any."""
+        return _by_suffix(self.readers(), path)
+
+    def writer_for_path(self, path: str) -> type[Writer] | None:
+        """The writer whose suffixes include the suffix of ``path``, if any."""
+        return _by_suffix(self.writers(), path)
+
+    def sniff_reader(self, head: str) -> type[Reader] | None:
+        """The first reader (by name) whose ``sniff`` accepts the start of an input."""
+        return next((cls for cls in self.readers().values() if cls.sniff(head)), None)
+
+
+def _is_builtin(ep) -> bool:
+    return ep.value.startswith("refconv.")
+
+
+def _find(plugins: dict[str, type], name: str, kind: str):
+    wanted = name.lower()
+    for plugin_name, cls in plugins.items():
+        if wanted == plugin_name or wanted in cls.aliases:
+            return cls
+    known = ", ".join(plugins)
+    raise LookupError(f"unknown {kind} format {name!r}; known: {known}")
+
+
+def _by_suffix(plugins: dict[str, type], path: str):
+    suffix = PurePath(path).suffix.lower()
+    if not suffix:
+        return None
+    return next((cls for cls in plugins.values() if suffix in cls.suffixes), None)

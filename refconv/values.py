@@ -1,0 +1,121 @@
+"""Normalising single values: pages, extents, DOIs, ISBN/ISSN, keywords (refer-format.md §5)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_STRONG_RANGE = re.compile(r"\s*(?:--+|[\u2012\u2013\u2014\u2015\u2212])\s*")
+_SIMPLE_RANGE = re.compile(r"([A-Za-z]{0,3}\d+[A-Za-z]{0,3})\s*-\s*([A-Za-z]{0,3}\d+[A-Za-z]{0,3})")
+_EXTENT = re.compile(r"(?:pp?\.?|pages?)?\s*(\d+)\s*(?:pp?\.|pages?|s\.|S\.|ff\.)?", re.IGNORECASE)
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_PREFIX = re.compile(
+    r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE
+)
+_DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_SERIAL_LABEL = re.compile(r"\b(ISSN|ISBN|eISSN|pISSN)\b[:\s]*", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\((?:[^()]{0,40})\)")
+
+
+def normalize_pages(text: str) -> str:
+    """Return a CSL page value: dashes between page tokens become "-", "273-8" → "273-278".
+
+    Lists ("94-98,93"), article numbers ("e1234") and anything else unusual are kept as given,
+    apart from the dash normalisation.
+    """
+    value = " ".join(text.split())
+    if _STRONG_RANGE.search(value):
+        pieces = _STRONG_RANGE.split(value)
+        # Tokens that contain hyphens themselves ("C3-32--C3-35") must keep the strong dash.
+        if any("-" in p for p in pieces):
+            return value
+        value = "-".join(pieces)
+    parts = []
+    for part in value.split(","):
+        part = part.strip()
+        m = _SIMPLE_RANGE.fullmatch(part)
+        if m:
+            first, last = m[1], m[2]
+            if first.isdigit() and last.isdigit() and len(last) < len(first):
+                expanded = first[: len(first) - len(last)] + last
+                if int(expanded) > int(first):
+                    last = expanded
+            part = f"{first}-{last}"
+        parts.append(part)
+    return ",".join(parts) if len(parts) > 1 else parts[0]
+
+
+def normalize_extent(text: str) -> str:
+    """Return the page count of "327 pp.", "173 s.", "p. 12"; other text unchanged."""
+    value = " ".join(text.split())
+    m = _EXTENT.fullmatch(value)
+    return m[1] if m else value
+
+
+def find_doi(text: str, *, anywhere: bool = False) -> str:
+    """Return the DOI in a value that is a DOI ("10.x/y", "doi:10.x/y", a doi.org URL), or "".
+
+    With ``anywhere`` the DOI may be embedded in longer text.
+    """
+    value = text.strip()
+    if m := _DOI_URL.match(value):
+        return unquote(m[1]).rstrip(".")
+    value = _DOI_PREFIX.sub("", value, count=1).strip()
+    if anywhere:
+        m = _DOI.search(value)
+        return m[0].rstrip(".,;") if m else ""
+    return value if _DOI.fullmatch(value) else ""
+
+
+def doi_from_url(url: str) -> str:
+    """Return the DOI of a doi.org URL, or ""."""
+    m = _DOI_URL.match(url.strip())
+    return unquote(m[1]) if m else ""
+
+
+def classify_serials(text: str) -> tuple[list[str], list[str], list[str]]:
+    """Split an EndNote %@ value into (ISBNs, ISSNs, unrecognised pieces).
+
+    An explicit ISSN/ISBN label wins; otherwise the count of digits decides: 8 → ISSN,
+    10 or 13 → ISBN. Qualifiers such as "(Print)" are dropped.
+    """
+    isbns: list[str] = []
+    issns: list[str] = []
+    other: list[str] = []
+    for chunk in re.split(r"[;,]|\s{2,}", _QUALIFIER.sub(" ", text)):
+        label = ""
+        if m := _SERIAL_LABEL.search(chunk):
+            label = m[1].upper()
+            chunk = _SERIAL_LABEL.sub(" ", chunk)
+        for token in chunk.split() if not re.search(r"\d[ ]\d", chunk) else [chunk]:
+            digits = re.sub(r"[^0-9Xx]", "", token).upper()
+            if not digits:
+                other.append(token.strip())
+                continue
+            if "ISSN" in label or (not label and len(digits) == 8):
+                if len(digits) == 8:
+                    issns.append(f"{digits[:4]}-{digits[4:]}")
+                    continue
+            elif len(digits) in (10, 13):
+                isbns.append(token.strip())
+                continue
+            other.append(token.strip())
+    return isbns, issns, other
+
+
+def split_keywords(lines: list[str]) -> list[str]:
+    """Keywords from the physical lines of a %K field: one per line; ";" splits a single line.
+
+    Commas never split (MeSH headings such as "Quality Assurance, Health Care" contain them).
+    """
+    words = [line.strip() for line in lines if line.strip()]
+    if len(words) == 1 and ";" in words[0]:
+        words = [w.strip() for w in words[0].split(";")]
+    return [w for w in words if w]
+
+
+def join_keywords(keywords: list[str]) -> str:
+    """CSL ``keyword`` is one string: join with ", ", or "; " when a keyword holds a comma."""
+    sep = "; " if any("," in k for k in keywords) else ", "
+    return sep.join(keywords)

@@ -1,0 +1,108 @@
+"""CSL-JSON writer: a JSON array of CSL items, streamed item by item.
+
+Output validates against the CSL-JSON 1.0.2 schema: names as family/given/particles/suffix or
+``literal``, dates as ``date-parts`` (or ``literal``), keywords joined into the one ``keyword``
+string, and every value without a CSL variable in ``custom``, keyed by its source tag.
+Keys come in the fixed order of ``CSL_KEY_ORDER``; output is UTF-8, indented by two spaces.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from ..mappings.csl import CSL_KEY_ORDER
+from ..model import Date, Name, Record
+from ..values import join_keywords
+from . import Writer
+
+_ORDER = {key: i for i, key in enumerate(CSL_KEY_ORDER)}
+
+
+def name_to_csl(name: Name) -> dict[str, str]:
+    """One CSL name object."""
+    if name.literal:
+        return {"literal": name.literal}
+    parts = {
+        "family": name.family,
+        "given": name.given,
+        "non-dropping-particle": name.particle,
+        "dropping-particle": name.dropping_particle,
+        "suffix": name.suffix,
+    }
+    return {k: v for k, v in parts.items() if v}
+
+
+def date_to_csl(date: Date) -> dict[str, Any]:
+    """One CSL date object: ``date-parts`` plus season/circa, or ``literal``."""
+    if not date.parts:
+        return {"literal": date.literal}
+    item: dict[str, Any] = {"date-parts": [list(p) for p in date.parts]}
+    if date.season:
+        item["season"] = date.season
+    if date.circa:
+        item["circa"] = True
+    return item
+
+
+def record_to_csl(record: Record) -> dict[str, Any]:
+    """The CSL-JSON item of a record, keys in ``CSL_KEY_ORDER``."""
+    item: dict[str, Any] = {"id": record.id, "type": record.type}
+    custom: dict[str, list[str]] = {}
+    for var, people in record.names.items():
+        item[var] = [name_to_csl(p) for p in people]
+    for var, date in record.dates.items():
+        item[var] = date_to_csl(date)
+    for var, value in record.fields.items():
+        if var in _ORDER:
+            item[var] = value
+        else:  # not a CSL variable: the schema allows no unknown keys
+            custom.setdefault(var, []).append(value)
+    if record.keywords:
+        item["keyword"] = join_keywords(record.keywords)
+    for key, values in record.extra.items():
+        custom.setdefault(key, []).extend(values)
+    if custom:
+        item["custom"] = custom
+    return dict(sorted(item.items(), key=lambda kv: _ORDER.get(kv[0], len(_ORDER))))
+
+
+# JSON strings cannot hold a raw newline, so these only ever match structure: they fold the
+# number arrays of "date-parts" onto one line ("[[2012, 3, 15]]") as pandoc writes them.
+_NUMBERS = re.compile(r"\[\s*\n\s*(-?\d+(?:,\s*\n\s*-?\d+)*)\s*\n\s*\]")
+_NUMBER_ROWS = re.compile(r"\[\s*\n\s*(\[[-\d, ]+\](?:,\s*\n\s*\[[-\d, ]+\])*)\s*\n\s*\]")
+
+
+def _fold_numbers(match: re.Match[str]) -> str:
+    return "[" + ", ".join(part.strip() for part in match[1].split(",")) + "]"
+
+
+def _fold_rows(match: re.Match[str]) -> str:
+    return "[" + re.sub(r"\],\s*\n\s*\[", "], [", match[1]) + "]"
+
+
+def format_item(record: Record) -> str:
+    """One item as indented JSON text, indented once more to sit inside the array."""
+    text = json.dumps(record_to_csl(record), ensure_ascii=False, indent=2)
+    text = _NUMBER_ROWS.sub(_fold_rows, _NUMBERS.sub(_fold_numbers, text))
+    return "  " + text.replace("\n", "\n  ")
+
+
+class CslJsonWriter(Writer):
+    """Write CSL-JSON (the input format of citeproc, pandoc and Zotero)."""
+
+    name = "csljson"
+    aliases = ("csl-json", "json")
+    suffixes = (".json",)
+    description = "CSL-JSON array of items (citeproc, pandoc --citeproc)"
+
+    def write(self, records: Iterable[Record], out: TextIO) -> None:
+        """Write ``[``, the items separated by commas, ``]``; an empty input gives ``[]``."""
+        out.write("[")
+        separator = "\n"
+        for record in records:
+            out.write(separator + format_item(record))
+            separator = ",\n"
+        out.write("\n]\n" if separator != "\n" else "]\n")
