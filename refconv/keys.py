@@ -21,6 +21,7 @@ from .mappings.keys import DEFAULT_KEY_FORMAT, GERMAN_FOLDS, KEY_PLACEHOLDERS, T
 from .model import Name, Record
 
 _FOLDS = str.maketrans(GERMAN_FOLDS)
+MAX_WORD = 20  # an unspaced CJK title folds to one long "word"
 _NOT_KEY = re.compile(r"[^A-Za-z0-9_:.\-/+]")
 
 
@@ -68,7 +69,7 @@ def key_parts(record: Record) -> dict[str, str]:
     return {
         "author": _name_part(people[0]) if people else "",
         "year": str(issued.year) if issued and issued.year else "",
-        "word": words[0] if words else "",
+        "word": words[0][:MAX_WORD] if words else "",
         "title": "".join(words[:3]),
     }
 

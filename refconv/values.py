@@ -104,6 +104,26 @@ def classify_serials(text: str) -> tuple[list[str], list[str], list[str]]:
     return isbns, issns, other
 
 
+def is_valid_isbn(text: str) -> bool:
+    """True for an ISBN-10 or ISBN-13 whose check digit is right."""
+    digits = re.sub(r"[^0-9Xx]", "", text).upper()
+    if len(digits) == 10 and digits[:9].isdigit():
+        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
+        return total % 11 == 0
+    if len(digits) == 13 and digits.isdigit():
+        return sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits)) % 10 == 0
+    return False
+
+
+def is_valid_issn(text: str) -> bool:
+    """True for an ISSN whose check digit is right."""
+    digits = re.sub(r"[^0-9Xx]", "", text).upper()
+    if len(digits) != 8 or not digits[:7].isdigit():
+        return False
+    total = sum((8 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
+    return total % 11 == 0
+
+
 def split_keywords(lines: list[str]) -> list[str]:
     """Keywords from the physical lines of a %K field: one per line; ";" splits a single line.
 

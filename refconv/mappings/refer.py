@@ -11,7 +11,9 @@ A *target* is what a tag's value becomes:
 """
 
 #: Targets that are not CSL variables but reader rules (refer-format.md §5.4).
-PSEUDO_TARGETS = frozenset({"ISBN|ISSN", "accession", "gov-number", "corporate-author"})
+PSEUDO_TARGETS = frozenset(
+    {"ISBN|ISSN", "report-number", "accession", "gov-number", "corporate-author"}
+)
 
 #: Tags whose repetition is normal (refer-format.md §1.4); any other repeated tag is warned.
 REPEATABLE_TAGS = frozenset(
@@ -188,7 +190,7 @@ ENDNOTE_TYPE_TAGS = {
         "%P": "number-of-pages",
     },
     "Report": {
-        "%@": "number",
+        "%@": "report-number",
         "%N": "?number",
         "%B": "collection-title",
         "%E": "collection-editor",
@@ -202,7 +204,7 @@ ENDNOTE_TYPE_TAGS = {
     "Blog": {"%V": None, "%9": "medium", "%&": "number", "%P": None, "%Y": "illustrator"},
     "Online Multimedia": {"%8": "accessed", "%N": None, "%9": "medium"},
     "Aggregated Database": {"%7": "issued", "%8": "accessed", "%N": "number", "%&": None},
-    "Online Database": {"%7": "issued", "%8": "accessed", "%@": "number"},
+    "Online Database": {"%7": "issued", "%8": "accessed", "%@": "report-number"},
     "Film or Broadcast": {
         "%A": "director",
         "%E": None,  # Director, Series

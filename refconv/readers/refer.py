@@ -121,7 +121,10 @@ def split_flattened(line: str) -> list[list[tuple[str, str]]] | None:
         tag = "%" + m[1]
         end = candidates[i + 1].start() if i + 1 < len(candidates) else len(line)
         value = line[m.end() : end].strip()
-        if i == 0 or _is_plausible(tag, value, line[: m.start()], seen):
+        starts_record = tag == "%0" and line.startswith("%0") and lookup_type(value)[0]
+        if starts_record:  # a further record on the same line (§6.1 rule 4)
+            seen = set()
+        if i == 0 or starts_record or _is_plausible(tag, value, line[: m.start()], seen):
             accepted.append((tag, m.start(), m.end()))
             seen.add(tag)
     if len(accepted) < (2 if line.startswith("%0") else 3):

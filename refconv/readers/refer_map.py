@@ -29,6 +29,8 @@ from ..values import (
     classify_serials,
     doi_from_url,
     find_doi,
+    is_valid_isbn,
+    is_valid_issn,
     normalize_extent,
     normalize_pages,
     split_keywords,
@@ -154,6 +156,10 @@ class _Builder:
             return self.set_text("archive_location", raw, text)
         if var == "ISBN|ISSN":
             return self.place_serials(raw, text)
+        if var == "report-number":  # Report %@: a report number, unless a valid ISBN/ISSN
+            if is_valid_isbn(text) or is_valid_issn(text):
+                return self.place_serials(raw, text)
+            return self.set_text("number", raw, text)
         if var == "gov-number":  # classic %G: an ordering number, unless it names a language
             return self.set_text("language" if _LANGUAGE.fullmatch(text) else "number", raw, text)
         if var == "corporate-author":

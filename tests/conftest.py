@@ -1,0 +1,53 @@
+"""Shared test helpers: paths, a reader helper and the CSL schema."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from refconv.errors import Diagnostics
+from refconv.io import iter_lines
+from refconv.readers.refer import ReferReader
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+EXAMPLES = ROOT / "examples"
+SHARED = ROOT.parent / "shared"
+SCHEMA_PATH = DATA / "csl-data.json"
+
+
+class Collect(Diagnostics):
+    """Diagnostics that remember the warnings instead of printing them."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.messages: list[str] = []
+
+    def warn(self, message, path=None, line=None):
+        self.count += 1
+        if self.strict:
+            super().warn(message, path, line)
+        self.messages.append(f"{path}:{line}: {message}")
+
+
+def read_refer(text: str | bytes, **options):
+    """Parse Refer text; return (records, warnings)."""
+    diagnostics = Collect()
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    lines = iter_lines(io.BytesIO(data), "t.enw", diagnostics, options.pop("encoding", None))
+    records = list(ReferReader(diagnostics=diagnostics, **options).read(lines, "t.enw"))
+    return records, diagnostics.messages
+
+
+def read_one(text: str, **options):
+    records, warnings = read_refer(text, **options)
+    assert len(records) == 1, records
+    return records[0]
+
+
+@pytest.fixture(scope="session")
+def csl_schema():
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

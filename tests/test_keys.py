@@ -1,0 +1,104 @@
+import pytest
+
+from refconv.keys import KeyAssigner, check_key_format, fold
+from refconv.model import Date, Name, Record
+
+from .conftest import Collect
+
+
+def rec(family="", year=None, title="", key="", literal=""):
+    r = Record(fields={"title": title} if title else {})
+    if family or literal:
+        r.names["author"] = [Name(family=family, literal=literal)]
+    if year:
+        r.dates["issued"] = Date(((year,),))
+    if key:
+        r.fields["citation-key"] = key
+    return r
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Günther", "guenther"),
+        ("Müller", "mueller"),
+        ("Kovářík", "kovarik"),
+        ("Woźniak", "wozniak"),
+        ("余敏", "yumin"),
+        ("O'Brien-Smith", "obriensmith"),
+    ],
+)
+def test_fold(text, expected):
+    assert fold(text) == expected
+
+
+def keys(records, template="{author}{year}{word}"):
+    diagnostics = Collect()
+    out = [r.id for r in KeyAssigner(template, diagnostics).assign(records)]
+    return out, diagnostics.messages
+
+
+def test_default_key_and_suffixes_in_input_order():
+    ids, warnings = keys(
+        [
+            rec("Günther", 2005, "The Theory"),
+            rec("Günther", 2005, "The Theory"),
+            rec("Müller", 2019, "A study of keys"),
+            rec("Günther", 2005, "The Theory"),
+        ]
+    )
+    assert ids == [
+        "guenther2005theory",
+        "guenther2005theorya",
+        "mueller2019study",
+        "guenther2005theoryb",
+    ]
+    assert warnings == []
+
+
+def test_keys_are_deterministic():
+    make = lambda: [rec("Smith", 2000, "Same"), rec("Smith", 2000, "Same")]  # noqa: E731
+    assert keys(make()) == keys(make())
+
+
+def test_given_key_wins_and_clash_warns():
+    ids, warnings = keys(
+        [rec("Smith", 2000, "X", key="Smith2000"), rec("Jones", 2001, "Y", key="smith2000")]
+    )
+    assert ids == ["Smith2000", "smith2000a"]
+    assert warnings == [
+        "<unknown>:0: citation key 'smith2000' is used twice; this record gets 'smith2000a'"
+    ]
+
+
+def test_given_key_loses_forbidden_characters():
+    ids, _ = keys([rec(key="Müller, {2019}#1")])
+    assert ids == ["Mueller20191"]
+
+
+def test_organisation_gives_initials():
+    ids, _ = keys(
+        [
+            rec(
+                literal="Organization for Economic Cooperation and Development",
+                year=2001,
+                title="Outlook",
+            )
+        ]
+    )
+    assert ids == ["oecd2001outlook"]
+
+
+def test_no_author_no_year():
+    assert keys([rec(title="On Growth and Form")])[0] == ["growth"]
+    assert keys([Record()])[0] == ["ref"]
+
+
+def test_templates():
+    assert keys([rec("Smith", 2000, "Deep learning of things")], "{title}-{year}")[0] == [
+        "deeplearningthings-2000"
+    ]
+    with pytest.raises(ValueError, match=r"unknown placeholder \{journal\}"):
+        check_key_format("{journal}")
+    with pytest.raises(ValueError, match="bad key format"):
+        check_key_format("{author")

@@ -1,0 +1,102 @@
+import pytest
+
+from refconv.values import (
+    classify_serials,
+    find_doi,
+    is_valid_isbn,
+    is_valid_issn,
+    join_keywords,
+    normalize_extent,
+    normalize_pages,
+    split_keywords,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("332-373", "332-373"),
+        ("435–446", "435-446"),
+        ("435 — 446", "435-446"),
+        ("332--373", "332-373"),
+        ("273-8", "273-278"),
+        ("1234-56", "1234-1256"),
+        ("94-98,93", "94-98,93"),
+        ("e1234", "e1234"),
+        ("S12–S20", "S12-S20"),
+        ("C3-32--C3-35", "C3-32--C3-35"),
+        ("107 111", "107 111"),
+        ("12", "12"),
+    ],
+)
+def test_normalize_pages(text, expected):
+    assert normalize_pages(text) == expected
+
+
+def test_normalize_pages_is_idempotent():
+    for text in ("273-8", "435–446", "94-98,93", "C3-32--C3-35"):
+        once = normalize_pages(text)
+        assert normalize_pages(once) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("173 s.", "173"), ("327 pp.", "327"), ("pp. 327", "327"), ("XX, 327", "XX, 327")],
+)
+def test_normalize_extent(text, expected):
+    assert normalize_extent(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10.5402/2012/428062", "10.5402/2012/428062"),
+        ("doi:10.1353/arq.1997.0020", "10.1353/arq.1997.0020"),
+        ("DOI: 10.1353/arq.1997.0020", "10.1353/arq.1997.0020"),
+        ("https://doi.org/10.1353/arq.1997.0020", "10.1353/arq.1997.0020"),
+        ("http://dx.doi.org/10.1353/arq.1997.0020", "10.1353/arq.1997.0020"),
+        (
+            "10.1175/1520-0485(1996)026<2712:TEOIWU>2.0.CO;2",
+            "10.1175/1520-0485(1996)026<2712:TEOIWU>2.0.CO;2",
+        ),
+        ("https://doi.org/10.1002/%28SICI%291097", "10.1002/(SICI)1097"),
+        ("URN:NBN:no-nb_digibok_2016062048105", ""),
+        ("Computing Science Technical Report No. 54", ""),
+    ],
+)
+def test_find_doi(text, expected):
+    assert find_doi(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "isbns", "issns", "other"),
+    [
+        ("1008-0821", [], ["1008-0821"], []),
+        ("0926-9630 (Print)", [], ["0926-9630"], []),
+        ("0926-9630 (Print); 1879-8365 (Electronic)", [], ["0926-9630", "1879-8365"], []),
+        ("ISSN 1234-5678", [], ["1234-5678"], []),
+        ("8203107354", ["8203107354"], [], []),
+        ("978-3-86490-311-3", ["978-3-86490-311-3"], [], []),
+        ("12345", [], [], ["12345"]),
+        ("none given", [], [], ["none", "given"]),
+    ],
+)
+def test_classify_serials(text, isbns, issns, other):
+    assert classify_serials(text) == (isbns, issns, other)
+
+
+def test_checksums():
+    assert is_valid_isbn("0201896834")
+    assert is_valid_isbn("978-92-4-000510-5")
+    assert not is_valid_isbn("978-92-4-000510-4")
+    assert is_valid_issn("0001-0782")
+    assert not is_valid_issn("0001-0783")
+
+
+def test_keywords():
+    assert split_keywords(["DNA", "Nucleic Acids"]) == ["DNA", "Nucleic Acids"]
+    assert split_keywords(["a; b ;c"]) == ["a", "b", "c"]
+    assert split_keywords(["Quality Assurance, Health Care"]) == ["Quality Assurance, Health Care"]
+    assert split_keywords(["a b c"]) == ["a b c"]
+    assert join_keywords(["a", "b"]) == "a, b"
+    assert join_keywords(["a, b", "c"]) == "a, b; c"
