@@ -43,7 +43,7 @@ def read_refer(text: str | bytes, **options):
 
 
 def read_one(text: str, **options):
-    records, warnings = read_refer(text, **options)
+    records, _ = read_refer(text, **options)
     assert len(records) == 1, records
     return records[0]
 
