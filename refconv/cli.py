@@ -42,7 +42,7 @@ def _sources(inputs: tuple[str, ...]) -> Iterator[Source]:
     """Open each input in turn (``-`` or none: stdin), so only one file is open at a time."""
     for name in inputs or ("-",):
         if name == "-":
-            yield Source(STDIN_LABEL, click.get_binary_stream("stdin"))
+            yield Source(STDIN_LABEL, sys.stdin.buffer)
             continue
         try:
             with open(name, "rb") as stream:
@@ -74,7 +74,7 @@ def _output(path: str | None) -> Iterator[TextIO]:
     target (make relies on that). click's ``atomic=True`` replaces it even on failure.
     """
     if path is None or path == "-":
-        out = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="\n")
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
         try:
             yield out
             out.flush()

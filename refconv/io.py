@@ -61,7 +61,7 @@ def iter_lines(
     Raises ``RefconvError`` for NUL bytes (binary input) and, with an explicit ``encoding``,
     for bytes that do not decode.
     """
-    first = stream.read(CHUNK_SIZE)
+    first = stream.read(max(CHUNK_SIZE, 4))  # room for a BOM whatever the chunk size
     if encoding is None:
         if first.startswith(codecs.BOM_UTF8):
             encoding = "utf-8"

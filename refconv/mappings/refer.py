@@ -12,7 +12,15 @@ A *target* is what a tag's value becomes:
 
 #: Targets that are not CSL variables but reader rules (refer-format.md §5.4).
 PSEUDO_TARGETS = frozenset(
-    {"ISBN|ISSN", "report-number", "accession", "gov-number", "corporate-author"}
+    {
+        "ISBN|ISSN",
+        "report-number",
+        "accession",
+        "gov-number",
+        "corporate-author",
+        "access-year",
+        "access-date",
+    }
 )
 
 #: Tags whose repetition is normal (refer-format.md §1.4); any other repeated tag is warned.
@@ -200,8 +208,8 @@ ENDNOTE_TYPE_TAGS = {
     },
     "Government Document": {"%E": None, "%N": "number", "%1": "authority"},
     "Unpublished Work": {"%B": "collection-title", "%S": None, "%N": "number"},
-    "Web Page": {"%V": None, "%N": None, "%9": "medium", "%P": None},
-    "Blog": {"%V": None, "%9": "medium", "%&": "number", "%P": None, "%Y": "illustrator"},
+    "Web Page": {"%V": "access-year", "%N": "access-date", "%9": "medium", "%P": None},
+    "Blog": {"%V": "access-year", "%9": "medium", "%&": "number", "%P": None, "%Y": "illustrator"},
     "Online Multimedia": {"%8": "accessed", "%N": None, "%9": "medium"},
     "Aggregated Database": {"%7": "issued", "%8": "accessed", "%N": "number", "%&": None},
     "Online Database": {"%7": "issued", "%8": "accessed", "%@": "report-number"},

@@ -93,6 +93,7 @@ class _Builder:
     pending: list[tuple[str, RawField, str, bool]] = field(default_factory=list)
     raw_dates: dict[str, list[tuple[RawField, str]]] = field(default_factory=dict)
     corporate: list[tuple[RawField, str]] = field(default_factory=list)
+    access: list[tuple[RawField, str]] = field(default_factory=list)
 
     def keep(self, raw: RawField, text: str) -> None:
         self.record.add_extra(raw.tag, text)
@@ -162,6 +163,9 @@ class _Builder:
             return self.set_text("number", raw, text)
         if var == "gov-number":  # classic %G: an ordering number, unless it names a language
             return self.set_text("language" if _LANGUAGE.fullmatch(text) else "number", raw, text)
+        if var in ("access-year", "access-date"):  # Web Page %V/%N: the date accessed, in two
+            self.access.append((raw, text))
+            return True
         if var == "corporate-author":
             self.corporate.append((raw, text))
             return True
@@ -208,6 +212,14 @@ class _Builder:
                 self.keep(raw, text)
 
     def finish_dates(self) -> None:
+        if self.access:  # "%N June 2" + "%V 2023" → accessed 2023-06-02
+            joined = " ".join(text for _, text in sorted(self.access, key=lambda a: a[0].tag))
+            parsed = parse_date(joined)
+            if parsed.kind == "date" and "accessed" not in self.raw_dates:
+                self.raw_dates["accessed"] = [(self.access[0][0], joined)]
+            else:
+                for raw, text in self.access:
+                    self.keep(raw, text)
         for var, values in self.raw_dates.items():
             self.record.dates.update(self.resolve_date(var, values))
 

@@ -1,0 +1,298 @@
+"""The command line: formats, streams, exit codes and exact diagnostics."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from refconv import __version__
+from refconv.cli import cli
+
+from .conftest import EXAMPLES
+
+SEED = EXAMPLES / "nahta2012-flat.enw"
+ONE = "%0 Journal Article\n%T Title\n%A Doe, Jane\n%D 2001\n"
+
+
+def run(args, input=None):
+    return CliRunner().invoke(cli, args, input=input)
+
+
+@pytest.mark.parametrize("source", ["path", "stdin_dash", "stdin_implicit"])
+def test_stdin_and_path_give_the_same_output(source, tmp_path):
+    path = tmp_path / "one.enw"
+    path.write_text(ONE, encoding="utf-8")
+    args = {"path": [str(path)], "stdin_dash": ["-", "-f", "refer"], "stdin_implicit": []}[source]
+    result = run(["convert", *args, "-t", "csljson"], input=ONE)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["id"] == "doe2001title"
+    assert result.stderr == ""
+
+
+def test_stdin_format_is_detected_from_content():
+    result = run(["convert", "-t", "csljson"], input=ONE)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)[0]["title"] == "Title"
+
+
+def test_seed_record_acceptance():
+    result = run(["convert", str(SEED), "-t", "csljson"])
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    (item,) = json.loads(result.stdout)
+    assert item["id"] == "nahta2012molecular"
+    assert item["author"] == [{"family": "Nahta", "given": "Rita"}]
+    assert item["container-title"] == "ISRN Oncology"
+    assert item["issued"] == {"date-parts": [[2012]]}
+    assert item["DOI"] == "10.5402/2012/428062"
+    assert item["URL"].startswith("http://www.hindawi.com/")
+    assert "20¨C30% of metastatic" in item["abstract"]
+
+
+def test_several_inputs_are_concatenated_with_unique_keys(tmp_path):
+    a = tmp_path / "a.enw"
+    a.write_text(ONE, encoding="utf-8")
+    result = run(["convert", str(a), str(a), "-t", "csljson"])
+    assert [i["id"] for i in json.loads(result.stdout)] == ["doe2001title", "doe2001titlea"]
+
+
+def test_output_format_from_suffix_and_atomic_write(tmp_path):
+    out = tmp_path / "refs.json"
+    result = run(["convert", str(SEED), "-o", str(out)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(out.read_text("utf-8"))[0]["id"] == "nahta2012molecular"
+    assert oct(out.stat().st_mode & 0o777) != oct(0o600)
+    assert [p.name for p in tmp_path.iterdir()] == ["refs.json"]
+
+
+def test_failed_run_leaves_the_target_untouched(tmp_path):
+    out = tmp_path / "refs.json"
+    out.write_text("OLD", encoding="utf-8")
+    bad = tmp_path / "bad.enw"
+    bad.write_bytes(b"%T ok\n\n\x00\x01binary")
+    result = run(["convert", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == f"{bad}:3: error: binary data (NUL byte); this is not a text file\n"
+    assert out.read_text("utf-8") == "OLD"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.enw", "refs.json"]
+
+
+def test_missing_output_format_is_a_usage_error():
+    result = run(["convert", str(SEED)])
+    assert result.exit_code == 2
+    assert "no output format; give -t FORMAT (csljson" in result.stderr
+
+
+def test_unknown_format_is_a_usage_error():
+    result = run(["convert", str(SEED), "-t", "bib"])
+    assert result.exit_code == 2
+    assert "unknown output format 'bib'; known: csljson" in result.stderr
+    result = run(["convert", str(SEED), "-f", "nope", "-t", "csljson"])
+    assert result.exit_code == 2
+    assert "unknown input format 'nope'; known: refer" in result.stderr
+
+
+def test_undetectable_input_is_a_usage_error(tmp_path):
+    path = tmp_path / "data"
+    path.write_text("hello world\n", encoding="utf-8")
+    result = run(["convert", str(path), "-t", "csljson"])
+    assert result.exit_code == 2
+    assert f"cannot tell the format of {path}; use -f FORMAT (refer)" in result.stderr
+
+
+def test_missing_file_is_a_data_error(tmp_path):
+    result = run(["convert", str(tmp_path / "nope.enw"), "-t", "csljson"])
+    assert result.exit_code == 1
+    assert result.stderr == f"{tmp_path / 'nope.enw'}: error: cannot read: no such file\n"
+    assert result.stdout == ""
+
+
+def test_empty_file_warns_and_gives_an_empty_array(tmp_path):
+    path = tmp_path / "empty.enw"
+    path.write_bytes(b"")
+    result = run(["convert", str(path), "-t", "csljson"])
+    assert result.exit_code == 0
+    assert result.stdout == "[]\n"
+    assert result.stderr == (
+        f"{path}:1: warning: no records found (a Refer record starts with a line like '%T Title')\n"
+    )
+
+
+def test_binary_garbage_is_a_data_error(tmp_path):
+    path = tmp_path / "garbage.enw"
+    path.write_bytes(bytes(range(256)) * 4)
+    result = run(["convert", str(path), "-t", "csljson"])
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}:1: error: binary data (NUL byte); this is not a text file\n"
+    assert "Traceback" not in result.output
+
+
+def test_truncated_record(tmp_path):
+    path = tmp_path / "cut.enw"
+    path.write_bytes(b"%0 Journal Article\n%T A complete record\n\n%0 Unpubli")
+    result = run(["convert", str(path), "-t", "csljson"])
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 2
+    assert result.stderr == (
+        f"{path}:4: warning: unknown reference type 'Unpubli'; read as Generic "
+        "(kept in custom)\n"
+        f"{path}:4: warning: record has no title\n"
+    )
+
+
+def test_stray_continuation_line_before_any_tag(tmp_path):
+    path = tmp_path / "stray.enw"
+    path.write_text("continued from nowhere\n%T Title\n", encoding="utf-8")
+    result = run(["convert", str(path), "-t", "csljson"])
+    assert result.exit_code == 0
+    assert result.stderr == f"{path}:1: warning: skipped 1 line of text outside any record\n"
+
+
+def test_latin1_warns_and_strict_fails(tmp_path):
+    path = tmp_path / "l1.enw"
+    path.write_bytes(b"%0 Book\n%T M\xfcller\n")
+    result = run(["convert", str(path), "-t", "csljson"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)[0]["title"] == "Müller"
+    assert result.stderr == (
+        f"{path}:2: warning: not valid UTF-8; decoding such lines as "
+        "Windows-1252 (use --encoding to choose another encoding)\n"
+    )
+    result = run(["convert", str(path), "-t", "csljson", "--strict"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{path}:2: error: not valid UTF-8; decoding such lines as "
+        "Windows-1252 (use --encoding to choose another encoding) "
+        "(a warning, but --strict is set)\n"
+    )
+    result = run(["convert", str(path), "-t", "csljson", "--encoding", "latin-1", "--strict"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)[0]["title"] == "Müller"
+
+
+def test_bad_encoding_option(tmp_path):
+    result = run(["convert", str(SEED), "-t", "csljson", "--encoding", "klingon"])
+    assert result.exit_code == 2
+    assert "unknown encoding 'klingon'" in result.stderr
+    path = tmp_path / "x.enw"
+    path.write_bytes(b"%T \xff\n")
+    result = run(["convert", str(path), "-t", "csljson", "--encoding", "ascii"])
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"{path}:1: error: cannot decode input as ascii: ordinal not in range(128)\n"
+    )
+
+
+def test_quiet_hides_warnings(tmp_path):
+    path = tmp_path / "u.enw"
+    path.write_text("%0 Book\n%T X\n%5 y\n", encoding="utf-8")
+    result = run(["convert", str(path), "-t", "csljson", "-q"])
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def test_one_megabyte_line(tmp_path):
+    path = tmp_path / "big.enw"
+    path.write_text("%0 Journal Article\n%T Big\n%X " + "word " * 200_000 + "\n", encoding="utf-8")
+    result = run(["convert", str(path), "-t", "csljson"])
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)[0]["abstract"]) == 999_999
+    junk = tmp_path / "junk.enw"
+    junk.write_text("x" * 1_000_000 + "\n%T Y\n", encoding="utf-8")
+    result = run(["convert", str(junk), "-t", "csljson"])
+    assert result.exit_code == 0
+    assert result.stderr == f"{junk}:1: warning: skipped 1 line of text outside any record\n"
+
+
+def test_key_format_option():
+    result = run(["convert", str(SEED), "-t", "csljson", "--key-format", "{author}:{year}"])
+    assert json.loads(result.stdout)[0]["id"] == "nahta:2012"
+    result = run(["convert", str(SEED), "-t", "csljson", "--key-format", "{journal}"])
+    assert result.exit_code == 2
+    assert "unknown placeholder {journal}" in result.stderr
+
+
+def test_dialect_option():
+    text = "%A Smith, John\n%T X\n"
+    result = run(["convert", "-f", "refer", "-t", "csljson", "--dialect", "endnote"], input=text)
+    assert result.stderr == ""
+    result = run(["convert", "-f", "refer", "-t", "csljson", "--dialect", "refer"], input=text)
+    assert "no known suffix" in result.stderr
+
+
+def test_formats_and_version_and_help():
+    result = run(["formats"])
+    assert result.exit_code == 0
+    assert "refer " in result.stdout and "aliases: endnote, enw" in result.stdout
+    assert "csljson " in result.stdout
+    assert run(["--version"]).stdout == f"refconv, version {__version__}\n"
+    for args in (["--help"], ["convert", "--help"], ["formats", "-h"]):
+        result = run(args)
+        assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def test_output_is_deterministic():
+    first = run(["convert", str(EXAMPLES / "endnote-sample.enw"), "-t", "csljson"]).stdout_bytes
+    second = run(["convert", str(EXAMPLES / "endnote-sample.enw"), "-t", "csljson"]).stdout_bytes
+    assert first == second
+
+
+def _installed_refconv() -> str | None:
+    beside = os.path.join(os.path.dirname(sys.executable), "refconv")
+    found = beside if os.path.exists(beside) else shutil.which("refconv")
+    if found is None and os.environ.get("CI"):
+        pytest.fail("refconv is not installed, but CI must run the subprocess tests")
+    return found
+
+
+REFCONV = _installed_refconv()
+
+
+@pytest.mark.skipif(REFCONV is None, reason="refconv is not installed on PATH")
+def test_installed_command_in_a_real_pipe():
+    cat = subprocess.Popen(["cat", str(SEED)], stdout=subprocess.PIPE)
+    result = subprocess.run(
+        [REFCONV, "convert", "-f", "refer", "-t", "csljson"],
+        stdin=cat.stdout,
+        capture_output=True,
+        check=False,
+    )
+    cat.wait()
+    assert result.returncode == 0
+    assert result.stderr == b""
+    assert json.loads(result.stdout)[0]["id"] == "nahta2012molecular"
+
+
+@pytest.mark.skipif(REFCONV is None, reason="refconv is not installed on PATH")
+def test_closed_pipe_is_quiet(tmp_path):
+    big = tmp_path / "big.enw"
+    big.write_text(
+        "".join(f"%0 Book\n%T Title {i}\n%D 2000\n\n" for i in range(20000)), encoding="utf-8"
+    )
+    result = subprocess.run(
+        f"'{REFCONV}' convert '{big}' -t csljson | head -n 1",
+        shell=True,
+        capture_output=True,
+        check=False,
+    )
+    assert result.stdout == b"[\n"
+    assert result.stderr == b""
+
+
+def test_python_dash_m():
+    result = subprocess.run(
+        [sys.executable, "-m", "refconv", "convert", str(SEED), "-t", "json"],
+        capture_output=True,
+        check=False,
+        env={**os.environ},
+    )
+    assert result.returncode == 0
+    assert json.loads(result.stdout)[0]["id"] == "nahta2012molecular"
