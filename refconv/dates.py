@@ -19,11 +19,11 @@ MONTHS = (
 )  # fmt: skip
 SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 
-_YEAR = re.compile(r"\d{4}")
-_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:/[^/]*)?/?")
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_RANGE = re.compile(r"(\d{4})\s*[-–—/_]\s*(\d{2,4})")
-_TOKEN = re.compile(r"[^\W\d_]+\.?|\d+")
+_YEAR = re.compile(r"\d{4}", re.ASCII)
+_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:/[^/]*)?/?", re.ASCII)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
+_RANGE = re.compile(r"(\d{4})\s*[-–—/_]\s*(\d{2,4})", re.ASCII)
+_TOKEN = re.compile(r"[^\W\d_]+\.?|[0-9]+")  # letters of any script; ASCII digits
 _CIRCA = frozenset({"c", "c.", "ca", "ca.", "circa", "approx", "approx."})
 
 
@@ -96,7 +96,7 @@ def _scan(value: str) -> ParsedDate:
     years: list[int] = []
     for token in _TOKEN.findall(value):
         lowered = token.lower()
-        if token.isdigit():
+        if token[0] in "0123456789":  # not str.isdigit: that accepts '²'
             if len(token) in (3, 4):
                 years.append(int(token))
             elif len(token) <= 2 and day is None and 1 <= int(token) <= 31:

@@ -7,13 +7,17 @@ from urllib.parse import unquote
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _STRONG_RANGE = re.compile(r"\s*(?:--+|[\u2012\u2013\u2014\u2015\u2212])\s*")
-_SIMPLE_RANGE = re.compile(r"([A-Za-z]{0,3}\d+[A-Za-z]{0,3})\s*-\s*([A-Za-z]{0,3}\d+[A-Za-z]{0,3})")
-_EXTENT = re.compile(r"(?:pp?\.?|pages?)?\s*(\d+)\s*(?:pp?\.|pages?|s\.|S\.|ff\.)?", re.IGNORECASE)
-_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_SIMPLE_RANGE = re.compile(
+    r"([A-Za-z]{0,3}\d+[A-Za-z]{0,3})\s*-\s*([A-Za-z]{0,3}\d+[A-Za-z]{0,3})", re.ASCII
+)
+_EXTENT = re.compile(
+    r"(?:pp?\.?|pages?)?\s*(\d+)\s*(?:pp?\.|pages?|s\.|S\.|ff\.)?", re.IGNORECASE | re.ASCII
+)
+_DOI = re.compile(r"10\.[0-9]{4,9}/\S+")
 _DOI_PREFIX = re.compile(
     r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE
 )
-_DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\.[0-9]{4,9}/\S+)", re.IGNORECASE)
 _SERIAL_LABEL = re.compile(r"\b(ISSN|ISBN|eISSN|pISSN)\b[:\s]*", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\((?:[^()]{0,40})\)")
 
@@ -88,7 +92,7 @@ def classify_serials(text: str) -> tuple[list[str], list[str], list[str]]:
         if m := _SERIAL_LABEL.search(chunk):
             label = m[1].upper()
             chunk = _SERIAL_LABEL.sub(" ", chunk)
-        for token in chunk.split() if not re.search(r"\d[ ]\d", chunk) else [chunk]:
+        for token in chunk.split() if not re.search(r"[0-9] [0-9]", chunk) else [chunk]:
             digits = re.sub(r"[^0-9Xx]", "", token).upper()
             if not digits:
                 other.append(token.strip())

@@ -1,0 +1,154 @@
+"""The plugin registry: entry points, runtime registration, broken plugins."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import io
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from refconv import plugins
+from refconv.convert import Source, convert
+from refconv.plugins import Registry
+from refconv.readers import Reader
+from refconv.writers import Writer
+
+from .conftest import EXAMPLES, Collect
+
+ONE = b"%0 Book\n%T A Title\n%A Doe, Jane\n%D 2001\n"
+
+
+class UpperWriter(Writer):
+    name = "upper"
+    aliases = ("up",)
+    suffixes = (".up",)
+    description = "Titles in upper case"
+
+    def write(self, records, out):
+        for record in records:
+            out.write(record.fields.get("title", "").upper() + "\n")
+
+
+def test_builtin_formats_come_from_entry_points():
+    registry = Registry(Collect())
+    assert "refer" in registry.readers()
+    assert "csljson" in registry.writers()
+    names = {ep.name for ep in importlib.metadata.entry_points(group=plugins.WRITER_GROUP)}
+    assert "csljson" in names
+
+
+@pytest.mark.parametrize("name", ["refer", "endnote", "enw", "REFER"])
+def test_reader_aliases(name):
+    assert Registry(Collect()).find_reader(name).name == "refer"
+
+
+def test_every_plugin_converts_a_one_record_sample():
+    registry = Registry(Collect())
+    for writer_cls in registry.writers().values():
+        out = io.StringIO()
+        convert([Source("one.enw", io.BytesIO(ONE))], writer_cls(), out, registry, Collect())
+        assert "A Title" in out.getvalue()
+
+
+def test_runtime_registration():
+    diagnostics = Collect()
+    registry = Registry(diagnostics)
+    registry.register_writer(UpperWriter)
+    assert registry.find_writer("up") is UpperWriter
+    assert registry.writer_for_path("x.up") is UpperWriter
+    out = io.StringIO()
+    convert([Source("one.enw", io.BytesIO(ONE))], UpperWriter(), out, registry, diagnostics)
+    assert out.getvalue() == "A TITLE\n"
+    assert diagnostics.messages == []
+
+
+def test_builtin_wins_a_name_clash():
+    diagnostics = Collect()
+    registry = Registry(diagnostics)
+
+    class FakeReader(Reader):
+        name = "refer"
+
+    registry.register_reader(FakeReader)
+    assert registry.find_reader("refer") is not FakeReader
+    assert diagnostics.messages == [
+        "None:None: plugin 'refer' clashes with a built-in format; ignored"
+    ]
+
+
+def test_broken_entry_point_only_warns(monkeypatch):
+    real = importlib.metadata.entry_points
+
+    def fake_entry_points(group):
+        found = list(real(group=group))
+        if group == plugins.WRITER_GROUP:
+            found.append(
+                importlib.metadata.EntryPoint("broken", "refconv_no_such_module:Writer", group)
+            )
+            found.append(importlib.metadata.EntryPoint("notawriter", "os:path", group))
+        return found
+
+    monkeypatch.setattr(plugins, "entry_points", fake_entry_points)
+    diagnostics = Collect()
+    registry = Registry(diagnostics)
+    assert set(registry.writers()) == {ep.name for ep in real(group=plugins.WRITER_GROUP)}
+    assert diagnostics.messages == [
+        "None:None: plugin 'broken' (refconv_no_such_module:Writer) not loaded: "
+        "No module named 'refconv_no_such_module'",
+        "None:None: plugin 'notawriter' (os:path) not loaded: os:path is not a Writer subclass",
+    ]
+
+
+def test_plugin_without_a_name_is_refused():
+    diagnostics = Collect()
+    Registry(diagnostics).register_writer(type("Nameless", (Writer,), {}))
+    assert diagnostics.messages == ["None:None: plugin class Nameless declares no name; not loaded"]
+
+
+def _install_plugin(site) -> None:
+    """Install examples/plugin as pip would, offline: package plus dist-info with its entry
+    points, both read from the plugin's own pyproject.toml."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((EXAMPLES / "plugin" / "pyproject.toml").read_text("utf-8"))
+    meta = project["project"]
+    shutil.copytree(EXAMPLES / "plugin" / "refconv_tsv", site / "refconv_tsv")
+    info = site / f"refconv_tsv-{meta['version']}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {meta['name']}\nVersion: {meta['version']}\n", "utf-8"
+    )
+    groups = "".join(
+        f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in eps.items())
+        for group, eps in meta["entry-points"].items()
+    )
+    (info / "entry_points.txt").write_text(groups, "utf-8")
+
+
+def test_example_plugin_package_adds_a_format(tmp_path):
+    """examples/plugin, installed beside refconv, adds `-t tsv` with no change to refconv."""
+    _install_plugin(tmp_path)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "refconv",
+            "convert",
+            str(EXAMPLES / "nahta2012-flat.enw"),
+            "-t",
+            "tsv",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "id\ttype\tyear\ttitle",
+        "nahta2012molecular\tarticle-journal\t2012\tMolecular Mechanisms of Trastuzumab-Based "
+        "Treatment in HER2-Overexpressing Breast Cancer",
+    ]
