@@ -99,7 +99,7 @@ def test_generated_records_read_back_exactly(recs):
     got, warnings = read_refer(text)
     assert warnings == []
     assert len(got) == len(recs)
-    for record, rec in zip(got, recs):
+    for record, rec in zip(got, recs, strict=True):
         assert record.type == "article-journal"
         assert record.fields["title"] == rec["title"]
         assert record.names["author"] == [Name(f, g) for f, g in rec["authors"]]
@@ -115,7 +115,7 @@ def test_flattened_form_reads_like_the_line_form(rec):
     lines = as_refer_lines(rec)
     by_lines, _ = read_refer("\n".join(lines) + "\n")
     flat, _ = read_refer(" ".join(lines))
-    for a, b in zip(by_lines, flat):
+    for a, b in zip(by_lines, flat, strict=True):
         a.source = b.source
     assert by_lines == flat
 
