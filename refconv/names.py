@@ -28,7 +28,7 @@ def _has_cjk(text: str) -> bool:
 
 def is_suffix(text: str) -> bool:
     """True when ``text`` is a generational or honorific name suffix (Jr., Sr., III, ...)."""
-    return text.strip().lower() in NAME_SUFFIXES
+    return text.strip() in NAME_SUFFIXES
 
 
 def is_et_al(text: str) -> bool:

@@ -400,10 +400,12 @@ NAME_PARTICLES = frozenset(
     }
 )  # fmt: skip
 
-#: Name suffixes recognised after a comma ("Smith, John, Jr." / "John Smith, Jr.").
+#: Name suffixes recognised after a comma ("Smith, John, Jr." / "John Smith, Jr."). Matched
+#: case-sensitively: "Iv" and "V" are given names or initials, not IV and V.
 NAME_SUFFIXES = frozenset(
-    {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd", "esq", "esq."}
-)
+    {"Jr", "Jr.", "jr", "jr.", "JR", "JR.", "Sr", "Sr.", "sr", "sr.", "SR", "SR.", "II", "III",
+     "IV", "2nd", "3rd", "Esq", "Esq."}
+)  # fmt: skip
 
 #: Markers on the last classic %A that turn all authors into editors (§5.1).
 EDITOR_MARKERS = ("(eds.)", "(eds)", "(ed.)", "(ed)", "eds.", "ed.", "eds", "ed")
