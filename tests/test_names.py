@@ -60,6 +60,7 @@ N = Name
         ),
         pytest.param("Fisher, J.O.", False, N("Fisher", "J.O."), id="dotted_initials_kept"),
         pytest.param("Plato", False, N("Plato"), id="single_name"),
+        pytest.param("Smith, Jr.", False, N("Smith", suffix="Jr."), id="family_and_suffix"),
         pytest.param("Nabokov, V", False, N("Nabokov", "V"), id="initial_v_is_not_a_suffix"),
         pytest.param("Aa, Iv", False, N("Aa", "Iv"), id="given_iv_is_not_a_suffix"),
         pytest.param("Rita  Nahta", False, N("Nahta", "Rita"), id="double_space"),

@@ -1,0 +1,57 @@
+"""The README is the manual: its console examples run, and its set-up commands are marked."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```console\n(.*?)```", README, re.DOTALL)
+
+
+def examples():
+    for block in BLOCKS:
+        command, expected = None, []
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                if command:
+                    yield command, "\n".join(expected)
+                command, expected = line[2:], []
+            else:
+                expected.append(line)
+        if command:
+            yield command, "\n".join(expected)
+
+
+EXAMPLES = list(examples())
+
+
+@pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c[:50] for c, _ in EXAMPLES])
+def test_console_example(command, expected):
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
+    result = subprocess.run(
+        ["bash", "-c", "set -o pipefail; " + command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout + result.stderr).rstrip("\n") == expected.rstrip("\n")
+
+
+def test_there_are_examples():
+    assert len(EXAMPLES) >= 5
+
+
+@pytest.mark.parametrize("marker", ["quickstart-command", "test-command"])
+def test_setup_commands_are_marked_for_ci(marker):
+    assert re.search(rf"<!-- {marker} -->\n```sh\n[^\n]+\n```", README)
+    assert marker in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
