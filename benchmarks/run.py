@@ -1,0 +1,57 @@
+"""Benchmark runner: records/second and peak RSS of whole `refconv convert` runs.
+
+    python benchmarks/run.py [--sizes 1000,10000,100000]
+
+Each job runs the installed `refconv` command in a child process on a generated corpus (see
+corpus.py) and reads the child's peak RSS from getrusage. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import generate  # noqa: E402
+
+JOBS = {"refer→csljson": ["-t", "csljson"]}
+
+
+def run_job(refconv: str, corpus: Path, args: list[str]) -> tuple[float, float]:
+    """Return (seconds, peak RSS in MB) of one conversion to /dev/null."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [refconv, "convert", str(corpus), "-q", *args], stdout=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status:
+        raise SystemExit(f"refconv failed on {corpus}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    args = parser.parse_args()
+    refconv = shutil.which("refconv") or os.path.join(os.path.dirname(sys.executable), "refconv")
+    print(f"{'job':<16} {'records':>9} {'seconds':>8} {'records/s':>10} {'peak MB':>8}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in map(int, args.sizes.split(",")):
+            corpus = Path(tmp) / f"corpus-{size}.enw"
+            with corpus.open("wb") as out:
+                for chunk in generate(size):
+                    out.write(chunk.encode("utf-8"))
+            for name, job_args in JOBS.items():
+                seconds, peak = run_job(refconv, corpus, job_args)
+                print(f"{name:<16} {size:>9} {seconds:>8.2f} {size / seconds:>10,.0f} {peak:>8.1f}")
+
+
+if __name__ == "__main__":
+    main()

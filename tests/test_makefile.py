@@ -1,0 +1,57 @@
+"""examples/Makefile: refconv as a build step, and no partial target after a failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import EXAMPLES
+
+MAKE = shutil.which("make")
+REFCONV = os.path.join(os.path.dirname(sys.executable), "refconv")
+needs_make = pytest.mark.skipif(
+    (MAKE is None or not os.path.exists(REFCONV)) and not os.environ.get("CI"),
+    reason="make or the installed refconv command is missing",
+)
+
+
+def make(cwd, *targets):
+    return subprocess.run(
+        [MAKE or "make", f"REFCONV={REFCONV}", *targets],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@needs_make
+def test_make_builds_the_examples(tmp_path):
+    work = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, work, ignore=shutil.ignore_patterns("out", "plugin"))
+    result = make(work)
+    assert result.returncode == 0, result.stderr
+    items = json.loads((work / "out" / "references.json").read_text("utf-8"))
+    assert len(items) == 13
+    assert json.loads((work / "out" / "nahta2012.json").read_text("utf-8"))[0]["id"] == (
+        "nahta2012molecular"
+    )
+    again = make(work)
+    assert "Nothing to be done" in again.stdout
+
+
+@needs_make
+def test_failed_conversion_leaves_no_target(tmp_path):
+    work = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, work, ignore=shutil.ignore_patterns("out", "plugin"))
+    (work / "classic.refer").write_bytes(b"%T broken\n\x00")
+    result = make(work, "out/references.json")
+    assert result.returncode != 0
+    assert "classic.refer:2: error: binary data (NUL byte)" in result.stderr
+    assert not (work / "out" / "references.json").exists()
+    assert os.listdir(work / "out") == []
