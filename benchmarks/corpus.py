@@ -36,10 +36,29 @@ TYPES = [
     "Edited Book",
     "Generic",
 ]
-WORDS = (
-    "molecular mechanisms treatment cancer analysis of the & in 30% {braces} $math$ "
-    "systems distributed clocks ordering events theory practice HER2 DNA"
-).split()
+WORDS = [
+    "molecular",
+    "mechanisms",
+    "treatment",
+    "cancer",
+    "analysis",
+    "of",
+    "the",
+    "&",
+    "in",
+    "30%",
+    "{braces}",
+    "$math$",
+    "systems",
+    "distributed",
+    "clocks",
+    "ordering",
+    "events",
+    "theory",
+    "practice",
+    "HER2",
+    "DNA",
+]
 
 
 def record(rng: random.Random, i: int) -> str:

@@ -16,14 +16,13 @@ _INITIALS = re.compile(r"[A-Z]{2,3}")
 _PUBMED_INITIALS = re.compile(r"[A-Z]{1,3}")
 
 
+_CJK = re.compile(
+    "[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)  # kana, ideographs, Hangul
+
+
 def _has_cjk(text: str) -> bool:
-    return any(
-        "\u3040" <= ch <= "\u30ff"  # kana
-        or "\u3400" <= ch <= "\u9fff"  # CJK ideographs
-        or "\uac00" <= ch <= "\ud7af"  # Hangul
-        or "\uf900" <= ch <= "\ufaff"
-        for ch in text
-    )
+    return _CJK.search(text) is not None
 
 
 def is_suffix(text: str) -> bool:

@@ -9,7 +9,6 @@ Keys come in the fixed order of ``CSL_KEY_ORDER``; output is UTF-8, indented by 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -69,25 +68,33 @@ def record_to_csl(record: Record) -> dict[str, Any]:
     return dict(sorted(item.items(), key=lambda kv: _ORDER.get(kv[0], len(_ORDER))))
 
 
-# JSON strings cannot hold a raw newline, so these only ever match structure: they fold the
-# number arrays of "date-parts" onto one line ("[[2012, 3, 15]]") as pandoc writes them.
-_NUMBERS = re.compile(r"\[\s*\n\s*(-?\d+(?:,\s*\n\s*-?\d+)*)\s*\n\s*\]")
-_NUMBER_ROWS = re.compile(r"\[\s*\n\s*(\[[-\d, ]+\](?:,\s*\n\s*\[[-\d, ]+\])*)\s*\n\s*\]")
+_string = json.JSONEncoder(ensure_ascii=False).encode  # C-accelerated for scalars
 
 
-def _fold_numbers(match: re.Match[str]) -> str:
-    return "[" + ", ".join(part.strip() for part in match[1].split(",")) + "]"
-
-
-def _fold_rows(match: re.Match[str]) -> str:
-    return "[" + re.sub(r"\],\s*\n\s*\[", "], [", match[1]) + "]"
+def _pretty(value: Any, indent: str) -> str:
+    """JSON with two-space indentation, like ``json.dumps(indent=2)`` (whose encoder is pure
+    Python and slow), except that lists of numbers stay on one line: ``[[2012, 3, 15]]``."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        items = ",\n".join(f"{inner}{_string(k)}: {_pretty(v, inner)}" for k, v in value.items())
+        return "{\n" + items + "\n" + indent + "}"
+    if isinstance(value, list):
+        if all(
+            isinstance(v, int) or (isinstance(v, list) and all(isinstance(x, int) for x in v))
+            for v in value
+        ):
+            return json.dumps(value)
+        inner = indent + "  "
+        items = ",\n".join(inner + _pretty(v, inner) for v in value)
+        return "[\n" + items + "\n" + indent + "]" if value else "[]"
+    return _string(value)
 
 
 def format_item(record: Record) -> str:
     """One item as indented JSON text, indented once more to sit inside the array."""
-    text = json.dumps(record_to_csl(record), ensure_ascii=False, indent=2)
-    text = _NUMBER_ROWS.sub(_fold_rows, _NUMBERS.sub(_fold_numbers, text))
-    return "  " + text.replace("\n", "\n  ")
+    return "  " + _pretty(record_to_csl(record), "  ")
 
 
 class CslJsonWriter(Writer):
