@@ -170,10 +170,15 @@ def cli() -> None:
     + ", ".join("{" + k + "}" for k in KEY_PLACEHOLDERS)
     + ".",
 )
+@click.option(
+    "--latex",
+    is_flag=True,
+    help="BibTeX/BibLaTeX: write non-ASCII as LaTeX macros ({\\'e}) instead of UTF-8.",
+)
 @click.option("--strict", is_flag=True, help="Treat every warning as an error (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
 def convert_command(
-    inputs, from_format, to_format, output, dialect, encoding, key_format, strict, quiet
+    inputs, from_format, to_format, output, dialect, encoding, key_format, latex, strict, quiet
 ) -> None:
     """Convert INPUT files (default: stdin; '-' is stdin) to one output.
 
@@ -183,6 +188,7 @@ def convert_command(
     Examples:
       refconv convert paper.enw -t csljson
       refconv convert a.enw b.refer -o refs.json
+      refconv convert paper.enw -t bibtex --latex > refs.bib
       cat paper.enw | refconv convert -f refer -t csljson > refs.json
     """
     diagnostics = Diagnostics(strict=strict, quiet=quiet)
@@ -200,7 +206,7 @@ def convert_command(
         raise click.UsageError(f"no output format; give -t FORMAT ({known})")
     try:
         _check_inputs(inputs)
-        writer = writer_cls(diagnostics=diagnostics)
+        writer = writer_cls(diagnostics=diagnostics, latex=latex)
         with _output(output) as out:
             convert(
                 _sources(inputs),

@@ -87,13 +87,13 @@ def test_failed_run_leaves_the_target_untouched(tmp_path):
 def test_missing_output_format_is_a_usage_error():
     result = run(["convert", str(SEED)])
     assert result.exit_code == 2
-    assert "no output format; give -t FORMAT (csljson" in result.stderr
+    assert "no output format; give -t FORMAT (biblatex, bibtex, csljson)" in result.stderr
 
 
 def test_unknown_format_is_a_usage_error():
-    result = run(["convert", str(SEED), "-t", "bib"])
+    result = run(["convert", str(SEED), "-t", "bibtext"])
     assert result.exit_code == 2
-    assert "unknown output format 'bib'; known: csljson" in result.stderr
+    assert "unknown output format 'bibtext'; known: biblatex, bibtex, csljson" in result.stderr
     result = run(["convert", str(SEED), "-f", "nope", "-t", "csljson"])
     assert result.exit_code == 2
     assert "unknown input format 'nope'; known: refer" in result.stderr

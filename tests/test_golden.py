@@ -46,6 +46,18 @@ def test_golden_csljson(case: Path, monkeypatch):
     compare(case.with_suffix(".err"), result.stderr)
 
 
+WRITERS = {"bibtex": ".bib", "biblatex": ".biblatex.bib"}
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+@pytest.mark.parametrize("case", CASES, ids=[p.stem for p in CASES])
+def test_golden_bibtex(case: Path, writer: str, monkeypatch):
+    monkeypatch.chdir(case.parent)
+    result = CliRunner().invoke(cli, ["convert", case.name, "-t", writer, "-q"])
+    assert result.exit_code == 0, result.stderr
+    compare(case.parent / (case.stem + WRITERS[writer]), result.stdout)
+
+
 def test_goldens_are_valid_csl(csl_schema):
     jsonschema = pytest.importorskip("jsonschema")
     import json

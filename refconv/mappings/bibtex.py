@@ -1,0 +1,146 @@
+"""BibTeX and BibLaTeX mapping tables (data only; refer-format.md §3.2, §7.1)."""
+
+#: CSL type → (BibTeX entry type, BibLaTeX entry type). Chapters and theses are refined by
+#: rules in the writer (incollection vs inbook; phdthesis vs mastersthesis).
+CSL_TO_BIBTEX_TYPE = {
+    "article": ("article", "article"),
+    "article-journal": ("article", "article"),
+    "article-magazine": ("article", "article"),
+    "article-newspaper": ("article", "article"),
+    "review": ("article", "article"),
+    "review-book": ("article", "article"),
+    "book": ("book", "book"),
+    "classic": ("book", "book"),
+    "collection": ("book", "collection"),
+    "periodical": ("book", "periodical"),
+    "chapter": ("incollection", "incollection"),
+    "entry": ("misc", "inreference"),
+    "entry-dictionary": ("misc", "inreference"),
+    "entry-encyclopedia": ("misc", "inreference"),
+    "paper-conference": ("inproceedings", "inproceedings"),
+    "thesis": ("phdthesis", "thesis"),
+    "report": ("techreport", "report"),
+    "manuscript": ("unpublished", "unpublished"),
+    "pamphlet": ("booklet", "booklet"),
+    "patent": ("misc", "patent"),
+    "dataset": ("misc", "dataset"),
+    "software": ("misc", "software"),
+    "webpage": ("misc", "online"),
+    "post": ("misc", "online"),
+    "post-weblog": ("misc", "online"),
+    "standard": ("misc", "standard"),
+}
+
+#: CSL type → BibLaTeX ``type`` field value for entry types that carry it.
+BIBLATEX_SUBTYPES = {"thesis": "phdthesis", "report": "techreport"}
+
+#: CSL variable → (BibTeX field, BibLaTeX field). ``None`` means the variable has no field in
+#: that dialect and goes to the note (BibTeX) or annotation (BibLaTeX) with its name.
+CSL_TO_BIBTEX_FIELD = {
+    "title": ("title", "title"),
+    "title-short": ("shorttitle", "shorttitle"),
+    "original-title": (None, "origtitle"),
+    "collection-title": ("series", "series"),
+    "collection-number": ("number", "number"),
+    "volume-title": (None, "maintitle"),
+    "event-title": (None, "eventtitle"),
+    "event-place": (None, "venue"),
+    "publisher": ("publisher", "publisher"),
+    "publisher-place": ("address", "location"),
+    "edition": ("edition", "edition"),
+    "version": ("version", "version"),
+    "volume": ("volume", "volume"),
+    "number-of-volumes": ("volumes", "volumes"),
+    "issue": ("number", "number"),
+    "number": ("number", "number"),
+    "chapter-number": ("chapter", "chapter"),
+    "page": ("pages", "pages"),
+    "number-of-pages": ("pagetotal", "pagetotal"),
+    "genre": ("type", "type"),
+    "language": ("language", "language"),
+    "DOI": ("doi", "doi"),
+    "ISBN": ("isbn", "isbn"),
+    "ISSN": ("issn", "issn"),
+    "URL": ("url", "url"),
+    "PMID": ("pmid", "pmid"),
+    "abstract": ("abstract", "abstract"),
+    "note": ("note", "note"),
+    "annote": ("annote", "annotation"),
+    "container-title-short": ("shortjournal", "shortjournal"),
+    "status": (None, "pubstate"),
+    "medium": ("howpublished", "howpublished"),
+}
+
+#: Where ``container-title`` goes, by BibTeX entry type (default: ``booktitle``... except misc).
+CONTAINER_FIELD = {
+    "article": ("journal", "journaltitle"),
+    "misc": ("howpublished", "organization"),
+    "online": ("howpublished", "organization"),
+    "patent": ("howpublished", "organization"),
+    "dataset": ("howpublished", "organization"),
+    "software": ("howpublished", "organization"),
+    "standard": ("howpublished", "organization"),
+    "techreport": ("series", "series"),
+    "report": ("series", "series"),
+    "book": ("series", "series"),
+    "phdthesis": ("howpublished", "howpublished"),
+    "mastersthesis": ("howpublished", "howpublished"),
+    "thesis": ("howpublished", "howpublished"),
+    "unpublished": ("howpublished", "howpublished"),
+    "booklet": ("howpublished", "howpublished"),
+}
+
+#: Where ``publisher`` goes, by BibTeX entry type (default: ``publisher``).
+PUBLISHER_FIELD = {
+    "phdthesis": "school",
+    "mastersthesis": "school",
+    "thesis": "institution",
+    "techreport": "institution",
+    "report": "institution",
+}
+
+#: CSL name variable → (BibTeX field, BibLaTeX field); other roles go to the note.
+NAME_FIELDS = {
+    "author": ("author", "author"),
+    "editor": ("editor", "editor"),
+    "translator": ("translator", "translator"),
+    "director": ("author", "author"),
+    "composer": ("author", "author"),
+    "collection-editor": (None, "editora"),
+    "container-author": (None, "bookauthor"),
+    "original-author": (None, "origauthor"),
+}
+
+#: BibTeX month macros, unbraced in the output (``month = mar``).
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+#: Output order of fields; fields not listed follow in alphabetical order.
+BIBTEX_FIELD_ORDER = (
+    "author", "editor", "translator", "editora", "bookauthor", "origauthor", "title",
+    "shorttitle", "origtitle", "booktitle", "maintitle", "eventtitle", "journal", "journaltitle",
+    "shortjournal", "series", "edition", "version", "volume", "volumes", "number", "chapter",
+    "pages", "pagetotal", "type", "school", "institution", "organization", "howpublished",
+    "publisher", "address", "location", "venue", "year", "month", "date", "urldate",
+    "eventdate", "origdate", "pubstate", "langid", "language", "isbn", "issn", "doi", "pmid",
+    "url", "keywords", "abstract", "note", "annote", "annotation",
+)  # fmt: skip
+
+#: Fields written verbatim: escaping would break links. They only need balanced braces.
+VERBATIM_FIELDS = frozenset({"url", "doi"})
+
+#: Labels of CSL date variables when a dialect cannot hold them and they go to the note.
+DATE_FIELDS = {
+    "issued": ("year", "date"),
+    "accessed": ("urldate", "urldate"),
+    "event-date": (None, "eventdate"),
+    "original-date": (None, "origdate"),
+}
+
+#: CSL ``status`` → BibLaTeX ``pubstate`` keys (localised by biblatex); others kept as text.
+STATUS_TO_PUBSTATE = {
+    "in press": "inpress",
+    "forthcoming": "forthcoming",
+    "submitted": "submitted",
+    "in preparation": "inpreparation",
+    "preprint": "prepublished",
+}

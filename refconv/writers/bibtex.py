@@ -1,0 +1,256 @@
+"""BibTeX and BibLaTeX writers.
+
+Entries are built as bibtexparser ``Entry``/``Field`` objects and serialised by bibtexparser,
+one entry at a time (memory stays flat), with an empty unparse stack: values arrive already
+escaped and enclosed, so no middleware deep-copies anything. Every value is escaped for LaTeX
+(``refconv.latex``) except ``url`` and ``doi``, which are written verbatim. Data with no field
+goes into ``note`` (BibTeX) or ``annotation`` (BibLaTeX) with its source label, so nothing is
+lost. Field order is ``BIBTEX_FIELD_ORDER``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import ClassVar, TextIO
+
+from bibtexparser import Library, write_string
+from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
+
+from ..latex import escape, protect_title, to_latex_ascii
+from ..mappings.bibtex import (
+    BIBLATEX_SUBTYPES,
+    BIBTEX_FIELD_ORDER,
+    CONTAINER_FIELD,
+    CSL_TO_BIBTEX_FIELD,
+    CSL_TO_BIBTEX_TYPE,
+    DATE_FIELDS,
+    MONTH_MACROS,
+    NAME_FIELDS,
+    PUBLISHER_FIELD,
+    STATUS_TO_PUBSTATE,
+    VERBATIM_FIELDS,
+)
+from ..mappings.refer import TAG_LABELS
+from ..model import Date, Name, Record
+from . import Writer
+
+_ORDER = {name: i for i, name in enumerate(BIBTEX_FIELD_ORDER)}
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+_MASTERS = frozenset({"master", "masters", "master's", "ms", "msc", "ma", "mphil", "mres"})
+_ENGLISH = frozenset({"en", "eng", "english", "en-us", "en-gb", "en_us", "en_gb"})
+
+
+def thesis_type(record: Record) -> str:
+    """``mastersthesis`` when the genre says master's (Zotero's rule), else ``phdthesis``."""
+    genre = record.fields.get("genre", "").lower()
+    key = re.sub(r"[\s.]|thesis|degree", "", genre)
+    return "mastersthesis" if key in _MASTERS else "phdthesis"
+
+
+def chapter_type(record: Record, biblatex: bool) -> str:
+    """BibLaTeX ``inbook`` for a chapter of an authored book (no editor); otherwise, and always
+    in BibTeX (whose ``inbook`` title is the book's title), ``incollection``."""
+    if biblatex and "editor" not in record.names and "container-title" in record.fields:
+        return "inbook"
+    return "incollection"
+
+
+def entry_type(record: Record, biblatex: bool) -> str:
+    """The entry type of a record in one dialect."""
+    bibtex_type, biblatex_type = CSL_TO_BIBTEX_TYPE.get(record.type, ("misc", "misc"))
+    if record.type == "chapter":
+        return chapter_type(record, biblatex)
+    if record.type == "thesis" and not biblatex:
+        return thesis_type(record)
+    return biblatex_type if biblatex else bibtex_type
+
+
+def is_english(record: Record) -> bool:
+    """True unless the record names a language other than English."""
+    language = record.fields.get("language", "").strip().lower()
+    return not language or language in _ENGLISH or language.startswith("en-")
+
+
+def iso_date(date: Date) -> str:
+    """BibLaTeX/EDTF form: ``2012-03-15``, ``1996/2004``, ``2012-21`` (spring), ``1850~``."""
+
+    def one(parts: tuple[int, ...]) -> str:
+        return "-".join(f"{p:04d}" if i == 0 else f"{p:02d}" for i, p in enumerate(parts))
+
+    text = "/".join(one(p) for p in date.parts)
+    if date.season and len(date.parts) == 1 and len(date.parts[0]) == 1:
+        text += f"-{20 + date.season}"
+    return text + ("~" if date.circa else "")
+
+
+class _Entry:
+    """The fields of one entry while it is being built."""
+
+    def __init__(self, biblatex: bool, latex: bool):
+        self.col = 1 if biblatex else 0
+        self.latex = latex
+        self.fields: dict[str, str] = {}
+        self.notes: list[str] = []
+
+    def text(self, value: str) -> str:
+        escaped = escape(value)
+        return to_latex_ascii(escaped) if self.latex else escaped
+
+    def put(self, field: str | None, value: str, label: str, *, raw: bool = False) -> None:
+        """Set ``field`` to an enclosed value; without a free field, keep it in the note."""
+        if field is None or field in self.fields:
+            self.notes.append(f"{label}: {value}")
+            return
+        self.fields[field] = value if raw else "{" + self.text(value) + "}"
+
+    def name(self, person: Name) -> str:
+        if person.literal:
+            return "{" + self.text(person.literal) + "}"
+        family = self.text(person.family)
+        if " " in person.family or _AND.search(person.family):
+            family = "{" + family + "}"  # "{Della Porta}": one family name, never split
+        if person.particle:
+            family = self.text(person.particle) + " " + family
+        given, suffix = self.part(person.given), self.part(person.suffix)
+        if suffix:  # BibTeX's "von Last, Jr, First"
+            return f"{family}, {suffix}, {given}"
+        return f"{family}, {given}" if given else family
+
+    def part(self, text: str) -> str:
+        """A given name or suffix; braced if it holds the word "and" BibTeX splits names on."""
+        escaped = self.text(text)
+        return "{" + escaped + "}" if _AND.search(text) else escaped
+
+
+def build_entry(record: Record, *, biblatex: bool = False, latex: bool = False) -> Entry:
+    """The bibtexparser ``Entry`` of a record, values escaped and enclosed."""
+    kind = entry_type(record, biblatex)
+    e = _Entry(biblatex, latex)
+    for role, people in record.names.items():
+        field = NAME_FIELDS.get(role, (None, None))[e.col]
+        names = " and ".join(e.name(p) for p in people)
+        e.put(field, "{" + names + "}" if field else names, role, raw=field is not None)
+    title = record.fields.get("title")
+    if title is not None:
+        protected = protect_title(title, whole=not is_english(record))
+        e.put("title", "{" + (to_latex_ascii(protected) if latex else protected) + "}", "title",
+              raw=True)  # fmt: skip
+    _put_dates(e, record, biblatex)
+    for var, value in record.fields.items():
+        if var in ("title", "citation-key"):
+            continue
+        field = _field_for(var, kind, e.col)
+        if field in VERBATIM_FIELDS:
+            e.put(field, "{" + _balance(value) + "}", var, raw=True)
+        elif field == "pages":
+            e.put(field, "{" + e.text(_double_dash(value)) + "}", var, raw=True)
+        elif var == "status" and biblatex:
+            e.put("pubstate", STATUS_TO_PUBSTATE.get(value.lower(), value), var)
+        else:
+            e.put(field, value, var)
+    if biblatex and kind in ("thesis", "report"):
+        _put_biblatex_subtype(e, record, kind)
+    if record.keywords:
+        e.put("keywords", ", ".join(record.keywords), "keywords")
+    for tag, values in record.extra.items():
+        label = f"{TAG_LABELS[tag]} ({tag})" if tag in TAG_LABELS else tag
+        e.notes.extend(f"{label}: {value}" for value in values)
+    if e.notes:
+        note_field = "annotation" if biblatex else "note"
+        note = "; ".join(e.notes)
+        if note_field in e.fields:
+            e.fields[note_field] = e.fields[note_field][:-1] + "; " + e.text(note) + "}"
+        else:
+            e.fields[note_field] = "{" + e.text(note) + "}"
+    ordered = sorted(e.fields.items(), key=lambda kv: (_ORDER.get(kv[0], len(_ORDER)), kv[0]))
+    return Entry(kind, record.id, [Field(k, v) for k, v in ordered])
+
+
+def _put_biblatex_subtype(e: _Entry, record: Record, kind: str) -> None:
+    """BibLaTeX localises ``type = {mathesis}``; a genre it has no key for stays as text."""
+    genre = record.fields.get("genre", "")
+    if kind == "thesis" and (
+        not genre
+        or thesis_type(record) == "mastersthesis"
+        or re.search(r"ph\.?\s*d|doctor", genre, re.IGNORECASE)
+    ):
+        key = "mathesis" if thesis_type(record) == "mastersthesis" else "phdthesis"
+        if genre:
+            e.fields.pop("type", None)
+        e.put("type", key, "type")
+    elif "type" not in e.fields:
+        e.put("type", BIBLATEX_SUBTYPES[kind], "type")
+
+
+def _field_for(var: str, kind: str, col: int) -> str | None:
+    if var == "container-title":
+        return CONTAINER_FIELD.get(kind, ("booktitle", "booktitle"))[col]
+    if var == "publisher":
+        return PUBLISHER_FIELD.get(kind, "publisher")
+    return CSL_TO_BIBTEX_FIELD.get(var, (None, None))[col]
+
+
+def _put_dates(e: _Entry, record: Record, biblatex: bool) -> None:
+    for var, date in record.dates.items():
+        field = DATE_FIELDS.get(var, (None, None))[e.col]
+        if not date.parts:
+            e.put(None, date.literal, var)
+        elif field == "year" and not biblatex:
+            first = date.parts[0]
+            year = "--".join(str(p[0]) for p in date.parts)
+            e.put("year", "{" + year + "}", var, raw=True)
+            if len(date.parts) == 1 and len(first) >= 2:
+                e.put("month", MONTH_MACROS[first[1] - 1], var, raw=True)
+            if len(first) == 3 or date.season or date.circa:
+                e.put("date", "{" + iso_date(date) + "}", var, raw=True)
+        elif field is None:
+            e.put(None, iso_date(date), var)
+        else:
+            e.put(field, "{" + iso_date(date) + "}", var, raw=True)
+
+
+def _double_dash(pages: str) -> str:
+    """BibTeX ranges use ``--``: "332-373" → "332--373"; an existing "--" is left alone."""
+    return pages if "--" in pages else pages.replace("-", "--")
+
+
+def _balance(value: str) -> str:
+    """URLs and DOIs are verbatim; only braces that would unbalance the field are encoded."""
+    if "{" not in value and "}" not in value:
+        return value
+    return value.replace("{", "%7B").replace("}", "%7D")
+
+
+class BibtexWriter(Writer):
+    """Write BibTeX for bibtex(1) and the classic styles (plain, alpha, natbib's)."""
+
+    name = "bibtex"
+    aliases = ("bib",)
+    suffixes = (".bib",)
+    description = "BibTeX database (UTF-8; --latex for ASCII with LaTeX accents)"
+    biblatex: ClassVar[bool] = False
+
+    def write(self, records: Iterable[Record], out: TextIO) -> None:
+        """One entry per record, separated by blank lines."""
+        latex = bool(self.options.get("latex"))
+        bibtex_format = BibtexFormat()
+        bibtex_format.indent = "  "
+        separator = ""
+        for record in records:
+            entry = build_entry(record, biblatex=self.biblatex, latex=latex)
+            bibtex_format.value_column = max((len(f.key) for f in entry.fields), default=0) + 3
+            text = write_string(Library([entry]), unparse_stack=[], bibtex_format=bibtex_format)
+            out.write(separator + text)
+            separator = "\n"
+
+
+class BiblatexWriter(BibtexWriter):
+    """Write BibLaTeX for biber: ISO ``date``, ``location``, ``journaltitle``, ``pubstate``."""
+
+    name = "biblatex"
+    aliases = ()
+    suffixes = ()
+    description = "BibLaTeX database for biber (ISO dates, biblatex entry types)"
+    biblatex = True

@@ -1,0 +1,289 @@
+"""BibTeX/BibLaTeX writer: types, names, escaping, dates, notes, and read-back by bibtexparser."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import bibtexparser
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from refconv.cli import cli
+from refconv.keys import KeyAssigner
+from refconv.latex import escape, protect_title, to_latex_ascii, unescape
+from refconv.model import Name, Record
+from refconv.writers.bibtex import BiblatexWriter, BibtexWriter, build_entry, entry_type
+
+from .conftest import EXAMPLES, Collect, read_refer
+
+
+def bib(text: str, writer=BibtexWriter, **options) -> str:
+    records, _ = read_refer(text)
+    out = io.StringIO()
+    writer(**options).write(KeyAssigner(diagnostics=Collect()).assign(records), out)
+    return out.getvalue()
+
+
+def fields_of(text: str) -> dict[str, str]:
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks, [b.error for b in library.failed_blocks]
+    (entry,) = library.entries
+    return {f.key: f.value for f in entry.fields}
+
+
+def braces_balance_as_bibtex_counts(text: str) -> bool:
+    depth = 0
+    for ch in text:  # BibTeX ignores backslashes when it counts braces
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def test_seed_record_acceptance():
+    result = CliRunner().invoke(
+        cli, ["convert", str(EXAMPLES / "nahta2012-flat.enw"), "-t", "bibtex"]
+    )
+    assert result.exit_code == 0 and result.stderr == ""
+    text = result.stdout
+    assert text.startswith("@article{nahta2012molecular,\n")
+    assert text.count("@") == 1
+    fields = fields_of(text)
+    assert fields["author"] == "Nahta, Rita"
+    assert fields["title"] == (
+        "Molecular Mechanisms of Trastuzumab-Based Treatment in {HER2}-Overexpressing Breast Cancer"
+    )
+    assert fields["journal"] == "ISRN Oncology"
+    assert fields["year"] == "2012"
+    assert fields["doi"] == "10.5402/2012/428062"
+    assert fields["url"] == "http://www.hindawi.com/journals/isrn.oncology/2012/428062/"
+    assert "in 20¨C30\\% of metastatic" in fields["abstract"]
+
+
+@pytest.mark.parametrize(
+    ("csl", "extra", "bibtex", "biblatex"),
+    [
+        pytest.param("article-journal", {}, "article", "article", id="article"),
+        pytest.param("book", {}, "book", "book", id="book"),
+        pytest.param("chapter", {"editor": True}, "incollection", "incollection", id="chapter_ed"),
+        pytest.param("chapter", {"container": True}, "incollection", "inbook", id="chapter"),
+        pytest.param("paper-conference", {}, "inproceedings", "inproceedings", id="conference"),
+        pytest.param("thesis", {"genre": "Ph.D. thesis"}, "phdthesis", "thesis", id="phd"),
+        pytest.param("thesis", {"genre": "Masters thesis"}, "mastersthesis", "thesis", id="ms"),
+        pytest.param("thesis", {"genre": "M.Sc."}, "mastersthesis", "thesis", id="msc"),
+        pytest.param("report", {}, "techreport", "report", id="report"),
+        pytest.param("manuscript", {}, "unpublished", "unpublished", id="unpublished"),
+        pytest.param("webpage", {}, "misc", "online", id="webpage"),
+        pytest.param("patent", {}, "misc", "patent", id="patent"),
+        pytest.param("software", {}, "misc", "software", id="software"),
+        pytest.param("dataset", {}, "misc", "dataset", id="dataset"),
+        pytest.param("pamphlet", {}, "booklet", "booklet", id="pamphlet"),
+        pytest.param("motion_picture", {}, "misc", "misc", id="film"),
+        pytest.param("document", {}, "misc", "misc", id="document"),
+    ],
+)
+def test_entry_types(csl, extra, bibtex, biblatex):
+    record = Record(type=csl)
+    if extra.get("editor"):
+        record.names["editor"] = [Name("Roe", "R.")]
+    if extra.get("container"):
+        record.fields["container-title"] = "The Book"
+    if "genre" in extra:
+        record.fields["genre"] = extra["genre"]
+    assert (entry_type(record, False), entry_type(record, True)) == (bibtex, biblatex)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        pytest.param(Name("Berg", "Jan", "van der"), "van der Berg, Jan", id="particle"),
+        pytest.param(Name("Della Porta", "Donatella"), "{Della Porta}, Donatella", id="compound"),
+        pytest.param(
+            Name("King", "Martin Luther", suffix="Jr."), "King, Jr., Martin Luther", id="suffix"
+        ),
+        pytest.param(
+            Name(literal="Organization for Economic Cooperation and Development"),
+            "{Organization for Economic Cooperation and Development}",
+            id="org",
+        ),
+        pytest.param(Name("Plato"), "Plato", id="mononym"),
+        pytest.param(Name("Smith", "Anna and Bob"), "Smith, {Anna and Bob}", id="and_in_given"),
+        pytest.param(Name("Smith & Co", "J."), "{Smith \\& Co}, J.", id="special_in_name"),
+    ],
+)
+def test_name_format(name, expected):
+    record = Record(type="book", names={"author": [name]}, id="k")
+    (field,) = [f for f in build_entry(record).fields if f.key == "author"]
+    assert field.value == "{" + expected + "}"
+
+
+def test_user_case_8_title_with_specials():
+    fields = fields_of(bib("%0 Journal Article\n%T Thing & other thing: 10% of cases\n"))
+    assert fields["title"] == "Thing \\& other thing: 10\\% of cases"
+
+
+def test_user_case_9_title_protection():
+    fields = fields_of(bib("%0 Journal Article\n%T DNA barcoding of Zostera in the Baltic\n"))
+    assert fields["title"] == "{DNA} barcoding of {Zostera} in the {Baltic}"
+    fields = fields_of(bib("%0 Journal Article\n%T Die Geschichte der DNA\n%G German\n"))
+    assert fields["title"] == "{Die Geschichte der DNA}"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Foo}, note = {x",
+        "\\input{/etc/passwd}",
+        "}}}} @article{evil, title={x",
+        "{{{",
+        "a } b { c",
+        "Gains of 15% ({sic} see C:\\data)",
+        "~^_#$%&\\",
+    ],
+)
+def test_no_input_can_escape_its_field(title):
+    text = bib(f"%0 Journal Article\n%T {title}\n%A Doe, J.\n%D 2001\n")
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    (entry,) = library.entries
+    assert [f.key for f in entry.fields] == ["author", "title", "year"]
+    assert braces_balance_as_bibtex_counts(entry.fields_dict["title"].value)
+    assert "\\input{" not in text
+    assert unescape(entry.fields_dict["title"].value.replace("{C}", "C")) == title
+
+
+def test_user_case_11_12_identifiers_are_verbatim():
+    fields = fields_of(
+        bib(
+            "%0 Journal Article\n%T X\n"
+            "%R 10.1175/1520-0485(1996)026<2712:TEOIWU>2.0.CO;2\n"
+            "%U https://medium.com/@eam.avelar/o-que-%C3%A9-auc-e-roc?a=1&b_c=2\n"
+        )
+    )
+    assert fields["doi"] == "10.1175/1520-0485(1996)026<2712:TEOIWU>2.0.CO;2"
+    assert fields["url"] == "https://medium.com/@eam.avelar/o-que-%C3%A9-auc-e-roc?a=1&b_c=2"
+
+
+def test_user_case_13_dates():
+    text = bib("%0 Journal Article\n%T X\n%D 2012 Mar 15\n")
+    assert "  month = mar,\n" in text
+    fields = fields_of(text)
+    assert (fields["year"], fields["month"], fields["date"]) == ("2012", "mar", "2012-03-15")
+    fields = fields_of(bib("%0 Journal Article\n%T X\n%D 2012 Mar 15\n", BiblatexWriter))
+    assert fields["date"] == "2012-03-15"
+    assert "year" not in fields and "month" not in fields
+
+
+def test_user_case_14_in_press():
+    fields = fields_of(bib("%0 Journal Article\n%T X\n%D in press\n"))
+    assert "year" not in fields
+    assert fields["note"] == "status: in press"
+    fields = fields_of(bib("%0 Journal Article\n%T X\n%D in press\n", BiblatexWriter))
+    assert fields["pubstate"] == "inpress"
+
+
+def test_user_case_15_ranges():
+    assert fields_of(bib("%0 Book\n%T X\n%D 1996-2004\n"))["year"] == "1996--2004"
+    assert fields_of(bib("%0 Book\n%T X\n%D 1996-2004\n", BiblatexWriter))["date"] == "1996/2004"
+
+
+def test_user_case_17_pages():
+    assert fields_of(bib("%0 Journal Article\n%T X\n%P 435–446\n"))["pages"] == "435--446"
+    assert fields_of(bib("%0 Journal Article\n%T X\n%P 94-98,93\n"))["pages"] == "94--98,93"
+    assert fields_of(bib("%0 Book\n%T X\n%P 173 s.\n"))["pagetotal"] == "173"
+
+
+def test_user_case_27_abstract_with_braces_and_backslash():
+    text = bib(
+        "%0 Journal Article\n%T Alpha\n%X Gains of 15% ({sic} see C:\\data) and one {\n\n"
+        "%0 Journal Article\n%T Beta\n"
+    )
+    library = bibtexparser.parse_string(text)
+    assert [e.key for e in library.entries] == ["alpha", "beta"]
+    abstract = library.entries[0].fields_dict["abstract"].value
+    assert abstract == (
+        "Gains of 15\\% (\\textbraceleft{}sic\\textbraceright{} see "
+        "C:\\textbackslash{}data) and one \\textbraceleft{}"
+    )
+
+
+def test_user_case_28_latex_mode():
+    text = bib(
+        "%0 Book\n%T Slovník\n%A Kovářík, Jaromír\n%A Woźniak, Michał\n%A Hajič, Jan\n"
+        "%A Lefèvre, François\n",
+        latex=True,
+    )
+    fields = fields_of(text)
+    assert fields["author"] == (
+        "Kov{\\'a}{\\v{r}}{\\'\\i}k, Jarom{\\'\\i}r and "
+        "Wo{\\'z}niak, Micha{\\l} and Haji{\\v{c}}, Jan and "
+        "Lef{\\`e}vre, Fran{\\c{c}}ois"
+    )
+    assert fields["title"] == "Slovn{\\'\\i}k"
+    assert text.isascii()
+    unicode_text = bib("%0 Book\n%T Slovník\n%A Kovářík, Jaromír\n")
+    assert "Kovářík, Jaromír" in unicode_text
+
+
+def test_unmapped_data_goes_to_the_note_with_its_tag():
+    text = bib("%0 Journal Article\n%T X\n%H Yu Min\n%+ Peking University\n%Z Own note\n")
+    assert fields_of(text)["note"] == (
+        "Own note; Translated Author (\\%H): Yu Min; Author Address (\\%+): Peking University"
+    )
+    text = bib("%0 Journal Article\n%T X\n%H Yu Min\n", BiblatexWriter)
+    assert fields_of(text)["annotation"] == "Translated Author (\\%H): Yu Min"
+
+
+def test_field_order_is_stable():
+    text = bib("%0 Book\n%U http://x.org\n%D 2001\n%T T\n%I P\n%A Doe, J.\n%C Place\n")
+    keys = [f.key for f in bibtexparser.parse_string(text).entries[0].fields]
+    assert keys == ["author", "title", "publisher", "address", "year", "url"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_escape_is_safe_and_reversible(text):
+    escaped = escape(text)
+    assert braces_balance_as_bibtex_counts(escaped)
+    assert unescape(escaped) == text
+    assert not re.search(r"(?<!\\)[&%$#_]", escaped)
+    latex = to_latex_ascii(escaped)
+    assert braces_balance_as_bibtex_counts(latex)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_protected_titles_stay_balanced(title):
+    assert braces_balance_as_bibtex_counts(protect_title(title))
+    assert braces_balance_as_bibtex_counts(protect_title(title, whole=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.characters(
+                blacklist_categories=("Cs",),
+                blacklist_characters="\x00\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+            ),
+            min_size=1,
+            max_size=30,
+        ).filter(str.strip),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_title_survives_a_bibtex_round_trip(titles):
+    text = "\n\n".join(f"%0 Journal Article\n%T {t}\n%X {t}" for t in titles) + "\n"
+    records, _ = read_refer(text)
+    out = io.StringIO()
+    BibtexWriter().write(KeyAssigner(diagnostics=Collect()).assign(records), out)
+    library = bibtexparser.parse_string(out.getvalue())
+    assert not library.failed_blocks
+    assert len(library.entries) == len(records)
+    for entry, record in zip(library.entries, records, strict=True):
+        assert entry.key == record.id
+        assert unescape(entry.fields_dict["abstract"].value) == record.fields["abstract"]
