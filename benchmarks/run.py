@@ -20,7 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import generate
 
-JOBS = {"refer→csljson": ["-t", "csljson"]}
+JOBS = {
+    "refer→csljson": ["-t", "csljson"],
+    "refer→bibtex": ["-t", "bibtex"],
+    "refer→biblatex": ["-t", "biblatex"],
+}
 
 
 def run_job(refconv: str, corpus: Path, args: list[str]) -> tuple[float, float]:

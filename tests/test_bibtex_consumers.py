@@ -121,3 +121,48 @@ def test_biber_accepts_the_output(inputs, tmp_path):
     assert not re.search(r"^(ERROR|WARN) ", log, re.MULTILINE), log
     checked = bibtexparser.parse_string((tmp_path / "checked.bib").read_text("utf-8"))
     assert len(checked.entries) == len(entries)
+
+
+def strip_protection(value: str) -> str:
+    """Remove the braces we add around protected words, keeping escapes such as ``\\{``."""
+    return re.sub(r"(\\text\w+\{\}|\\[{}])|[{}]", lambda m: m[1] or "", value)
+
+
+@pytest.mark.parametrize("writer", ["bibtex", "biblatex"])
+def test_every_entry_reads_back_with_its_fields(writer, inputs, tmp_path):
+    from refconv.keys import KeyAssigner
+    from refconv.latex import unescape
+    from refconv.writers.bibtex import entry_type
+
+    from .conftest import Collect, read_refer
+
+    entries = convert(inputs, writer, tmp_path / "refs.bib")
+    records = []
+    for path in inputs:
+        records += read_refer(Path(path).read_bytes())[0]
+    records = list(KeyAssigner(diagnostics=Collect()).assign(records))
+    assert [e.key for e in entries] == [r.id for r in records]
+    biblatex = writer == "biblatex"
+    for entry, record in zip(entries, records, strict=True):
+        fields = entry.fields_dict
+        assert entry.entry_type == entry_type(record, biblatex)
+        title = record.fields.get("title")
+        if title and record.fields.get("language", "English") == "English":
+            assert unescape(strip_protection(fields["title"].value)) == title
+        if "abstract" in record.fields:
+            assert unescape(fields["abstract"].value) == record.fields["abstract"]
+        for var, field in (("DOI", "doi"), ("URL", "url")):
+            if var in record.fields and "{" not in record.fields[var]:
+                assert fields[field].value == record.fields[var]
+        if "author" in record.names:
+            assert count_names(fields["author"].value) == len(record.names["author"])
+
+
+def count_names(value: str) -> int:
+    """Names in a BibTeX name list: " and " at brace depth 0, as BibTeX splits them."""
+    depth, count = 0, 1
+    for i, ch in enumerate(value):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and value.startswith(" and ", i):
+            count += 1
+    return count
