@@ -79,11 +79,26 @@ class Registry:
 
     def find_reader(self, name: str) -> type[Reader]:
         """The reader called ``name`` (or an alias); ``LookupError`` lists the known names."""
-        return _find(self.readers(), name, "input")
+        return self._named(READER_GROUP, Reader, name) or _find(self.readers(), name, "input")
 
     def find_writer(self, name: str) -> type[Writer]:
         """The writer called ``name`` (or an alias); ``LookupError`` lists the known names."""
-        return _find(self.writers(), name, "output")
+        return self._named(WRITER_GROUP, Writer, name) or _find(self.writers(), name, "output")
+
+    def _named(self, group: str, base: type, name: str):
+        """Fast path: load only the entry point called ``name`` (built-in first), so that
+        ``-t csljson`` does not import every other format's dependencies."""
+        if self._plugins is not None:
+            return None
+        found = [ep for ep in entry_points(group=group) if ep.name == name.lower()]
+        for ep in sorted(found, key=lambda ep: not _is_builtin(ep)):
+            try:
+                cls = ep.load()
+            except Exception:  # reported by the full load that follows
+                return None
+            if isinstance(cls, type) and issubclass(cls, base) and cls.name == ep.name:
+                return cls
+        return None
 
     def reader_for_path(self, path: str) -> type[Reader] | None:
         """The reader whose suffixes include the suffix of ``path``, if any."""

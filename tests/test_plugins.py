@@ -152,3 +152,15 @@ def test_example_plugin_package_adds_a_format(tmp_path):
         "nahta2012molecular\tarticle-journal\t2012\tMolecular Mechanisms of Trastuzumab-Based "
         "Treatment in HER2-Overexpressing Breast Cancer",
     ]
+
+
+def test_naming_a_format_loads_only_that_plugin():
+    code = (
+        "import sys; from refconv.plugins import Registry; "
+        "r = Registry(); r.find_writer('csljson'); r.find_reader('refer'); "
+        "print('bibtexparser' in sys.modules, 'refconv.writers.bibtex' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False"]
