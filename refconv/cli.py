@@ -28,6 +28,10 @@ from .plugins import Registry
 STDIN_LABEL = "<stdin>"
 
 
+class _Skipped(Exception):
+    """Bad records were reported and skipped: the run fails, and -o keeps its old target."""
+
+
 class DataError(click.ClickException):
     """A ``RefconvError`` on its way out: printed as ``file:line: error: message``, exit 1."""
 
@@ -225,6 +229,8 @@ def convert_command(
         raise click.UsageError(str(exc)) from None
     except BrokenPipeError:
         _silence_stdout()
+    except _Skipped:
+        raise SystemExit(1) from None
 
 
 @cli.command("formats")

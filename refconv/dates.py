@@ -137,3 +137,31 @@ def complete_date(date: Date, refinement: ParsedDate) -> Date | None:
         more = sum(len(p) for p in better.parts) >= sum(len(p) for p in date.parts)
         return better if more else date
     return None
+
+
+_SEASON_NAMES = {1: "Spring", 2: "Summer", 3: "Autumn", 4: "Winter"}
+
+
+def format_date(date: Date) -> str:
+    """A date as text that ``parse_date`` reads back exactly: "2012/03/15", "1996-2004",
+    "Spring 2012", "ca. 1850", or the literal."""
+    if not date.parts:
+        return date.literal
+    if len(date.parts) == 2 and all(len(p) == 1 for p in date.parts):
+        text = f"{date.parts[0][0]}-{date.parts[1][0]}"
+    elif (
+        len(date.parts) == 2
+        and [len(p) for p in date.parts] == [2, 2]
+        and (date.parts[0][0] == date.parts[1][0])
+    ):
+        first, last = (MONTHS[p[1] - 1][:3].capitalize() for p in date.parts)
+        text = f"{first}-{last} {date.parts[0][0]}"
+    elif len(date.parts) == 2:
+        text = " - ".join(
+            "/".join(f"{v:02d}" if i else str(v) for i, v in enumerate(p)) for p in date.parts
+        )
+    else:
+        text = "/".join(f"{v:02d}" if i else str(v) for i, v in enumerate(date.parts[0]))
+    if date.season:
+        text = f"{_SEASON_NAMES[date.season]} {text}"
+    return f"ca. {text}" if date.circa else text

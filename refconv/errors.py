@@ -49,6 +49,18 @@ class Diagnostics:
         self.quiet = quiet
         self.stream = stream
         self.count = 0
+        self.errors = 0
+
+    def error(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        """Report bad data that was skipped (the run goes on, and ends with status 1)."""
+        self.errors += 1
+        if self.strict:
+            raise RefconvError(message, path, line)
+        loc = format_location(path, line)
+        print(
+            f"{loc}: error: {message}" if loc else f"error: {message}",
+            file=self.stream or sys.stderr,
+        )
 
     def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:
         """Report a warning at ``path:line``; raise it under ``strict``."""

@@ -127,3 +127,19 @@ def parse_name(raw: str, *, natural_order: bool = False) -> tuple[Name | None, s
         if is_suffix(middle):  # BibTeX order: "King, Jr., Martin Luther"
             return _inverted(family, last, middle), ""
     return Name(literal=text), f"name {text!r} has several commas; kept whole"
+
+
+def format_inverted(person: Name) -> str:
+    """``Family, Given`` as EndNote and RIS write it, and as ``parse_name`` reads it back.
+
+    ``van der Berg, Jan``; ``Smith, John, Jr.``; an organisation ends with a comma (EndNote's
+    mark of a name that must not be inverted) or, when it holds commas itself, joins its parts
+    with ``,,``; a CJK name is written as it is.
+    """
+    if person.literal:
+        if "," in person.literal:
+            return re.sub(r",\s*", ",,", person.literal)
+        return person.literal if _has_cjk(person.literal) else person.literal + ","
+    family = f"{person.particle} {person.family}".strip()
+    parts = [family, person.given] + ([person.suffix] if person.suffix else [])
+    return ", ".join(parts) if person.given or person.suffix else family

@@ -87,16 +87,21 @@ def test_failed_run_leaves_the_target_untouched(tmp_path):
 def test_missing_output_format_is_a_usage_error():
     result = run(["convert", str(SEED)])
     assert result.exit_code == 2
-    assert "no output format; give -t FORMAT (biblatex, bibtex, csljson)" in result.stderr
+    assert (
+        "no output format; give -t FORMAT (biblatex, bibtex, csljson, refer, ris)" in result.stderr
+    )
 
 
 def test_unknown_format_is_a_usage_error():
     result = run(["convert", str(SEED), "-t", "bibtext"])
     assert result.exit_code == 2
-    assert "unknown output format 'bibtext'; known: biblatex, bibtex, csljson" in result.stderr
+    assert (
+        "unknown output format 'bibtext'; known: biblatex, bibtex, csljson, refer, ris"
+        in result.stderr
+    )
     result = run(["convert", str(SEED), "-f", "nope", "-t", "csljson"])
     assert result.exit_code == 2
-    assert "unknown input format 'nope'; known: refer" in result.stderr
+    assert "unknown input format 'nope'; known: bibtex, csljson, refer, ris" in result.stderr
 
 
 def test_undetectable_input_is_a_usage_error(tmp_path):
@@ -104,7 +109,10 @@ def test_undetectable_input_is_a_usage_error(tmp_path):
     path.write_text("hello world\n", encoding="utf-8")
     result = run(["convert", str(path), "-t", "csljson"])
     assert result.exit_code == 2
-    assert f"cannot tell the format of {path}; use -f FORMAT (refer)" in result.stderr
+    assert (
+        f"cannot tell the format of {path}; use -f FORMAT (bibtex, csljson, refer, ris)"
+        in result.stderr
+    )
 
 
 def test_missing_file_is_a_data_error(tmp_path):

@@ -25,6 +25,7 @@ from ..mappings.refer import (
 )
 from ..model import DATE_VARIABLES, NAME_VARIABLES, Date, Name, Record, SourcePos
 from ..names import parse_name
+from ..notes import parse_note_line, restore
 from ..values import (
     classify_serials,
     doi_from_url,
@@ -161,6 +162,15 @@ class _Builder:
             if is_valid_isbn(text) or is_valid_issn(text):
                 return self.place_serials(raw, text)
             return self.set_text("number", raw, text)
+        if var == "note" and not self.classic:  # "key: value" lines a writer parked here
+            plain = []
+            for line in text.split("\n"):
+                keyed = parse_note_line(line)
+                if keyed:
+                    restore(self.record, *keyed)
+                else:
+                    plain.append(line)
+            return not plain or self.set_text("note", raw, "\n".join(plain))
         if var == "gov-number":  # classic %G: an ordering number, unless it names a language
             return self.set_text("language" if _LANGUAGE.fullmatch(text) else "number", raw, text)
         if var in ("access-year", "access-date"):  # Web Page %V/%N: the date accessed, in two

@@ -169,18 +169,13 @@ def build_entry(record: Record, *, biblatex: bool = False, latex: bool = False) 
 
 
 def _put_biblatex_subtype(e: _Entry, record: Record, kind: str) -> None:
-    """BibLaTeX localises ``type = {mathesis}``; a genre it has no key for stays as text."""
-    genre = record.fields.get("genre", "")
-    if kind == "thesis" and (
-        not genre
-        or thesis_type(record) == "mastersthesis"
-        or re.search(r"ph\.?\s*d|doctor", genre, re.IGNORECASE)
-    ):
-        key = "mathesis" if thesis_type(record) == "mastersthesis" else "phdthesis"
-        if genre:
-            e.fields.pop("type", None)
-        e.put("type", key, "type")
-    elif "type" not in e.fields:
+    """BibLaTeX theses and reports need a ``type``: the genre's text, else the localised key
+    (``mathesis`` for a master's thesis, ``phdthesis``, ``techreport``)."""
+    if "type" in e.fields:
+        return
+    if kind == "thesis" and thesis_type(record) == "mastersthesis":
+        e.put("type", "mathesis", "type")
+    else:
         e.put("type", BIBLATEX_SUBTYPES[kind], "type")
 
 

@@ -1,0 +1,56 @@
+"""Notes that carry data a format has no field for, in a form refconv can read back.
+
+Writers put such a value into the format's note field as ``key: value``, where ``key`` is a
+CSL variable (``event-title: ICML``) or, for values kept under a Refer tag, a human label with
+the tag (``Translated Author (%H): Yu Min``). Readers split notes into such lines and put each
+value back where it came from, so a round trip through BibTeX or RIS loses nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import parse_date
+from .mappings.refer import TAG_LABELS
+from .model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Record
+from .names import parse_name
+
+_KEYED = re.compile(r"(?:[A-Za-z][A-Za-z ]* \((%.)\)|(%.)|([A-Za-z][A-Za-z_-]*)): (.*)", re.DOTALL)
+_CSL = frozenset(TEXT_VARIABLES) | frozenset(DATE_VARIABLES) | frozenset(NAME_VARIABLES)
+
+
+def note_line(key: str, value: str) -> str:
+    """``key: value``, with the human label in front of a Refer tag."""
+    if key.startswith("%") and key in TAG_LABELS:
+        return f"{TAG_LABELS[key]} ({key}): {value}"
+    return f"{key}: {value}"
+
+
+def parse_note_line(text: str) -> tuple[str, str] | None:
+    """(key, value) of a line written by ``note_line``; None for an ordinary note."""
+    m = _KEYED.fullmatch(text.strip())
+    if not m:
+        return None
+    key = m[1] or m[2] or m[3]
+    if key.startswith("%") or key in _CSL:
+        return key, m[4]
+    return None
+
+
+def restore(record: Record, key: str, value: str) -> None:
+    """Put a value read from a note back into the record."""
+    if key.startswith("%"):
+        record.add_extra(key, value)
+    elif key in DATE_VARIABLES:
+        parsed = parse_date(value)
+        if parsed.date is not None and key not in record.dates:
+            record.dates[key] = parsed.date
+        elif parsed.kind == "status":
+            record.fields.setdefault("status", parsed.status)
+    elif key in NAME_VARIABLES:
+        people = [parse_name(part)[0] for part in value.split(" and ")]
+        record.names.setdefault(key, []).extend(p for p in people if p)
+    elif key == "keyword":
+        record.keywords.extend(k.strip() for k in value.split(",") if k.strip())
+    else:
+        record.fields.setdefault(key, value)

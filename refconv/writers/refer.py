@@ -1,0 +1,139 @@
+"""Refer writer: EndNote tagged records, one tag per line, so ``refer -> refer`` normalises.
+
+Each record gets ``%0`` (the EndNote type kept from the input, else the usual one for its CSL
+type) and the tags that type gives each variable (the reader's tables, inverted: a Book's
+number of pages is ``%P``, its pages ``%&``). Values with no tag in that type go to ``%Z`` as
+``key: value`` lines that the Refer reader puts back. Multi-line values continue on untagged
+lines; a continuation that would look like a tag is indented, and empty lines are dropped
+(an empty line would end the record).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import TextIO
+
+from ..dates import format_date
+from ..mappings.refer import CSL_TO_ENDNOTE_TYPE, ENDNOTE_TAGS, ENDNOTE_TYPE_TAGS
+from ..model import Record
+from ..names import format_inverted
+from ..notes import note_line
+from ..readers.refer import is_tag_line
+from . import Writer
+
+# Pseudo-targets of the reader and the variables they fill.
+_PSEUDO = {
+    "ISBN|ISSN": ("ISBN", "ISSN"),
+    "report-number": ("number", "ISBN", "ISSN"),
+    "accession": ("archive_location", "PMID"),
+}
+
+
+@cache
+def tags_for(type_name: str) -> dict[str, str]:
+    """CSL variable → tag for one EndNote type: the reader's table inverted.
+
+    A variable a tag fills only as a fallback (``?page``) is used when no tag fills it first.
+    """
+    overrides = ENDNOTE_TYPE_TAGS.get(type_name, {})
+    # The type's own meanings first, then the generic ones with %J (EndNote's journal tag)
+    # ahead of %B.
+    generic = sorted(
+        (item for item in ENDNOTE_TAGS.items() if item[0] not in overrides),
+        key=lambda item: item[0] != "%J",
+    )
+    reverse: dict[str, str] = {}
+    fallbacks: dict[str, str] = {}
+    for tag, target in [*overrides.items(), *generic]:
+        for one in target if isinstance(target, tuple) else (target,):
+            if one is None or tag == "%0":
+                continue
+            place = fallbacks if one.startswith("?") else reverse
+            for var in _PSEUDO.get(one.lstrip("?"), (one.lstrip("?"),)):
+                place.setdefault(var, tag)
+    return fallbacks | reverse
+
+
+def endnote_type(record: Record) -> str:
+    """The %0 name: the one kept from a Refer input, else the default for the CSL type."""
+    kept = record.extra.get("%0")
+    if kept:
+        return kept[0]
+    if record.type == "book" and "editor" in record.names and "author" not in record.names:
+        return "Edited Book"
+    return CSL_TO_ENDNOTE_TYPE.get(record.type, "Generic")
+
+
+def refer_lines(record: Record) -> list[tuple[str, str]]:
+    """The (tag, value) pairs of one record, %0 first."""
+    type_name = endnote_type(record)
+    tags = tags_for(type_name)
+    lines: list[tuple[str, str]] = [("%0", type_name)]
+    notes: list[str] = []
+    if record.id:
+        lines.append(("%F", record.id))
+    for role, people in record.names.items():
+        tag = tags.get(role)
+        if tag is None:
+            notes.append(note_line(role, " and ".join(format_inverted(p) for p in people)))
+        else:
+            lines += [(tag, format_inverted(p)) for p in people]
+    for var, date in record.dates.items():
+        tag = tags.get(var)
+        if (
+            var == "issued"
+            and tag
+            and date.parts
+            and len(date.parts) == 1
+            and (len(date.parts[0]) > 1 and tags.get("issued") == "%D")
+        ):  # EndNote style: the year in %D, the full date in %8
+            lines += [("%D", str(date.parts[0][0])), ("%8", format_date(date))]
+        elif tag:
+            lines.append((tag, format_date(date)))
+        else:
+            notes.append(note_line(var, format_date(date)))
+    for var, value in record.fields.items():
+        if var == "citation-key":
+            continue
+        tag = tags.get(var)
+        if var == "status" and "issued" not in record.dates:
+            lines.append(("%D", value))
+        elif tag is None or any(t == tag for t, _ in lines if t not in ("%@", "%U")):
+            notes.append(note_line(var, value))
+        else:
+            lines.append((tag, value))
+    lines += [("%K", keyword) for keyword in record.keywords]
+    for key, values in record.extra.items():
+        if key == "%0":
+            continue
+        if key.startswith("%") and len(key) == 2:
+            lines += [(key, value) for value in values]
+        else:
+            notes += [note_line(key, value) for value in values]
+    lines += [("%Z", note) for note in notes]
+    return lines
+
+
+def format_record(record: Record) -> str:
+    """One record as EndNote tagged text, followed by a blank line."""
+    out = []
+    for tag, value in refer_lines(record):
+        first, *rest = [line.strip() for line in value.split("\n") if line.strip()] or [""]
+        out.append(f"{tag} {first}".rstrip())
+        out += [(" " + line if is_tag_line(line) else line) for line in rest]
+    return "\n".join(out) + "\n\n"
+
+
+class ReferWriter(Writer):
+    """Write EndNote tagged Refer (``.enw``), which EndNote, Zotero and refconv import."""
+
+    name = "refer"
+    aliases = ("endnote", "enw")
+    suffixes = (".enw", ".refer")
+    description = "EndNote tagged Refer (%0 type, %A author, ...)"
+
+    def write(self, records: Iterable[Record], out: TextIO) -> None:
+        """One record after another, separated by blank lines."""
+        for record in records:
+            out.write(format_record(record))

@@ -1,0 +1,115 @@
+"""RIS writer: records as reference managers import them.
+
+``TY`` first, ``ER  - `` (with its trailing space) last, no blank line inside a record, one
+``AU`` per person as ``Family, Given``, one ``KW`` per keyword, ``PY`` plus ``DA YYYY/MM/DD/``,
+``SP``/``EP`` for page ranges. Values with no RIS tag go to ``N1`` as ``key: value`` lines that
+refconv's RIS reader puts back (``refconv.notes``).
+
+Hand-written rather than rispy's writer: RIS lines are trivial to format, and our tag choice
+and note lines are refconv's own mapping; rispy serves the tests as an independent reader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..dates import format_date
+from ..mappings.ris import (
+    CSL_TO_RIS_FIELD,
+    CSL_TO_RIS_TYPE,
+    NAME_TO_RIS,
+    REFER_EXTRA_TO_RIS,
+    RIS_TAG_ORDER,
+)
+from ..model import Record
+from ..names import format_inverted
+from ..notes import note_line
+from . import Writer
+
+_ORDER = {tag: i for i, tag in enumerate(RIS_TAG_ORDER)}
+_RANGE = re.compile(r"([^-\s,]+)-([^-\s,]+)")
+_LOOKS_LIKE_TAG = re.compile(r"[A-Z][A-Z0-9]  -")
+BOOK_TYPES = frozenset({"book", "classic", "thesis", "periodical", "collection"})
+
+
+def ris_date(date_parts: tuple[int, ...]) -> str:
+    """RIS ``DA``/``Y2`` form: ``2012/03/15/``, ``2012/03//``."""
+    padded = [f"{p:02d}" if i else str(p) for i, p in enumerate(date_parts)]
+    padded += [""] * (3 - len(padded))
+    return "/".join(padded) + "/"
+
+
+def ris_lines(record: Record) -> list[tuple[str, str]]:
+    """The (tag, value) pairs of one record, without TY and ER, in ``RIS_TAG_ORDER``."""
+    lines: list[tuple[str, str]] = []
+    notes: list[str] = []
+    if record.id:
+        lines.append(("ID", record.id))
+    for role, people in record.names.items():
+        if role in NAME_TO_RIS:
+            lines += [(NAME_TO_RIS[role], format_inverted(p)) for p in people]
+        else:
+            notes.append(note_line(role, " and ".join(format_inverted(p) for p in people)))
+    for var, date in record.dates.items():
+        simple = len(date.parts) == 1 and not date.season and not date.circa
+        if var == "issued" and simple:
+            lines.append(("PY", str(date.parts[0][0])))
+            if len(date.parts[0]) > 1:
+                lines.append(("DA", ris_date(date.parts[0])))
+        elif var == "accessed" and simple:
+            lines.append(("Y2", ris_date(date.parts[0])))
+        else:
+            if var == "issued" and date.parts:
+                lines.append(("PY", str(date.parts[0][0])))
+            notes.append(note_line(var, format_date(date)))
+    for var, value in record.fields.items():
+        if var == "citation-key":
+            continue
+        if var == "page":
+            m = _RANGE.fullmatch(value)
+            lines += [("SP", m[1]), ("EP", m[2])] if m else [("SP", value)]
+        elif var == "number-of-pages" and record.type in BOOK_TYPES and "page" not in record.fields:
+            lines.append(("SP", value))
+        elif var in ("ISBN", "ISSN"):
+            lines.append(("SN", value))
+        elif var in CSL_TO_RIS_FIELD:
+            lines.append((CSL_TO_RIS_FIELD[var], value))
+        else:
+            notes.append(note_line(var, value))
+    lines += [("KW", keyword) for keyword in record.keywords]
+    for tag, values in record.extra.items():
+        if tag in REFER_EXTRA_TO_RIS:
+            lines += [(REFER_EXTRA_TO_RIS[tag], value) for value in values]
+        else:
+            notes += [note_line(tag, value) for value in values]
+    lines += [("N1", note) for note in notes]
+    return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER)))
+
+
+def format_record(record: Record) -> str:
+    """One RIS record as text, ending with ``ER  - `` and a blank line."""
+    out = [f"TY  - {CSL_TO_RIS_TYPE.get(record.type, 'GEN')}"]
+    for tag, value in ris_lines(record):
+        first, *rest = [line.rstrip() for line in value.split("\n") if line.strip()] or [""]
+        out.append(f"{tag}  - {first}")
+        # Continuation lines: never empty (that would end the record for some readers), and
+        # never shaped like a tag line.
+        out += [(" " + line if _LOOKS_LIKE_TAG.match(line) else line) for line in rest]
+    out.append("ER  - ")
+    return "\n".join(out) + "\n\n"
+
+
+class RisWriter(Writer):
+    """Write RIS for EndNote, Zotero, Mendeley and other reference managers."""
+
+    name = "ris"
+    aliases = ()
+    suffixes = (".ris",)
+    description = "RIS tagged records (EndNote, Zotero, Mendeley import)"
+
+    def write(self, records: Iterable[Record], out: TextIO) -> None:
+        """One record after another, each closed by ``ER  - `` and a blank line."""
+        for record in records:
+            out.write(format_record(record))
