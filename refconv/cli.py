@@ -19,7 +19,8 @@ from typing import TextIO
 import click
 
 from . import __version__
-from .convert import Source, convert
+from .check import CheckDiagnostics, check
+from .convert import Source, convert, read_records
 from .errors import Diagnostics, RefconvError
 from .keys import check_key_format
 from .mappings.keys import DEFAULT_KEY_FORMAT, KEY_PLACEHOLDERS
@@ -179,10 +180,31 @@ def cli() -> None:
     is_flag=True,
     help="BibTeX/BibLaTeX: write non-ASCII as LaTeX macros ({\\'e}) instead of UTF-8.",
 )
-@click.option("--strict", is_flag=True, help="Treat every warning as an error (exit 1).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat every warning, and every value the output format has no field for (that "
+    "would go to its note), as an error (exit 1).",
+)
+@click.option(
+    "--report",
+    is_flag=True,
+    help="Print on stderr what the conversion kept in note fields and which types the "
+    "output format could not express, by field and count.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
 def convert_command(
-    inputs, from_format, to_format, output, dialect, encoding, key_format, latex, strict, quiet
+    inputs,
+    from_format,
+    to_format,
+    output,
+    dialect,
+    encoding,
+    key_format,
+    latex,
+    strict,
+    report,
+    quiet,
 ) -> None:
     """Convert INPUT files (default: stdin; '-' is stdin) to one output.
 
@@ -223,6 +245,11 @@ def convert_command(
                 encoding=encoding,
                 dialect=dialect,
             )
+            if report:
+                for line in diagnostics.summary(writer_cls.name):
+                    click.echo(line, err=True)
+            if diagnostics.errors:  # records were skipped: keep an -o target as it was
+                raise _Skipped()
     except RefconvError as exc:
         raise DataError(exc) from None
     except LookupError as exc:
@@ -231,6 +258,66 @@ def convert_command(
         _silence_stdout()
     except _Skipped:
         raise SystemExit(1) from None
+
+
+@cli.command("check")
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.option(
+    "-f",
+    "--from",
+    "from_format",
+    metavar="FORMAT",
+    help="Input format. Default: from each input's suffix, then from its content.",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["auto", "refer", "endnote"]),
+    default="auto",
+    show_default=True,
+    help="Refer dialect (see 'convert --help').",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    callback=_validate_encoding,
+    help="Input encoding. Default: BOM, else UTF-8 with a Windows-1252 fallback.",
+)
+def check_command(inputs, from_format, dialect, encoding) -> None:
+    """Report every problem of INPUT files (default: stdin) as file:line: warning lines.
+
+    Problems: what the reader could not read (unknown type or tag, a date it could not
+    parse, bad encoding), no title, no year, a malformed DOI, an ISBN or ISSN with a wrong
+    check digit, the same DOI or key twice, damaged text (mojibake, control characters).
+    Exit 0 when the input is clean, 1 when there was any problem: a Makefile lint step.
+
+    \b
+    Examples:
+      refconv check refs.enw
+      refconv check *.bib *.ris
+    """
+    diagnostics = CheckDiagnostics()
+    registry = Registry(diagnostics)
+    try:
+        if from_format:
+            registry.find_reader(from_format)
+        _check_inputs(inputs)
+        records = read_records(
+            _sources(inputs),
+            registry,
+            diagnostics,
+            from_format=from_format,
+            encoding=encoding,
+            dialect=dialect,
+        )
+        count, problems = check(records, diagnostics)
+    except RefconvError as exc:
+        raise DataError(exc) from None
+    except LookupError as exc:
+        raise click.UsageError(str(exc)) from None
+    if problems:
+        plural = ("" if problems == 1 else "s", "" if count == 1 else "s")
+        click.echo(f"check: {problems} problem{plural[0]} in {count} record{plural[1]}", err=True)
+        raise SystemExit(1)
 
 
 @cli.command("formats")

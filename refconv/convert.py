@@ -86,4 +86,10 @@ def convert(
     """Read every source, give the records unique keys and write them with ``writer``."""
     records = read_records(sources, registry, diagnostics, **options)
     keyed = KeyAssigner(key_format, diagnostics).assign(records)
-    writer.write(keyed, out)
+    writer.write(_counted(keyed, diagnostics), out)
+
+
+def _counted(records: Iterable[Record], diagnostics: Diagnostics) -> Iterator[Record]:
+    for record in records:
+        diagnostics.records += 1
+        yield record

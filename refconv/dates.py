@@ -134,8 +134,9 @@ def complete_date(date: Date, refinement: ParsedDate) -> Date | None:
         return Date(date.parts, season=refinement.season, circa=date.circa)
     if refinement.kind == "date" and refinement.date and refinement.date.year == date.year:
         better = refinement.date
-        more = sum(len(p) for p in better.parts) >= sum(len(p) for p in date.parts)
-        return better if more else date
+        if sum(len(p) for p in better.parts) > sum(len(p) for p in date.parts):
+            return better
+        return date  # as detailed already (a season or circa on it is kept)
     return None
 
 
@@ -165,3 +166,24 @@ def format_date(date: Date) -> str:
     if date.season:
         text = f"{_SEASON_NAMES[date.season]} {text}"
     return f"ca. {text}" if date.circa else text
+
+
+_ISO = re.compile(r"(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", re.ASCII)
+
+
+def parse_iso_date(text: str) -> Date | None:
+    """An ISO 8601 / EDTF date as BibLaTeX writes it: ``2012-03-15``, ``1996/2004``,
+    ``2012-21`` (spring: EDTF seasons 21-24), ``1850~`` (circa). None if it is not one."""
+    value = text.strip()
+    circa = value.endswith("~")
+    parts = []
+    season = None
+    for piece in value.rstrip("~").split("/"):
+        m = _ISO.fullmatch(piece.strip())
+        if not m:
+            return None
+        numbers = [int(m[1])] + [int(g) for g in (m[2], m[3]) if g]
+        if len(numbers) == 2 and 21 <= numbers[1] <= 24:
+            season, numbers = numbers[1] - 20, numbers[:1]
+        parts.append(tuple(numbers))
+    return Date(tuple(parts), season=season, circa=circa) if parts else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from typing import TextIO
 
 
@@ -50,6 +51,10 @@ class Diagnostics:
         self.stream = stream
         self.count = 0
         self.errors = 0
+        # For --report: values a writer put in a catch-all field, and types it had to change.
+        self.moved: Counter[tuple[str, str]] = Counter()
+        self.retyped: Counter[str] = Counter()
+        self.records = 0
 
     def error(self, message: str, path: str | None = None, line: int | None = None) -> None:
         """Report bad data that was skipped (the run goes on, and ends with status 1)."""
@@ -72,3 +77,44 @@ class Diagnostics:
         loc = format_location(path, line)
         text = f"{loc}: warning: {message}" if loc else f"warning: {message}"
         print(text, file=self.stream or sys.stderr)
+
+    def unplaced(
+        self, key: str, where: str, target: str, path: str | None, line: int | None
+    ) -> None:
+        """Count a value a writer had no field for and kept in ``where`` (its note field).
+
+        ``key`` is the label the note uses (a CSL variable, or a Refer tag's label). Under
+        ``strict`` this is an error: the user asked that every value land in a field of its own.
+        """
+        self.moved[(where, key)] += 1
+        if self.strict:
+            raise RefconvError(
+                f"{key} has no field in {target}; it would go to {where}, which --strict forbids",
+                path,
+                line,
+            )
+
+    def changed_type(self, description: str) -> None:
+        """Count a type the output format cannot express, e.g. ``article-newspaper -> @article``."""
+        self.retyped[description] += 1
+
+    def summary(self, target: str) -> list[str]:
+        """The lines ``--report`` prints: records, catch-all fields by key, type changes."""
+        noun = "record" if self.records == 1 else "records"
+        lines = [f"report: {self.records} {noun} written as {target}"]
+        for where in sorted({where for where, _ in self.moved}):
+            counts = [(key, n) for (w, key), n in self.moved.items() if w == where]
+            lines.append(f"report: kept in {where} (no field of their own in {target}):")
+            lines += [f"report: {n:6}  {key}" for key, n in sorted(counts, key=_by_count)]
+        if self.retyped:
+            lines.append(f"report: types {target} cannot express (written as the nearest):")
+            lines += [
+                f"report: {n:6}  {what}" for what, n in sorted(self.retyped.items(), key=_by_count)
+            ]
+        if self.count or self.errors:
+            lines.append(f"report: {self.count} warnings, {self.errors} errors")
+        return lines
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]

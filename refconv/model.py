@@ -126,3 +126,11 @@ class Record:
     def add_extra(self, key: str, value: str) -> None:
         """Keep a value that has no CSL variable under its source key."""
         self.extra.setdefault(key, []).append(value)
+
+    def derivable(self, var: str) -> bool:
+        """True for a field a format without that variable need not carry: it follows from
+        another (``page-first`` is the start of ``page``)."""
+        if var == "page-first":
+            page = self.fields.get("page", "")
+            return page.split("-")[0].split("\u2013")[0].strip() == self.fields[var]
+        return False

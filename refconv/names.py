@@ -141,5 +141,6 @@ def format_inverted(person: Name) -> str:
             return re.sub(r",\s*", ",,", person.literal)
         return person.literal if _has_cjk(person.literal) else person.literal + ","
     family = f"{person.particle} {person.family}".strip()
-    parts = [family, person.given] + ([person.suffix] if person.suffix else [])
-    return ", ".join(parts) if person.given or person.suffix else family
+    if not person.given:  # "Smith, Jr." reads back as a family name and a suffix
+        return ", ".join(filter(None, [family, person.suffix]))
+    return ", ".join([family, person.given] + ([person.suffix] if person.suffix else []))

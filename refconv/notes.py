@@ -15,15 +15,20 @@ from .mappings.refer import TAG_LABELS
 from .model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Record
 from .names import parse_name
 
-_KEYED = re.compile(r"(?:[A-Za-z][A-Za-z ]* \((%.)\)|(%.)|([A-Za-z][A-Za-z_-]*)): (.*)", re.DOTALL)
+_KEYED = re.compile(r"(?:[^:()\n]+ \((%.)\)|(%.)|([A-Za-z][A-Za-z_-]*)): (.*)", re.DOTALL)
 _CSL = frozenset(TEXT_VARIABLES) | frozenset(DATE_VARIABLES) | frozenset(NAME_VARIABLES)
 
 
-def note_line(key: str, value: str) -> str:
-    """``key: value``, with the human label in front of a Refer tag."""
+def note_label(key: str) -> str:
+    """The key as a note shows it: a Refer tag gets its human label in front."""
     if key.startswith("%") and key in TAG_LABELS:
-        return f"{TAG_LABELS[key]} ({key}): {value}"
-    return f"{key}: {value}"
+        return f"{TAG_LABELS[key]} ({key})"
+    return key
+
+
+def note_line(key: str, value: str) -> str:
+    """``key: value``, in the form ``parse_note_line`` reads back."""
+    return f"{note_label(key)}: {value}"
 
 
 def parse_note_line(text: str) -> tuple[str, str] | None:

@@ -140,6 +140,8 @@ def split_keywords(lines: list[str]) -> list[str]:
 
 
 def join_keywords(keywords: list[str]) -> str:
-    """CSL ``keyword`` is one string: join with ", ", or "; " when a keyword holds a comma."""
-    sep = "; " if any("," in k for k in keywords) else ", "
-    return sep.join(keywords)
+    """CSL ``keyword`` is one string: join with ", ", or "; " when a keyword holds a comma
+    (a lone such keyword ends with ";", or readers would split it at its comma)."""
+    if not any("," in k for k in keywords):
+        return ", ".join(keywords)
+    return "; ".join(keywords) + (";" if len(keywords) == 1 else "")

@@ -46,12 +46,12 @@ def test_golden_csljson(case: Path, monkeypatch):
     compare(case.with_suffix(".err"), result.stderr)
 
 
-WRITERS = {"bibtex": ".bib", "biblatex": ".biblatex.bib"}
+WRITERS = {"bibtex": ".bib", "biblatex": ".biblatex.bib", "ris": ".ris", "refer": ".enw.out"}
 
 
 @pytest.mark.parametrize("writer", WRITERS)
 @pytest.mark.parametrize("case", CASES, ids=[p.stem for p in CASES])
-def test_golden_bibtex(case: Path, writer: str, monkeypatch):
+def test_golden_writers(case: Path, writer: str, monkeypatch):
     monkeypatch.chdir(case.parent)
     result = CliRunner().invoke(cli, ["convert", case.name, "-t", writer, "-q"])
     assert result.exit_code == 0, result.stderr

@@ -68,10 +68,10 @@ CSL_TO_BIBTEX_FIELD = {
     "annote": ("annote", "annotation"),
     "container-title-short": ("shortjournal", "shortjournal"),
     "status": (None, "pubstate"),
-    "medium": ("howpublished", "howpublished"),
+    "medium": (None, None),
 }
 
-#: Where ``container-title`` goes, by BibTeX entry type (default: ``booktitle``... except misc).
+#: Where ``container-title`` goes, by entry type (default ``booktitle``; None: into the note).
 CONTAINER_FIELD = {
     "article": ("journal", "journaltitle"),
     "misc": ("howpublished", "organization"),
@@ -80,9 +80,9 @@ CONTAINER_FIELD = {
     "dataset": ("howpublished", "organization"),
     "software": ("howpublished", "organization"),
     "standard": ("howpublished", "organization"),
-    "techreport": ("series", "series"),
-    "report": ("series", "series"),
-    "book": ("series", "series"),
+    "techreport": (None, None),
+    "report": (None, None),
+    "book": (None, None),
     "phdthesis": ("howpublished", "howpublished"),
     "mastersthesis": ("howpublished", "howpublished"),
     "thesis": ("howpublished", "howpublished"),

@@ -177,7 +177,8 @@ ENDNOTE_TYPE_TAGS = {
     "Book Section": {**_CHAPTER},
     "Electronic Book Section": {**_CHAPTER, "%P": "number-of-pages", "%]": "PMCID"},
     "Conference Paper": {
-        "%B": ("event-title", "container-title"),
+        # %B names the conference, and is the container only when no %J names proceedings.
+        "%B": ("event-title", "?container-title"),
         "%C": "event-place",
         "%1": "publisher-place",
     },
@@ -485,3 +486,11 @@ CSL_TO_ENDNOTE_TYPE = {
     "thesis": "Thesis",
     "webpage": "Web Page",
 }
+
+#: The Refer writer's tag order (EndNote's export order); tags not listed follow.
+REFER_TAG_ORDER = (
+    "%0", "%F", "%A", "%E", "%Y", "%?", "%H", "%T", "%Q", "%!", "%J", "%B", "%S", "%O", "%D",
+    "%8", "%7", "%C", "%I", "%V", "%6", "%N", "%P", "%&", "%9", "%@", "%R", "%M", "%L", "%U",
+    "%[", "%=", "%>", "%G", "%W", "%~", "%(", "%)", "%*", "%+", "%^", "%1", "%2", "%3", "%4",
+    "%#", "%$", "%]", "%K", "%X", "%<", "%Z",
+)  # fmt: skip

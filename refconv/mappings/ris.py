@@ -3,6 +3,60 @@
 The same tables serve the writer and the reader, so what refconv writes it reads back.
 """
 
+#: EndNote ``%0`` type → the RIS code EndNote writes for it (§3.2), so a type the CSL type
+#: does not pin down (Electronic Article, Edited Book, ...) survives a trip through RIS.
+ENDNOTE_TO_RIS_TYPE = {
+    "Aggregated Database": "AGGR",
+    "Ancient Text": "ANCIENT",
+    "Artwork": "ART",
+    "Audiovisual Material": "ADVS",
+    "Bill": "BILL",
+    "Blog": "BLOG",
+    "Book": "BOOK",
+    "Book Section": "CHAP",
+    "Case": "CASE",
+    "Catalog": "CTLG",
+    "Chart or Table": "CHART",
+    "Classical Work": "CLSWK",
+    "Computer Program": "COMP",
+    "Conference Paper": "CPAPER",
+    "Conference Proceedings": "CONF",
+    "Dataset": "DATA",
+    "Dictionary": "DICT",
+    "Edited Book": "EDBOOK",
+    "Electronic Article": "EJOUR",
+    "Electronic Book": "EBOOK",
+    "Electronic Book Section": "ECHAP",
+    "Encyclopedia": "ENCYC",
+    "Equation": "EQUA",
+    "Figure": "FIGURE",
+    "Film or Broadcast": "MPCT",
+    "Generic": "GEN",
+    "Government Document": "GOVDOC",
+    "Grant": "GRANT",
+    "Hearing": "HEAR",
+    "Journal Article": "JOUR",
+    "Legal Rule or Regulation": "LEGAL",
+    "Magazine Article": "MGZN",
+    "Manuscript": "MANSCPT",
+    "Map": "MAP",
+    "Music": "MUSIC",
+    "Newspaper Article": "NEWS",
+    "Online Database": "DBASE",
+    "Online Multimedia": "MULTI",
+    "Pamphlet": "PAMP",
+    "Patent": "PAT",
+    "Personal Communication": "PCOMM",
+    "Report": "RPRT",
+    "Serial": "SER",
+    "Standard": "STAND",
+    "Statute": "STAT",
+    "Thesis": "THES",
+    "Unpublished Work": "UNPB",
+    "Web Page": "WEB",
+}
+RIS_TO_ENDNOTE_TYPE = {code: name for name, code in ENDNOTE_TO_RIS_TYPE.items()}
+
 #: CSL type → RIS TY code, the codes EndNote itself writes.
 CSL_TO_RIS_TYPE = {
     "article": "JOUR",

@@ -16,9 +16,10 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from ..dates import parse_date
+from ..dates import parse_date, parse_iso_date
 from ..mappings.bibtex import (
     BIBTEX_TO_CSL_TYPE,
+    CONTAINER_FIELD,
     CSL_TO_BIBTEX_FIELD,
     MONTH_MACROS,
     NAME_FIELDS,
@@ -205,9 +206,9 @@ class BibtexReader(Reader):
         elif key in ("year", "month", "day"):
             date_parts[key] = value
         elif key in _DATES:
-            parsed = parse_date(value.replace("/", " - ") if value.count("-") > 2 else value)
-            if parsed.date is not None:
-                record.dates[_DATES[key]] = parsed.date
+            date = parse_iso_date(value) or parse_date(value).date
+            if date is not None:
+                record.dates[_DATES[key]] = date
             else:
                 record.add_extra(key, value)
         elif key in _VERBATIM:
@@ -259,12 +260,12 @@ def _target(kind: str, key: str, csl_type: str) -> str:
         if csl_type in _ISSUE_TYPES:
             return "issue"
         return "collection-number" if kind in ("book", "inbook", "incollection") else "number"
+    if key in CONTAINER_FIELD.get(kind, ("booktitle", "booktitle")):
+        return "container-title"
     if key == "howpublished":
-        return "container-title" if kind in ("misc", "online") else "medium"
+        return "medium"
     if key == "organization":
-        return "container-title" if kind == "online" else "publisher"
-    if key == "series" and kind in ("techreport", "report"):
-        return "collection-title"
+        return "publisher"
     return _FIELD_TO_CSL[key]
 
 

@@ -15,6 +15,7 @@ from ..dates import complete_date, parse_date
 from ..mappings.refer import (
     CLASSIC_TAGS,
     CONFERENCE_WORDS,
+    CSL_TO_ENDNOTE_TYPE,
     EDITOR_MARKERS,
     ENDNOTE_TAGS,
     ENDNOTE_TYPE_ALIASES,
@@ -162,15 +163,11 @@ class _Builder:
             if is_valid_isbn(text) or is_valid_issn(text):
                 return self.place_serials(raw, text)
             return self.set_text("number", raw, text)
-        if var == "note" and not self.classic:  # "key: value" lines a writer parked here
-            plain = []
-            for line in text.split("\n"):
-                keyed = parse_note_line(line)
-                if keyed:
-                    restore(self.record, *keyed)
-                else:
-                    plain.append(line)
-            return not plain or self.set_text("note", raw, "\n".join(plain))
+        if var == "note" and not self.classic:  # "key: value" a writer parked here
+            keyed = parse_note_line(text)
+            if keyed:
+                restore(self.record, *keyed)
+                return True
         if var == "gov-number":  # classic %G: an ordering number, unless it names a language
             return self.set_text("language" if _LANGUAGE.fullmatch(text) else "number", raw, text)
         if var in ("access-year", "access-date"):  # Web Page %V/%N: the date accessed, in two
@@ -312,6 +309,8 @@ def build_record(fields: list[RawField], path: str, dialect: str, warn: Warn) ->
                 type_field.line,
             )
             record.add_extra("%0", raw_type)
+        elif type_name not in (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book"):
+            record.add_extra("%0", type_name)  # e.g. Electronic Article: not the CSL default
     if classic:
         tags = dict(CLASSIC_TAGS)
         if _fix_classic_editors(fields):

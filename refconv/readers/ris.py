@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from ..dates import complete_date, parse_date
+from ..mappings.refer import CSL_TO_ENDNOTE_TYPE
 from ..mappings.ris import (
     CSL_TO_RIS_FIELD,
     NAME_TO_RIS,
@@ -20,6 +21,7 @@ from ..mappings.ris import (
     RIS_FIELD_ALIASES,
     RIS_NAME_ALIASES,
     RIS_TO_CSL_TYPE,
+    RIS_TO_ENDNOTE_TYPE,
 )
 from ..model import Date, Record, SourcePos
 from ..names import parse_name
@@ -107,6 +109,9 @@ class RisReader(Reader):
         if code not in RIS_TO_CSL_TYPE:
             warn(f"unknown RIS type {code!r}; read as GEN (kept in custom)", path, first_line)
             record.add_extra("TY", code)
+        endnote = RIS_TO_ENDNOTE_TYPE.get(code)
+        if endnote and endnote not in (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book"):
+            record.add_extra("%0", endnote)  # EJOUR: an Electronic Article, kept for Refer
         dates: dict[str, str] = {}
         pages: dict[str, str] = {}
         seen: set[str] = set()
@@ -170,18 +175,13 @@ class RisReader(Reader):
 
     @staticmethod
     def _note(record: Record, text: str) -> None:
-        plain = []
-        for line in text.split("\n"):
-            keyed = parse_note_line(line)
-            if keyed:
-                restore(record, *keyed)
-            elif plain or line.strip():
-                plain.append(line)
-        if plain:
-            note = "\n".join(plain)
-            record.fields["note"] = (
-                record.fields["note"] + "\n" + note if ("note" in record.fields) else note
-            )
+        keyed = parse_note_line(text)  # each N1 is one note: "key: value" or plain text
+        if keyed:
+            restore(record, *keyed)
+        elif "note" in record.fields:
+            record.fields["note"] += "\n" + text
+        else:
+            record.fields["note"] = text
 
 
 def _finish_pages(record: Record, pages: dict[str, str]) -> None:

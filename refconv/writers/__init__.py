@@ -7,6 +7,7 @@ from typing import Any, ClassVar, TextIO
 
 from ..errors import Diagnostics
 from ..model import Record
+from ..notes import note_label
 
 
 class Writer:
@@ -30,3 +31,21 @@ class Writer:
     def write(self, records: Iterable[Record], out: TextIO) -> None:
         """Write ``records`` to ``out``."""
         raise NotImplementedError
+
+    def account(
+        self,
+        record: Record,
+        moved: Iterable[str],
+        where: str,
+        written_as: str,
+        reads_back_as: str | None,
+    ) -> None:
+        """Tell the diagnostics (for --report and --strict) what this record lost its own
+        field for: the keys kept in ``where`` (the note field), and its type when the type
+        written (``written_as``) reads back as another CSL type."""
+        for key in moved:
+            self.diagnostics.unplaced(
+                note_label(key), where, self.name, record.source.path, record.source.line
+            )
+        if reads_back_as != record.type:
+            self.diagnostics.changed_type(f"{record.type} -> {written_as}")

@@ -22,6 +22,7 @@ from ..latex import escape, protect_title, to_latex_ascii
 from ..mappings.bibtex import (
     BIBLATEX_SUBTYPES,
     BIBTEX_FIELD_ORDER,
+    BIBTEX_TO_CSL_TYPE,
     CONTAINER_FIELD,
     CSL_TO_BIBTEX_FIELD,
     CSL_TO_BIBTEX_TYPE,
@@ -34,6 +35,8 @@ from ..mappings.bibtex import (
 )
 from ..mappings.refer import TAG_LABELS
 from ..model import Date, Name, Record
+from ..names import format_inverted
+from ..values import join_keywords
 from . import Writer
 
 _ORDER = {name: i for i, name in enumerate(BIBTEX_FIELD_ORDER)}
@@ -93,6 +96,7 @@ class _Entry:
         self.latex = latex
         self.fields: dict[str, str] = {}
         self.notes: list[str] = []
+        self.moved: list[str] = []  # the keys of the notes, for --report and --strict
 
     def text(self, value: str) -> str:
         escaped = escape(value)
@@ -102,6 +106,7 @@ class _Entry:
         """Set ``field`` to an enclosed value; without a free field, keep it in the note."""
         if field is None or field in self.fields:
             self.notes.append(f"{label}: {value}")
+            self.moved.append(label)
             return
         self.fields[field] = value if raw else "{" + self.text(value) + "}"
 
@@ -124,14 +129,18 @@ class _Entry:
         return "{" + escaped + "}" if _AND.search(text) else escaped
 
 
-def build_entry(record: Record, *, biblatex: bool = False, latex: bool = False) -> Entry:
+def build_entry(
+    record: Record, *, biblatex: bool = False, latex: bool = False, moved: list[str] | None = None
+) -> Entry:
     """The bibtexparser ``Entry`` of a record, values escaped and enclosed."""
     kind = entry_type(record, biblatex)
     e = _Entry(biblatex, latex)
     for role, people in record.names.items():
         field = NAME_FIELDS.get(role, (None, None))[e.col]
-        names = " and ".join(e.name(p) for p in people)
-        e.put(field, "{" + names + "}" if field else names, role, raw=field is not None)
+        if field is None:  # into the note, in the form refconv.notes reads back
+            e.put(None, " and ".join(format_inverted(p) for p in people), role)
+        else:
+            e.put(field, "{" + " and ".join(e.name(p) for p in people) + "}", role, raw=True)
     title = record.fields.get("title")
     if title is not None:
         protected = protect_title(title, whole=not is_english(record))
@@ -139,7 +148,7 @@ def build_entry(record: Record, *, biblatex: bool = False, latex: bool = False) 
               raw=True)  # fmt: skip
     _put_dates(e, record, biblatex)
     for var, value in record.fields.items():
-        if var in ("title", "citation-key"):
+        if var in ("title", "citation-key") or record.derivable(var):
             continue
         field = _field_for(var, kind, e.col)
         if field in VERBATIM_FIELDS:
@@ -153,10 +162,11 @@ def build_entry(record: Record, *, biblatex: bool = False, latex: bool = False) 
     if biblatex and kind in ("thesis", "report"):
         _put_biblatex_subtype(e, record, kind)
     if record.keywords:
-        e.put("keywords", ", ".join(record.keywords), "keywords")
+        e.put("keywords", join_keywords(record.keywords), "keywords")  # "; " if one has ","
     for tag, values in record.extra.items():
         label = f"{TAG_LABELS[tag]} ({tag})" if tag in TAG_LABELS else tag
         e.notes.extend(f"{label}: {value}" for value in values)
+        e.moved += [tag] * len(values)
     if e.notes:
         note_field = "annotation" if biblatex else "note"
         note = "; ".join(e.notes)
@@ -164,6 +174,8 @@ def build_entry(record: Record, *, biblatex: bool = False, latex: bool = False) 
             e.fields[note_field] = e.fields[note_field][:-1] + "; " + e.text(note) + "}"
         else:
             e.fields[note_field] = "{" + e.text(note) + "}"
+    if moved is not None:
+        moved += e.moved
     ordered = sorted(e.fields.items(), key=lambda kv: (_ORDER.get(kv[0], len(_ORDER)), kv[0]))
     return Entry(kind, record.id, [Field(k, v) for k, v in ordered])
 
@@ -184,6 +196,9 @@ def _field_for(var: str, kind: str, col: int) -> str | None:
         return CONTAINER_FIELD.get(kind, ("booktitle", "booktitle"))[col]
     if var == "publisher":
         return PUBLISHER_FIELD.get(kind, "publisher")
+    if var == "issue" and kind != "article":  # elsewhere "number" means a report or series
+        return None  # number, so an issue would not read back as an issue
+
     return CSL_TO_BIBTEX_FIELD.get(var, (None, None))[col]
 
 
@@ -234,7 +249,15 @@ class BibtexWriter(Writer):
         bibtex_format.indent = "  "
         separator = ""
         for record in records:
-            entry = build_entry(record, biblatex=self.biblatex, latex=latex)
+            moved: list[str] = []
+            entry = build_entry(record, biblatex=self.biblatex, latex=latex, moved=moved)
+            self.account(
+                record,
+                moved,
+                "annotation" if self.biblatex else "note",
+                f"@{entry.entry_type}",
+                BIBTEX_TO_CSL_TYPE.get(entry.entry_type),
+            )
             bibtex_format.value_column = max((len(f.key) for f in entry.fields), default=0) + 3
             text = write_string(Library([entry]), unparse_stack=[], bibtex_format=bibtex_format)
             out.write(separator + text)

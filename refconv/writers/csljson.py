@@ -46,7 +46,7 @@ def date_to_csl(date: Date) -> dict[str, Any]:
     return item
 
 
-def record_to_csl(record: Record) -> dict[str, Any]:
+def record_to_csl(record: Record, moved: list[str] | None = None) -> dict[str, Any]:
     """The CSL-JSON item of a record, keys in ``CSL_KEY_ORDER``."""
     item: dict[str, Any] = {"id": record.id, "type": record.type}
     custom: dict[str, list[str]] = {}
@@ -63,6 +63,8 @@ def record_to_csl(record: Record) -> dict[str, Any]:
         item["keyword"] = join_keywords(record.keywords)
     for key, values in record.extra.items():
         custom.setdefault(key, []).extend(values)
+    if moved is not None:  # the EndNote type is kept for Refer output, not lost
+        moved += [key for key, values in custom.items() if key != "%0" for _ in values]
     if custom:
         item["custom"] = custom
     return dict(sorted(item.items(), key=lambda kv: _ORDER.get(kv[0], len(_ORDER))))
@@ -92,9 +94,9 @@ def _pretty(value: Any, indent: str) -> str:
     return _string(value)
 
 
-def format_item(record: Record) -> str:
+def format_item(record: Record, moved: list[str] | None = None) -> str:
     """One item as indented JSON text, indented once more to sit inside the array."""
-    return "  " + _pretty(record_to_csl(record), "  ")
+    return "  " + _pretty(record_to_csl(record, moved), "  ")
 
 
 class CslJsonWriter(Writer):
@@ -110,6 +112,8 @@ class CslJsonWriter(Writer):
         out.write("[")
         separator = "\n"
         for record in records:
-            out.write(separator + format_item(record))
+            moved: list[str] = []
+            out.write(separator + format_item(record, moved))
+            self.account(record, moved, "custom", record.type, record.type)
             separator = ",\n"
         out.write("\n]\n" if separator != "\n" else "]\n")

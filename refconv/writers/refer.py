@@ -15,13 +15,20 @@ from functools import cache
 from typing import TextIO
 
 from ..dates import format_date
-from ..mappings.refer import CSL_TO_ENDNOTE_TYPE, ENDNOTE_TAGS, ENDNOTE_TYPE_TAGS
+from ..mappings.refer import (
+    CSL_TO_ENDNOTE_TYPE,
+    ENDNOTE_TAGS,
+    ENDNOTE_TYPE_TAGS,
+    ENDNOTE_TYPE_TO_CSL,
+    REFER_TAG_ORDER,
+)
 from ..model import Record
 from ..names import format_inverted
 from ..notes import note_line
 from ..readers.refer import is_tag_line
 from . import Writer
 
+_ORDER = {tag: i for i, tag in enumerate(REFER_TAG_ORDER)}
 # Pseudo-targets of the reader and the variables they fill.
 _PSEUDO = {
     "ISBN|ISSN": ("ISBN", "ISSN"),
@@ -34,7 +41,8 @@ _PSEUDO = {
 def tags_for(type_name: str) -> dict[str, str]:
     """CSL variable → tag for one EndNote type: the reader's table inverted.
 
-    A variable a tag fills only as a fallback (``?page``) is used when no tag fills it first.
+    A variable a tag fills only as a fallback (``?page``), or as the second of several, gets
+    that tag only when no other tag fills it.
     """
     overrides = ENDNOTE_TYPE_TAGS.get(type_name, {})
     # The type's own meanings first, then the generic ones with %J (EndNote's journal tag)
@@ -46,13 +54,20 @@ def tags_for(type_name: str) -> dict[str, str]:
     reverse: dict[str, str] = {}
     fallbacks: dict[str, str] = {}
     for tag, target in [*overrides.items(), *generic]:
-        for one in target if isinstance(target, tuple) else (target,):
+        for i, one in enumerate(target if isinstance(target, tuple) else (target,)):
             if one is None or tag == "%0":
                 continue
-            place = fallbacks if one.startswith("?") else reverse
+            # A tag read into several variables is written for its first one; the others
+            # prefer a tag of their own (Conference Paper: %B event, %J container).
+            place = fallbacks if one.startswith("?") or i > 0 else reverse
             for var in _PSEUDO.get(one.lstrip("?"), (one.lstrip("?"),)):
                 place.setdefault(var, tag)
     return fallbacks | reverse
+
+
+def _eight_is_issued(type_name: str) -> bool:
+    """%8 holds the publication date for most types, the access date for some (§2.2)."""
+    return (ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})).get("%8") == "issued"
 
 
 def endnote_type(record: Record) -> str:
@@ -65,34 +80,34 @@ def endnote_type(record: Record) -> str:
     return CSL_TO_ENDNOTE_TYPE.get(record.type, "Generic")
 
 
-def refer_lines(record: Record) -> list[tuple[str, str]]:
+def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str, str]]:
     """The (tag, value) pairs of one record, %0 first."""
     type_name = endnote_type(record)
     tags = tags_for(type_name)
     lines: list[tuple[str, str]] = [("%0", type_name)]
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []
     if record.id:
         lines.append(("%F", record.id))
     for role, people in record.names.items():
         tag = tags.get(role)
         if tag is None:
-            notes.append(note_line(role, " and ".join(format_inverted(p) for p in people)))
+            notes.append((role, " and ".join(format_inverted(p) for p in people)))
         else:
             lines += [(tag, format_inverted(p)) for p in people]
     for var, date in record.dates.items():
         tag = tags.get(var)
         if (
             var == "issued"
-            and tag
-            and date.parts
+            and tag == "%D"
             and len(date.parts) == 1
-            and (len(date.parts[0]) > 1 and tags.get("issued") == "%D")
+            and len(date.parts[0]) > 1
+            and _eight_is_issued(type_name)
         ):  # EndNote style: the year in %D, the full date in %8
             lines += [("%D", str(date.parts[0][0])), ("%8", format_date(date))]
         elif tag:
             lines.append((tag, format_date(date)))
         else:
-            notes.append(note_line(var, format_date(date)))
+            notes.append((var, format_date(date)))
     for var, value in record.fields.items():
         if var == "citation-key":
             continue
@@ -100,25 +115,32 @@ def refer_lines(record: Record) -> list[tuple[str, str]]:
         if var == "status" and "issued" not in record.dates:
             lines.append(("%D", value))
         elif tag is None or any(t == tag for t, _ in lines if t not in ("%@", "%U")):
-            notes.append(note_line(var, value))
+            notes.append((var, value))
         else:
             lines.append((tag, value))
     lines += [("%K", keyword) for keyword in record.keywords]
+    late: list[tuple[str, str]] = []
+    meanings = ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})
     for key, values in record.extra.items():
         if key == "%0":
             continue
         if key.startswith("%") and len(key) == 2:
-            lines += [(key, value) for value in values]
+            # A value the reader kept because its variable was already filled must come
+            # after the one that fills it, or reading back would swap them.
+            place = late if meanings.get(key) not in (None, "note") else lines
+            place += [(key, value) for value in values]
         else:
-            notes += [note_line(key, value) for value in values]
-    lines += [("%Z", note) for note in notes]
-    return lines
+            notes += [(key, value) for value in values]
+    lines += [("%Z", note_line(key, value)) for key, value in notes]
+    if moved is not None:
+        moved += [key for key, _ in notes]
+    return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER))) + late
 
 
-def format_record(record: Record) -> str:
+def format_record(record: Record, moved: list[str] | None = None) -> str:
     """One record as EndNote tagged text, followed by a blank line."""
     out = []
-    for tag, value in refer_lines(record):
+    for tag, value in refer_lines(record, moved):
         first, *rest = [line.strip() for line in value.split("\n") if line.strip()] or [""]
         out.append(f"{tag} {first}".rstrip())
         out += [(" " + line if is_tag_line(line) else line) for line in rest]
@@ -136,4 +158,9 @@ class ReferWriter(Writer):
     def write(self, records: Iterable[Record], out: TextIO) -> None:
         """One record after another, separated by blank lines."""
         for record in records:
-            out.write(format_record(record))
+            moved: list[str] = []
+            out.write(format_record(record, moved))
+            kind = endnote_type(record)
+            self.account(
+                record, moved, "%Z", f"%0 {kind}", ENDNOTE_TYPE_TO_CSL.get(kind, "document")
+            )

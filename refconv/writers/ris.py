@@ -19,9 +19,11 @@ from ..dates import format_date
 from ..mappings.ris import (
     CSL_TO_RIS_FIELD,
     CSL_TO_RIS_TYPE,
+    ENDNOTE_TO_RIS_TYPE,
     NAME_TO_RIS,
     REFER_EXTRA_TO_RIS,
     RIS_TAG_ORDER,
+    RIS_TO_CSL_TYPE,
 )
 from ..model import Record
 from ..names import format_inverted
@@ -41,17 +43,27 @@ def ris_date(date_parts: tuple[int, ...]) -> str:
     return "/".join(padded) + "/"
 
 
-def ris_lines(record: Record) -> list[tuple[str, str]]:
+def ris_type(record: Record) -> tuple[str, bool]:
+    """The TY code, and whether it carries the EndNote type kept from a Refer input (EJOUR
+    for an Electronic Article), so that type needs no note."""
+    kept = record.extra.get("%0")
+    code = ENDNOTE_TO_RIS_TYPE.get(kept[0]) if kept else None
+    if code and RIS_TO_CSL_TYPE.get(code) == record.type:
+        return code, True
+    return CSL_TO_RIS_TYPE.get(record.type, "GEN"), False
+
+
+def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str, str]]:
     """The (tag, value) pairs of one record, without TY and ER, in ``RIS_TAG_ORDER``."""
     lines: list[tuple[str, str]] = []
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []
     if record.id:
         lines.append(("ID", record.id))
     for role, people in record.names.items():
         if role in NAME_TO_RIS:
             lines += [(NAME_TO_RIS[role], format_inverted(p)) for p in people]
         else:
-            notes.append(note_line(role, " and ".join(format_inverted(p) for p in people)))
+            notes.append((role, " and ".join(format_inverted(p) for p in people)))
     for var, date in record.dates.items():
         simple = len(date.parts) == 1 and not date.season and not date.circa
         if var == "issued" and simple:
@@ -63,9 +75,9 @@ def ris_lines(record: Record) -> list[tuple[str, str]]:
         else:
             if var == "issued" and date.parts:
                 lines.append(("PY", str(date.parts[0][0])))
-            notes.append(note_line(var, format_date(date)))
+            notes.append((var, format_date(date)))
     for var, value in record.fields.items():
-        if var == "citation-key":
+        if var == "citation-key" or record.derivable(var):
             continue
         if var == "page":
             m = _RANGE.fullmatch(value)
@@ -77,21 +89,25 @@ def ris_lines(record: Record) -> list[tuple[str, str]]:
         elif var in CSL_TO_RIS_FIELD:
             lines.append((CSL_TO_RIS_FIELD[var], value))
         else:
-            notes.append(note_line(var, value))
+            notes.append((var, value))
     lines += [("KW", keyword) for keyword in record.keywords]
     for tag, values in record.extra.items():
+        if tag == "%0" and ris_type(record)[1]:
+            continue
         if tag in REFER_EXTRA_TO_RIS:
             lines += [(REFER_EXTRA_TO_RIS[tag], value) for value in values]
         else:
-            notes += [note_line(tag, value) for value in values]
-    lines += [("N1", note) for note in notes]
+            notes += [(tag, value) for value in values]
+    lines += [("N1", note_line(key, value)) for key, value in notes]
+    if moved is not None:
+        moved += [key for key, _ in notes]
     return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER)))
 
 
-def format_record(record: Record) -> str:
+def format_record(record: Record, moved: list[str] | None = None) -> str:
     """One RIS record as text, ending with ``ER  - `` and a blank line."""
-    out = [f"TY  - {CSL_TO_RIS_TYPE.get(record.type, 'GEN')}"]
-    for tag, value in ris_lines(record):
+    out = [f"TY  - {ris_type(record)[0]}"]
+    for tag, value in ris_lines(record, moved):
         first, *rest = [line.rstrip() for line in value.split("\n") if line.strip()] or [""]
         out.append(f"{tag}  - {first}")
         # Continuation lines: never empty (that would end the record for some readers), and
@@ -112,4 +128,7 @@ class RisWriter(Writer):
     def write(self, records: Iterable[Record], out: TextIO) -> None:
         """One record after another, each closed by ``ER  - `` and a blank line."""
         for record in records:
-            out.write(format_record(record))
+            moved: list[str] = []
+            out.write(format_record(record, moved))
+            code = ris_type(record)[0]
+            self.account(record, moved, "N1", f"TY {code}", RIS_TO_CSL_TYPE.get(code))

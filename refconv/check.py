@@ -1,0 +1,132 @@
+"""``refconv check``: the problems of records that still convert, reported as a lint would.
+
+The readers already warn about what they could not read (unknown types and tags, dates they
+could not parse, encodings); this module adds what only a whole record or a whole file shows:
+no title or year, a DOI, ISBN or ISSN that cannot be right, the same DOI or key twice, and text
+that looks damaged (mojibake, replacement characters, control characters, HTML entities).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .errors import Diagnostics, format_location
+from .model import Record
+from .values import is_valid_isbn, is_valid_issn
+
+_DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\"<>]+")
+_SERIAL = re.compile(r"[0-9][0-9Xx-]{6,}[0-9Xx]")
+
+#: Damaged text: pattern → what it means. Each is reported once per field.
+SUSPICIOUS_TEXT = (
+    (
+        re.compile(
+            r"[ÃÂ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc"
+            r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+            r"|â€"
+        ),
+        "looks like UTF-8 read as Windows-1252 (mojibake)",
+    ),
+    (
+        re.compile(r"\d¨C\d|¡¯|¡°|¡±"),
+        "looks like punctuation mis-decoded as GBK (20¨C30 for 20–30)",
+    ),
+    (re.compile("\ufffd"), "holds U+FFFD replacement characters (text lost in decoding)"),
+    (re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"), "holds control characters"),
+    (
+        re.compile(r"&(?:amp|lt|gt|quot|apos|nbsp|#[0-9]+|#x[0-9a-fA-F]+);"),
+        "holds HTML entities (&amp;, &#8211;, ...)",
+    ),
+)
+
+
+def record_problems(record: Record) -> Iterator[str]:
+    """The problems one record shows on its own, as diagnostic messages."""
+    fields = record.fields
+    if not fields.get("title"):
+        yield "record has no title"
+    if "issued" not in record.dates and "status" not in fields:
+        yield "record has no year"
+    for var, date in record.dates.items():
+        if date.literal and not date.parts:
+            yield f"cannot parse date {date.literal!r}; kept as text"
+        elif date.year is not None and date.year > 2100:
+            yield f"{var} year {date.year} is in the far future (a typo?)"
+    doi = fields.get("DOI")
+    if doi is not None and not _DOI.fullmatch(doi):
+        yield f"DOI {doi!r} is not a DOI (10.NNNN/suffix)"
+    for var, valid in (("ISBN", is_valid_isbn), ("ISSN", is_valid_issn)):
+        for number in _SERIAL.findall(fields.get(var, "")):
+            if not valid(number):
+                yield f"{var} {number} has a wrong check digit or length"
+    for var, text in _texts(record):
+        for pattern, meaning in SUSPICIOUS_TEXT:
+            found = pattern.search(text)
+            if found:
+                yield f"{var} {meaning}: {_excerpt(text, found.start())!r}"
+
+
+def _texts(record: Record) -> Iterator[tuple[str, str]]:
+    yield from record.fields.items()
+    for role, people in record.names.items():
+        for person in people:
+            yield role, " ".join(filter(None, (person.given, person.family, person.literal)))
+    for keyword in record.keywords:
+        yield "keyword", keyword
+
+
+def _excerpt(text: str, at: int) -> str:
+    return text[max(0, at - 12) : at + 12]
+
+
+@dataclass
+class _Seen:
+    """First places of the DOIs and keys met so far, for the duplicate check."""
+
+    dois: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def duplicates(self, record: Record) -> Iterator[str]:
+        here = format_location(record.source.path, record.source.line)
+        doi = record.fields.get("DOI", "").lower()
+        if doi:
+            first = self.dois.setdefault(doi, here)
+            if first != here:
+                yield f"duplicate DOI {record.fields['DOI']}: same as the record at {first}"
+        key = record.fields.get("citation-key", "")
+        if key:
+            first = self.keys.setdefault(key, here)
+            if first != here:
+                yield f"duplicate key {key!r}: first used by the record at {first}"
+
+
+class CheckDiagnostics(Diagnostics):
+    """Diagnostics that remember what the readers said since the last record, so ``check``
+    does not say it again."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.recent: set[str] = set()
+
+    def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        self.recent.add(message)
+        super().warn(message, path, line)
+
+
+def check(records: Iterable[Record], diagnostics: CheckDiagnostics) -> tuple[int, int]:
+    """Report the problems of ``records`` as warnings; return (records, problems found).
+
+    The count of problems includes what the readers reported while reading.
+    """
+    seen = _Seen()
+    count = 0
+    for record in records:
+        count += 1
+        said, diagnostics.recent = diagnostics.recent, set()
+        for message in (*record_problems(record), *seen.duplicates(record)):
+            if message not in said:
+                diagnostics.warn(message, record.source.path, record.source.line)
+        diagnostics.recent = set()
+    return count, diagnostics.count + diagnostics.errors

@@ -1,0 +1,118 @@
+"""refconv check: one line per problem, exit 1 when there was any, 0 when the input is clean."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from refconv.cli import cli
+
+from .conftest import EXAMPLES
+
+GOOD = "%0 Journal Article\n%T Title\n%A Doe, Jane\n%D 2001\n%R 10.1000/xyz\n%@ 0028-0836\n"
+
+
+def check(*args, input=None):
+    return CliRunner().invoke(cli, ["check", *args], input=input)
+
+
+def test_clean_input_is_quiet_and_exits_0(tmp_path):
+    path = tmp_path / "good.enw"
+    path.write_text(GOOD, encoding="utf-8")
+    result = check(str(path))
+    assert (result.exit_code, result.stderr, result.stdout) == (0, "", "")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("%T Title\n", ""), "record has no title"),
+        (("%D 2001\n", ""), "record has no year"),
+        (("%D 2001\n", "%D 2201\n"), "issued year 2201 is in the far future (a typo?)"),
+        (("%D 2001\n", "%D sometime\n"), "9: warning: cannot parse date 'sometime'; kept as text"),
+        (("%@ 0028-0836\n", "%@ 0028-0837\n"), "ISSN 0028-0837 has a wrong check digit or length"),
+        (
+            ("%@ 0028-0836\n", "%@ 978-0-19-852663-7\n"),
+            "ISBN 978-0-19-852663-7 has a wrong check digit or length",
+        ),
+        (("%0 Journal Article", "%0 Cartoon"), "unknown reference type 'Cartoon'; read as Generic"),
+        (
+            ("%T Title", "%T CafÃ© society"),
+            "title looks like UTF-8 read as Windows-1252 (mojibake): 'CafÃ© society'",
+        ),
+        (
+            ("%T Title", "%T 20¨C30% of cases"),
+            "title looks like punctuation mis-decoded as GBK (20¨C30 for 20–30): '20¨C30% of ca'",
+        ),
+        (
+            ("%T Title", "%T Lost \ufffd text"),
+            "title holds U+FFFD replacement characters (text lost in decoding): 'Lost \ufffd text'",
+        ),
+        (
+            ("%T Title", "%T Cats &amp; dogs"),
+            "title holds HTML entities (&amp;, &#8211;, ...): 'Cats &amp; dogs'",
+        ),
+        (("%A Doe, Jane", "%A Doe, Jos\x01"), "author holds control characters: 'Jos\\x01 Doe'"),
+    ],
+)
+def test_each_problem_is_one_line_with_file_and_line(change, message):
+    text = "%0 Book\n%T Other\n%A Roe, R\n%D 1999\n\n" + GOOD.replace(*change)
+    result = check("-f", "refer", "-", input=text.encode("utf-8"))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    where = "" if message[0].isdigit() else "6: warning: "  # reader warnings: the tag's line
+    assert lines[0].startswith(f"<stdin>:{where}{message}")
+    assert lines[-1] == "check: 1 problem in 2 records"
+    assert len(lines) == 2
+
+
+def test_malformed_doi_from_a_format_that_keeps_it_as_given():
+    bib = "@article{a, title={T}, year={2001}, doi={doi 10.1000}}\n"
+    result = check("-f", "bibtex", input=bib)
+    assert result.stderr.splitlines()[0] == (
+        "<stdin>:1: warning: DOI 'doi 10.1000' is not a DOI (10.NNNN/suffix)"
+    )
+
+
+def test_duplicates_by_doi_and_key_across_files(tmp_path):
+    a = tmp_path / "a.enw"
+    a.write_text(GOOD + "%F k1\n", encoding="utf-8")
+    b = tmp_path / "b.bib"
+    b.write_text("@article{k1,\n  title = {Other},\n  year = {2002},\n  doi = {10.1000/XYZ}\n}\n")
+    result = check(str(a), str(b))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{b}:1: warning: duplicate DOI 10.1000/XYZ: same as the record at {a}:1",
+        f"{b}:1: warning: duplicate key 'k1': first used by the record at {a}:1",
+        "check: 2 problems in 2 records",
+    ]
+
+
+def test_reader_warnings_count_and_are_not_repeated(tmp_path):
+    path = tmp_path / "t.enw"
+    path.write_text("%0 Journal Article\n%A Doe, J\n%D 2001\n%5 odd\n", encoding="utf-8")
+    result = check(str(path))
+    assert result.stderr.splitlines() == [
+        f"{path}:4: warning: unknown tag %5; kept in custom",
+        f"{path}:1: warning: record has no title",
+        "check: 2 problems in 1 record",
+    ]
+
+
+def test_seed_record_has_the_mis_decoded_dash_flagged():
+    result = check(str(EXAMPLES / "nahta2012-flat.enw"))
+    assert result.exit_code == 1
+    assert "abstract looks like punctuation mis-decoded as GBK" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["endnote-sample.enw", "classic.refer"])
+def test_examples_are_clean(name):
+    result = check(str(EXAMPLES / name))
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_usage_and_data_errors(tmp_path):
+    assert check("-f", "nope", input="").exit_code == 2
+    missing = check(str(tmp_path / "missing.enw"))
+    assert missing.exit_code == 1
+    assert missing.stderr == f"{tmp_path / 'missing.enw'}: error: cannot read: no such file\n"

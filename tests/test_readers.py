@@ -1,0 +1,174 @@
+"""BibTeX and CSL-JSON readers, and the Refer writer."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from click.testing import CliRunner
+
+from refconv.cli import cli
+from refconv.io import iter_lines
+from refconv.model import Date, Name
+from refconv.readers.bibtex import BibtexReader
+from refconv.readers.csljson import CslJsonReader
+
+from .conftest import EXAMPLES, Collect
+
+
+def read(reader_cls, text: str, path="t"):
+    diagnostics = Collect()
+    lines = iter_lines(io.BytesIO(text.encode()), path, diagnostics)
+    return list(reader_cls(diagnostics=diagnostics).read(lines, path)), diagnostics.messages
+
+
+BIB = r"""% a comment before the entries
+@string{jtest = {Journal of Tests}}
+
+@article{smith2012,
+  author = {van der Berg, Jan and {World Health Organization} and King, Jr., Martin Luther
+            and Kov{\'a}{\v{r}}{\'\i}k, Jarom{\'\i}r and others},
+  title = {{HER2} and Caf{\'e} in 30\% of cases \& more},
+  journal = jtest,
+  year = 2012,
+  month = mar,
+  pages = {332--373},
+  number = {4},
+  doi = {10.1175/1520-0485(1996)026<2712:TEOIWU>2.0.CO;2},
+  url = {https://example.org/a%20b},
+  keywords = {alpha, beta},
+  timestamp = {2020-01-01},
+  note = {Translated Author (\%H): Yu Min; status: in press; A real note}
+}
+
+@incollection{chap,
+  title = {Chapter},
+  booktitle = {The Book},
+  crossref = {thebook}
+}
+"""
+
+
+def test_bibtex_reader_maps_fields_names_and_latex():
+    records, warnings = read(BibtexReader, BIB, "t.bib")
+    record = records[0]
+    assert record.type == "article-journal"
+    assert record.source.line == 4
+    assert record.fields["citation-key"] == "smith2012"
+    assert record.names["author"] == [
+        Name("Berg", "Jan", "van der"),
+        Name(literal="World Health Organization"),
+        Name("King", "Martin Luther", suffix="Jr."),
+        Name("Kovářík", "Jaromír"),
+    ]
+    assert record.fields["title"] == "HER2 and Café in 30% of cases & more"
+    assert record.fields["container-title"] == "Journal of Tests"
+    assert record.dates["issued"] == Date(((2012, 3),))
+    assert record.fields["page"] == "332-373"
+    assert record.fields["issue"] == "4"
+    assert record.fields["DOI"] == "10.1175/1520-0485(1996)026<2712:TEOIWU>2.0.CO;2"
+    assert record.fields["URL"] == "https://example.org/a%20b"
+    assert record.keywords == ["alpha", "beta"]
+    assert record.fields["status"] == "in press"
+    assert record.fields["note"] == "A real note"
+    assert record.extra == {"%H": ["Yu Min"], "timestamp": ["2020-01-01"]}
+    assert records[1].type == "chapter"
+    assert records[1].extra == {"crossref": ["thebook"]}
+    assert warnings == ["t.bib:20: crossref to 'thebook' is not resolved; kept in custom"]
+
+
+def test_bibtex_reader_reports_a_broken_entry_and_goes_on(tmp_path):
+    path = tmp_path / "broken.bib"
+    path.write_text(
+        "@article{good1, title = {One}}\n\n@article{bad, title = {x\n\n"
+        "@book{good2, title = {Two}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(cli, ["convert", str(path), "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"{path}:3: error: cannot parse this BibTeX entry" in result.stderr
+    assert not out.exists()  # a run that skipped records does not replace the target
+    result = CliRunner().invoke(cli, ["convert", str(path), "-t", "csljson"])
+    assert result.exit_code == 1
+    assert [item["title"] for item in json.loads(result.stdout)] == ["One", "Two"]
+
+
+def test_bibtex_types_and_theses():
+    records, _ = read(
+        BibtexReader,
+        "@phdthesis{a, title={A}}\n@mastersthesis{b, title={B}}\n"
+        "@online{c, title={C}, urldate={2020-02-19}}\n",
+    )
+    assert [r.type for r in records] == ["thesis", "thesis", "webpage"]
+    assert "genre" not in records[0].fields
+    assert records[1].fields["genre"] == "Master's thesis"
+    assert records[2].dates["accessed"] == Date(((2020, 2, 19),))
+
+
+CSL = """[
+  {"id": "a", "type": "article-journal", "title": "A",
+   "author": [{"family": "Berg", "given": "Jan", "non-dropping-particle": "van der"},
+              {"literal": "WHO"}],
+   "issued": {"date-parts": [[2012, 3, 15]]},
+   "accessed": {"raw": "2019-08-12"},
+   "keyword": "x, y",
+   "custom": {"%H": ["Yu Min"]}},
+  {"id": "b", "type": "nonsense", "title": "B", "volume": 3, "mystery": {"a": 1}}
+]"""
+
+
+def test_csljson_reader():
+    records, warnings = read(CslJsonReader, CSL, "t.json")
+    a, b = records
+    assert a.names["author"] == [Name("Berg", "Jan", "van der"), Name(literal="WHO")]
+    assert a.dates == {"issued": Date(((2012, 3, 15),)), "accessed": Date(((2019, 8, 12),))}
+    assert a.keywords == ["x", "y"]
+    assert a.extra == {"%H": ["Yu Min"]}
+    assert a.fields["citation-key"] == "a"
+    assert (a.source.line, b.source.line) == (2, 9)
+    assert b.type == "document" and b.fields["volume"] == "3"
+    assert b.extra == {"type": ["nonsense"], "mystery": ['{"a": 1}']}
+    assert warnings == [
+        "t.json:9: unknown CSL type 'nonsense'; read as document (kept in custom)",
+        "t.json:9: CSL key 'mystery' is not a CSL variable; kept in custom",
+    ]
+
+
+def test_csljson_reader_errors(tmp_path):
+    for text, message in [
+        ('[{"id": "a"},\n{"id": ', "2: error: invalid JSON"),
+        ('{"id": "a"}', None),
+        ("[1]", "1: error: a CSL-JSON item must be"),
+    ]:
+        path = tmp_path / "x.json"
+        path.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(cli, ["convert", str(path), "-t", "csljson"])
+        if message is None:
+            assert result.exit_code == 0
+        else:
+            assert result.exit_code == 1 and f"{path}:{message}" in result.stderr
+
+
+def test_refer_writer_normalises_and_round_trips():
+    result = CliRunner().invoke(cli, ["convert", str(EXAMPLES / "classic.refer"), "-t", "refer"])
+    text = result.stdout
+    assert text.startswith("%0 Journal Article\n%F kernighan1975system\n%A Kernighan, Brian W.\n")
+    assert "%A Friedman, Daniel P., Jr.\n" in text
+    assert "%A National Aeronautics and Space Administration,\n" in text
+    again = CliRunner().invoke(cli, ["convert", "-f", "refer", "-t", "refer"], input=text)
+    assert again.stdout == text  # refer -> refer is idempotent
+
+
+def test_refer_writer_keeps_endnote_type_and_protects_lines():
+    text = "%0 Electronic Article\n%T T\n%8 2020-01-05\n"
+    result = CliRunner().invoke(cli, ["convert", "-f", "refer", "-t", "refer"], input=text)
+    assert result.stdout == "%0 Electronic Article\n%F t\n%T T\n%8 2020/01/05\n\n"
+    csl = (
+        '[{"id": "x", "type": "article-journal", "title": "T", '
+        '"abstract": "One\\n%T two\\n\\nthree"}]'
+    )
+    result = CliRunner().invoke(cli, ["convert", "-f", "csljson", "-t", "refer"], input=csl)
+    assert "%X One\n %T two\nthree\n" in result.stdout
+    back = CliRunner().invoke(cli, ["convert", "-f", "refer", "-t", "csljson"], input=result.stdout)
+    assert json.loads(back.stdout)[0]["abstract"] == "One\n%T two\nthree"
