@@ -12,7 +12,7 @@ import re
 
 from .dates import parse_date
 from .mappings.refer import TAG_LABELS
-from .model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Record
+from .model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Date, Record
 from .names import parse_name
 
 _KEYED = re.compile(r"(?:[^:()\n]+ \((%.)\)|(%.)|([A-Za-z][A-Za-z_-]*)): (.*)", re.DOTALL)
@@ -48,10 +48,10 @@ def restore(record: Record, key: str, value: str) -> None:
         record.add_extra(key, value)
     elif key in DATE_VARIABLES:
         parsed = parse_date(value)
-        if parsed.date is not None and key not in record.dates:
-            record.dates[key] = parsed.date
-        elif parsed.kind == "status":
+        if parsed.kind == "status":
             record.fields.setdefault("status", parsed.status)
+        elif key not in record.dates:  # text that is no date stays, as a literal date
+            record.dates[key] = parsed.date or Date(literal=value)
     elif key in NAME_VARIABLES:
         people = [parse_name(part)[0] for part in value.split(" and ")]
         record.names.setdefault(key, []).extend(p for p in people if p)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from refconv.cli import cli
@@ -172,3 +173,34 @@ def test_refer_writer_keeps_endnote_type_and_protects_lines():
     assert "%X One\n %T two\nthree\n" in result.stdout
     back = CliRunner().invoke(cli, ["convert", "-f", "refer", "-t", "csljson"], input=result.stdout)
     assert json.loads(back.stdout)[0]["abstract"] == "One\n%T two\nthree"
+
+
+@pytest.mark.parametrize(
+    ("item", "extra", "warning"),
+    [
+        (
+            '{"id": "a", "issued": {"date-parts": [["x"]]}}',
+            {"issued": ['{"date-parts": [["x"]]}']},
+            'cannot read issued {"date-parts": [["x"]]}; kept in custom',
+        ),
+        (
+            '{"id": "a", "author": [{"family": "Doe"}, 7]}',
+            {"author": ["[7]"]},
+            "cannot read author [7]; kept in custom",
+        ),
+        ('{"id": "a", "author": [], "issued": {"date-parts": [["2012", "3"]]}}', {}, None),
+    ],
+)
+def test_csljson_values_it_cannot_read_are_kept_with_a_warning(item, extra, warning):
+    (record,), warnings = read(CslJsonReader, f"[{item}]", "t.json")
+    assert record.extra == extra
+    assert warnings == ([f"t.json:1: {warning}"] if warning else [])
+
+
+def test_a_note_that_is_not_a_date_reads_back_as_a_literal_date():
+    from refconv.model import Record
+    from refconv.notes import restore
+
+    record = Record()
+    restore(record, "issued", "sometime soon")
+    assert record.dates == {"issued": Date(literal="sometime soon")}

@@ -73,6 +73,12 @@ def date_from_csl(value: Any) -> Date | None:
     return None
 
 
+def _unreadable(record: Record, key: str, value: Any, source: SourcePos, warn) -> None:
+    text = json.dumps(value, ensure_ascii=False)
+    warn(f"cannot read {key} {text}; kept in custom", source.path, source.line)
+    record.add_extra(key, text)
+
+
 def record_from_csl(item: dict[str, Any], source: SourcePos, warn) -> Record:
     """The inverse of ``writers.csljson.record_to_csl``."""
     record = Record(type=str(item.get("type", "document")), source=source)
@@ -88,13 +94,19 @@ def record_from_csl(item: dict[str, Any], source: SourcePos, warn) -> Record:
         if key in ("type", "id"):
             continue
         if key in NAME_VARIABLES and isinstance(value, list):
-            people = [p for p in (name_from_csl(v) for v in value) if p is not None]
-            if people:
-                record.names[key] = people
+            people = [name_from_csl(v) for v in value]
+            record.names[key] = [p for p in people if p is not None]
+            bad = [v for v, p in zip(value, people, strict=True) if p is None]
+            if bad:
+                _unreadable(record, key, bad, source, warn)
+            if not record.names[key]:
+                del record.names[key]
         elif key in DATE_VARIABLES:
             date = date_from_csl(value)
             if date is not None:
                 record.dates[key] = date
+            else:
+                _unreadable(record, key, value, source, warn)
         elif key == "keyword":
             text = str(value)
             sep = ";" if ";" in text else ","
