@@ -20,11 +20,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import generate
 
+#: job → (input format, output format). Inputs other than Refer are the Refer corpus
+#: converted by refconv itself before timing starts.
 JOBS = {
-    "refer→csljson": ["-t", "csljson"],
-    "refer→bibtex": ["-t", "bibtex"],
-    "refer→biblatex": ["-t", "biblatex"],
+    "refer→csljson": ("refer", "csljson"),
+    "refer→bibtex": ("refer", "bibtex"),
+    "refer→biblatex": ("refer", "biblatex"),
+    "refer→ris": ("refer", "ris"),
+    "refer→refer": ("refer", "refer"),
+    "ris→csljson": ("ris", "csljson"),
+    "bibtex→csljson": ("bibtex", "csljson"),
+    "csljson→ris": ("csljson", "ris"),
 }
+SUFFIX = {"refer": ".enw", "ris": ".ris", "bibtex": ".bib", "csljson": ".json"}
 
 
 def run_job(refconv: str, corpus: Path, args: list[str]) -> tuple[float, float]:
@@ -52,8 +60,13 @@ def main() -> None:
             with corpus.open("wb") as out:
                 for chunk in generate(size):
                     out.write(chunk.encode("utf-8"))
-            for name, job_args in JOBS.items():
-                seconds, peak = run_job(refconv, corpus, job_args)
+            inputs = {"refer": corpus}
+            for fmt in {source for source, _ in JOBS.values()} - {"refer"}:
+                inputs[fmt] = corpus.with_suffix(SUFFIX[fmt])
+                subprocess.run([refconv, "convert", str(corpus), "-q", "-o", str(inputs[fmt])],
+                               check=True)  # fmt: skip
+            for name, (source, target) in JOBS.items():
+                seconds, peak = run_job(refconv, inputs[source], ["-t", target])
                 print(f"{name:<16} {size:>9} {seconds:>8.2f} {size / seconds:>10,.0f} {peak:>8.1f}")
 
 

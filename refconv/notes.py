@@ -53,8 +53,12 @@ def restore(record: Record, key: str, value: str) -> None:
         elif key not in record.dates:  # text that is no date stays, as a literal date
             record.dates[key] = parsed.date or Date(literal=value)
     elif key in NAME_VARIABLES:
-        people = [parse_name(part)[0] for part in value.split(" and ")]
-        record.names.setdefault(key, []).extend(p for p in people if p)
+        for part in value.split(" and "):
+            person = parse_name(part)[0]
+            if person is None:  # "et al.": kept as a marker, as the readers keep it
+                record.add_extra(key, part.strip())
+            else:
+                record.names.setdefault(key, []).append(person)
     elif key == "keyword":
         record.keywords.extend(k.strip() for k in value.split(",") if k.strip())
     else:

@@ -72,7 +72,8 @@ def test_bibtex_reader_maps_fields_names_and_latex():
     assert record.keywords == ["alpha", "beta"]
     assert record.fields["status"] == "in press"
     assert record.fields["note"] == "A real note"
-    assert record.extra == {"%H": ["Yu Min"], "timestamp": ["2020-01-01"]}
+    # "and others" is kept as the Refer reader keeps "%A et al."
+    assert record.extra == {"%A": ["et al."], "%H": ["Yu Min"], "timestamp": ["2020-01-01"]}
     assert records[1].type == "chapter"
     assert records[1].extra == {"crossref": ["thebook"]}
     assert warnings == ["t.bib:20: crossref to 'thebook' is not resolved; kept in custom"]

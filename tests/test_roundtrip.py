@@ -67,6 +67,7 @@ person = st.one_of(
     st.tuples(cap, cap).map(lambda p: f"{p[0]}, {p[1]}, Jr."),
     cap.map(lambda w: f"{w} Institute,"),
     st.just("余敏"),
+    st.just("et al."),
 )
 keyword = st.one_of(cap, st.tuples(cap, cap).map(", ".join))  # MeSH: "Neoplasms, Breast"
 date = st.one_of(

@@ -177,3 +177,7 @@ BIBTEX_TO_CSL_TYPE = {
     "unpublished": "manuscript",
     "www": "webpage",
 }
+
+#: Where readers keep an "et al." marker for a name list (the Refer tag of that list), which
+#: BibTeX writes as "and others".
+ET_AL_TAGS = {"author": "%A", "editor": "%E"}

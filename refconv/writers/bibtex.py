@@ -27,6 +27,7 @@ from ..mappings.bibtex import (
     CSL_TO_BIBTEX_FIELD,
     CSL_TO_BIBTEX_TYPE,
     DATE_FIELDS,
+    ET_AL_TAGS,
     MONTH_MACROS,
     NAME_FIELDS,
     PUBLISHER_FIELD,
@@ -35,7 +36,7 @@ from ..mappings.bibtex import (
 )
 from ..mappings.refer import TAG_LABELS
 from ..model import Date, Name, Record
-from ..names import format_inverted
+from ..names import format_inverted, is_et_al
 from ..values import join_keywords
 from . import Writer
 
@@ -135,12 +136,18 @@ def build_entry(
     """The bibtexparser ``Entry`` of a record, values escaped and enclosed."""
     kind = entry_type(record, biblatex)
     e = _Entry(biblatex, latex)
+    et_al: set[str] = set()  # extra keys whose "et al." became "and others"
     for role, people in record.names.items():
         field = NAME_FIELDS.get(role, (None, None))[e.col]
         if field is None:  # into the note, in the form refconv.notes reads back
             e.put(None, " and ".join(format_inverted(p) for p in people), role)
         else:
-            e.put(field, "{" + " and ".join(e.name(p) for p in people) + "}", role, raw=True)
+            names = " and ".join(e.name(p) for p in people)
+            tag = ET_AL_TAGS.get(role, role)
+            if any(is_et_al(v) for v in record.extra.get(tag, ())):
+                names += " and others"  # BibTeX's own "et al."
+                et_al.add(tag)
+            e.put(field, "{" + names + "}", role, raw=True)
     title = record.fields.get("title")
     if title is not None:
         protected = protect_title(title, whole=not is_english(record))
@@ -164,6 +171,9 @@ def build_entry(
     if record.keywords:
         e.put("keywords", join_keywords(record.keywords), "keywords")  # "; " if one has ","
     for tag, values in record.extra.items():
+        if tag in et_al:  # one marker became "and others"; any other stays in the note
+            first = next(i for i, v in enumerate(values) if is_et_al(v))
+            values = values[:first] + values[first + 1 :]
         label = f"{TAG_LABELS[tag]} ({tag})" if tag in TAG_LABELS else tag
         e.notes.extend(f"{label}: {value}" for value in values)
         e.moved += [tag] * len(values)

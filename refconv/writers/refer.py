@@ -21,6 +21,7 @@ from ..mappings.refer import (
     ENDNOTE_TYPE_TAGS,
     ENDNOTE_TYPE_TO_CSL,
     REFER_TAG_ORDER,
+    REPEATABLE_TAGS,
 )
 from ..model import Record
 from ..names import format_inverted
@@ -127,7 +128,8 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
         if key.startswith("%") and len(key) == 2:
             # A value the reader kept because its variable was already filled must come
             # after the one that fills it, or reading back would swap them.
-            place = late if meanings.get(key) not in (None, "note") else lines
+            lost = meanings.get(key) not in (None, "note") and key not in REPEATABLE_TAGS
+            place = late if lost else lines
             place += [(key, value) for value in values]
         else:
             notes += [(key, value) for value in values]
