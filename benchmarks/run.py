@@ -32,6 +32,13 @@ JOBS = {
     "bibtex→csljson": ("bibtex", "csljson"),
     "csljson→ris": ("csljson", "ris"),
 }
+#: formatted-reference jobs: (style, --jobs); run at the --format-sizes only.
+FORMAT_JOBS = {
+    "APA text -j1": ("apa", "1"),
+    "APA text -j2": ("apa", "2"),
+    "IEEE text -j1": ("ieee", "1"),
+    "IEEE text -j2": ("ieee", "2"),
+}
 SUFFIX = {"refer": ".enw", "ris": ".ris", "bibtex": ".bib", "csljson": ".json"}
 
 
@@ -51,11 +58,14 @@ def run_job(refconv: str, corpus: Path, args: list[str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--format-sizes", default="1000,10000", help="sizes for the CSL jobs")
     args = parser.parse_args()
+    sizes = {int(n) for n in args.sizes.split(",") if n}
+    format_sizes = {int(n) for n in args.format_sizes.split(",") if n}
     refconv = shutil.which("refconv") or os.path.join(os.path.dirname(sys.executable), "refconv")
     print(f"{'job':<16} {'records':>9} {'seconds':>8} {'records/s':>10} {'peak MB':>8}")
     with tempfile.TemporaryDirectory() as tmp:
-        for size in map(int, args.sizes.split(",")):
+        for size in sorted(sizes | format_sizes):
             corpus = Path(tmp) / f"corpus-{size}.enw"
             with corpus.open("wb") as out:
                 for chunk in generate(size):
@@ -65,8 +75,15 @@ def main() -> None:
                 inputs[fmt] = corpus.with_suffix(SUFFIX[fmt])
                 subprocess.run([refconv, "convert", str(corpus), "-q", "-o", str(inputs[fmt])],
                                check=True)  # fmt: skip
-            for name, (source, target) in JOBS.items():
-                seconds, peak = run_job(refconv, inputs[source], ["-t", target])
+            jobs = {name: ["-t", target, "-f", source] for name, (source, target) in JOBS.items()}
+            if size not in sizes:
+                jobs = {}
+            if size in format_sizes:
+                for name, (style, n) in FORMAT_JOBS.items():
+                    jobs[name] = ["-t", "text", "--style", style, "--jobs", n, "-f", "refer"]
+            for name, job in jobs.items():
+                source = job[job.index("-f") + 1]
+                seconds, peak = run_job(refconv, inputs[source], job)
                 print(f"{name:<16} {size:>9} {seconds:>8.2f} {size / seconds:>10,.0f} {peak:>8.1f}")
 
 

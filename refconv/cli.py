@@ -187,6 +187,24 @@ def cli() -> None:
     "would go to its note), as an error (exit 1).",
 )
 @click.option(
+    "--style",
+    metavar="NAME|PATH.csl",
+    help="Formatted output (text, html, markdown, rst): the CSL style. Default: apa.",
+)
+@click.option(
+    "--locale",
+    metavar="TAG",
+    help="Formatted output: the locale (en-US, de-DE, ...). Default: the style's.",
+)
+@click.option("--standalone", is_flag=True, help="HTML: a complete page instead of a fragment.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Formatted output: render in N processes. Default: all cores.",
+)
+@click.option(
     "--report",
     is_flag=True,
     help="Print on stderr what the conversion kept in note fields and which types the "
@@ -202,6 +220,10 @@ def convert_command(
     encoding,
     key_format,
     latex,
+    style,
+    locale,
+    standalone,
+    jobs,
     strict,
     report,
     quiet,
@@ -216,6 +238,7 @@ def convert_command(
       refconv convert a.enw b.refer -o refs.json
       refconv convert paper.enw -t bibtex --latex > refs.bib
       cat paper.enw | refconv convert -f refer -t csljson > refs.json
+      refconv convert paper.enw -t text --style ieee
     """
     diagnostics = Diagnostics(strict=strict, quiet=quiet)
     registry = Registry(diagnostics)
@@ -232,7 +255,16 @@ def convert_command(
         raise click.UsageError(f"no output format; give -t FORMAT ({known})")
     try:
         _check_inputs(inputs)
-        writer = writer_cls(diagnostics=diagnostics, latex=latex)
+        writer = writer_cls(
+            diagnostics=diagnostics,
+            latex=latex,
+            style=style,
+            locale=locale,
+            standalone=standalone,
+            jobs=jobs,
+        )
+        if style or locale:
+            _check_style(writer_cls, style, locale)
         with _output(output) as out:
             convert(
                 _sources(inputs),
@@ -317,6 +349,39 @@ def check_command(inputs, from_format, dialect, encoding) -> None:
     if problems:
         plural = ("" if problems == 1 else "s", "" if count == 1 else "s")
         click.echo(f"check: {problems} problem{plural[0]} in {count} record{plural[1]}", err=True)
+        raise SystemExit(1)
+
+
+def _check_style(writer_cls, style: str | None, locale: str | None) -> None:
+    """Fail before reading when --style/--locale cannot work (a usage error, exit 2)."""
+    from .writers.formatted import DEFAULT_STYLE, FormattedWriter, load_style
+
+    if not issubclass(writer_cls, FormattedWriter):
+        raise click.UsageError(
+            f"--style and --locale apply to formatted output, not {writer_cls.name}"
+        )
+    load_style(style or DEFAULT_STYLE, locale)
+
+
+@cli.command("styles")
+@click.argument("text", required=False, default="")
+def styles_command(text: str) -> None:
+    """List the installed CSL styles whose name or title contains TEXT (all without TEXT).
+
+    \b
+    Examples:
+      refconv styles vancouver
+      refconv styles "American Psychological"
+    """
+    from .styles import search_styles
+
+    found = search_styles(text)
+    try:
+        click.echo("".join(f"{name}\t{title}\n" for name, title in found), nl=False)
+    except BrokenPipeError:  # refconv styles | head
+        _silence_stdout()
+    if not found:
+        click.echo(f"no style matches {text!r}", err=True)
         raise SystemExit(1)
 
 

@@ -1,0 +1,422 @@
+"""Formatted references: a bibliography rendered with a CSL style, as text, HTML, Markdown or rST.
+
+citeproc-py does the rendering, with the fixes and caches of ``refconv.citeproc_compat``. The
+bibliography is sorted and numbered once, in this process; entries are then independent, so
+with ``jobs > 1`` they are rendered by worker processes in order-preserving chunks, which gives
+output identical to a single process. A record citeproc-py fails on is reported with its
+``file:line`` and left out; the others still render.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from typing import Any, ClassVar, TextIO
+
+from ..model import Record
+from ..styles import find_style
+from . import Writer
+from .csljson import record_to_csl
+
+DEFAULT_STYLE = "apa"
+CHUNK = 200  # entries per task when rendering in parallel
+
+
+@cache
+def _citeproc():
+    """citeproc-py, imported on first use (it costs ~0.2 s) and patched once."""
+    import citeproc
+    from citeproc.source.json import CiteProcJSON
+
+    from .. import citeproc_compat
+
+    # REFCONV_SLOW_CITEPROC=1: fixes without caches, for the test that the caches change nothing
+    citeproc_compat.install(fast=os.environ.get("REFCONV_SLOW_CITEPROC") != "1")
+    return citeproc, CiteProcJSON, citeproc_compat
+
+
+_STYLES: dict[tuple[str, str | None], Any] = {}
+
+
+def load_style(name: str, locale: str | None = None):
+    """A parsed citeproc-py style (cached per process). Raises ``LookupError``."""
+    style = find_style(name)
+    key = (str(style.path), locale or style.locale)
+    if key not in _STYLES:
+        citeproc, _, _ = _citeproc()
+        if locale is not None:
+            _check_locale(locale)
+        try:
+            parsed = citeproc.CitationStylesStyle(str(style.path), locale=key[1], validate=False)
+        except ValueError as exc:  # an unknown locale
+            raise LookupError(str(exc).strip("'")) from None
+        except Exception as exc:  # a style file lxml or citeproc-py cannot read
+            raise LookupError(f"cannot load style {name!r}: {exc}") from None
+        if not parsed.has_bibliography():
+            raise LookupError(f"style {name!r} has no bibliography (a note style?)")
+        _STYLES[key] = parsed
+    return _STYLES[key]
+
+
+def _check_locale(tag: str) -> None:
+    """citeproc-py falls back to en-US for a locale it has no file for; we refuse instead,
+    unless the language has a primary dialect (``de`` → ``de-DE``, as citeproc-js does)."""
+    from citeproc import LOCALES_PATH, PRIMARY_DIALECTS
+
+    known = sorted(p[8:-4] for p in os.listdir(LOCALES_PATH) if p.startswith("locales-"))
+    if tag in known or tag.split("-")[0] in PRIMARY_DIALECTS:
+        return
+    import difflib
+
+    close = difflib.get_close_matches(tag, known, n=4)
+    hint = f"; did you mean {', '.join(close)}?" if close else f" (known: {' '.join(known)})"
+    raise LookupError(f"{tag!r} is not a known locale{hint}")
+
+
+def _csl_item(record: Record, variables: frozenset[str]) -> dict[str, Any]:
+    """The record as citeproc-py input: only the variables it knows (it warns on others and
+    crashes on names it does not treat as names, e.g. ``director``)."""
+    item = record_to_csl(record)
+    return {k: v for k, v in item.items() if k == "type" or k.replace("-", "_") in variables}
+
+
+class Entry(str):
+    """One rendered entry; ``left``/``right`` are set for styles with ``second-field-align``,
+    ``names`` is the text of its authors."""
+
+    left: str = ""
+    right: str = ""
+    names: str | None = None
+
+    def replaced(self, old: str, new: str) -> Entry:
+        """This entry with its leading ``old`` (the authors) replaced by ``new``."""
+        entry = Entry(self.replace(old, new, 1))
+        entry.left, entry.names = self.left, self.names
+        entry.right = self.right.replace(old, new, 1) if self.right else ""
+        return entry
+
+
+def render(
+    records: list[Record],
+    style_name: str,
+    locale: str | None,
+    output: str,
+    jobs: int = 1,
+    diagnostics=None,
+    progress=None,
+) -> list[Entry]:
+    """Render a bibliography of ``records``: entries in the style's order."""
+    citeproc, _, compat = _citeproc()
+    style = load_style(style_name, locale)
+    variables = frozenset(citeproc.VARIABLES)
+    protect = compat.protect
+    items = []
+    for i, record in enumerate(records):
+        item = protect(_csl_item(record, variables))
+        item["id"] = f"r{i}"
+        items.append(item)
+    order, suffixes = _sort_and_disambiguate(style, items, records, diagnostics)
+    numbered = []
+    for number, i in enumerate(order, 1):
+        item = dict(items[i])
+        numbered.append((i, number, suffixes.get(i), item))
+    fmt = (style_name, locale, output)
+    if jobs > 1 and len(numbered) > CHUNK:
+        chunks = [numbered[k : k + CHUNK] for k in range(0, len(numbered), CHUNK)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results: Iterator[list] = pool.map(_render_chunk, [fmt] * len(chunks), chunks)
+            rendered = _progress(results, progress, [len(c) for c in chunks])
+            done = [entry for chunk in rendered for entry in chunk]
+    else:
+        chunks = [numbered[k : k + CHUNK] for k in range(0, len(numbered), CHUNK)]
+        results = (_render_chunk(fmt, chunk) for chunk in chunks)
+        done = [
+            e for chunk in _progress(results, progress, [len(c) for c in chunks]) for e in chunk
+        ]
+    entries = []
+    for i, entry, error in done:
+        if error is not None:
+            if diagnostics is not None:
+                src = records[i].source
+                diagnostics.error(f"cannot format this record: {error}", src.path, src.line)
+            continue
+        entries.append(entry)
+    return _substitute_authors(style, entries)
+
+
+def _substitute_authors(style, entries: list[Entry]) -> list[Entry]:
+    """``subsequent-author-substitute`` (rule ``complete-all``): an entry whose authors are
+    those of the entry before it shows the substitute ("———") instead."""
+    bibliography = style.root.bibliography
+    substitute = bibliography.get("subsequent-author-substitute")
+    rule = bibliography.get("subsequent-author-substitute-rule", "complete-all")
+    if substitute is None or rule != "complete-all":
+        return entries
+    out, previous = [], None
+    for entry in entries:
+        names = entry.names
+        body = entry.right or entry
+        if names and names == previous and body.startswith(names):
+            entry = entry.replaced(names, substitute)
+        out.append(entry)
+        previous = names
+    return out
+
+
+def _progress(results, progress, sizes):
+    for size, chunk in zip(sizes, results, strict=True):
+        if progress is not None:
+            progress(size)
+        yield chunk
+
+
+def _sort_and_disambiguate(style, items, records, diagnostics):
+    """The bibliography order (indexes into ``items``) and year suffixes by index."""
+    citeproc, CiteProcJSON, compat = _citeproc()
+    source = CiteProcJSON(items)
+    bibliography = citeproc.CitationStylesBibliography(style, source, _formatter("text"))
+    cites = []
+    for item in items:
+        cite = citeproc.CitationItem(item["id"])
+        bibliography.register(citeproc.Citation([cite]))
+        cites.append(cite)
+    compat.SORT_FAILURES.clear()
+    bibliography.sort()
+    if diagnostics is not None:
+        for key, error in dict(compat.SORT_FAILURES).items():
+            src = records[int(key[1:])].source
+            diagnostics.warn(
+                f"cannot compute a sort key ({error}); sorted last", src.path, src.line
+            )
+    order = [int(key[1:]) for key in bibliography.keys]
+    suffixes: dict[int, str] = {}
+    citation = style.root.citation
+    if citation is not None and citation.get_option("disambiguate-add-year-suffix") == "true":
+        groups: dict[tuple, list[int]] = {}
+        for i in order:
+            key = _collision_key(records[i])
+            if key is not None:
+                groups.setdefault(key, []).append(i)
+        for members in groups.values():
+            if len(members) > 1:
+                for n, i in enumerate(members):
+                    suffixes[i] = _letters(n)
+    return order, suffixes
+
+
+def _collision_key(record: Record) -> tuple | None:
+    """Works whose author-date citations would read alike: same names, same year."""
+    issued = record.dates.get("issued")
+    year = issued.year if issued is not None else None
+    for role in ("author", "editor", "translator"):
+        people = record.names.get(role)
+        if people:
+            names = tuple((p.family.lower(), p.given.lower(), p.literal.lower()) for p in people)
+            return role, names, year
+    return ("title", record.fields.get("title", "").lower(), year)
+
+
+def _letters(n: int) -> str:
+    """0 → a, 25 → z, 26 → aa (citeproc-js's sequence)."""
+    text = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        text = chr(97 + rest) + text
+    return text
+
+
+def _render_chunk(fmt: tuple, chunk: list) -> list[tuple[int, Entry | None, str | None]]:
+    """Render numbered items one by one: (index, entry or None, error or None)."""
+    citeproc, CiteProcJSON, _ = _citeproc()
+    style_name, locale, output = fmt
+    style = load_style(style_name, locale)
+    formatter = _formatter(output)
+    items = [item for _, _, _, item in chunk]
+    source = CiteProcJSON(items)
+    bibliography = citeproc.CitationStylesBibliography(style, source, formatter)
+    layout = style.root.bibliography.layout
+    inside = _punctuation_in_quote(style)
+    escapes = ESCAPES[output]
+    out = []
+    for i, number, suffix, item in chunk:
+        cite = citeproc.CitationItem(item["id"])
+        bibliography.register(citeproc.Citation([cite]))
+        reference = source[cite.key]
+        reference.refconv_number = number
+        if suffix:
+            reference.year_suffix = suffix
+        try:
+            (text,) = layout.render_bibliography([cite])
+        except Exception as exc:  # citeproc-py's own failure: report, go on
+            out.append((i, None, f"{type(exc).__name__}: {exc}".rstrip(": ")))
+            continue
+        out.append((i, _finish(text, inside, escapes), None))
+    return out
+
+
+def _finish(text: Any, inside: bool, escapes: dict[str, str]) -> Entry:
+    _, _, compat = _citeproc()
+
+    def clean(s: str) -> str:
+        return compat.unprotect(compat.apply_quote_punctuation(str(s), inside), escapes).strip()
+
+    entry = Entry(clean(text))
+    if getattr(text, "left", ""):
+        entry.left, entry.right = clean(text.left), clean(text.right)
+    if getattr(text, "names", None):
+        entry.names = clean(text.names)
+    return entry
+
+
+def _punctuation_in_quote(style) -> bool:
+    value = style.root.get_locale_option("punctuation-in-quote")
+    return str(value).lower() == "true"
+
+
+@cache
+def _formatter(output: str):
+    from citeproc import formatter
+
+    if output == "html":
+        return formatter.html
+    if output == "rst":
+        return formatter.rst
+    if output == "markdown":
+        from . import _markdown
+
+        return _markdown
+    return formatter.plain
+
+
+#: How each output escapes the characters record text may hold.
+ESCAPES: dict[str, dict[str, str]] = {
+    "text": {},
+    "html": {"<": "&lt;", ">": "&gt;", "&": "&amp;"},
+    "markdown": {c: "\\" + c for c in "<>*_`[]\\#|~"} | {"&": "&amp;"},
+    "rst": {c: "\\" + c for c in "*_`|\\"},
+}
+
+
+class FormattedWriter(Writer):
+    """Base of the formatted-reference writers: renders, then lays the entries out."""
+
+    needs_all = True
+    output: ClassVar[str] = "text"
+
+    def write(self, records: Iterable[Record], out: TextIO) -> None:
+        """Render every record with ``--style``/``--locale`` and write the bibliography."""
+        records = list(records)
+        options = self.options
+        jobs = int(options.get("jobs") or os.cpu_count() or 1)
+        bar = _progress_bar(len(records)) if len(records) >= 500 else None
+        try:
+            entries = render(
+                records,
+                options.get("style") or DEFAULT_STYLE,
+                options.get("locale"),
+                self.output,
+                jobs=jobs,
+                diagnostics=self.diagnostics,
+                progress=bar.update if bar else None,
+            )
+        finally:
+            if bar is not None:
+                bar.render_finish()
+        out.write(self.document(entries))
+
+    def document(self, entries: list[Entry]) -> str:
+        """The entries laid out as a whole document of this format."""
+        return "".join(e + "\n" for e in entries)
+
+
+def _progress_bar(total: int):
+    """A progress bar on stderr when it is a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+    import click
+
+    bar = click.progressbar(length=total, label="formatting", file=sys.stderr)
+    bar.__enter__()
+    return bar
+
+
+class TextWriter(FormattedWriter):
+    """Plain text, one entry per line."""
+
+    name = "text"
+    aliases = ("txt", "plain")
+    suffixes = ()
+    description = "formatted references, plain text (--style, default apa)"
+    output = "text"
+
+
+class MarkdownWriter(FormattedWriter):
+    """Markdown, one paragraph per entry, record text escaped."""
+
+    name = "markdown"
+    aliases = ("md",)
+    suffixes = (".md",)
+    description = "formatted references, Markdown (--style)"
+    output = "markdown"
+
+    def document(self, entries: list[Entry]) -> str:
+        """Entries separated by blank lines, so each is a paragraph."""
+        return "\n".join(e + "\n" for e in entries)
+
+
+class RstWriter(FormattedWriter):
+    """reStructuredText, one paragraph per entry."""
+
+    name = "rst"
+    aliases = ()
+    suffixes = (".rst",)
+    description = "formatted references, reStructuredText (--style)"
+    output = "rst"
+
+    def document(self, entries: list[Entry]) -> str:
+        """Entries separated by blank lines, so each is a paragraph."""
+        return "\n".join(e + "\n" for e in entries)
+
+
+class HtmlWriter(FormattedWriter):
+    """HTML: a ``csl-bib-body`` fragment as citeproc-js makes it, or a page (--standalone)."""
+
+    name = "html"
+    aliases = ()
+    suffixes = (".html", ".htm")
+    description = "formatted references, HTML fragment or page (--style, --standalone)"
+    output = "html"
+
+    def document(self, entries: list[Entry]) -> str:
+        """The fragment, wrapped in a minimal valid page with ``--standalone``."""
+        lines = ['<div class="csl-bib-body">']
+        for entry in entries:
+            if entry.left:
+                lines.append(
+                    f'  <div class="csl-entry"><div class="csl-left-margin">{entry.left}</div>'
+                    f'<div class="csl-right-inline">{entry.right}</div></div>'
+                )
+            else:
+                lines.append(f'  <div class="csl-entry">{entry}</div>')
+        lines.append("</div>")
+        body = "\n".join(lines) + "\n"
+        if not self.options.get("standalone"):
+            return body
+        title = html.escape(str(self.options.get("title") or "References"))
+        return (
+            "<!DOCTYPE html>\n"
+            '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{title}</title>\n"
+            "<style>\n"
+            ".csl-entry { margin: 0 0 0.6em 2em; text-indent: -2em; }\n"
+            ".csl-left-margin { float: left; width: 2.5em; text-indent: 0; }\n"
+            ".csl-right-inline { margin-left: 2.5em; text-indent: 0; }\n"
+            "</style>\n</head>\n<body>\n"
+            f"{body}"
+            "</body>\n</html>\n"
+        )
