@@ -125,7 +125,7 @@ def _quote(self, string):
 
 def _initialize(self, given, mark, context):
     if self.get_option("initialize", context) != "false":
-        return _original["initialize"](self, given, mark, context)
+        return _original["Name.initialize"](self, given, mark, context)
     words = []
     for word in given.split():
         m = _INITIAL.match(word)
@@ -136,11 +136,11 @@ def _initialize(self, given, mark, context):
 def _variable(self, item, context):
     if self.get("variable") == "year-suffix":
         return item.reference.get("year_suffix")
-    return _original["_variable"](self, item, context)
+    return _original["Text._variable"](self, item, context)
 
 
 def _date_process(self, item, variable=None, show_parts=None, context=None, **kwargs):
-    text = _original["date_process"](self, item, variable, show_parts, context, **kwargs)
+    text = _original["Date.process"](self, item, variable, show_parts, context, **kwargs)
     suffix = item.reference.get("year_suffix") if text else None
     if (
         suffix
@@ -231,14 +231,14 @@ def _label_process(self, item, variable=None, plural=None, context=None, **kwarg
     missing = own and own != "locator" and own.replace("-", "_") not in item.reference
     if variable is None and missing:
         return None
-    return _original["label_process"](self, item, variable, plural, context, **kwargs)
+    return _original["Label.process"](self, item, variable, plural, context, **kwargs)
 
 
 def _name_process(self, item, variable, context=None, sort_options=None, **kwargs):
     people = item.reference.get(variable) or []
     _CURRENT["cjk"] = len(people) > 1 and all(_is_cjk(p) for p in people)
     try:
-        return _original["name_process"](self, item, variable, context, sort_options, **kwargs)
+        return _original["Name.process"](self, item, variable, context, sort_options, **kwargs)
     finally:
         _CURRENT["cjk"] = False
 
@@ -252,7 +252,7 @@ def _is_cjk(person) -> bool:
 
 
 def _name_get_option(self, name, context=None, sort_options=None):
-    value = _original["name_get_option"](self, name, context, sort_options)
+    value = _original["Name.get_option"](self, name, context, sort_options)
     if name == "delimiter-precedes-last" and _CURRENT.get("cjk"):
         return "never"  # citeproc-js: no comma before "and" between CJK names
     if name == "demote-non-dropping-particle" and sort_options is not None:
@@ -287,21 +287,21 @@ def _names_process_inner(self, item, names_context, context, **kwargs):
         original = self.get("variable")
         self.set("variable", kept)
         try:
-            return _original["names_process"](self, item, names_context, context, **kwargs)
+            return _original["Names.process"](self, item, names_context, context, **kwargs)
         finally:
             self.set("variable", original)
-    return _original["names_process"](self, item, names_context, context, **kwargs)
+    return _original["Names.process"](self, item, names_context, context, **kwargs)
 
 
 def _add_to_repressed_list(self, child, context):
-    _original["add_to_repressed_list"](self, child, context)
+    _original["Substitute.add_to_repressed_list"](self, child, context)
     if isinstance(child, model.Names):
         layout = context.get_layout()
         layout.repressed.setdefault("names-roles", []).extend(child.get("variable", "").split())
 
 
 def _case(self, text, language=None):
-    return _original["case"](self, text, "en" if language is None else language)
+    return _original["TextCased.case"](self, text, "en" if language is None else language)
 
 
 def _normalize_seam(left, other):
@@ -366,7 +366,7 @@ class Rendered(str):
 
 def _date_part_process(self, date, context=None):
     try:
-        return _original["date_part_process"](self, date, context)
+        return _original["Date_Part.process"](self, date, context)
     except AssertionError:  # a season where the style wants a numeric month
         term = f"season-{date.season:02}"
         return (context if context is not None else self).get_single_term(name=term)
@@ -380,10 +380,14 @@ _TERM_FALLBACK = {"verb-short": "verb", "symbol": "short", "verb": None, "short"
 
 
 def _get_term(self, name, form=None, fallback_locale=True, zero_padded=False):
-    term = _original["get_term"](self, name, form, fallback_locale, zero_padded)
+    term = _original["CitationStylesElement.get_term"](
+        self, name, form, fallback_locale, zero_padded
+    )
     while term is None and form in _TERM_FALLBACK:  # CSL: verb-short → verb → long, ...
         form = _TERM_FALLBACK[form]
-        term = _original["get_term"](self, name, form, fallback_locale, zero_padded)
+        term = _original["CitationStylesElement.get_term"](
+            self, name, form, fallback_locale, zero_padded
+        )
     return term
 
 
@@ -391,7 +395,7 @@ SORT_FAILURES: list[tuple[str, str]] = []  # (item key, error) of sort keys that
 
 
 def _sort_keys(self, items, context):
-    original = _original["sort_keys"]
+    original = _original["Key.sort_keys"]
     try:
         return original(self, items, context)
     except Exception:  # find the items at fault; they get no key and sort last
@@ -436,12 +440,12 @@ def _get_macro(self, name):
     key = (id(root), name)  # _memo, inlined
     entry = _MACROS.get(key)
     if entry is None or entry[0] is not root:
-        entry = _MACROS[key] = (root, _original["get_macro"](self, name))
+        entry = _MACROS[key] = (root, _original["CitationStylesElement.get_macro"](self, name))
     return entry[1]
 
 
 def _get_layout(self):
-    return _memo(_LAYOUTS, self, (), lambda: _original["get_layout"](self))
+    return _memo(_LAYOUTS, self, (), lambda: _original["CitationStylesElement.get_layout"](self))
 
 
 def _xpath_search(self, expression):
@@ -449,14 +453,17 @@ def _xpath_search(self, expression):
     key = (id(self), expression)  # _memo, inlined: this is the hottest call
     entry = _XPATH.get(key)
     if entry is None or entry[0] is not self:
-        entry = _XPATH[key] = (self, _original["xpath_search"](self, expression))
+        entry = _XPATH[key] = (
+            self,
+            _original["CitationStylesElement.xpath_search"](self, expression),
+        )
     return entry[1]
 
 
 def _locale_get_term(self, name, form=None, zero_padded=False):
     def compute():
         try:
-            return _original["locale_get_term"](self, name, form, zero_padded)
+            return _original["Locale.get_term"](self, name, form, zero_padded)
         except IndexError:
             return _MISSING
 
@@ -522,57 +529,57 @@ def install(fast: bool = True) -> None:
         _install_caches()
 
 
-def _install_caches() -> None:
-    _original["get_macro"] = model.CitationStylesElement.get_macro
-    _original["get_layout"] = model.CitationStylesElement.get_layout
-    _original["xpath_search"] = model.CitationStylesElement.xpath_search
-    _original["locale_get_term"] = model.Locale.get_term
-    model.CitationStylesElement.get_macro = _get_macro
-    model.CitationStylesElement.get_layout = _get_layout
-    model.CitationStylesElement.xpath_search = _xpath_search
-    model.Locale.get_term = _locale_get_term
-    CitationItem.reference = property(_reference)
-    model.CitationStylesElement.get_root = _get_root
-    for cls in vars(model).values():
-        if isinstance(cls, type) and "calls_variable" in vars(cls):
-            cls.calls_variable = _cached_calls_variable(vars(cls)["calls_variable"])
+#: citeproc-py methods we replace: "Class.method" in citeproc.model → our function.
+FIXES: dict[str, Any] = {
+    "Name.initialize": _initialize,
+    "Name.process": _name_process,
+    "Name.get_option": _name_get_option,
+    "Names.process": _names_process,
+    "Substitute.render": _substitute_render,
+    "Substitute.add_to_repressed_list": _add_to_repressed_list,
+    "Label.process": _label_process,
+    "TextCased.case": _case,
+    "Group.process": _group_process,
+    "Quoted.quote": _quote,
+    "Text._variable": _variable,
+    "Date.process": _date_process,
+    "Date_Part.process": _date_part_process,
+    "If._type": _if_type,
+    "Layout.render_bibliography": _render_bibliography,
+    "CitationStylesElement.get_term": _get_term,
+    "Key.sort_keys": _sort_keys,
+}
+CACHES: dict[str, Any] = {
+    "CitationStylesElement.get_macro": _get_macro,
+    "CitationStylesElement.get_layout": _get_layout,
+    "CitationStylesElement.xpath_search": _xpath_search,
+    "CitationStylesElement.get_root": _get_root,
+    "Locale.get_term": _locale_get_term,
+}
+
+
+def _patch(table: dict[str, Any]) -> None:
+    for dotted, replacement in table.items():
+        owner = getattr(model, dotted.split(".")[0])
+        attribute = dotted.split(".")[1]
+        _original[dotted] = getattr(owner, attribute)
+        setattr(owner, attribute, replacement)
 
 
 def _install_fixes() -> None:
-    model.CitationStylesElement._default_options["initialize"] = "true"
-    _original["initialize"] = model.Name.initialize
-    _original["_variable"] = model.Text._variable
-    _original["date_process"] = model.Date.process
     from citeproc import string
 
-    _original["names_process"] = model.Names.process
-    _original["label_process"] = model.Label.process
-    _original["name_get_option"] = model.Name.get_option
-    _original["name_process"] = model.Name.process
-    model.Name.process = _name_process
-    model.Substitute.render = _substitute_render
-    model.Label.process = _label_process
-    model.Name.get_option = _name_get_option
-    _original["add_to_repressed_list"] = model.Substitute.add_to_repressed_list
-    _original["case"] = model.TextCased.case
+    model.CitationStylesElement._default_options["initialize"] = "true"
+    _patch(FIXES)
     _original["normalize_seam"] = string.normalize_seam
     _original["strip_first"] = string._strip_first_char
-    model.Group.process = _group_process
-    model.Names.process = _names_process
-    model.Substitute.add_to_repressed_list = _add_to_repressed_list
-    model.TextCased.case = _case
-    string.normalize_seam = _normalize_seam
-    model.normalize_seam = _normalize_seam
-    model.Name.initialize = _initialize
-    model.Quoted.quote = _quote
-    model.Text._variable = _variable
-    model.Date.process = _date_process
-    model.Layout.render_bibliography = _render_bibliography
+    string.normalize_seam = model.normalize_seam = _normalize_seam
     CitationItem.number = property(_number)
-    _original["date_part_process"] = model.Date_Part.process
-    model.Date_Part.process = _date_part_process
-    model.If._type = _if_type
-    _original["get_term"] = model.CitationStylesElement.get_term
-    model.CitationStylesElement.get_term = _get_term
-    _original["sort_keys"] = model.Key.sort_keys
-    model.Key.sort_keys = _sort_keys
+
+
+def _install_caches() -> None:
+    _patch(CACHES)
+    CitationItem.reference = property(_reference)
+    for cls in vars(model).values():
+        if isinstance(cls, type) and "calls_variable" in vars(cls):
+            cls.calls_variable = _cached_calls_variable(vars(cls)["calls_variable"])

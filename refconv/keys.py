@@ -74,8 +74,8 @@ def key_parts(record: Record) -> dict[str, str]:
     }
 
 
-def _suffix(n: int) -> str:
-    """0 → a, 25 → z, 26 → aa, ..."""
+def letter_suffix(n: int) -> str:
+    """0 → a, 25 → z, 26 → aa, ... (key suffixes, and year suffixes as citeproc-js makes)."""
     letters = ""
     n += 1
     while n:
@@ -97,9 +97,9 @@ class KeyAssigner:
         if base.lower() not in self.used:
             return base
         n = 0
-        while f"{base}{_suffix(n)}".lower() in self.used:
+        while f"{base}{letter_suffix(n)}".lower() in self.used:
             n += 1
-        return f"{base}{_suffix(n)}"
+        return f"{base}{letter_suffix(n)}"
 
     def key_for(self, record: Record) -> str:
         """Return a new unique key for ``record`` and remember it."""

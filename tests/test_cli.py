@@ -88,7 +88,8 @@ def test_missing_output_format_is_a_usage_error():
     result = run(["convert", str(SEED)])
     assert result.exit_code == 2
     assert (
-        "no output format; give -t FORMAT (biblatex, bibtex, csljson, html, markdown, refer, ris, rst, text)" in result.stderr
+        "no output format; give -t FORMAT "
+        "(biblatex, bibtex, csljson, html, markdown, refer, ris, rst, text)" in result.stderr
     )
 
 
@@ -96,8 +97,8 @@ def test_unknown_format_is_a_usage_error():
     result = run(["convert", str(SEED), "-t", "bibtext"])
     assert result.exit_code == 2
     assert (
-        "unknown output format 'bibtext'; known: biblatex, bibtex, csljson, html, markdown, refer, ris, rst, text"
-        in result.stderr
+        "unknown output format 'bibtext'; known: "
+        "biblatex, bibtex, csljson, html, markdown, refer, ris, rst, text" in result.stderr
     )
     result = run(["convert", str(SEED), "-f", "nope", "-t", "csljson"])
     assert result.exit_code == 2

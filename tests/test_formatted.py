@@ -381,14 +381,14 @@ def test_a_citeproc_failure_names_the_record_and_the_others_render(monkeypatch):
 
 
 def test_a_failing_sort_key_sorts_that_record_last(monkeypatch):
-    original = citeproc_compat._original["sort_keys"]
+    original = citeproc_compat._original["Key.sort_keys"]
 
     def failing(key, items, context):
         if any("Cooking" in str(item.reference.get("title")) for item in items):
             raise ValueError("no key")
         return original(key, items, context)
 
-    monkeypatch.setitem(citeproc_compat._original, "sort_keys", failing)
+    monkeypatch.setitem(citeproc_compat._original, "Key.sort_keys", failing)
     monkeypatch.chdir(VARIED.parent)
     result = convert(VARIED.name, "-t", "text", "--style", "apa", "-j", "1")
     assert result.exit_code == 0, result.stderr

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from typing import Any, ClassVar, TextIO
 
+from ..keys import letter_suffix
 from ..model import Record
 from ..styles import find_style
 from . import Writer
@@ -204,7 +205,7 @@ def _sort_and_disambiguate(style, items, records, diagnostics):
         for members in groups.values():
             if len(members) > 1:
                 for n, i in enumerate(members):
-                    suffixes[i] = _letters(n)
+                    suffixes[i] = letter_suffix(n)
     return order, suffixes
 
 
@@ -218,16 +219,6 @@ def _collision_key(record: Record) -> tuple | None:
             names = tuple((p.family.lower(), p.given.lower(), p.literal.lower()) for p in people)
             return role, names, year
     return ("title", record.fields.get("title", "").lower(), year)
-
-
-def _letters(n: int) -> str:
-    """0 → a, 25 → z, 26 → aa (citeproc-js's sequence)."""
-    text = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        text = chr(97 + rest) + text
-    return text
 
 
 def _render_chunk(fmt: tuple, chunk: list) -> list[tuple[int, Entry | None, str | None]]:
@@ -355,7 +346,15 @@ class TextWriter(FormattedWriter):
     output = "text"
 
 
-class MarkdownWriter(FormattedWriter):
+class _ParagraphWriter(FormattedWriter):
+    """A lightweight markup: entries separated by blank lines, so each is a paragraph."""
+
+    def document(self, entries: list[Entry]) -> str:
+        """Entries separated by blank lines."""
+        return "\n".join(e + "\n" for e in entries)
+
+
+class MarkdownWriter(_ParagraphWriter):
     """Markdown, one paragraph per entry, record text escaped."""
 
     name = "markdown"
@@ -364,23 +363,15 @@ class MarkdownWriter(FormattedWriter):
     description = "formatted references, Markdown (--style)"
     output = "markdown"
 
-    def document(self, entries: list[Entry]) -> str:
-        """Entries separated by blank lines, so each is a paragraph."""
-        return "\n".join(e + "\n" for e in entries)
 
-
-class RstWriter(FormattedWriter):
-    """reStructuredText, one paragraph per entry."""
+class RstWriter(_ParagraphWriter):
+    """reStructuredText, one paragraph per entry, record text escaped."""
 
     name = "rst"
     aliases = ()
     suffixes = (".rst",)
     description = "formatted references, reStructuredText (--style)"
     output = "rst"
-
-    def document(self, entries: list[Entry]) -> str:
-        """Entries separated by blank lines, so each is a paragraph."""
-        return "\n".join(e + "\n" for e in entries)
 
 
 class HtmlWriter(FormattedWriter):
