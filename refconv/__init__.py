@@ -1,5 +1,33 @@
-"""refconv: convert bibliographic records between Refer/EndNote, CSL-JSON and other formats."""
+"""refconv: convert bibliographic records between Refer/EndNote, RIS, BibTeX, CSL-JSON and
+formatted references, from the command line or from Python.
+
+    >>> import refconv
+    >>> records = list(refconv.read(b"%0 Book\\n%A Doe, Jane\\n%T A Title\\n%D 2001\\n"))
+    >>> records[0].names["author"][0].family
+    'Doe'
+"""
+
+from .api import SkippedRecords, convert, convert_batch, read, write
+from .errors import Collected, Diagnostic, Diagnostics, RefconvError
+from .model import Date, Name, Record
+from .plugins import register_reader, register_writer
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "Collected",
+    "Date",
+    "Diagnostic",
+    "Diagnostics",
+    "Name",
+    "Record",
+    "RefconvError",
+    "SkippedRecords",
+    "__version__",
+    "convert",
+    "convert_batch",
+    "read",
+    "register_reader",
+    "register_writer",
+    "write",
+]

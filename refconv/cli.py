@@ -11,22 +11,24 @@ import contextlib
 import io
 import os
 import sys
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
-from typing import TextIO
 
 import click
 
 from . import __version__
+from .api import (
+    SkippedRecords,
+    batch_targets,
+    check_readable,
+    convert,
+    convert_batch,
+    make_writer,
+    read,
+)
 from .check import CheckDiagnostics, check
-from .convert import Source, convert, read_records
 from .errors import Diagnostics, RefconvError
 from .keys import check_key_format
 from .mappings.keys import DEFAULT_KEY_FORMAT, KEY_PLACEHOLDERS
 from .plugins import Registry
-
-STDIN_LABEL = "<stdin>"
 
 
 class _Skipped(Exception):
@@ -41,72 +43,6 @@ class DataError(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(self.message, err=True)
-
-
-def _sources(inputs: tuple[str, ...]) -> Iterator[Source]:
-    """Open each input in turn (``-`` or none: stdin), so only one file is open at a time."""
-    for name in inputs or ("-",):
-        if name == "-":
-            yield Source(STDIN_LABEL, sys.stdin.buffer)
-            continue
-        try:
-            with open(name, "rb") as stream:
-                yield Source(name, stream)
-        except OSError as exc:
-            raise RefconvError(f"cannot read: {exc.strerror}", name) from None
-
-
-def _check_inputs(inputs: tuple[str, ...]) -> None:
-    """Fail before any output is written if an input file cannot be read."""
-    for name in inputs:
-        if name == "-":
-            continue
-        path = Path(name)
-        if not path.exists():
-            raise RefconvError("cannot read: no such file", name)
-        if path.is_dir():
-            raise RefconvError("cannot read: is a directory", name)
-        if not os.access(path, os.R_OK):
-            raise RefconvError("cannot read: permission denied", name)
-
-
-@contextlib.contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    """UTF-8 text output to stdout, or to ``path`` through a temporary file.
-
-    The temporary file sits in the target's directory and replaces the target only when the
-    block finishes without an exception, so a failed run never leaves a partial or empty
-    target (make relies on that). click's ``atomic=True`` replaces it even on failure.
-    """
-    if path is None or path == "-":
-        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
-        try:
-            yield out
-            out.flush()
-        finally:
-            with contextlib.suppress(BrokenPipeError, ValueError):
-                out.detach()
-        return
-    target = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.",
-            suffix=".tmp",
-            dir=target.parent if str(target.parent) else ".",
-        )
-    except OSError as exc:
-        raise RefconvError(f"cannot write: {exc.strerror}", path) from None
-    try:
-        with open(fd, "w", encoding="utf-8", newline="\n") as out:
-            yield out
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _validate_encoding(ctx, param, value: str | None) -> str | None:
@@ -152,6 +88,11 @@ def cli() -> None:
     help="Output format. Default: from the suffix of -o.",
 )
 @click.option("-o", "--output", metavar="PATH", help="Write here (atomically) instead of stdout.")
+@click.option(
+    "--out-dir",
+    metavar="DIR",
+    help="Batch mode: write one output per input into DIR (same stem, the format's suffix).",
+)
 @click.option(
     "--dialect",
     type=click.Choice(["auto", "refer", "endnote"]),
@@ -202,7 +143,8 @@ def cli() -> None:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Formatted output: render in N processes. Default: all cores.",
+    help="Processes: with --out-dir, inputs converted in parallel; formatted output, "
+    "references rendered in parallel. Default: all cores.",
 )
 @click.option(
     "--report",
@@ -216,6 +158,7 @@ def convert_command(
     from_format,
     to_format,
     output,
+    out_dir,
     dialect,
     encoding,
     key_format,
@@ -239,57 +182,68 @@ def convert_command(
       refconv convert paper.enw -t bibtex --latex > refs.bib
       cat paper.enw | refconv convert -f refer -t csljson > refs.json
       refconv convert paper.enw -t text --style ieee
+      refconv convert *.enw --out-dir bib/ -t bibtex --jobs 4
     """
     diagnostics = Diagnostics(strict=strict, quiet=quiet)
-    registry = Registry(diagnostics)
+    options = {"latex": latex, "style": style, "locale": locale, "standalone": standalone}
     try:
-        writer_cls = registry.find_writer(to_format) if to_format else None
-        if writer_cls is None and output and output != "-":
-            writer_cls = registry.writer_for_path(output)
         if from_format:
-            registry.find_reader(from_format)
-    except LookupError as exc:
-        raise click.UsageError(str(exc)) from None
-    if writer_cls is None:
-        known = ", ".join(registry.writers())
-        raise click.UsageError(f"no output format; give -t FORMAT ({known})")
-    try:
-        _check_inputs(inputs)
-        writer = writer_cls(
+            Registry(diagnostics).find_reader(from_format)
+        if out_dir is not None:
+            return _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, options)
+        writer_cls = make_writer(Registry(diagnostics), to_format, output, diagnostics, options)
+        for name in inputs:
+            if name != "-":
+                check_readable(name)
+        convert(
+            list(inputs) or ["-"],
+            output or "-",
+            from_format,
+            writer_cls.name,
+            encoding=encoding,
+            dialect=dialect,
             diagnostics=diagnostics,
-            latex=latex,
-            style=style,
-            locale=locale,
-            standalone=standalone,
+            key_format=key_format,
             jobs=jobs,
+            **options,
         )
-        if style or locale:
-            _check_style(writer_cls, style, locale)
-        with _output(output) as out:
-            convert(
-                _sources(inputs),
-                writer,
-                out,
-                registry,
-                diagnostics,
-                key_format=key_format,
-                from_format=from_format,
-                encoding=encoding,
-                dialect=dialect,
-            )
-            if report:
-                for line in diagnostics.summary(writer_cls.name):
-                    click.echo(line, err=True)
-            if diagnostics.errors:  # records were skipped: keep an -o target as it was
-                raise _Skipped()
+    except SkippedRecords:  # each was reported; an -o target is left as it was
+        _report(report, diagnostics, to_format or output)
+        raise SystemExit(1) from None
     except RefconvError as exc:
         raise DataError(exc) from None
     except LookupError as exc:
         raise click.UsageError(str(exc)) from None
     except BrokenPipeError:
         _silence_stdout()
-    except _Skipped:
-        raise SystemExit(1) from None
+        return
+    _report(report, diagnostics, writer_cls.name)
+
+
+def _report(report: bool, diagnostics: Diagnostics, target: str | None) -> None:
+    if report:
+        for line in diagnostics.summary(target or "output"):
+            click.echo(line, err=True)
+
+
+def _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, options) -> None:
+    """``--out-dir``: one output per input, in parallel with ``--jobs``."""
+    if output is not None:
+        raise click.UsageError("-o and --out-dir exclude each other")
+    if not to_format:
+        raise click.UsageError("--out-dir needs -t FORMAT")
+    if not inputs:
+        raise click.UsageError("--out-dir needs input files (not standard input)")
+    try:
+        batch_targets(inputs, out_dir, to_format)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    failed = convert_batch(
+        inputs, out_dir, to_format, jobs=jobs or os.cpu_count() or 1,
+        diagnostics=diagnostics, **options,
+    )  # fmt: skip
+    if failed:
+        raise SystemExit(1)
 
 
 @cli.command("check")
@@ -328,18 +282,16 @@ def check_command(inputs, from_format, dialect, encoding) -> None:
       refconv check *.bib *.ris
     """
     diagnostics = CheckDiagnostics()
-    registry = Registry(diagnostics)
     try:
-        if from_format:
-            registry.find_reader(from_format)
-        _check_inputs(inputs)
-        records = read_records(
-            _sources(inputs),
-            registry,
-            diagnostics,
-            from_format=from_format,
+        for name in inputs:
+            if name != "-":
+                check_readable(name)
+        records = read(
+            list(inputs) or ["-"],
+            from_format,
             encoding=encoding,
             dialect=dialect,
+            diagnostics=diagnostics,
         )
         count, problems = check(records, diagnostics)
     except RefconvError as exc:
@@ -350,17 +302,6 @@ def check_command(inputs, from_format, dialect, encoding) -> None:
         plural = ("" if problems == 1 else "s", "" if count == 1 else "s")
         click.echo(f"check: {problems} problem{plural[0]} in {count} record{plural[1]}", err=True)
         raise SystemExit(1)
-
-
-def _check_style(writer_cls, style: str | None, locale: str | None) -> None:
-    """Fail before reading when --style/--locale cannot work (a usage error, exit 2)."""
-    from .writers.formatted import DEFAULT_STYLE, FormattedWriter, load_style
-
-    if not issubclass(writer_cls, FormattedWriter):
-        raise click.UsageError(
-            f"--style and --locale apply to formatted output, not {writer_cls.name}"
-        )
-    load_style(style or DEFAULT_STYLE, locale)
 
 
 @cli.command("styles")

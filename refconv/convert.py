@@ -1,4 +1,4 @@
-"""The conversion pipeline: read → assign keys → write. No click here; the CLI calls this."""
+"""Reading sources: format detection and the record stream (``refconv.api`` builds on it)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ import codecs
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, TextIO
+from typing import BinaryIO
 
 from .errors import Diagnostics
 from .io import iter_lines
-from .keys import DEFAULT_KEY_FORMAT, KeyAssigner
 from .model import Record
 from .plugins import Registry
 from .readers import Reader
-from .writers import Writer
 
 SNIFF_BYTES = 8192
 
@@ -71,25 +69,3 @@ def read_records(
         reader = cls(diagnostics=diagnostics, **options)
         lines = iter_lines(source.stream, source.label, diagnostics, encoding)
         yield from reader.read(lines, source.label)
-
-
-def convert(
-    sources: Iterable[Source],
-    writer: Writer,
-    out: TextIO,
-    registry: Registry,
-    diagnostics: Diagnostics,
-    *,
-    key_format: str = DEFAULT_KEY_FORMAT,
-    **options: object,
-) -> None:
-    """Read every source, give the records unique keys and write them with ``writer``."""
-    records = read_records(sources, registry, diagnostics, **options)
-    keyed = KeyAssigner(key_format, diagnostics).assign(records)
-    writer.write(_counted(keyed, diagnostics), out)
-
-
-def _counted(records: Iterable[Record], diagnostics: Diagnostics) -> Iterator[Record]:
-    for record in records:
-        diagnostics.records += 1
-        yield record

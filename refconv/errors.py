@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from typing import TextIO
 
 
@@ -61,11 +62,7 @@ class Diagnostics:
         self.errors += 1
         if self.strict:
             raise RefconvError(message, path, line)
-        loc = format_location(path, line)
-        print(
-            f"{loc}: error: {message}" if loc else f"error: {message}",
-            file=self.stream or sys.stderr,
-        )
+        self.emit("error", message, path, line)
 
     def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:
         """Report a warning at ``path:line``; raise it under ``strict``."""
@@ -74,8 +71,12 @@ class Diagnostics:
             raise RefconvError(f"{message} (a warning, but --strict is set)", path, line)
         if self.quiet:
             return
+        self.emit("warning", message, path, line)
+
+    def emit(self, kind: str, message: str, path: str | None, line: int | None) -> None:
+        """Show one diagnostic: ``path:line: kind: message`` on the stream (stderr)."""
         loc = format_location(path, line)
-        text = f"{loc}: warning: {message}" if loc else f"warning: {message}"
+        text = f"{loc}: {kind}: {message}" if loc else f"{kind}: {message}"
         print(text, file=self.stream or sys.stderr)
 
     def unplaced(
@@ -118,3 +119,31 @@ class Diagnostics:
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:
     return -item[1], item[0]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One warning or error, as kept by ``Collected``."""
+
+    kind: str  # "warning" or "error"
+    message: str
+    path: str | None
+    line: int | None
+
+    def __str__(self) -> str:
+        loc = format_location(self.path, self.line)
+        return f"{loc}: {self.kind}: {self.message}" if loc else f"{self.kind}: {self.message}"
+
+
+class Collected(Diagnostics):
+    """A diagnostics sink that keeps every warning and error in ``messages`` instead of
+    printing it: for scripts and notebooks, and for worker processes whose messages the
+    parent prints in order."""
+
+    def __init__(self, *, strict: bool = False, quiet: bool = False):
+        super().__init__(strict=strict, quiet=quiet)
+        self.messages: list[Diagnostic] = []
+
+    def emit(self, kind: str, message: str, path: str | None, line: int | None) -> None:
+        """Keep the diagnostic."""
+        self.messages.append(Diagnostic(kind, message, path, line))

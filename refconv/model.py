@@ -9,6 +9,10 @@ writer can still place it (CSL ``custom``, a BibTeX note, an RIS ``N1``) and not
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import Diagnostics
 
 #: CSL 1.0.2 item types.
 CSL_TYPES = frozenset(
@@ -126,6 +130,23 @@ class Record:
     def add_extra(self, key: str, value: str) -> None:
         """Keep a value that has no CSL variable under its source key."""
         self.extra.setdefault(key, []).append(value)
+
+    def to_csl(self) -> dict[str, Any]:
+        """This record as a CSL-JSON item, exactly as ``-t csljson`` writes it (values with
+        no CSL variable go to ``custom``)."""
+        from .writers.csljson import record_to_csl
+
+        return record_to_csl(self)
+
+    @classmethod
+    def from_csl(cls, item: dict[str, Any], diagnostics: Diagnostics | None = None) -> Record:
+        """A record from one CSL-JSON item (the inverse of ``to_csl``); what cannot be read
+        is kept in ``extra`` and reported to ``diagnostics``."""
+        from .errors import Diagnostics
+        from .readers.csljson import record_from_csl
+
+        warn = (diagnostics or Diagnostics()).warn
+        return record_from_csl(item, SourcePos("<csl>", 0), warn)
 
     def derivable(self, var: str) -> bool:
         """True for a field a format without that variable need not carry: it follows from

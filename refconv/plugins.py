@@ -42,6 +42,8 @@ class Registry:
                         self.diagnostics.warn(f"plugin {ep.name!r} ({ep.value}) not loaded: {exc}")
                         continue
                     self._add(group, cls, builtin=_is_builtin(ep))
+            for group, cls in _RUNTIME:
+                self._add(group, cls)
         return self._plugins
 
     def _add(self, group: str, cls: type, *, builtin: bool = False) -> None:
@@ -111,6 +113,29 @@ class Registry:
     def sniff_reader(self, head: str) -> type[Reader] | None:
         """The first reader (by name) whose ``sniff`` accepts the start of an input."""
         return next((cls for cls in self.readers().values() if cls.sniff(head)), None)
+
+
+#: Classes given to ``register_reader``/``register_writer``: every registry made after the
+#: call knows them (the CLI's included), in this process.
+_RUNTIME: list[tuple[str, type]] = []
+
+
+def register_reader(cls: type[Reader]) -> type[Reader]:
+    """Make a reader class available to every later ``read``/``convert`` (usable as a
+    class decorator)."""
+    if not (isinstance(cls, type) and issubclass(cls, Reader)):
+        raise TypeError(f"{cls!r} is not a Reader subclass")
+    _RUNTIME.append((READER_GROUP, cls))
+    return cls
+
+
+def register_writer(cls: type[Writer]) -> type[Writer]:
+    """Make a writer class available to every later ``write``/``convert`` (usable as a
+    class decorator)."""
+    if not (isinstance(cls, type) and issubclass(cls, Writer)):
+        raise TypeError(f"{cls!r} is not a Writer subclass")
+    _RUNTIME.append((WRITER_GROUP, cls))
+    return cls
 
 
 def _is_builtin(ep) -> bool:

@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
+import refconv
 from refconv import plugins
-from refconv.convert import Source, convert
 from refconv.plugins import Registry
 from refconv.readers import Reader
 from refconv.writers import Writer
@@ -48,22 +48,25 @@ def test_reader_aliases(name):
 
 def test_every_plugin_converts_a_one_record_sample():
     registry = Registry(Collect())
-    for writer_cls in registry.writers().values():
-        out = io.StringIO()
-        convert([Source("one.enw", io.BytesIO(ONE))], writer_cls(), out, registry, Collect())
-        assert "A Title" in out.getvalue()
+    for name in registry.writers():
+        out = refconv.convert(ONE, None, "refer", name, diagnostics=Collect())
+        assert "A Title" in out
 
 
-def test_runtime_registration():
+def test_runtime_registration(monkeypatch):
+    monkeypatch.setattr(plugins, "_RUNTIME", [])
     diagnostics = Collect()
+    assert refconv.register_writer(UpperWriter) is UpperWriter
     registry = Registry(diagnostics)
-    registry.register_writer(UpperWriter)
     assert registry.find_writer("up") is UpperWriter
     assert registry.writer_for_path("x.up") is UpperWriter
+    assert refconv.convert(ONE, None, "refer", "up", diagnostics=diagnostics) == "A TITLE\n"
     out = io.StringIO()
-    convert([Source("one.enw", io.BytesIO(ONE))], UpperWriter(), out, registry, diagnostics)
+    refconv.write(refconv.read(ONE, diagnostics=diagnostics), out, "upper")
     assert out.getvalue() == "A TITLE\n"
     assert diagnostics.messages == []
+    with pytest.raises(TypeError):
+        refconv.register_writer(str)
 
 
 def test_builtin_wins_a_name_clash():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import os
 import re
 import subprocess
@@ -55,3 +56,26 @@ def test_there_are_examples():
 def test_setup_commands_are_marked_for_ci(marker):
     assert re.search(rf"<!-- {marker} -->\n```sh\n[^\n]+\n```", README)
     assert marker in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+PYTHON_BLOCKS = re.findall(r"```pycon\n(.*?)```", README, re.DOTALL)
+
+
+@pytest.mark.parametrize("n", range(len(PYTHON_BLOCKS)))
+def test_python_examples_run_as_doctests(n, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(PYTHON_BLOCKS[n], {}, f"README block {n}", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries > 3
+
+
+def test_there_are_python_examples():
+    assert len(PYTHON_BLOCKS) >= 2
+
+
+def test_package_docstring_doctest():
+    import refconv
+
+    assert doctest.testmod(refconv).failed == 0

@@ -122,7 +122,7 @@ def record_from_csl(item: dict[str, Any], source: SourcePos, warn) -> Record:
             record.add_extra(
                 key, json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
             )
-    if "id" in item and "citation-key" not in record.fields:
+    if item.get("id") not in (None, "") and "citation-key" not in record.fields:
         record.fields["citation-key"] = str(item["id"])
     return record
 

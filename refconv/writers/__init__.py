@@ -23,6 +23,13 @@ class Writer:
     suffixes: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
     needs_all: ClassVar[bool] = False
+    #: The suffix of batch outputs (``--out-dir``) when it is not the first of ``suffixes``.
+    out_suffix: ClassVar[str] = ""
+
+    @classmethod
+    def output_suffix(cls) -> str:
+        """The suffix ``--out-dir`` gives this writer's files."""
+        return cls.out_suffix or (cls.suffixes[0] if cls.suffixes else f".{cls.name}")
 
     def __init__(self, *, diagnostics: Diagnostics | None = None, **options: Any):
         self.diagnostics = diagnostics or Diagnostics()

@@ -280,5 +280,6 @@ class BiblatexWriter(BibtexWriter):
     name = "biblatex"
     aliases = ()
     suffixes = ()
+    out_suffix = ".bib"
     description = "BibLaTeX database for biber (ISO dates, biblatex entry types)"
     biblatex = True

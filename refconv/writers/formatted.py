@@ -342,6 +342,7 @@ class TextWriter(FormattedWriter):
     name = "text"
     aliases = ("txt", "plain")
     suffixes = ()
+    out_suffix = ".txt"
     description = "formatted references, plain text (--style, default apa)"
     output = "text"
 
