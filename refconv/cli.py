@@ -13,6 +13,7 @@ import os
 import sys
 
 import click
+from click.shell_completion import CompletionItem
 
 from . import __version__
 from .api import (
@@ -25,7 +26,7 @@ from .api import (
     read,
 )
 from .check import CheckDiagnostics, check
-from .errors import Diagnostics, RefconvError
+from .errors import Collected, Diagnostics, RefconvError
 from .keys import check_key_format
 from .mappings.keys import DEFAULT_KEY_FORMAT, KEY_PLACEHOLDERS
 from .plugins import Registry
@@ -54,6 +55,36 @@ def _validate_encoding(ctx, param, value: str | None) -> str | None:
     return value
 
 
+def _complete_formats(group: str):
+    """Shell completion of format names (``-f``/``-t``), with their descriptions."""
+
+    def complete(ctx, param, incomplete: str) -> list[CompletionItem]:
+        registry = Registry(Collected())
+        plugins = registry.readers() if group == "readers" else registry.writers()
+        return [
+            CompletionItem(name, help=cls.description)
+            for name, cls in plugins.items()
+            if name.startswith(incomplete.lower())
+        ]
+
+    return complete
+
+
+def _complete_styles(ctx, param, incomplete: str) -> list[CompletionItem]:
+    """Shell completion of ``--style``: installed style names (paths complete as files)."""
+    if "/" in incomplete or incomplete.endswith(".csl"):
+        return [CompletionItem(incomplete, type="file")]
+    from .styles import style_names
+
+    return [CompletionItem(name) for name in style_names() if name.startswith(incomplete)]
+
+
+def _complete_locales(ctx, param, incomplete: str) -> list[CompletionItem]:
+    from .writers.formatted import known_locales
+
+    return [CompletionItem(tag) for tag in known_locales() if tag.startswith(incomplete)]
+
+
 def _validate_key_format(ctx, param, value: str) -> str:
     try:
         check_key_format(value)
@@ -78,6 +109,7 @@ def cli() -> None:
     "--from",
     "from_format",
     metavar="FORMAT",
+    shell_complete=_complete_formats("readers"),
     help="Input format. Default: from each input's suffix, then from its content.",
 )
 @click.option(
@@ -85,6 +117,7 @@ def cli() -> None:
     "--to",
     "to_format",
     metavar="FORMAT",
+    shell_complete=_complete_formats("writers"),
     help="Output format. Default: from the suffix of -o.",
 )
 @click.option("-o", "--output", metavar="PATH", help="Write here (atomically) instead of stdout.")
@@ -130,11 +163,13 @@ def cli() -> None:
 @click.option(
     "--style",
     metavar="NAME|PATH.csl",
+    shell_complete=_complete_styles,
     help="Formatted output (text, html, markdown, rst): the CSL style. Default: apa.",
 )
 @click.option(
     "--locale",
     metavar="TAG",
+    shell_complete=_complete_locales,
     help="Formatted output: the locale (en-US, de-DE, ...). Default: the style's.",
 )
 @click.option("--standalone", is_flag=True, help="HTML: a complete page instead of a fragment.")
@@ -253,6 +288,7 @@ def _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, option
     "--from",
     "from_format",
     metavar="FORMAT",
+    shell_complete=_complete_formats("readers"),
     help="Input format. Default: from each input's suffix, then from its content.",
 )
 @click.option(

@@ -31,18 +31,35 @@ def make(cwd, *targets):
 
 
 @needs_make
-def test_make_builds_the_examples(tmp_path):
+@pytest.mark.parametrize("jobs", ["-j1", "-j4"])
+def test_make_builds_the_examples(tmp_path, jobs):
     work = tmp_path / "examples"
     shutil.copytree(EXAMPLES, work, ignore=shutil.ignore_patterns("out", "plugin"))
-    result = make(work)
+    result = make(work, jobs)
     assert result.returncode == 0, result.stderr
+    stems = sorted(p.stem for p in work.glob("*.enw"))
+    assert stems == ["endnote-sample", "nahta2012-flat"]
+    built = sorted(p.name for p in (work / "out").iterdir())
+    expected = [f"{stem}.{suffix}" for stem in stems for suffix in ("bib", "json", "ris")]
+    assert built == sorted([*expected, "references.json"])
     items = json.loads((work / "out" / "references.json").read_text("utf-8"))
     assert len(items) == 13
-    assert json.loads((work / "out" / "nahta2012.json").read_text("utf-8"))[0]["id"] == (
-        "nahta2012molecular"
+    seed = json.loads((work / "out" / "nahta2012-flat.json").read_text("utf-8"))
+    assert seed[0]["id"] == "nahta2012molecular"
+    assert (
+        (work / "out" / "nahta2012-flat.bib")
+        .read_text("utf-8")
+        .startswith("@article{nahta2012molecular,")
     )
+    ris = (work / "out" / "endnote-sample.ris").read_text("utf-8")
+    assert ris.count("TY  - ") == ris.count("ER  - ") == 8
     again = make(work)
     assert "Nothing to be done" in again.stdout
+    (work / "nahta2012-flat.enw").touch()  # make rebuilds only what depends on it
+    os.utime(work / "nahta2012-flat.enw", (2e9, 2e9))
+    rebuilt = make(work)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert rebuilt.stdout.count("convert") == 3 and "endnote-sample" not in rebuilt.stdout
 
 
 @needs_make

@@ -63,12 +63,19 @@ def load_style(name: str, locale: str | None = None):
     return _STYLES[key]
 
 
+def known_locales() -> list[str]:
+    """The locales citeproc-py has files for (``en-US``, ``de-DE``, ...)."""
+    from citeproc import LOCALES_PATH
+
+    return sorted(p[8:-4] for p in os.listdir(LOCALES_PATH) if p.startswith("locales-"))
+
+
 def _check_locale(tag: str) -> None:
     """citeproc-py falls back to en-US for a locale it has no file for; we refuse instead,
     unless the language has a primary dialect (``de`` → ``de-DE``, as citeproc-js does)."""
-    from citeproc import LOCALES_PATH, PRIMARY_DIALECTS
+    from citeproc import PRIMARY_DIALECTS
 
-    known = sorted(p[8:-4] for p in os.listdir(LOCALES_PATH) if p.startswith("locales-"))
+    known = known_locales()
     if tag in known or tag.split("-")[0] in PRIMARY_DIALECTS:
         return
     import difflib

@@ -1,0 +1,113 @@
+"""Shell integration: click's completion for bash, zsh and fish, and the shipped man page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from refconv import manpage
+
+from .conftest import ROOT
+
+REFCONV = os.path.join(os.path.dirname(sys.executable), "refconv")
+MAN_PAGE = ROOT / "refconv" / "man" / "refconv.1"
+
+
+def complete(shell: str, words: str) -> list[str]:
+    """What the completion of ``words`` (the cursor after the last) offers in ``shell``."""
+    parts = words.split(" ")
+    env = {
+        **os.environ,
+        "_REFCONV_COMPLETE": f"{shell}_complete",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(parts) - 1),
+    }
+    if shell == "fish":
+        env["COMP_CWORD"] = parts[-1]
+    done = subprocess.run([REFCONV], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.splitlines()
+
+
+def test_bash_completes_output_formats():
+    assert complete("bash", "refconv convert -t b") == ["plain,biblatex", "plain,bibtex"]
+    offered = complete("bash", "refconv convert -t ")
+    assert {"plain,csljson", "plain,ris", "plain,text", "plain,html"} <= set(offered)
+
+
+def test_bash_completes_input_formats_styles_and_locales():
+    assert complete("bash", "refconv convert -f r") == ["plain,refer", "plain,ris"]
+    styles = complete("bash", "refconv convert --style modern-language-a")
+    assert "plain,modern-language-association" in styles
+    assert complete("bash", "refconv convert --locale de-") == [
+        "plain,de-AT",
+        "plain,de-CH",
+        "plain,de-DE",
+    ]
+    assert "plain,--out-dir" in complete("bash", "refconv convert --ou")
+
+
+def test_zsh_completion_carries_descriptions():
+    assert complete("zsh", "refconv convert -t css") in ([], [""])
+    lines = complete("zsh", "refconv convert -t cs")
+    assert lines[:3] == [
+        "plain",
+        "csljson",
+        "CSL-JSON array of items (citeproc, pandoc --citeproc)",
+    ]
+
+
+def test_fish_completion():
+    lines = complete("fish", "refconv convert -t ri")
+    assert lines == ["plain,ris\tRIS tagged records (EndNote, Zotero, Mendeley import)"]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts_are_generated(shell):
+    env = {**os.environ, "_REFCONV_COMPLETE": f"{shell}_source"}
+    script = subprocess.run([REFCONV], env=env, capture_output=True, text=True, check=True)
+    assert "_REFCONV_COMPLETE" in script.stdout and "refconv" in script.stdout
+
+
+def test_bash_completion_script_registers_itself():
+    if shutil.which("bash") is None:
+        pytest.skip("no bash")
+    command = 'eval "$(_REFCONV_COMPLETE=bash_source refconv)" && complete -p refconv'
+    env = {**os.environ, "PATH": os.path.dirname(REFCONV) + os.pathsep + os.environ["PATH"]}
+    done = subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "_refconv_completion" in done.stdout
+
+
+def test_shipped_man_page_is_up_to_date():
+    assert MAN_PAGE.read_text(encoding="utf-8") == manpage.render(), (
+        "run: python -m refconv.manpage > refconv/man/refconv.1"
+    )
+
+
+def test_man_page_covers_every_command_and_option():
+    from refconv.cli import cli
+
+    page = MAN_PAGE.read_text(encoding="utf-8")
+    for name, command in cli.commands.items():
+        assert f'.SS "refconv {name}"' in page
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("-"):
+                    assert opt.replace("-", "\\-") in page, (name, opt)
+
+
+def test_man_page_renders_without_warnings():
+    groff = shutil.which("groff")
+    if groff is None:
+        if os.environ.get("CI"):
+            pytest.fail("groff is missing")
+        pytest.skip("groff is not installed")
+    done = subprocess.run(
+        [groff, "-man", "-ww", "-Tutf8", "-P-cbou", str(MAN_PAGE)], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert "refconv convert" in done.stdout and "EXIT STATUS" in done.stdout
