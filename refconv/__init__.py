@@ -7,7 +7,15 @@ formatted references, from the command line or from Python.
     'Doe'
 """
 
-from .api import SkippedRecords, convert, convert_batch, read, write
+from .api import (
+    SkippedRecords,
+    assign_keys,
+    convert,
+    convert_batch,
+    key_requests,
+    read,
+    write,
+)
 from .errors import Collected, Diagnostic, Diagnostics, RefconvError
 from .model import Date, Name, Record
 from .plugins import register_reader, register_writer
@@ -24,8 +32,10 @@ __all__ = [
     "RefconvError",
     "SkippedRecords",
     "__version__",
+    "assign_keys",
     "convert",
     "convert_batch",
+    "key_requests",
     "read",
     "register_reader",
     "register_writer",

@@ -20,7 +20,7 @@ from typing import IO, Any, TextIO, Union
 
 from .convert import Source, read_records
 from .errors import Collected, Diagnostics, RefconvError
-from .keys import DEFAULT_KEY_FORMAT, KeyAssigner
+from .keys import DEFAULT_KEY_FORMAT, KeyAssigner, KeyRequest
 from .model import Record
 from .plugins import Registry
 from .writers import Writer
@@ -47,19 +47,21 @@ def read(
     encoding: str | None = None,
     dialect: str = "auto",
     diagnostics: Diagnostics | None = None,
+    label: str | None = None,
 ) -> Iterator[Record]:
     """Yield the records of ``source``, streaming (a file is read as records are asked for).
 
     ``format`` is a reader name or alias (``refer``, ``ris``, ``bibtex``, ``csljson``);
     without it the suffix, then the content decides. Records have no ``id`` yet: keys are
-    given when they are written. Warnings go to ``diagnostics`` (default: printed on stderr).
+    given when they are written. Warnings go to ``diagnostics`` (default: printed on stderr);
+    ``label`` names bytes or a stream in them (default ``<bytes>``, or the stream's name).
     """
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     registry = Registry(diagnostics)
     if format:
         registry.find_reader(format)  # an unknown name fails now, not at the first record
     return read_records(
-        open_sources(source),
+        open_sources(source, label),
         registry,
         diagnostics,
         from_format=format,
@@ -75,18 +77,23 @@ def write(
     *,
     diagnostics: Diagnostics | None = None,
     key_format: str = DEFAULT_KEY_FORMAT,
+    keys: Iterable[str] | None = None,
     **options: Any,
 ) -> str | None:
     """Write ``records`` to ``dest`` in ``format`` (default: from the suffix of a path).
 
     Options are the writer's: ``latex=True`` (BibTeX), ``style``, ``locale``, ``jobs``,
-    ``standalone`` (formatted output). Records get unique keys from ``key_format``. A path is
-    replaced only when everything was written. Returns the text when ``dest`` is None.
+    ``standalone`` (formatted output). Records get unique keys from ``key_format``, or the
+    ``keys`` given (one per record, e.g. from ``assign_keys``). A path is replaced only when
+    everything was written. Returns the text when ``dest`` is None.
     """
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     writer = make_writer(Registry(diagnostics), format, dest, diagnostics, options)
     before = diagnostics.errors
-    keyed = KeyAssigner(key_format, diagnostics).assign(records)
+    if keys is None:
+        keyed = KeyAssigner(key_format, diagnostics).assign(records)
+    else:
+        keyed = _with_keys(records, keys)
     with open_output(dest) as out:
         writer.write(_counted(keyed, diagnostics), out)
         if diagnostics.errors > before:  # raised inside: a path target stays as it was
@@ -229,11 +236,11 @@ def make_writer(
     return writer_cls(diagnostics=diagnostics, **options)
 
 
-def open_sources(source: SourceLike) -> Iterator[Source]:
+def open_sources(source: SourceLike, label: str | None = None) -> Iterator[Source]:
     """Open each input in turn (so only one file is open at a time), with its label."""
     if isinstance(source, (list, tuple)):
         for one in source:
-            yield from open_sources(one)
+            yield from open_sources(one, label)
         return
     if isinstance(source, (str, os.PathLike)):
         name = os.fspath(source)
@@ -248,10 +255,10 @@ def open_sources(source: SourceLike) -> Iterator[Source]:
             raise RefconvError(f"cannot read: {exc.strerror}", name) from None
         return
     if isinstance(source, (bytes, bytearray, memoryview)):
-        yield Source("<bytes>", io.BufferedReader(io.BytesIO(bytes(source))))
+        yield Source(label or "<bytes>", io.BufferedReader(io.BytesIO(bytes(source))))
         return
-    label = getattr(source, "name", None)
-    label = label if isinstance(label, str) else "<stream>"
+    name = getattr(source, "name", None)
+    label = label or (name if isinstance(name, str) else "<stream>")
     if isinstance(source, io.TextIOBase) or hasattr(source, "encoding"):
         yield Source(label, io.BufferedReader(_EncodedText(source)))  # type: ignore[arg-type]
     else:
@@ -336,6 +343,33 @@ def open_output(dest: DestLike) -> Iterator[TextIO]:
         raise
 
 
+def key_requests(
+    records: Iterable[Record], key_format: str = DEFAULT_KEY_FORMAT
+) -> list[KeyRequest]:
+    """The keys ``records`` ask for. Computing them needs no other record, so a parallel job
+    can do it per part; ``assign_keys`` then makes them unique over all parts, in order."""
+    assigner = KeyAssigner(key_format)
+    return [assigner.request(record) for record in records]
+
+
+def assign_keys(
+    requests: Iterable[KeyRequest], diagnostics: Diagnostics | None = None
+) -> list[str]:
+    """Unique keys for ``requests`` in order: the keys a sequential conversion would give."""
+    assigner = KeyAssigner(diagnostics=diagnostics if diagnostics is not None else Diagnostics())
+    return [assigner.grant(request) for request in requests]
+
+
+def _with_keys(records: Iterable[Record], keys: Iterable[str]) -> Iterator[Record]:
+    keys = iter(keys)
+    for record in records:
+        key = next(keys, None)
+        if key is None:
+            raise ValueError("fewer keys than records")
+        record.id = key
+        yield record
+
+
 def _counted(records: Iterable[Record], diagnostics: Diagnostics) -> Iterator[Record]:
     for record in records:
         diagnostics.records += 1
@@ -343,10 +377,13 @@ def _counted(records: Iterable[Record], diagnostics: Diagnostics) -> Iterator[Re
 
 
 __all__ = [
+    "KeyRequest",
     "SkippedRecords",
+    "assign_keys",
     "batch_targets",
     "convert",
     "convert_batch",
+    "key_requests",
     "open_output",
     "read",
     "write",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from anyascii import anyascii
 
@@ -84,6 +85,17 @@ def letter_suffix(n: int) -> str:
     return letters
 
 
+@dataclass(frozen=True)
+class KeyRequest:
+    """The key a record asks for (``given`` when the input named it), and where it is: the
+    part of key assignment that needs no other record, so it can run in parallel."""
+
+    key: str
+    given: bool
+    path: str
+    line: int
+
+
 class KeyAssigner:
     """Gives each record of one output a unique ``id``."""
 
@@ -101,21 +113,29 @@ class KeyAssigner:
             n += 1
         return f"{base}{letter_suffix(n)}"
 
-    def key_for(self, record: Record) -> str:
-        """Return a new unique key for ``record`` and remember it."""
+    def request(self, record: Record) -> KeyRequest:
+        """The key ``record`` asks for, before clashes are resolved (no state changes)."""
         raw = record.fields.get("citation-key", "")
         given = _NOT_KEY.sub("", anyascii(raw.translate(_FOLDS))) if raw else ""
         if given:
-            key = self._unique(given)
-            if key != given:
-                self.diagnostics.warn(
-                    f"citation key {given!r} is used twice; this record gets {key!r}",
-                    record.source.path, record.source.line,
-                )  # fmt: skip
-        else:
-            key = self._unique(_NOT_KEY.sub("", self.template.format(**key_parts(record))) or "ref")
+            return KeyRequest(given, True, record.source.path, record.source.line)
+        key = _NOT_KEY.sub("", self.template.format(**key_parts(record))) or "ref"
+        return KeyRequest(key, False, record.source.path, record.source.line)
+
+    def grant(self, request: KeyRequest) -> str:
+        """The unique key for ``request``, in order: a clash gets ``a``, ``b``, ..."""
+        key = self._unique(request.key)
+        if request.given and key != request.key:
+            self.diagnostics.warn(
+                f"citation key {request.key!r} is used twice; this record gets {key!r}",
+                request.path, request.line,
+            )  # fmt: skip
         self.used.add(key.lower())
         return key
+
+    def key_for(self, record: Record) -> str:
+        """Return a new unique key for ``record`` and remember it."""
+        return self.grant(self.request(record))
 
     def assign(self, records: Iterable[Record]) -> Iterator[Record]:
         """Yield the records with ``id`` set, in order (streaming)."""
