@@ -48,6 +48,7 @@ def read(
     dialect: str = "auto",
     diagnostics: Diagnostics | None = None,
     label: str | None = None,
+    fix_text: bool = False,
 ) -> Iterator[Record]:
     """Yield the records of ``source``, streaming (a file is read as records are asked for).
 
@@ -55,6 +56,7 @@ def read(
     without it the suffix, then the content decides. Records have no ``id`` yet: keys are
     given when they are written. Warnings go to ``diagnostics`` (default: printed on stderr);
     ``label`` names bytes or a stream in them (default ``<bytes>``, or the stream's name).
+    Text that looks mis-decoded (mojibake) is a warning; ``fix_text=True`` repairs it.
     """
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     registry = Registry(diagnostics)
@@ -65,6 +67,7 @@ def read(
         registry,
         diagnostics,
         from_format=format,
+        fix_text=fix_text,
         encoding=encoding,
         dialect=dialect,
     )
@@ -114,13 +117,15 @@ def convert(
     dialect: str = "auto",
     diagnostics: Diagnostics | None = None,
     key_format: str = DEFAULT_KEY_FORMAT,
+    fix_text: bool = False,
     **options: Any,
 ) -> str | None:
     """``write(read(source, from_), dest, to)``: one output from one or more inputs."""
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     registry = Registry(diagnostics)
     make_writer(registry, to, dest, diagnostics, options)  # fail before reading anything
-    records = read(source, from_, encoding=encoding, dialect=dialect, diagnostics=diagnostics)
+    records = read(source, from_, encoding=encoding, dialect=dialect, diagnostics=diagnostics,
+                   fix_text=fix_text)  # fmt: skip
     return write(records, dest, to, diagnostics=diagnostics, key_format=key_format, **options)
 
 

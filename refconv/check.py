@@ -3,7 +3,8 @@
 The readers already warn about what they could not read (unknown types and tags, dates they
 could not parse, encodings); this module adds what only a whole record or a whole file shows:
 no title or year, a DOI, ISBN or ISSN that cannot be right, the same DOI or key twice, and text
-that looks damaged (mojibake, replacement characters, control characters, HTML entities).
+that looks damaged (replacement characters, control characters, HTML entities; mojibake is
+reported while reading, by ``refconv.textfix``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .errors import Diagnostics, format_location
 from .model import Record
+from .textfix import excerpt
 from .values import is_valid_isbn, is_valid_issn
 
 _DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\"<>]+")
@@ -21,18 +23,6 @@ _SERIAL = re.compile(r"[0-9][0-9Xx-]{6,}[0-9Xx]")
 
 #: Damaged text: pattern → what it means. Each is reported once per field.
 SUSPICIOUS_TEXT = (
-    (
-        re.compile(
-            r"[ÃÂ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc"
-            r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
-            r"|â€"
-        ),
-        "looks like UTF-8 read as Windows-1252 (mojibake)",
-    ),
-    (
-        re.compile(r"\d¨C\d|¡¯|¡°|¡±"),
-        "looks like punctuation mis-decoded as GBK (20¨C30 for 20–30)",
-    ),
     (re.compile("\ufffd"), "holds U+FFFD replacement characters (text lost in decoding)"),
     (re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"), "holds control characters"),
     (
@@ -65,7 +55,7 @@ def record_problems(record: Record) -> Iterator[str]:
         for pattern, meaning in SUSPICIOUS_TEXT:
             found = pattern.search(text)
             if found:
-                yield f"{var} {meaning}: {_excerpt(text, found.start())!r}"
+                yield f"{var} {meaning}: {excerpt(text, found.start())!r}"
 
 
 def _texts(record: Record) -> Iterator[tuple[str, str]]:
@@ -75,10 +65,6 @@ def _texts(record: Record) -> Iterator[tuple[str, str]]:
             yield role, " ".join(filter(None, (person.given, person.family, person.literal)))
     for keyword in record.keywords:
         yield "keyword", keyword
-
-
-def _excerpt(text: str, at: int) -> str:
-    return text[max(0, at - 12) : at + 12]
 
 
 @dataclass

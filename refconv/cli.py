@@ -140,6 +140,12 @@ def cli() -> None:
     help="Input encoding. Default: BOM, else UTF-8 with a Windows-1252 fallback.",
 )
 @click.option(
+    "--fix-text",
+    is_flag=True,
+    help="Repair mis-decoded text (mojibake: 'CafÃ©', '20¨C30%'); each repair is noted on "
+    "stderr. Without it such text is a warning.",
+)
+@click.option(
     "--key-format",
     default=DEFAULT_KEY_FORMAT,
     show_default=True,
@@ -196,6 +202,7 @@ def convert_command(
     out_dir,
     dialect,
     encoding,
+    fix_text,
     key_format,
     latex,
     style,
@@ -221,6 +228,8 @@ def convert_command(
     """
     diagnostics = Diagnostics(strict=strict, quiet=quiet)
     options = {"latex": latex, "style": style, "locale": locale, "standalone": standalone}
+    if fix_text:
+        options["fix_text"] = True
     try:
         if from_format:
             Registry(diagnostics).find_reader(from_format)

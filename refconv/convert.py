@@ -13,6 +13,7 @@ from .io import iter_lines
 from .model import Record
 from .plugins import Registry
 from .readers import Reader
+from .textfix import check_text
 
 SNIFF_BYTES = 8192
 
@@ -61,11 +62,13 @@ def read_records(
     *,
     from_format: str | None = None,
     encoding: str | None = None,
+    fix_text: bool = False,
     **options: object,
 ) -> Iterator[Record]:
-    """Yield the records of every source in turn."""
+    """Yield the records of every source in turn, with damaged text reported (or repaired
+    with ``fix_text``; see ``refconv.textfix``)."""
     for source in sources:
         cls = choose_reader(registry, source, from_format)
         reader = cls(diagnostics=diagnostics, **options)
         lines = iter_lines(source.stream, source.label, diagnostics, encoding)
-        yield from reader.read(lines, source.label)
+        yield from check_text(reader.read(lines, source.label), diagnostics, fix=fix_text)

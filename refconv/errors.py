@@ -73,6 +73,12 @@ class Diagnostics:
             return
         self.emit("warning", message, path, line)
 
+    def note(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        """Report what refconv did on request (e.g. a --fix-text repair): neither a warning
+        nor an error, so ``strict`` lets it pass; ``quiet`` hides it."""
+        if not self.quiet:
+            self.emit("note", message, path, line)
+
     def emit(self, kind: str, message: str, path: str | None, line: int | None) -> None:
         """Show one diagnostic: ``path:line: kind: message`` on the stream (stderr)."""
         loc = format_location(path, line)
@@ -125,7 +131,7 @@ def _by_count(item: tuple[str, int]) -> tuple[int, str]:
 class Diagnostic:
     """One warning or error, as kept by ``Collected``."""
 
-    kind: str  # "warning" or "error"
+    kind: str  # "warning", "error" or "note"
     message: str
     path: str | None
     line: int | None

@@ -42,8 +42,11 @@ EXAMPLES = [
 
 
 def _escape(text: str) -> str:
-    """Text → roff: backslashes, leading dots and quotes, hyphens that are minus signs."""
+    """Text → roff: backslashes, leading dots and quotes, hyphens that are minus signs, and
+    non-ASCII characters as ``\\[uXXXX]`` (groff reads its input as Latin-1)."""
     text = text.replace("\\", "\\e").replace("-", "\\-")
+    if not text.isascii():
+        text = "".join(c if c.isascii() else f"\\[u{ord(c):04X}]" for c in text)
     lines = []
     for line in text.split("\n"):
         if line.startswith((".", "'")):

@@ -15,6 +15,15 @@ from refconv.readers.refer import ReferReader
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = ROOT / "examples"
+SEED = EXAMPLES / "nahta2012-flat.enw"
+#: What every conversion of the seed says about its mis-decoded en dash, and --fix-text's note.
+SEED_WARNING = (
+    f"{SEED}:1: warning: abstract looks like GBK punctuation read as Latin-1 (20¨C30 for "
+    "20–30): ' level in 20¨C30% of met'; --fix-text repairs it\n"
+)
+SEED_NOTE = (
+    f"{SEED}:1: note: abstract: repaired ' level in 20¨C30% of met' as ' level in 20–30% of meta'\n"
+)
 SHARED = ROOT.parent / "shared"
 SCHEMA_PATH = DATA / "csl-data.json"
 

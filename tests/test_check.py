@@ -38,11 +38,13 @@ def test_clean_input_is_quiet_and_exits_0(tmp_path):
         (("%0 Journal Article", "%0 Cartoon"), "unknown reference type 'Cartoon'; read as Generic"),
         (
             ("%T Title", "%T CafÃ© society"),
-            "title looks like UTF-8 read as Windows-1252 (mojibake): 'CafÃ© society'",
+            "title looks like UTF-8 read as Windows-1252 (mojibake): 'CafÃ© society'; "
+            "--fix-text repairs it",
         ),
         (
             ("%T Title", "%T 20¨C30% of cases"),
-            "title looks like punctuation mis-decoded as GBK (20¨C30 for 20–30): '20¨C30% of ca'",
+            "title looks like GBK punctuation read as Latin-1 (20¨C30 for 20–30): '20¨C30% of "
+            "cas'; --fix-text repairs it",
         ),
         (
             ("%T Title", "%T Lost \ufffd text"),
@@ -102,7 +104,7 @@ def test_reader_warnings_count_and_are_not_repeated(tmp_path):
 def test_seed_record_has_the_mis_decoded_dash_flagged():
     result = check(str(EXAMPLES / "nahta2012-flat.enw"))
     assert result.exit_code == 1
-    assert "abstract looks like punctuation mis-decoded as GBK" in result.stderr
+    assert "abstract looks like GBK punctuation read as Latin-1" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["endnote-sample.enw", "classic.refer"])

@@ -14,9 +14,8 @@ from click.testing import CliRunner
 from refconv import __version__
 from refconv.cli import cli
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, SEED, SEED_NOTE, SEED_WARNING
 
-SEED = EXAMPLES / "nahta2012-flat.enw"
 ONE = "%0 Journal Article\n%T Title\n%A Doe, Jane\n%D 2001\n"
 
 
@@ -44,7 +43,7 @@ def test_stdin_format_is_detected_from_content():
 def test_seed_record_acceptance():
     result = run(["convert", str(SEED), "-t", "csljson"])
     assert result.exit_code == 0
-    assert result.stderr == ""
+    assert result.stderr == SEED_WARNING  # the text is kept as it is, and said to be damaged
     (item,) = json.loads(result.stdout)
     assert item["id"] == "nahta2012molecular"
     assert item["author"] == [{"family": "Nahta", "given": "Rita"}]
@@ -53,6 +52,16 @@ def test_seed_record_acceptance():
     assert item["DOI"] == "10.5402/2012/428062"
     assert item["URL"].startswith("http://www.hindawi.com/")
     assert "20¨C30% of metastatic" in item["abstract"]
+
+
+@pytest.mark.parametrize("strict", [[], ["--strict"]])
+def test_fix_text_repairs_the_seed_dash_with_a_note(strict):
+    result = run(["convert", "--fix-text", str(SEED), "-t", "csljson", *strict])
+    assert result.exit_code == 0  # a note is not a warning: --strict lets it pass
+    assert result.stderr == SEED_NOTE
+    (item,) = json.loads(result.stdout)
+    assert "20–30% of metastatic" in item["abstract"]
+    assert "¨" not in result.stdout
 
 
 def test_several_inputs_are_concatenated_with_unique_keys(tmp_path):
@@ -276,7 +285,7 @@ def test_installed_command_in_a_real_pipe():
     )
     cat.wait()
     assert result.returncode == 0
-    assert result.stderr == b""
+    assert result.stderr.decode() == SEED_WARNING.replace(str(SEED), "<stdin>")
     assert json.loads(result.stdout)[0]["id"] == "nahta2012molecular"
 
 
