@@ -42,6 +42,17 @@ class ParsedDate:
     day: int | None = None
     season: int | None = None
     status: str = ""
+    #: words and numbers the scan did not use ("zq" and "word" of "zq1987word"): the reader
+    #: keeps the whole text when there are any, so nothing is lost to the parse.
+    leftover: str = ""
+
+
+#: Words a date may carry that say nothing more than the date itself.
+_FILLER = frozenset(
+    {"of", "the", "on", "at", "in", "st", "nd", "rd", "th", "published", "accessed",
+     "retrieved", "cited", "viewed", "updated", "date", "and", "de", "del", "le", "am", "el",
+     "copyright"}
+)  # fmt: skip
 
 
 def _month(word: str) -> int | None:
@@ -94,6 +105,7 @@ def _scan(value: str) -> ParsedDate:
     circa = False
     months: list[int] = []
     years: list[int] = []
+    unused: list[str] = []
     for token in _TOKEN.findall(value):
         lowered = token.lower()
         if token[0] in "0123456789":  # not str.isdigit: that accepts '²'
@@ -101,24 +113,35 @@ def _scan(value: str) -> ParsedDate:
                 years.append(int(token))
             elif len(token) <= 2 and day is None and 1 <= int(token) <= 31:
                 day = int(token)
+            else:
+                unused.append(token)
         elif lowered in _CIRCA:
             circa = True
         elif lowered in SEASONS and season is None:
             season = SEASONS[lowered]
         elif (found := _month(token)) is not None:
             months.append(found)
+        elif lowered.rstrip(".") not in _FILLER:
+            unused.append(token)
+    leftover = " ".join(unused)
     if months:
         month = months[0]
     if not years:
         if month or season:
-            return ParsedDate("partial", month=month, day=day, season=season)
+            return ParsedDate("partial", month=month, day=day, season=season, leftover=leftover)
         return ParsedDate("literal", Date(literal=value))
     year = years[0]
+    if len(years) > 2 or (len(years) == 2 and (years[1] <= year or months)):
+        leftover = " ".join([*map(str, years[1:]), leftover]).strip()
     if len(years) == 2 and years[1] > year and not months:
-        return ParsedDate("date", Date(((year,), (years[1],)), circa=circa))
+        return ParsedDate("date", Date(((year,), (years[1],)), circa=circa), leftover=leftover)
+    if len(months) > 2 or (len(months) == 2 and months[1] <= months[0]):
+        leftover = " ".join([*(MONTHS[m - 1] for m in months[1:]), leftover]).strip()
     if len(months) == 2 and months[1] > months[0]:  # "Jan-Feb 2012"
-        return ParsedDate("date", Date(((year, months[0]), (year, months[1])), circa=circa))
-    return ParsedDate("date", Date((_ymd(year, month, day),), season=season, circa=circa))
+        date = Date(((year, months[0]), (year, months[1])), circa=circa)
+        return ParsedDate("date", date, leftover=leftover)
+    date = Date((_ymd(year, month, day),), season=season, circa=circa)
+    return ParsedDate("date", date, leftover=leftover)
 
 
 def complete_date(date: Date, refinement: ParsedDate) -> Date | None:

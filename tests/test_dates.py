@@ -3,6 +3,8 @@ import pytest
 from refconv.dates import complete_date, parse_date
 from refconv.model import Date
 
+from .conftest import read_refer
+
 
 @pytest.mark.parametrize(
     ("text", "parts"),
@@ -67,3 +69,30 @@ def test_complete_date(base, refine, expected):
 
 def test_disagreeing_years_do_not_merge():
     assert complete_date(parse_date("2019").date, parse_date("2020-01-01")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "leftover"),
+    [
+        ("1987", ((1987,),), ""),
+        ("15th of March 2012", ((2012, 3, 15),), ""),
+        ("Accessed June 2, 2023", ((2023, 6, 2),), ""),
+        ("1987a", ((1987,),), "a"),
+        ("2001 (reprint 2003)", ((2001,), (2003,)), "reprint"),
+        ("2001 2003 2005", ((2001,),), "2003 2005"),
+        ("zq348word", ((348,),), "zq word"),
+        ("March 2012 12345", ((2012, 3),), "12345"),
+    ],
+)
+def test_words_a_date_does_not_use_are_reported(text, parts, leftover):
+    parsed = parse_date(text)
+    assert (parsed.date.parts, parsed.leftover) == (parts, leftover)
+
+
+def test_the_refer_reader_keeps_a_date_with_leftover_words():
+    records, warnings = read_refer("%0 Book\n%T T\n%D 1987a\n")
+    assert records[0].dates["issued"].parts == ((1987,),)
+    assert records[0].extra == {"%D": ["1987a"]}
+    assert warnings == [
+        "t.enw:3: %D '1987a': 'a' is not part of a date; the text is kept in custom"
+    ]

@@ -141,40 +141,113 @@ class CslJsonReader(Reader):
         return head.lstrip("\ufeff \t\r\n")[:1] in ("[", "{")
 
     def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
-        """Yield one record per item of the array."""
-        text = "\n".join(lines)
+        """Yield one record per item of the array, holding only the item being read."""
         warn = self.diagnostics.warn
-        pos = _skip(text, 0)
-        if pos == len(text):
+        buf = _Buffer(iter(lines))
+        if not buf.skip():
             warn("no records found (empty input)", path, 1)
             return
-        single = text[pos] == "{"
+        single = buf.char() == "{"
         if not single:
-            if text[pos] != "[":
-                raise RefconvError(
-                    "not CSL-JSON: expected '[' or '{'", path, text.count("\n", 0, pos) + 1
-                )
-            pos = _skip(text, pos + 1)
-        line = text.count("\n", 0, pos) + 1
-        while pos < len(text) and text[pos] != "]":
-            try:
-                item, end = _DECODER.raw_decode(text, pos)
-            except json.JSONDecodeError as exc:
-                raise RefconvError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
+            if buf.char() != "[":
+                raise RefconvError("not CSL-JSON: expected '[' or '{'", path, buf.line_at())
+            buf.pos += 1
+        while buf.skip() and buf.char() != "]":
+            line, start = buf.line_at(), buf.pos
+            item = buf.decode(path)
             if not isinstance(item, dict):
                 raise RefconvError("a CSL-JSON item must be an object", path, line)
+            if "\\u0000" in buf.text[start : buf.pos]:  # no other format can carry a NUL
+                warn("NUL characters (\\u0000) replaced by U+FFFD", path, line)
+                item = _without_nul(item)
             yield record_from_csl(item, SourcePos(path, line), warn)
-            next_pos = _skip(text, end)
             if single:
-                break
-            if next_pos < len(text) and text[next_pos] == ",":
-                next_pos = _skip(text, next_pos + 1)
-            line += text.count("\n", pos, next_pos)
-            pos = next_pos
-        if not single and (pos >= len(text) or text[pos] != "]"):
+                return
+            if buf.skip() and buf.char() == ",":
+                buf.pos += 1
+            buf.drop()
+        if buf.at_end():
             raise RefconvError(
-                "invalid JSON: the array is not closed with ']'", path, text.count("\n") + 1
+                "invalid JSON: the array is not closed with ']'", path, buf.line_at()
             )
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
+class _Buffer:
+    """The part of the input being parsed: lines are added as an item needs them and dropped
+    once read, so memory holds one item, not the file."""
+
+    def __init__(self, lines: Iterator[str]):
+        self.lines = lines
+        self.text = ""
+        self.pos = 0
+        self.line = 1  # the line of text[0]
+        self.exhausted = False
+
+    def fill(self, count: int) -> bool:
+        """Add up to ``count`` lines; False when there were none left."""
+        added = []
+        for line in self.lines:
+            added.append(line)
+            if len(added) >= count:
+                break
+        else:
+            self.exhausted = True
+        if added:
+            self.text += "\n".join(added) + "\n"
+        return bool(added)
+
+    def skip(self) -> bool:
+        """Move past white space (reading on as needed); False at the end of the input."""
+        while True:
+            self.pos = _skip(self.text, self.pos)
+            if self.pos < len(self.text):
+                return True
+            if self.exhausted or not self.fill(64):
+                return False
+
+    def at_end(self) -> bool:
+        return not self.skip()
+
+    def char(self) -> str:
+        return self.text[self.pos]
+
+    def line_at(self, pos: int | None = None) -> int:
+        return self.line + self.text.count("\n", 0, self.pos if pos is None else pos)
+
+    def drop(self) -> None:
+        """Forget the text before ``pos``."""
+        self.line += self.text.count("\n", 0, self.pos)
+        self.text, self.pos = self.text[self.pos :], 0
+
+    def decode(self, path: str) -> Any:
+        """The JSON value at ``pos``, reading more lines (twice as many each time) while the
+        value is incomplete."""
+        more = 64
+        while True:
+            try:
+                value, self.pos = _DECODER.raw_decode(self.text, self.pos)
+                return value
+            except json.JSONDecodeError as exc:
+                end = len(self.text.rstrip())
+                incomplete = exc.pos >= end or exc.msg.startswith("Unterminated string")
+                if not (incomplete and not self.exhausted and self.fill(more)):
+                    at = self.line_at(min(exc.pos, end))  # not the line after the last
+                    raise RefconvError(f"invalid JSON: {exc.msg}", path, at) from None
+                more *= 2
+            except RecursionError:
+                raise RefconvError(
+                    "invalid JSON: nested too deeply", path, self.line_at()
+                ) from None
 
 
 def _skip(text: str, pos: int) -> int:

@@ -222,7 +222,7 @@ class _Builder:
         if self.access:  # "%N June 2" + "%V 2023" → accessed 2023-06-02
             joined = " ".join(text for _, text in sorted(self.access, key=lambda a: a[0].tag))
             parsed = parse_date(joined)
-            if parsed.kind == "date" and "accessed" not in self.raw_dates:
+            if parsed.kind == "date" and "accessed" not in self.raw_dates and not parsed.leftover:
                 self.raw_dates["accessed"] = [(self.access[0][0], joined)]
             else:
                 for raw, text in self.access:
@@ -230,11 +230,23 @@ class _Builder:
         for var, values in self.raw_dates.items():
             self.record.dates.update(self.resolve_date(var, values))
 
+    def keep_leftover(self, raw: RawField, text: str, leftover: str) -> None:
+        """A date read from text that says more ("zq1987word"): the text is kept too."""
+        self.warn(
+            f"{raw.tag} {text!r}: {leftover!r} is not part of a date; the text is kept in "
+            "custom",
+            self.path,
+            raw.line,
+        )
+        self.keep(raw, text)
+
     def resolve_date(self, var: str, values: list[tuple[RawField, str]]) -> dict[str, Date]:
         """Combine the values of one date variable: the first full date is the base (§5.2)."""
         parsed = [(raw, text, parse_date(text)) for raw, text in values]
         base = next((p.date for _, _, p in parsed if p.kind == "date"), None)
         for raw, text, p in parsed:
+            if p.leftover and p.kind in ("date", "partial"):
+                self.keep_leftover(raw, text, p.leftover)
             if p.kind == "status":
                 if var != "issued" or not self.set_text("status", raw, p.status):
                     self.keep(raw, text)

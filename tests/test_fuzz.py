@@ -1,0 +1,57 @@
+"""Fuzzing in CI: hostile input in every format through the CLI to every writer. refconv exits
+0 or 1 with diagnostics, never a traceback, never a hang, and its output reads back.
+
+A long campaign with the same strategies: ``python benchmarks/fuzz.py``."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .hostile import TARGETS, TEXT, check_conversion, hostile
+
+#: a few seconds per format; deadline: a conversion of a small input taking more than 10 s is
+#: a hang (catastrophic backtracking, an endless loop).
+FUZZ = settings(
+    max_examples=60, deadline=10_000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("source", list(TEXT))
+@FUZZ
+@given(data=st.data())
+def test_hostile_input_converts_or_fails_cleanly(source, data):
+    raw = data.draw(hostile(source), label="input")
+    target = data.draw(st.sampled_from(TARGETS), label="target")
+    check_conversion(raw, source, target)
+
+
+@pytest.mark.parametrize("source", list(TEXT))
+@FUZZ
+@given(raw=st.binary(max_size=400), target=st.sampled_from(TARGETS))
+def test_random_bytes_convert_or_fail_cleanly(source, raw, target):
+    check_conversion(raw, source, target)
+
+
+@pytest.mark.parametrize(
+    ("source", "raw"),
+    [
+        ("bibtex", b"@article{k, title = {" + b"{" * 5000 + b"x" + b"}" * 5000 + b"}}"),
+        ("bibtex", b"@article{k, title = {" + b"{" * 5000),
+        ("refer", b"%T " + b"a" * 2_000_000),
+        ("ris", b"TY  - JOUR\nTI  - " + b"x " * 1_000_000 + b"\nER  - \n"),
+        ("csljson", b"[" * 100_000),
+        ("csljson", b'[{"title": "' + b"\\" * 100_001 + b'"}]'),
+        ("refer", b"%A " + b"van der " * 50_000 + b"Berg"),
+        ("refer", b"%D " + b"1 " * 100_000),
+        ("refer", b"%P " + b"1-" * 100_000),
+        ("csljson", b'[{"title": "a\\u0000b", "custom": {"": "\\u0000"}}]'),  # fuzz campaign
+    ],
+    ids=["deep-braces", "unclosed-braces", "huge-line", "huge-ris-line", "deep-json",
+         "backslashes", "long-name", "long-date", "long-pages", "json-nul"],
+)  # fmt: skip
+@pytest.mark.parametrize("target", ["csljson", "bibtex"])
+def test_pathological_inputs(source, raw, target):
+    check_conversion(raw, source, target)
