@@ -6,7 +6,9 @@ import re
 from urllib.parse import unquote
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-_STRONG_RANGE = re.compile(r"\s*(?:--+|[\u2012\u2013\u2014\u2015\u2212])\s*")
+_STRONG_RANGE = re.compile(  # one range dash, however many characters it is made of
+    r"\s*(?:--|[\u2012\u2013\u2014\u2015\u2212])[-\u2012\u2013\u2014\u2015\u2212]*\s*"
+)
 _SIMPLE_RANGE = re.compile(
     r"([A-Za-z]{0,3}\d+[A-Za-z]{0,3})\s*-\s*([A-Za-z]{0,3}\d+[A-Za-z]{0,3})", re.ASCII
 )

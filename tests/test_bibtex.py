@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import refconv
 from refconv.cli import cli
 from refconv.keys import KeyAssigner
 from refconv.latex import escape, protect_title, to_latex_ascii, unescape
@@ -287,3 +288,39 @@ def test_any_title_survives_a_bibtex_round_trip(titles):
     for entry, record in zip(library.entries, records, strict=True):
         assert entry.key == record.id
         assert unescape(entry.fields_dict["abstract"].value) == record.fields["abstract"]
+
+
+CHUNKED = """@string{jn = "Journal of Tests"}
+
+@article{a,
+  title = {First},
+  journal = jn,
+  year = 2001
+}
+
+@article{broken,
+  title = {No end,
+  year = 2002
+
+@article{a,
+  title = {Same key},
+  journal = jn,
+  year = 2003
+}
+@book{c, title = {Third}, year = 2004}
+"""
+
+
+@pytest.mark.parametrize("chunk_lines", [1, 3, 5000])
+def test_chunked_reading_gives_the_same_records(monkeypatch, chunk_lines):
+    """Entries are parsed a chunk at a time; macros, lines, duplicate keys do not notice."""
+    from refconv.readers import bibtex
+
+    monkeypatch.setattr(bibtex, "CHUNK_LINES", chunk_lines)
+    sink = refconv.Collected()
+    records = list(refconv.read(CHUNKED.encode(), "bibtex", diagnostics=sink))
+    assert [(r.fields["title"], r.source.line) for r in records] == [
+        ("First", 3), ("Same key", 13), ("Third", 18),
+    ]  # fmt: skip
+    assert records[1].fields["container-title"] == "Journal of Tests"
+    assert [(m.kind, m.line) for m in sink.messages] == [("error", 9)]

@@ -6,7 +6,7 @@ import io
 import json
 
 import jsonschema
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from refconv.dates import parse_date
@@ -123,6 +123,7 @@ def test_flattened_form_reads_like_the_line_form(rec):
 
 @SETTINGS
 @given(st.text(max_size=60))
+@example("\u2012\u2012")  # two figure dashes were two range dashes, then one
 def test_value_parsers_never_raise(text):
     parse_date(text)
     once = normalize_pages(text)

@@ -159,26 +159,39 @@ class BibtexReader(Reader):
         return False
 
     def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
-        """Yield one record per entry, in file order."""
+        """Yield one record per entry, in file order, parsing a chunk of entries at a time
+        (memory holds one chunk, not the file); ``@string`` macros carry over chunks."""
         import bibtexparser
+        from bibtexparser.library import Library
+        from bibtexparser.model import DuplicateBlockKeyBlock
 
-        text = "\n".join(lines)
         logger = logging.getLogger("bibtexparser")
         level = logger.level
         logger.setLevel(logging.CRITICAL)  # failures are reported below, with their lines
+        strings: list = []
+        found = False
         try:
-            library = bibtexparser.parse_string(text)
+            for first, text in _chunks(lines):
+                library = bibtexparser.parse_string(text, library=Library(strings))
+                strings = list(library.strings)
+                blocks = {(e.start_line or 0) + first: e for e in library.entries}
+                for block in library.failed_blocks:
+                    line = (block.start_line or 0) + first
+                    if isinstance(block, DuplicateBlockKeyBlock):  # keys are made unique later
+                        again = bibtexparser.parse_string(block.raw, library=Library(strings))
+                        block = again.entries[0] if again.entries else block
+                    blocks[line] = block
+                for line in sorted(blocks):
+                    found = True
+                    block = blocks[line]
+                    if hasattr(block, "error"):
+                        self.diagnostics.error(_failure(block), path, line)
+                    else:
+                        yield self._record(block, path, line)
         finally:
             logger.setLevel(level)
-        failed = {(b.start_line or 0) + 1: b for b in library.failed_blocks}
-        entries = {(e.start_line or 0) + 1: e for e in library.entries}
-        if not entries and not failed:
+        if not found:
             self.diagnostics.warn("no records found (a BibTeX entry starts with '@')", path, 1)
-        for line in sorted(entries.keys() | failed.keys()):
-            if line in failed:
-                self.diagnostics.error(_failure(failed[line]), path, line)
-            else:
-                yield self._record(entries[line], path, line)
 
     def _record(self, entry, path: str, line: int) -> Record:
         kind = entry.entry_type.lower()
@@ -301,6 +314,28 @@ def _finish_date(record: Record, parts: dict[str, str]) -> None:
         record.dates["issued"] = Date((date,))
     else:
         record.dates["issued"] = parsed.date
+
+
+#: Lines per chunk handed to bibtexparser: big enough that its per-call cost does not show.
+CHUNK_LINES = 5000
+
+
+def _chunks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(first line number, text) of runs of whole entries: a chunk ends before a line that
+    starts with ``@`` outside braces, once it has ``CHUNK_LINES`` lines."""
+    chunk: list[str] = []
+    first = depth = 0
+    for number, line in enumerate(lines, 1):
+        if len(chunk) >= CHUNK_LINES and depth <= 0 and line.lstrip().startswith("@"):
+            yield first, "\n".join(chunk)
+            chunk, depth = [], 0
+        if not chunk:
+            first = number
+        chunk.append(line)
+        if "{" in line or "}" in line:
+            depth += line.count("{") - line.count("\\{") - line.count("}") + line.count("\\}")
+    if chunk:
+        yield first, "\n".join(chunk)
 
 
 def _failure(block) -> str:
