@@ -7,6 +7,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TextIO
 
+#: Characters that would break a diagnostic into several lines or garble a terminal
+#: (C0/C1 controls, line and paragraph separators), shown as escapes instead.
+_UNPRINTABLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+_UNPRINTABLE.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters escaped: one diagnostic is one line."""
+    return text if text.isprintable() else text.translate(_UNPRINTABLE)
+
 
 def format_location(path: str | None, line: int | None) -> str:
     """Return ``path:line`` (or just ``path``) as editors and make parse it."""
@@ -35,7 +45,7 @@ class RefconvError(Exception):
     def describe(self) -> str:
         """Return the diagnostic line shown to the user: ``path:line: error: message``."""
         loc = format_location(self.path, self.line)
-        return f"{loc}: error: {self.message}" if loc else f"error: {self.message}"
+        return one_line(f"{loc}: error: {self.message}" if loc else f"error: {self.message}")
 
 
 class Diagnostics:
@@ -83,7 +93,7 @@ class Diagnostics:
         """Show one diagnostic: ``path:line: kind: message`` on the stream (stderr)."""
         loc = format_location(path, line)
         text = f"{loc}: {kind}: {message}" if loc else f"{kind}: {message}"
-        print(text, file=self.stream or sys.stderr)
+        print(one_line(text), file=self.stream or sys.stderr)
 
     def unplaced(
         self, key: str, where: str, target: str, path: str | None, line: int | None
@@ -138,7 +148,8 @@ class Diagnostic:
 
     def __str__(self) -> str:
         loc = format_location(self.path, self.line)
-        return f"{loc}: {self.kind}: {self.message}" if loc else f"{self.kind}: {self.message}"
+        text = f"{loc}: {self.kind}: {self.message}" if loc else f"{self.kind}: {self.message}"
+        return one_line(text)
 
 
 class Collected(Diagnostics):

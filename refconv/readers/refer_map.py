@@ -233,8 +233,7 @@ class _Builder:
     def keep_leftover(self, raw: RawField, text: str, leftover: str) -> None:
         """A date read from text that says more ("zq1987word"): the text is kept too."""
         self.warn(
-            f"{raw.tag} {text!r}: {leftover!r} is not part of a date; the text is kept in "
-            "custom",
+            f"{raw.tag} {text!r}: {leftover!r} is not part of a date; the text is kept in custom",
             self.path,
             raw.line,
         )
