@@ -12,9 +12,7 @@ import contextlib
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import IO, Any, TextIO, Union
 
@@ -175,6 +173,8 @@ def convert_batch(
         options["jobs"] = 1  # the processes are the inputs'
     tasks = [(name, str(target), to, options) for name, target in pairs]
     if jobs > 1 and len(tasks) > 1:
+        from concurrent.futures import ProcessPoolExecutor  # ~30 ms: only when used
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_convert_one, tasks))
     else:
@@ -330,6 +330,8 @@ def open_output(dest: DestLike) -> Iterator[TextIO]:
         return
     target = Path(dest)
     try:
+        import tempfile  # ~15 ms: only for a path target
+
         fd, tmp = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path(".")
         )

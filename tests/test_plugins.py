@@ -41,6 +41,29 @@ def test_builtin_formats_come_from_entry_points():
     assert "csljson" in names
 
 
+@pytest.mark.parametrize("group", [plugins.READER_GROUP, plugins.WRITER_GROUP])
+def test_builtin_table_agrees_with_the_entry_points_and_classes(group):
+    """The fast path's table (no entry-point scan) says what the classes and pyproject say."""
+    eps = {ep.name: ep.value for ep in importlib.metadata.entry_points(group=group)
+           if ep.value.startswith("refconv.")}  # fmt: skip
+    table = plugins.BUILTIN[group]
+    assert {names.split()[0]: target for target, (names, _) in table.items()} == eps
+    for target, (names, suffixes) in table.items():
+        module, _, attr = target.partition(":")
+        cls = getattr(importlib.import_module(module), attr)
+        assert names.split() == [cls.name, *cls.aliases]
+        assert suffixes.split() == list(cls.suffixes)
+
+
+def test_a_conversion_between_builtin_formats_scans_no_entry_points(monkeypatch):
+    def refuse(group):
+        raise AssertionError("entry points scanned")
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", refuse)
+    assert "A Title" in refconv.convert(ONE, None, "refer", "csljson", diagnostics=Collect())
+    assert Registry(Collect()).reader_for_path("x.enw").name == "refer"
+
+
 @pytest.mark.parametrize("name", ["refer", "endnote", "enw", "REFER"])
 def test_reader_aliases(name):
     assert Registry(Collect()).find_reader(name).name == "refer"
@@ -95,7 +118,7 @@ def test_broken_entry_point_only_warns(monkeypatch):
             found.append(importlib.metadata.EntryPoint("notawriter", "os:path", group))
         return found
 
-    monkeypatch.setattr(plugins, "entry_points", fake_entry_points)
+    monkeypatch.setattr(importlib.metadata, "entry_points", fake_entry_points)
     diagnostics = Collect()
     registry = Registry(diagnostics)
     assert set(registry.writers()) == {ep.name for ep in real(group=plugins.WRITER_GROUP)}
