@@ -14,6 +14,7 @@ import re
 import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from anyascii import anyascii
 
@@ -26,9 +27,14 @@ MAX_WORD = 20  # an unspaced CJK title folds to one long "word"
 _NOT_KEY = re.compile(r"[^A-Za-z0-9_:.\-/+]")
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", anyascii(text.translate(_FOLDS)).lower())
+    if not text.isascii():  # German folds (ü → ue) and transliteration only when needed
+        text = anyascii(text.translate(_FOLDS))
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def check_key_format(template: str) -> None:
@@ -55,9 +61,10 @@ def _name_part(name: Name) -> str:
 _TITLE_SPLIT = re.compile(r"[\s\-–—:;,.!?/()\[\]\"']+")
 
 
-def _title_words(record: Record) -> list[str]:
+def _title_words(record: Record, count: int = 3) -> list[str]:
+    """The first ``count`` significant words of the title, folded (the key uses no more)."""
     words = (fold(w) for w in _TITLE_SPLIT.split(record.fields.get("title", "")))
-    return [w for w in words if w and w not in TITLE_STOPWORDS]
+    return list(islice((w for w in words if w and w not in TITLE_STOPWORDS), count))
 
 
 def key_parts(record: Record) -> dict[str, str]:

@@ -24,13 +24,14 @@ _SPECIALS = {
 _SPECIAL_CHARS = re.compile(r"[\\&%$#_~^{}]")
 _UNESCAPE = re.compile(
     r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\textbraceleft\{\}"
-    r"|\\textbraceright\{\}|\\[&%$#_{}]"
+    r"|\\textbraceright\{\}|\\[&%$#_{}]|\{@\}"
 )
 _UNESCAPES = {v: k for k, v in _SPECIALS.items()} | {
     r"\{": "{",
     r"\}": "}",
     r"\textbraceleft{}": "{",
     r"\textbraceright{}": "}",
+    "{@}": "@",  # "@" first on a line, which the BibTeX writer braces
 }
 _WORD = re.compile(r"[^\W_][\w'’.]*", re.UNICODE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")

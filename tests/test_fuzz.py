@@ -48,10 +48,12 @@ def test_random_bytes_convert_or_fail_cleanly(source, raw, target):
         ("refer", b"%D " + b"1 " * 100_000),
         ("refer", b"%P " + b"1-" * 100_000),
         ("csljson", b'[{"title": "a\\u0000b", "custom": {"": "\\u0000"}}]'),  # fuzz campaign
+        ("ris", b"TY  - RPRT\nTI  - NROT{\n@{E8FF}/TROFF\nER  - \n"),  # fuzz campaign
         ("csljson", b'[{"custom": {"\xc2 \x80\xc3\x85\xc3\x9d": "\xc2\x80"}}]'),  # NEL
     ],
     ids=["deep-braces", "unclosed-braces", "huge-line", "huge-ris-line", "deep-json",
-         "backslashes", "long-name", "long-date", "long-pages", "json-nul", "nel-in-a-message"],
+         "backslashes", "long-name", "long-date", "long-pages", "json-nul", "nel-in-a-message",
+         "at-first-on-a-line"],
 )  # fmt: skip
 @pytest.mark.parametrize("target", ["csljson", "bibtex"])
 def test_pathological_inputs(source, raw, target):

@@ -334,6 +334,7 @@ def _chunks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
         chunk.append(line)
         if "{" in line or "}" in line:
             depth += line.count("{") - line.count("\\{") - line.count("}") + line.count("\\}")
+            depth = max(depth, 0)  # a stray "}" must not make the next "{" look closed
     if chunk:
         yield first, "\n".join(chunk)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..dates import complete_date, parse_date
 from ..mappings.refer import (
@@ -304,6 +305,12 @@ def infer_type(tags: set[str], record: Record) -> str:
     return "document"
 
 
+@cache
+def _endnote_tags(type_name: str) -> dict[str, Target]:
+    """The tag meanings of one EndNote type (merged once per type, not per record)."""
+    return ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})
+
+
 def build_record(fields: list[RawField], path: str, dialect: str, warn: Warn) -> Record:
     """Map the raw fields of one record to a ``Record``."""
     classic = dialect == "refer" or (dialect == "auto" and not _is_endnote(fields))
@@ -327,7 +334,7 @@ def build_record(fields: list[RawField], path: str, dialect: str, warn: Warn) ->
         if _fix_classic_editors(fields):
             tags["%A"] = "editor"
     else:
-        tags = ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name or "", {})
+        tags = _endnote_tags(type_name or "")
     builder = _Builder(record, classic, path, warn, tags)
     seen: set[str] = set()
     for raw in fields:

@@ -95,8 +95,13 @@ def _pretty(value: Any, indent: str) -> str:
 
 
 def format_item(record: Record, moved: list[str] | None = None) -> str:
-    """One item as indented JSON text, indented once more to sit inside the array."""
-    return "  " + _pretty(record_to_csl(record, moved), "  ")
+    """One item as indented JSON text, indented once more to sit inside the array (what
+    ``_pretty`` gives; most values are strings, which take the short way)."""
+    lines = [
+        f"    {_string(key)}: {_string(value) if type(value) is str else _pretty(value, '    ')}"
+        for key, value in record_to_csl(record, moved).items()
+    ]
+    return "  {\n" + ",\n".join(lines) + "\n  }"
 
 
 class CslJsonWriter(Writer):
