@@ -46,10 +46,11 @@ FORMAT_JOBS = {
     "IEEE text -j2": ("refer", ["-t", "text", "--style", "ieee", "--jobs", "2"]),
 }
 #: bibutils pipelines for the same jobs: (refconv job it compares with, commands).
+END2XML = ["end2xml", "-i", "utf8"]
 BIBUTILS = {
-    "bibutils refer→bibtex": ("refer→bibtex", [["end2xml", "-i", "utf8"], ["xml2bib", "-o", "utf8"]]),
-    "bibutils refer→ris": ("refer→ris", [["end2xml", "-i", "utf8"], ["xml2ris", "-o", "utf8"]]),
-}  # fmt: skip
+    "bibutils refer→bibtex": ("refer→bibtex", [END2XML, ["xml2bib", "-o", "utf8"]]),
+    "bibutils refer→ris": ("refer→ris", [END2XML, ["xml2ris", "-o", "utf8"]]),
+}
 SUFFIX = {"refer": ".enw", "ris": ".ris", "bibtex": ".bib", "csljson": ".json"}
 #: how to count the records of an output, by refconv target / bibutils output.
 COUNT = {

@@ -76,22 +76,57 @@ def iter_lines(
 
 
 def _iter_utf8_or_cp1252(chunks: Iterable[bytes], path: str, diagnostics: Diagnostics):
+    """Lines decoded as UTF-8, a line that is not as Windows-1252 (with one warning). The
+    lines of a block are decoded at once while they are clean UTF-8 without NUL: the common
+    case, and a third of the reading time when done line by line."""
     warned = False
-    for lineno, raw in enumerate(_split_lines(chunks, _BYTE_EOL), 1):
-        if b"\x00" in raw:
-            raise RefconvError("binary data (NUL byte); this is not a text file", path, lineno)
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            if not warned:
-                warned = True
-                diagnostics.warn(
-                    "not valid UTF-8; decoding such lines as Windows-1252 "
-                    "(use --encoding to choose another encoding)",
-                    path,
-                    lineno,
-                )
-            yield _decode_cp1252(raw)
+    lineno = 0
+    for block in _line_blocks(chunks):
+        if b"\x00" not in block:
+            try:
+                lines = _TEXT_EOL.split(block.decode("utf-8"))
+            except UnicodeDecodeError:
+                pass
+            else:
+                yield from lines
+                lineno += len(lines)
+                continue
+        for raw in _BYTE_EOL.split(block):
+            lineno += 1
+            if b"\x00" in raw:
+                raise RefconvError("binary data (NUL byte); this is not a text file", path, lineno)
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                if not warned:
+                    warned = True
+                    diagnostics.warn(
+                        "not valid UTF-8; decoding such lines as Windows-1252 "
+                        "(use --encoding to choose another encoding)",
+                        path,
+                        lineno,
+                    )
+                yield _decode_cp1252(raw)
+
+
+def _line_blocks(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The input as blocks of whole lines (a block holds no final line end): the lines of
+    ``_split_lines``, joined back by their own line ends."""
+    pending = b""
+    for chunk in chunks:
+        text = pending + chunk
+        # The last line end; a trailing CR may be the first half of a CRLF split in two.
+        end = max(text.rfind(b"\n"), text.rfind(b"\r", 0, len(text) - 1))
+        if end < 0:
+            pending = text
+            continue
+        cut = end + 1
+        block, pending = text[:end], text[cut:]
+        if text[end : end + 1] == b"\n" and end and text[end - 1 : end] == b"\r":
+            block = text[: end - 1]
+        yield block
+    if pending:
+        yield pending.rstrip(b"\r")
 
 
 def _iter_decoded(chunks: Iterable[bytes], path: str, encoding: str) -> Iterator[str]:

@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import refconv.io as rio
 from refconv.errors import RefconvError
@@ -59,3 +61,18 @@ def test_nul_byte_is_an_error():
     with pytest.raises(RefconvError, match="binary data") as info:
         lines(b"%T a\n%T b\x00\n")
     assert (info.value.path, info.value.line) == ("f", 2)
+
+
+@given(
+    st.lists(st.sampled_from([b"a", b"\r", b"\n", b"\r\n", "é".encode(), b" "]), max_size=40),
+    st.integers(1, 7),
+)
+def test_blocks_of_lines_split_like_lines(pieces, size):
+    """The block reader (whole blocks decoded at once) gives the lines the line reader gives,
+    wherever the chunks are cut."""
+    from refconv.io import _BYTE_EOL, _line_blocks, _split_lines
+
+    data = b"".join(pieces)
+    chunks = [data[i : i + size] for i in range(0, len(data), size)]
+    by_blocks = [line for block in _line_blocks(chunks) for line in _BYTE_EOL.split(block)]
+    assert by_blocks == list(_split_lines(chunks, _BYTE_EOL))

@@ -187,12 +187,16 @@ def build_entry(
     if moved is not None:
         moved += e.moved
     ordered = sorted(e.fields.items(), key=lambda kv: (_ORDER.get(kv[0], len(_ORDER)), kv[0]))
-    return Entry(kind, record.id, [Field(k, _LINE_START_AT.sub(r"\1{@}", v)) for k, v in ordered])
+    return Entry(kind, record.id, [Field(k, _at_protected(v)) for k, v in ordered])
 
 
 #: "@" first on a line inside a value: bibtexparser (and so our reader) takes it for the start
 #: of the next entry; "{@}" prints the same and is not.
 _LINE_START_AT = re.compile(r"(\n[ \t]*)@")
+
+
+def _at_protected(value: str) -> str:
+    return _LINE_START_AT.sub(r"\1{@}", value) if "\n" in value else value
 
 
 def _put_biblatex_subtype(e: _Entry, record: Record, kind: str) -> None:
