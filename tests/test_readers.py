@@ -8,6 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+import refconv
 from refconv.cli import cli
 from refconv.io import iter_lines
 from refconv.model import Date, Name
@@ -205,3 +206,21 @@ def test_a_note_that_is_not_a_date_reads_back_as_a_literal_date():
     record = Record()
     restore(record, "issued", "sometime soon")
     assert record.dates == {"issued": Date(literal="sometime soon")}
+
+
+def test_csljson_lines_stay_right_past_the_buffer(tmp_path):
+    """The reader drops what it has read; the lines it reports still count from the top."""
+    items = [{"id": f"k{i}", "type": "book", "title": f"T{i}\nx"} for i in range(3000)]
+    text = json.dumps(items, indent=2)
+    lines = text.splitlines()
+    target = next(i for i, line in enumerate(lines) if '"k2500"' in line)  # 0-based
+    lines[target + 2] = lines[target + 2].replace('"title"', '"title" "oops"')
+    path = tmp_path / "big.json"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(path), "-t", "ris"])
+    assert result.exit_code == 1
+    assert f"{path}:{target + 3}: error: invalid JSON" in result.stderr
+    head = "\n".join(lines[: target - 1]).rstrip(",") + "\n]"  # items k0 to k2499
+    records = list(refconv.read(head.encode(), "csljson", diagnostics=refconv.Collected()))
+    brace = next(i for i, line in enumerate(lines) if '"k2499"' in line)  # "{" is the line above
+    assert (len(records), records[-1].source.line) == (2500, brace)

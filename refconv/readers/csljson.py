@@ -9,6 +9,7 @@ a key CSL does not define is kept in ``extra`` with a warning.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -191,6 +192,7 @@ class _Buffer:
         self.text = ""
         self.pos = 0
         self.line = 1  # the line of text[0]
+        self.mark, self.mark_line = 0, 1  # a position whose line is known, and that line
         self.exhausted = False
 
     def fill(self, count: int) -> bool:
@@ -212,7 +214,7 @@ class _Buffer:
             self.pos = _skip(self.text, self.pos)
             if self.pos < len(self.text):
                 return True
-            if self.exhausted or not self.fill(64):
+            if self.exhausted or not self.fill(256):
                 return False
 
     def at_end(self) -> bool:
@@ -222,17 +224,26 @@ class _Buffer:
         return self.text[self.pos]
 
     def line_at(self, pos: int | None = None) -> int:
-        return self.line + self.text.count("\n", 0, self.pos if pos is None else pos)
+        """The line of ``pos`` (default: the current position), counting on from the last
+        position asked about."""
+        pos = self.pos if pos is None else pos
+        if pos < self.mark:
+            return self.line + self.text.count("\n", 0, pos)
+        self.mark_line += self.text.count("\n", self.mark, pos)
+        self.mark = pos
+        return self.mark_line
 
     def drop(self) -> None:
-        """Forget the text before ``pos``."""
-        self.line += self.text.count("\n", 0, self.pos)
-        self.text, self.pos = self.text[self.pos :], 0
+        """Forget the text before ``pos`` (once there is enough of it to be worth a copy)."""
+        if self.pos < 1 << 15:
+            return
+        self.line = self.line_at()
+        self.text, self.pos, self.mark = self.text[self.pos :], 0, 0
 
     def decode(self, path: str) -> Any:
         """The JSON value at ``pos``, reading more lines (twice as many each time) while the
         value is incomplete."""
-        more = 64
+        more = 256
         while True:
             try:
                 value, self.pos = _DECODER.raw_decode(self.text, self.pos)
@@ -250,7 +261,8 @@ class _Buffer:
                 ) from None
 
 
+_WHITE = re.compile(r"[ \t\r\n\ufeff]*")
+
+
 def _skip(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t\r\n\ufeff":
-        pos += 1
-    return pos
+    return _WHITE.match(text, pos).end()  # type: ignore[union-attr]
