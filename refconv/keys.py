@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import string
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from hashlib import blake2b
 from itertools import islice
 
 from anyascii import anyascii
@@ -103,6 +105,57 @@ class KeyRequest:
     line: int
 
 
+class FingerprintTable:
+    """Keys seen, each with a number: an open-addressing hash table of 64-bit fingerprints
+    in two arrays, 16 bytes a slot. A set of a million key strings takes ~100 MB; this takes
+    ~32 MB at most. Two different keys with the same fingerprint (odds about 1 in 10^7 for a
+    million keys) only cost an unneeded suffix: a key is never given twice."""
+
+    def __init__(self) -> None:
+        self.slots = array("Q", bytes(8 * 1024))
+        self.values = array("Q", bytes(8 * 1024))
+        self.size = 0
+
+    @staticmethod
+    def fingerprint(key: str) -> int:
+        digest = blake2b(key.lower().encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        return int.from_bytes(digest, "little") or 1  # 0 marks an empty slot
+
+    def _slot(self, fp: int) -> int:
+        mask = len(self.slots) - 1
+        i = fp & mask
+        while self.slots[i] not in (0, fp):
+            i = (i + 1) & mask
+        return i
+
+    def get(self, key: str) -> int | None:
+        """The number stored for ``key``, None if it was never put."""
+        fp = self.fingerprint(key)
+        i = self._slot(fp)
+        return self.values[i] if self.slots[i] else None
+
+    def put(self, key: str, value: int = 0) -> None:
+        fp = self.fingerprint(key)
+        i = self._slot(fp)
+        if not self.slots[i]:
+            self.slots[i] = fp
+            self.size += 1
+        self.values[i] = value
+        if 2 * self.size > len(self.slots):  # keep probes short: at most half full
+            self._grow()
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key) is not None
+
+    def _grow(self) -> None:
+        old = [(fp, v) for fp, v in zip(self.slots, self.values, strict=True) if fp]
+        self.slots = array("Q", bytes(16 * len(self.slots)))
+        self.values = array("Q", bytes(8 * len(self.slots)))
+        for fp, value in old:
+            i = self._slot(fp)
+            self.slots[i], self.values[i] = fp, value
+
+
 class KeyAssigner:
     """Gives each record of one output a unique ``id``."""
 
@@ -110,14 +163,16 @@ class KeyAssigner:
         check_key_format(template)
         self.template = template
         self.diagnostics = diagnostics or Diagnostics()
-        self.used: set[str] = set()
+        self.used = FingerprintTable()  # every key given
+        self.next = FingerprintTable()  # a base key that clashed → the first suffix to try
 
     def _unique(self, base: str) -> str:
-        if base.lower() not in self.used:
+        if base not in self.used:
             return base
-        n = 0
-        while f"{base}{letter_suffix(n)}".lower() in self.used:
+        n = self.next.get(base) or 0  # the suffixes before it are taken: no need to look
+        while f"{base}{letter_suffix(n)}" in self.used:
             n += 1
+        self.next.put(base, n + 1)
         return f"{base}{letter_suffix(n)}"
 
     def request(self, record: Record) -> KeyRequest:
@@ -137,7 +192,7 @@ class KeyAssigner:
                 f"citation key {request.key!r} is used twice; this record gets {key!r}",
                 request.path, request.line,
             )  # fmt: skip
-        self.used.add(key.lower())
+        self.used.put(key)
         return key
 
     def key_for(self, record: Record) -> str:

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from refconv.keys import KeyAssigner, check_key_format, fold
 from refconv.model import Date, Name, Record
@@ -102,3 +104,38 @@ def test_templates():
         check_key_format("{journal}")
     with pytest.raises(ValueError, match="bad key format"):
         check_key_format("{author")
+
+
+def _naive_keys(requests):
+    """The rule, written the slow way: the base, else the first free a, b, ..., aa, ..."""
+    from refconv.keys import letter_suffix
+
+    used, keys = set(), []
+    for base in requests:
+        key, n = base, 0
+        while key.lower() in used:
+            key, n = f"{base}{letter_suffix(n)}", n + 1
+        used.add(key.lower())
+        keys.append(key)
+    return keys
+
+
+@given(st.lists(st.sampled_from(["a", "b", "ab", "aa", "B", "ba", "bb", "aab"]), max_size=120))
+def test_fast_key_assignment_gives_the_naive_rule_s_keys(bases):
+    from refconv.keys import KeyAssigner, KeyRequest
+
+    assigner = KeyAssigner(diagnostics=Collect())
+    keys = [assigner.grant(KeyRequest(b, True, "t", 1)) for b in bases]
+    assert keys == _naive_keys(bases)
+    assert len({k.lower() for k in keys}) == len(keys)
+
+
+def test_a_thousand_clashes_stay_fast_and_small():
+    from refconv.keys import KeyAssigner, KeyRequest, letter_suffix
+
+    assigner = KeyAssigner(diagnostics=Collect(quiet=True))
+    keys = [assigner.grant(KeyRequest("smith2001", False, "t", 1)) for _ in range(3000)]
+    assert keys[:3] == ["smith2001", "smith2001a", "smith2001b"]
+    assert keys[-1] == "smith2001" + letter_suffix(2998)
+    assert len(set(keys)) == 3000
+    assert assigner.used.size == 3000 and len(assigner.used.slots) == 8192
