@@ -107,13 +107,14 @@ class KeyRequest:
 
 class FingerprintTable:
     """Keys seen, each with a number: an open-addressing hash table of 64-bit fingerprints
-    in two arrays, 16 bytes a slot. A set of a million key strings takes ~100 MB; this takes
-    ~32 MB at most. Two different keys with the same fingerprint (odds about 1 in 10^7 for a
-    million keys) only cost an unneeded suffix: a key is never given twice."""
+    in arrays, 8 bytes a slot (16 with numbers), at most half full. A set of a million key
+    strings takes ~100 MB; this takes 16 MB. Two different keys with the same fingerprint
+    (odds about 1 in 10^7 for a million keys) only cost an unneeded suffix: a key is never
+    given twice."""
 
-    def __init__(self) -> None:
-        self.slots = array("Q", bytes(8 * 1024))
-        self.values = array("Q", bytes(8 * 1024))
+    def __init__(self, *, values: bool = True) -> None:
+        self.slots = array("Q", [0]) * 1024
+        self.values = array("Q", [0]) * (1024 if values else 0)  # a set needs none
         self.size = 0
 
     @staticmethod
@@ -132,7 +133,9 @@ class FingerprintTable:
         """The number stored for ``key``, None if it was never put."""
         fp = self.fingerprint(key)
         i = self._slot(fp)
-        return self.values[i] if self.slots[i] else None
+        if not self.slots[i]:
+            return None
+        return self.values[i] if self.values else 0
 
     def put(self, key: str, value: int = 0) -> None:
         fp = self.fingerprint(key)
@@ -140,7 +143,8 @@ class FingerprintTable:
         if not self.slots[i]:
             self.slots[i] = fp
             self.size += 1
-        self.values[i] = value
+        if self.values:
+            self.values[i] = value
         if 2 * self.size > len(self.slots):  # keep probes short: at most half full
             self._grow()
 
@@ -148,12 +152,17 @@ class FingerprintTable:
         return self.get(key) is not None
 
     def _grow(self) -> None:
-        old = [(fp, v) for fp, v in zip(self.slots, self.values, strict=True) if fp]
-        self.slots = array("Q", bytes(16 * len(self.slots)))
-        self.values = array("Q", bytes(8 * len(self.slots)))
-        for fp, value in old:
-            i = self._slot(fp)
-            self.slots[i], self.values[i] = fp, value
+        """Double the table, moving the entries one by one (no list of them: at a million
+        keys that list alone would take 130 MB)."""
+        slots, values = self.slots, self.values
+        self.slots = array("Q", [0]) * (2 * len(slots))
+        self.values = array("Q", [0]) * (2 * len(values))
+        for i, fp in enumerate(slots):
+            if fp:
+                j = self._slot(fp)
+                self.slots[j] = fp
+                if values:
+                    self.values[j] = values[i]
 
 
 class KeyAssigner:
@@ -163,7 +172,7 @@ class KeyAssigner:
         check_key_format(template)
         self.template = template
         self.diagnostics = diagnostics or Diagnostics()
-        self.used = FingerprintTable()  # every key given
+        self.used = FingerprintTable(values=False)  # every key given
         self.next = FingerprintTable()  # a base key that clashed → the first suffix to try
 
     def _unique(self, base: str) -> str:
