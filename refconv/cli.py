@@ -227,9 +227,8 @@ def convert_command(
       refconv convert *.enw --out-dir bib/ -t bibtex --jobs 4
     """
     diagnostics = Diagnostics(strict=strict, quiet=quiet)
-    options = {"latex": latex, "style": style, "locale": locale, "standalone": standalone}
-    if fix_text:
-        options["fix_text"] = True
+    options = {"latex": latex, "style": style, "locale": locale, "standalone": standalone,
+               "fix_text": fix_text}  # fmt: skip
     try:
         if from_format:
             Registry(diagnostics).find_reader(from_format)

@@ -23,20 +23,8 @@ _TEXT_EOL = re.compile(r"\r\n|\r|\n")
 
 def _split_lines(chunks: Iterable[AnyStr], eol: re.Pattern[AnyStr]) -> Iterator[AnyStr]:
     """Yield complete lines from a stream of chunks, splitting on LF, CRLF and lone CR."""
-    pending = None
-    for chunk in chunks:
-        text = chunk if pending is None else pending + chunk
-        held = text[-1:]
-        # A trailing CR may be the first half of a CRLF split across two chunks.
-        if held in (b"\r", "\r"):
-            text = text[:-1]
-        else:
-            held = text[:0]
-        pieces = eol.split(text)
-        pending = pieces.pop() + held
-        yield from pieces
-    if pending:
-        yield pending.rstrip(b"\r" if isinstance(pending, bytes) else "\r")
+    for block in _line_blocks(chunks):
+        yield from eol.split(block)
 
 
 def _read_chunks(stream: BinaryIO, first: bytes) -> Iterator[bytes]:
@@ -109,24 +97,24 @@ def _iter_utf8_or_cp1252(chunks: Iterable[bytes], path: str, diagnostics: Diagno
                 yield _decode_cp1252(raw)
 
 
-def _line_blocks(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """The input as blocks of whole lines (a block holds no final line end): the lines of
-    ``_split_lines``, joined back by their own line ends."""
-    pending = b""
+def _line_blocks(chunks: Iterable[AnyStr]) -> Iterator[AnyStr]:
+    """The input as blocks of whole lines joined by their line ends, however the chunks cut
+    it: splitting each block at LF, CRLF and lone CR gives the lines."""
+    pending = None
     for chunk in chunks:
-        text = pending + chunk
+        text = chunk if pending is None else pending + chunk
+        lf, cr = ("\n", "\r") if isinstance(text, str) else (b"\n", b"\r")
         # The last line end; a trailing CR may be the first half of a CRLF split in two.
-        end = max(text.rfind(b"\n"), text.rfind(b"\r", 0, len(text) - 1))
+        end = max(text.rfind(lf), text.rfind(cr, 0, len(text) - 1))
         if end < 0:
             pending = text
             continue
-        cut = end + 1
-        block, pending = text[:end], text[cut:]
-        if text[end : end + 1] == b"\n" and end and text[end - 1 : end] == b"\r":
+        block, pending = text[:end], text[end + 1 :]
+        if text[end : end + 1] == lf and text[end - 1 : end] == cr:  # CRLF
             block = text[: end - 1]
         yield block
     if pending:
-        yield pending.rstrip(b"\r")
+        yield pending.rstrip("\r" if isinstance(pending, str) else b"\r")
 
 
 def _iter_decoded(chunks: Iterable[bytes], path: str, encoding: str) -> Iterator[str]:

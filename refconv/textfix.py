@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from typing import Any
 
 from .errors import Diagnostics
@@ -49,7 +50,7 @@ KINDS = (
     (GBK_AS_LATIN1, "looks like GBK punctuation read as Latin-1 (20¨C30 for 20–30)"),
 )
 
-_NAME_PARTS = ("family", "given", "particle", "dropping_particle", "suffix", "literal")
+_NAME_PARTS = tuple(f.name for f in fields(Name))
 
 
 def problem(text: str) -> str | None:
@@ -98,8 +99,7 @@ def check_text(
 ) -> Iterator[Record]:
     """Yield ``records``, warning about damaged text, or repairing it with a note if ``fix``."""
     for record in records:
-        for label, holder, key in _values(record):
-            text = getattr(holder, key) if isinstance(holder, Name) else holder[key]
+        for label, text, holder, key in _values(record):
             found = problem(text)
             if found is None:
                 continue
@@ -111,10 +111,7 @@ def check_text(
             if problem(fixed) is not None:
                 diagnostics.warn(f"{label} {found}; --fix-text could not repair it all", *where)
             if fixed != text:
-                if isinstance(holder, Name):
-                    setattr(holder, key, fixed)
-                else:
-                    holder[key] = fixed
+                _put(holder, key, fixed)
                 diffs = (i for i, (a, b) in enumerate(zip(text, fixed, strict=False)) if a != b)
                 at = next(diffs, min(len(text), len(fixed)))
                 before, after = excerpt(text, at), excerpt(fixed, at)
@@ -122,21 +119,29 @@ def check_text(
         yield record
 
 
-def _values(record: Record) -> Iterator[tuple[str, Any, Any]]:
-    """(label, holder, key) of every non-ASCII text value of ``record``: the value is
-    ``holder[key]``, or the attribute ``key`` of a ``Name``."""
+def _values(record: Record) -> Iterator[tuple[str, str, Any, Any]]:
+    """(label, text, holder, key) of every non-ASCII text value of ``record``: the value is
+    ``holder[key]``, or the attribute ``key`` of a ``Name`` (see ``_put``)."""
     for var, text in record.fields.items():
         if not text.isascii():
-            yield var, record.fields, var
+            yield var, text, record.fields, var
     for role, people in record.names.items():
         for person in people:
             for part in _NAME_PARTS:
-                if not getattr(person, part).isascii():
-                    yield role, person, part
+                text = getattr(person, part)
+                if not text.isascii():
+                    yield role, text, person, part
     for i, text in enumerate(record.keywords):
         if not text.isascii():
-            yield "keyword", record.keywords, i
+            yield "keyword", text, record.keywords, i
     for key, values in record.extra.items():
         for i, text in enumerate(values):
             if not text.isascii():
-                yield key, values, i
+                yield key, text, values, i
+
+
+def _put(holder: Any, key: Any, value: str) -> None:
+    if isinstance(holder, Name):
+        setattr(holder, key, value)
+    else:
+        holder[key] = value

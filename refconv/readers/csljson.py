@@ -158,7 +158,7 @@ class CslJsonReader(Reader):
             item = buf.decode(path)
             if not isinstance(item, dict):
                 raise RefconvError("a CSL-JSON item must be an object", path, line)
-            if "\\u0000" in buf.text[start : buf.pos]:  # no other format can carry a NUL
+            if buf.text.find("\\u0000", start, buf.pos) >= 0:  # no other format carries NUL
                 warn("NUL characters (\\u0000) replaced by U+FFFD", path, line)
                 item = _without_nul(item)
             yield record_from_csl(item, SourcePos(path, line), warn)
@@ -167,7 +167,7 @@ class CslJsonReader(Reader):
             if buf.skip() and buf.char() == ",":
                 buf.pos += 1
             buf.drop()
-        if buf.at_end():
+        if not buf.skip():
             raise RefconvError(
                 "invalid JSON: the array is not closed with ']'", path, buf.line_at()
             )
@@ -216,9 +216,6 @@ class _Buffer:
                 return True
             if self.exhausted or not self.fill(256):
                 return False
-
-    def at_end(self) -> bool:
-        return not self.skip()
 
     def char(self) -> str:
         return self.text[self.pos]

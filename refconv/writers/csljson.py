@@ -80,7 +80,10 @@ def _pretty(value: Any, indent: str) -> str:
         if not value:
             return "{}"
         inner = indent + "  "
-        items = ",\n".join(f"{inner}{_string(k)}: {_pretty(v, inner)}" for k, v in value.items())
+        items = ",\n".join(
+            f"{inner}{_string(k)}: {_string(v) if type(v) is str else _pretty(v, inner)}"
+            for k, v in value.items()
+        )  # most values are strings: they take the short way
         return "{\n" + items + "\n" + indent + "}"
     if isinstance(value, list):
         if all(
@@ -95,13 +98,8 @@ def _pretty(value: Any, indent: str) -> str:
 
 
 def format_item(record: Record, moved: list[str] | None = None) -> str:
-    """One item as indented JSON text, indented once more to sit inside the array (what
-    ``_pretty`` gives; most values are strings, which take the short way)."""
-    lines = [
-        f"    {_string(key)}: {_string(value) if type(value) is str else _pretty(value, '    ')}"
-        for key, value in record_to_csl(record, moved).items()
-    ]
-    return "  {\n" + ",\n".join(lines) + "\n  }"
+    """One item as indented JSON text, indented once more to sit inside the array."""
+    return "  " + _pretty(record_to_csl(record, moved), "  ")
 
 
 class CslJsonWriter(Writer):
