@@ -43,6 +43,11 @@ it. Each fix below names the difference it removes (citeproc-py 0.11.1):
   empty string; the spec falls back to the next longer form (IEEE's "Spring 2012").
 * **sort keys** — one item whose key cannot be computed made the whole sort fail; now that
   item sorts last (as an item without the key does) and is reported.
+* **sort order** — ``Sort.sort`` compares keys pairwise and crashes when two keys are not of
+  one type (a name key that holds ``None`` next to a string: MLA with an editor who has no
+  name). Each key becomes a string (or, when every key of the column is a whole number, an
+  int), empty keys go last in both directions as CSL 1.0.2 "Sorting" says, and the keys are
+  applied by stable sorts from the last to the first.
 * **citation numbers** — ``CitationItem.number`` searches the key list (quadratic); a dict.
 * **plural labels** — ``Label._is_plural`` looks for two numbers with ``\\d+[^\\d.]+\\d+``,
   which backtracks quadratically on a long run of digits (an issue number of 40,000 digits
@@ -57,12 +62,25 @@ it. Each fix below names the difference it removes (citeproc-py 0.11.1):
 Record text is protected before it enters citeproc-py (``protect``): characters that mean
 something in the output format (``<`` and ``&`` in HTML, ``*`` in Markdown) become private-use
 code points that no case change or seam rule touches, and ``unprotect`` turns them into the
-output format's escapes at the end. citeproc-py itself escapes nothing.
+output format's escapes at the end. citeproc-py itself escapes nothing. URLs and DOIs are
+protected too (they are printed verbatim, so they were the way in for markup), only without
+the typographic apostrophe. Two more marks keep a value from becoming a link in a consumer that
+links bare text (docutils for rST, GitHub's Markdown): the colon after a URI scheme other than
+``http``/``https`` (``javascript:``, ``data:``, ``file:``, ``mailto:``) and the ``@`` of an
+e-mail address; rST and Markdown print them backslash-escaped, the other outputs as they are.
+
+``normalise`` cleans the item first (``citeproc-js`` agrees on each point, or prints nothing
+useful): line separators and other control characters, which would break the one-entry-per-line
+or one-paragraph layout, become a space or U+FFFD; string values are trimmed and empty ones
+dropped; a name with nothing to print (no family, given or literal name: only a suffix, a
+dropping particle, or spaces) is dropped, and a name with only a given name is kept as a
+literal (citeproc-js prints it whole; citeproc-py rendered "None" or crashed in sorting).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from citeproc import model
@@ -77,23 +95,98 @@ _installed = False
 
 
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
-_VERBATIM = frozenset({"URL", "DOI", "date-parts", "id", "type"})
+_VERBATIM = frozenset({"date-parts", "id", "type"})
+_LINKS = frozenset({"URL", "DOI"})
 
 
 def protect(value: Any) -> Any:
     """Record text → text with format-significant characters as private-use code points."""
     if isinstance(value, str):
-        return _APOSTROPHE.sub("\u2019", value).translate(PROTECT)
+        return _mark_links(_APOSTROPHE.sub("\u2019", value).translate(PROTECT))
     if isinstance(value, list):
         return [protect(v) for v in value]
     if isinstance(value, dict):
-        return {k: (v if k in _VERBATIM else protect(v)) for k, v in value.items()}
+        return {
+            k: (v if k in _VERBATIM else _protect_link(v) if k in _LINKS else protect(v))
+            for k, v in value.items()
+        }
     return value
+
+
+def _protect_link(value: Any) -> Any:
+    """A URL or DOI keeps every character (no typographic apostrophe), but not its markup."""
+    return _mark_links(value.translate(PROTECT)) if isinstance(value, str) else protect(value)
+
+
+#: a URI scheme (RFC 3986 §3.1) not preceded by a scheme character, and its colon
+_SCHEME = re.compile(r"(?<![A-Za-z0-9.+-])([A-Za-z][A-Za-z0-9.+-]*):(?=\S)")
+_EMAIL_AT = re.compile(r"(?<=[\w.+-])@(?=\w)")
+SCHEME_COLON = "\ue120"  # ':' after a scheme that must not become a link
+EMAIL_AT = "\ue121"  # '@' of an address that must not become a mailto: link
+_LINK_SCHEMES = frozenset({"http", "https"})
+
+
+def _mark_links(text: str) -> str:
+    if ":" in text:
+        text = _SCHEME.sub(_mark_scheme, text)
+    if "@" in text:
+        text = _EMAIL_AT.sub(EMAIL_AT, text)
+    return text
+
+
+def _mark_scheme(m: re.Match) -> str:
+    return m[0] if m[1].lower() in _LINK_SCHEMES else m[1] + SCHEME_COLON
+
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]\s*")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_NAME_PARTS = ("family", "given", "literal", "non-dropping-particle", "dropping-particle")
+
+
+def normalise(value: Any) -> Any:
+    """An item as citeproc-py can render it: see the module docstring (``normalise``)."""
+    if isinstance(value, str):
+        if not value.isprintable():
+            value = _CONTROLS.sub("\ufffd", _LINE_BREAKS.sub(" ", value)).replace("\t", " ")
+        return value.strip()
+    if isinstance(value, list):
+        out = [normalise(v) for v in value]
+        if any(isinstance(v, dict) and _is_name(v) for v in value):
+            out = [n for n in (_name(v) for v in out) if n is not None]
+        return [v for v in out if v != "" and v != {}]
+    if isinstance(value, dict):
+        out = {k: normalise(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v != "" and v != [] and v != {}}
+    return value
+
+
+def _is_name(value: dict) -> bool:
+    return any(k in value for k in (*_NAME_PARTS, "suffix")) or not value
+
+
+def _name(name: Any) -> Any:
+    """A name with something to print, else None; a lone given name is kept whole."""
+    if not isinstance(name, dict):
+        return name
+    if name.get("family") or name.get("literal"):
+        return name
+    if name.get("given"):
+        return {"literal": name["given"]}
+    if name.get("non-dropping-particle"):
+        return {"family": name["non-dropping-particle"]}
+    return None
 
 
 def unprotect(text: str, escapes: dict[str, str]) -> str:
     """Private-use code points → the characters, escaped as ``escapes`` says."""
-    return text.translate({k: escapes.get(c, c) for k, c in UNPROTECT.items()})
+    return text.translate(_unprotect_table(tuple(escapes.items())))
+
+
+@cache
+def _unprotect_table(escapes: tuple[tuple[str, str], ...]) -> dict[int, str]:
+    table = dict(escapes)
+    marks = UNPROTECT | {ord(SCHEME_COLON): ":", ord(EMAIL_AT): "@"}
+    return {k: table.get(c, c) for k, c in marks.items()}
 
 
 def apply_quote_punctuation(text: str, inside: bool) -> str:
@@ -414,6 +507,40 @@ def _sort_keys(self, items, context):
     return keys
 
 
+def _sort(self, items, context):
+    """``Sort.sort`` with a total order: see the module docstring (sort order)."""
+    order = list(range(len(items)))
+    keys = self.findall("cs:key", self.nsmap)
+    for key in reversed(keys):  # stable sorts, least significant key first
+        column = _comparable(key.sort_keys(items, context))
+        present = [i for i in order if column[i] is not None]
+        missing = [i for i in order if column[i] is None]
+        descending = key.get("sort", "ascending").lower() == "descending"
+        present.sort(key=column.__getitem__, reverse=descending)
+        order = present + missing
+    return [items[i] for i in order]
+
+
+def _comparable(keys: list) -> list:
+    """Sort keys of one ``cs:key`` as lowercase strings, or ints when all are whole numbers;
+    an empty key is None."""
+    texts: list[str | None] = []
+    for key in keys:
+        if isinstance(key, list):  # a MixedString; a name with nothing to print is None in it
+            key = "".join(str(part) for part in key if part is not None)
+        texts.append(None if key is None or key == "" else str(key).lower())
+    numbers = []
+    for text in texts:
+        if text is None:
+            numbers.append(None)
+            continue
+        try:
+            numbers.append(int(text))
+        except ValueError:  # not a number, or more digits than int() converts
+            return texts
+    return numbers
+
+
 # --- caches ------------------------------------------------------------------------------
 #
 # lxml hands out a new Python proxy for a node once the old one is gone, so a cache keyed by
@@ -551,6 +678,7 @@ FIXES: dict[str, Any] = {
     "Layout.render_bibliography": _render_bibliography,
     "CitationStylesElement.get_term": _get_term,
     "Key.sort_keys": _sort_keys,
+    "Sort.sort": _sort,
     "Label.RE_MULTIPLE_NUMBERS": re.compile(r"\d[^\d.]+\d"),
 }
 CACHES: dict[str, Any] = {

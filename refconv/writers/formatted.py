@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -87,9 +88,12 @@ def _check_locale(tag: str) -> None:
 
 def _csl_item(record: Record, variables: frozenset[str]) -> dict[str, Any]:
     """The record as citeproc-py input: only the variables it knows (it warns on others and
-    crashes on names it does not treat as names, e.g. ``director``)."""
+    crashes on names it does not treat as names, e.g. ``director``), cleaned by
+    ``citeproc_compat.normalise`` (no empty names or values, no line breaks)."""
+    _, _, compat = _citeproc()
     item = record_to_csl(record)
-    return {k: v for k, v in item.items() if k == "type" or k.replace("-", "_") in variables}
+    known = {k: v for k, v in item.items() if k == "type" or k.replace("-", "_") in variables}
+    return compat.normalise(known)
 
 
 class Entry(str):
@@ -253,7 +257,7 @@ def _render_chunk(fmt: tuple, chunk: list) -> list[tuple[int, Entry | None, str 
         except Exception as exc:  # citeproc-py's own failure: report, go on
             out.append((i, None, f"{type(exc).__name__}: {exc}".rstrip(": ")))
             continue
-        out.append((i, _finish(text, inside, escapes), None))
+        out.append((i, _guard_start(_finish(text, inside, escapes), output), None))
     return out
 
 
@@ -291,13 +295,49 @@ def _formatter(output: str):
     return formatter.plain
 
 
-#: How each output escapes the characters record text may hold.
+#: How each output escapes the characters record text may hold (``:`` and ``@`` stand for the
+#: marked ones only: a URI scheme's colon and an e-mail address's at sign).
 ESCAPES: dict[str, dict[str, str]] = {
     "text": {},
     "html": {"<": "&lt;", ">": "&gt;", "&": "&amp;"},
-    "markdown": {c: "\\" + c for c in "<>*_`[]\\#|~"} | {"&": "&amp;"},
-    "rst": {c: "\\" + c for c in "*_`|\\"},
+    "markdown": {c: "\\" + c for c in "<>*_`[]\\#|~:@"} | {"&": "&amp;"},
+    "rst": {c: "\\" + c for c in "*_`|\\:@"},
 }
+
+#: Record text at the start of a line that Markdown (CommonMark 0.31: list items, §5.2-5.3)
+#: or rST (docutils: bullet and enumerated lists, field lists, explicit markup ``..``,
+#: doctest blocks, line blocks: all start with punctuation or an enumerator) would read as
+#: the start of a block; its last character gets a backslash.
+_BLOCK_START = {
+    "markdown": re.compile(r"\d{0,9}[.)](?=\s|$)|[-+](?=\s|$)"),
+    "rst": re.compile(r"[!-/:-@\[-`{-~]|(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)](?=\s|$)"),
+}
+
+#: an entry that starts with the formatter's own role (its text cannot open a block)
+_STYLE_ROLE = re.compile(r":(?:emphasis|strong|superscript|subscript):`")
+
+
+def _guard_start(entry: Entry, output: str) -> Entry:
+    """The entry with a block marker at its start escaped (a title "1984. A novel" is not an
+    ordered list). An entry with a left column starts with the style's own number, which
+    is left as it is."""
+    pattern = _BLOCK_START.get(output)
+    if pattern is None or entry.left or _STYLE_ROLE.match(entry):
+        return entry
+    m = pattern.match(entry)
+    if m:
+        cut = m.end() - 1
+        entry = entry.replaced(entry, entry[:cut] + "\\" + entry[cut:])
+    if output == "rst" and entry.endswith("::"):  # would make the next entry a literal block
+        entry = entry.replaced(entry, entry[:-1] + "\\:")
+    return entry
+    m = pattern.match(entry)
+    if m:
+        cut = m.end() - 1 if output == "rst" else m.start() + len(m[0].rstrip()) - 1
+        entry = entry.replaced(entry, entry[:cut] + "\\" + entry[cut:])
+    if output == "rst" and entry.endswith("::"):  # "Title::" would make the next a literal
+        entry = entry.replaced(entry, entry[:-1] + "\\:")
+    return entry
 
 
 class FormattedWriter(Writer):
