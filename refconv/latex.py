@@ -129,3 +129,84 @@ def protect_title(title: str, *, whole: bool = False) -> str:
         position = match.end()
     out.append(escape(title[position:], balanced=balanced))
     return "".join(out)
+
+
+# URLs and DOIs. They cannot be escaped like text: url.sty and hyperref read ``\url`` verbatim
+# and biber passes ``url``/``doi`` through untouched, yet plainnat without url.sty defines
+# ``\url{#1}`` as ``\texttt{#1}`` and ``\doi{#1}`` as plain text, where every TeX special is
+# live (``\input``, ``^^5c`` for a backslash, ``%`` commenting out the rest of the .bbl line).
+# So a URL keeps only characters that are ordinary in every one of these readings.
+
+#: Printable ASCII allowed in a URI (RFC 3986 §2: unreserved, reserved and "%") that TeX
+#: (plain LaTeX catcodes) treats as ordinary. Babel shorthands (``:;!?`` in French) only
+#: change spacing, and encoding a reserved character would change the URI (RFC 3986 §2.2).
+_URI_ORDINARY = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-./:?@[]!'()*+,;="
+)
+#: Reserved or unreserved URI characters that are TeX specials but whose backslash escape
+#: prints the character under a plain-macro ``\url``/``\doi`` and that hyperref's ``\url``
+#: turns back into the character (its ``\hyper@normalise`` maps ``\% \# \& \_``).
+_URI_TEX_ESCAPED = frozenset("%#&_")
+
+
+def _percent(char: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
+
+
+@lru_cache(maxsize=256)
+def _url_char(char: str, biber: bool) -> str:
+    if char in _URI_ORDINARY:
+        return char
+    if char in _URI_TEX_ESCAPED:
+        return char if biber else "\\" + char
+    if biber and char in "~$":
+        return char
+    encoded = _percent(char)
+    return encoded if biber else encoded.replace("%", "\\%")
+
+
+def escape_url(url: str, *, biber: bool = False) -> str:
+    """A URL written so that no TeX reading of it runs anything; it stays the same URL.
+
+    Percent-encoded as UTF-8 (RFC 3986 §2.1, RFC 3987 §3.1): characters a URI may not hold
+    (controls, space, non-ASCII, ``" < > \\ ^ { } |`` and the backtick), ``~`` (unreserved,
+    so ``%7E`` is the same URI, RFC 3986 §2.3; a bare ``~`` is a TeX active character) and
+    ``$`` (hyperref's ``\\url`` loops on ``\\$``). ``% # & _`` are written ``\\% \\# \\& \\_``:
+    encoding them would change the URI, and the escape prints the character both under
+    plainnat's ``\\texttt`` fallback and under hyperref. With url.sty alone the backslash
+    shows: url.sty prints its argument verbatim. ``biber=True`` is for BibLaTeX, whose
+    ``url`` biber copies verbatim into a line-delimited ``\\verb`` of the .bbl: there only
+    what is not a URI character is encoded and ``% # & _ ~ $`` stay as they are.
+    """
+    if all(c in _URI_ORDINARY for c in url):
+        return url
+    return "".join(_url_char(c, biber) for c in url)
+
+
+#: DOI characters that cannot be written so that every consumer prints them and none runs
+#: them: no escape is right for an identifier (a DOI is not a URI; ``%7E`` is another DOI).
+_DOI_IMPOSSIBLE = re.compile(r"[^\x21-\x7e]|[\\{}^]")
+_DOI_IMPOSSIBLE_BIBTEX = re.compile(r"[^\x21-\x7e]|[\\{}^~$]")
+
+
+def escape_doi(doi: str, *, biber: bool = False) -> str | None:
+    """A DOI written inertly, or None when it holds a character that cannot be (keep it
+    elsewhere). For bibtex(1) ``% # & _`` get a backslash (plainnat prints ``\\doi{#1}`` as
+    text without url.sty); for biber (``biber=True``) the DOI is written as it is. Either way
+    whitespace, controls, non-ASCII, ``\\ { } ^``, and for bibtex(1) also ``~ $``, make it
+    None: TeX would read them as commands, groups, active or math characters.
+    """
+    if (_DOI_IMPOSSIBLE if biber else _DOI_IMPOSSIBLE_BIBTEX).search(doi):
+        return None
+    if biber:
+        return doi
+    return re.sub(r"[%#&_]", r"\\\g<0>", doi)
+
+
+_VERBATIM_ESCAPE = re.compile(r"\\([%#&_])")
+
+
+def unescape_verbatim(value: str) -> str:
+    """Invert the backslash escapes of ``escape_url``/``escape_doi`` (``\\_`` → ``_``); the
+    percent-escapes stay, as a URL with ``%7E`` is the same URL as with ``~``."""
+    return _VERBATIM_ESCAPE.sub(r"\1", value) if "\\" in value else value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import unquote
 
 import bibtexparser
 import pytest
@@ -156,16 +157,119 @@ def test_no_input_can_escape_its_field(title):
     assert unescape(entry.fields_dict["title"].value.replace("{C}", "C")) == title
 
 
-def test_user_case_11_12_identifiers_are_verbatim():
-    fields = fields_of(
-        bib(
-            "%0 Journal Article\n%T X\n"
-            "%R 10.1175/1520-0485(1996)026<2712:TEOIWU>2.0.CO;2\n"
-            "%U https://medium.com/@eam.avelar/o-que-%C3%A9-auc-e-roc?a=1&b_c=2\n"
-        )
-    )
-    assert fields["doi"] == "10.1175/1520-0485(1996)026<2712:TEOIWU>2.0.CO;2"
-    assert fields["url"] == "https://medium.com/@eam.avelar/o-que-%C3%A9-auc-e-roc?a=1&b_c=2"
+MEDIUM = "https://medium.com/@eam.avelar/o-que-%C3%A9-auc-e-roc?a=1&b_c=2"
+SICI = "10.1175/1520-0485(1996)026<2712:TEOIWU>2.0.CO;2"
+
+
+@pytest.mark.parametrize(
+    ("writer", "doi", "url"),
+    [
+        pytest.param(
+            BibtexWriter, SICI, r"https://medium.com/@eam.avelar/o-que-\%C3\%A9-auc-e-roc?a=1\&b\_c=2",
+            id="bibtex",
+        ),
+        pytest.param(BiblatexWriter, SICI, MEDIUM, id="biblatex"),
+    ],
+)  # fmt: skip
+def test_user_case_11_12_identifiers_keep_their_meaning(writer, doi, url):
+    """DOIs and URLs are not escaped as text; for bibtex(1) ``% # & _`` get a backslash that
+    plainnat's ``\\texttt`` fallback and hyperref's ``\\url`` both drop (issue 13)."""
+    text = bib(f"%0 Journal Article\n%T X\n%R {SICI}\n%U {MEDIUM}\n", writer)
+    fields = fields_of(text)
+    assert (fields["doi"], fields["url"]) == (doi, url)
+    (record,) = refconv.read(io.StringIO(text), "bibtex")
+    assert (record.fields["DOI"], record.fields["URL"]) == (SICI, MEDIUM)
+
+
+@pytest.mark.parametrize(
+    ("url", "bibtex", "biblatex"),
+    [
+        pytest.param("http://x/a}b{", r"http://x/a\%7Db\%7B", "http://x/a%7Db%7B", id="braces"),
+        pytest.param("http://x/ \\input ./secret\\relax", r"http://x/\%20\%5Cinput\%20./secret\%5Crelax",
+                     "http://x/%20%5Cinput%20./secret%5Crelax", id="input"),
+        pytest.param("http://x/^^5cinput", r"http://x/\%5E\%5E5cinput", "http://x/%5E%5E5cinput",
+                     id="hathat"),
+        pytest.param("http://x/~u/$1", r"http://x/\%7Eu/\%241", "http://x/~u/$1",
+                     id="tilde_dollar"),
+        pytest.param("http://x/a#b%20c", r"http://x/a\#b\%20c", "http://x/a#b%20c", id="hash_pct"),
+        pytest.param("http://x/é\n\r\x00", r"http://x/\%C3\%A9\%0A\%0D\%00", "http://x/%C3%A9%0A%0D%00",
+                     id="controls_non_ascii"),
+        pytest.param("http://x/\"<>|`", r"http://x/\%22\%3C\%3E\%7C\%60", "http://x/%22%3C%3E%7C%60",
+                     id="not_uri"),
+    ],
+)  # fmt: skip
+def test_urls_are_tex_inert_and_the_same_url(url, bibtex, biblatex):
+    for writer, expected in ((BibtexWriter, bibtex), (BiblatexWriter, biblatex)):
+        record = Record(type="webpage", id="k", fields={"title": "T", "URL": url})
+        out = io.StringIO()
+        writer().write([record], out)
+        assert fields_of(out.getvalue())["url"] == expected
+        (back,) = refconv.read(io.StringIO(out.getvalue()), "bibtex")
+        assert unquote(back.fields["URL"]) == unquote(url)
+
+
+@pytest.mark.parametrize(
+    ("doi", "bibtex", "biblatex"),
+    [
+        pytest.param("10.1007/978-3-319-24574-4_28", r"10.1007/978-3-319-24574-4\_28",
+                     "10.1007/978-3-319-24574-4_28", id="underscore"),
+        pytest.param("10.1/a%b#c&d", r"10.1/a\%b\#c\&d", "10.1/a%b#c&d", id="escaped"),
+        pytest.param("10.1/a~b", None, "10.1/a~b", id="tilde"),
+        pytest.param("10.1/a$b", None, "10.1/a$b", id="dollar"),
+        pytest.param("10.1/\\input{x}", None, None, id="backslash"),
+        pytest.param("10.1/^^5cinput", None, None, id="hathat"),
+        pytest.param("10.1/a b", None, None, id="space"),
+        pytest.param("10.1/é", None, None, id="non_ascii"),
+    ],
+)  # fmt: skip
+def test_dois_are_inert_or_kept_in_the_note(doi, bibtex, biblatex):
+    """A DOI is written as it is, with escapes only where they cannot change what prints;
+    one that cannot be written so is kept in the note with a warning naming the field."""
+    for writer, expected, note in (
+        (BibtexWriter, bibtex, "note"),
+        (BiblatexWriter, biblatex, "annotation"),
+    ):
+        diagnostics = Collect()
+        record = Record(type="article-journal", id="k", fields={"title": "T", "DOI": doi})
+        out = io.StringIO()
+        writer(diagnostics=diagnostics).write([record], out)
+        fields = fields_of(out.getvalue())
+        if expected is None:
+            assert "doi" not in fields
+            assert fields[note] == "DOI: " + escape(doi)
+            assert [m.split(": ", 1)[1] for m in diagnostics.messages] == [
+                f"DOI {doi!r} has characters TeX would run or cannot print in the doi "
+                f"field; kept in the {note}"
+            ]
+        else:
+            assert fields["doi"] == expected
+            assert diagnostics.messages == []
+        (back,) = refconv.read(io.StringIO(out.getvalue()), "bibtex")
+        assert back.fields["DOI"] == doi
+
+
+@pytest.mark.parametrize(
+    ("key", "written"),
+    [
+        pytest.param("smith2020", "smith2020", id="plain"),
+        pytest.param("a_b:c.d-e/f+g", "a_b:c.d-e/f+g", id="ordinary"),
+        pytest.param("k\\input{x}", "kinputx", id="backslash"),
+        pytest.param("k%#~^$&, }", "k", id="specials"),
+        pytest.param("^^5c", "5c", id="hathat"),
+        pytest.param("{}", "ref", id="nothing_left"),
+    ],
+)  # fmt: skip
+def test_keys_given_through_the_api_are_made_inert(key, written):
+    diagnostics = Collect()
+    record = Record(type="book", id=key, fields={"title": "T"})
+    out = io.StringIO()
+    BibtexWriter(diagnostics=diagnostics).write([record], out)
+    assert out.getvalue().startswith("@book{" + written + ",\n")
+    warned = [m.split(": ", 1)[1] for m in diagnostics.messages]
+    assert warned == ([] if key == written else [
+        f"citation key {key!r} has characters TeX would read as commands; "
+        f"written as {written!r}"
+    ])  # fmt: skip
 
 
 def test_user_case_13_dates():

@@ -1,5 +1,7 @@
 """BibTeX and BibLaTeX mapping tables (data only; refer-format.md §3.2, §7.1)."""
 
+import re
+
 #: CSL type → (BibTeX entry type, BibLaTeX entry type). Chapters and theses are refined by
 #: rules in the writer (incollection vs inbook; phdthesis vs mastersthesis).
 CSL_TO_BIBTEX_TYPE = {
@@ -125,8 +127,13 @@ BIBTEX_FIELD_ORDER = (
     "url", "keywords", "abstract", "note", "annote", "annotation",
 )  # fmt: skip
 
-#: Fields written verbatim: escaping would break links. They only need balanced braces.
+#: Fields consumers read verbatim (url.sty, hyperref, biber): not escaped as text, but written
+#: by ``refconv.latex.escape_url``/``escape_doi`` so that no TeX reading runs them.
 VERBATIM_FIELDS = frozenset({"url", "doi"})
+
+#: Characters a citation key may not hold: all but those ordinary in ``\\cite``, ``\\bibitem``,
+#: the .aux file and the .bib syntax (the set ``refconv.keys`` makes keys from).
+KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.\-/+]")
 
 #: Labels of CSL date variables when a dialect cannot hold them and they go to the note.
 DATE_FIELDS = {

@@ -2,7 +2,8 @@
 
 bibtexparser splits the file and resolves ``@string`` macros; refconv does the rest: month
 macros, names (a name braced whole, ``{World Health Organization}``, is an organisation),
-LaTeX decoded to Unicode (``{\\'e}`` → é; ``url`` and ``doi`` are kept verbatim), the fields of
+LaTeX decoded to Unicode (``{\\'e}`` → é; ``url`` and ``doi`` are kept verbatim but for the
+escapes ``\\% \\# \\& \\_`` that plainnat users and refconv's writer put there), the fields of
 both dialects mapped to CSL, ``key: value`` note lines written by refconv put back, and every
 other field kept in ``extra``. An entry bibtexparser cannot parse is reported as an error with
 its line and skipped; the others are read. bibtexparser parses whole strings, so this reader
@@ -17,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from ..dates import parse_date, parse_iso_date
+from ..latex import unescape_verbatim
 from ..mappings.bibtex import (
     BIBTEX_TO_CSL_TYPE,
     CONTAINER_FIELD,
@@ -238,6 +240,7 @@ class BibtexReader(Reader):
         elif key in _VERBATIM:
             target = {"url": "URL", "doi": "DOI"}.get(key)
             if target:
+                value = unescape_verbatim(value)
                 fields.setdefault(target, find_doi(value) or value if key == "doi" else value)
             else:
                 record.add_extra(key, value)

@@ -3,9 +3,12 @@
 Entries are built as bibtexparser ``Entry``/``Field`` objects and serialised by bibtexparser,
 one entry at a time (memory stays flat), with an empty unparse stack: values arrive already
 escaped and enclosed, so no middleware deep-copies anything. Every value is escaped for LaTeX
-(``refconv.latex``) except ``url`` and ``doi``, which are written verbatim. Data with no field
-goes into ``note`` (BibTeX) or ``annotation`` (BibLaTeX) with its source label, so nothing is
-lost. Field order is ``BIBTEX_FIELD_ORDER``.
+(``refconv.latex``); ``url`` and ``doi``, which consumers read verbatim, are written so that no
+TeX reading runs them (``escape_url``, ``escape_doi``): the same URL, percent- or
+backslash-escaped, and a DOI that cannot be written so goes to the note with a warning. Keys
+keep only characters that are ordinary in ``\\cite`` and ``\\bibitem``. Data with no field goes
+into ``note`` (BibTeX) or ``annotation`` (BibLaTeX) with its source label, so nothing is lost.
+Field order is ``BIBTEX_FIELD_ORDER``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from bibtexparser import Library, write_string
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
-from ..latex import escape, protect_title, to_latex_ascii
+from ..latex import escape, escape_doi, escape_url, protect_title, to_latex_ascii
 from ..mappings.bibtex import (
     BIBLATEX_SUBTYPES,
     BIBTEX_FIELD_ORDER,
@@ -28,6 +31,7 @@ from ..mappings.bibtex import (
     CSL_TO_BIBTEX_TYPE,
     DATE_FIELDS,
     ET_AL_TAGS,
+    KEY_UNSAFE,
     MONTH_MACROS,
     NAME_FIELDS,
     PUBLISHER_FIELD,
@@ -131,9 +135,16 @@ class _Entry:
 
 
 def build_entry(
-    record: Record, *, biblatex: bool = False, latex: bool = False, moved: list[str] | None = None
+    record: Record,
+    *,
+    biblatex: bool = False,
+    latex: bool = False,
+    moved: list[str] | None = None,
+    warnings: list[str] | None = None,
 ) -> Entry:
-    """The bibtexparser ``Entry`` of a record, values escaped and enclosed."""
+    """The bibtexparser ``Entry`` of a record, values escaped and enclosed; messages about
+    values that could not be written where they belong are appended to ``warnings``."""
+    problems: list[str] = [] if warnings is None else warnings
     kind = entry_type(record, biblatex)
     e = _Entry(biblatex, latex)
     et_al: set[str] = set()  # extra keys whose "et al." became "and others"
@@ -159,7 +170,7 @@ def build_entry(
             continue
         field = _field_for(var, kind, e.col)
         if field in VERBATIM_FIELDS:
-            e.put(field, "{" + _balance(value) + "}", var, raw=True)
+            _put_verbatim(e, field, var, value, biblatex, problems)
         elif field == "pages":
             e.put(field, "{" + e.text(_double_dash(value)) + "}", var, raw=True)
         elif var == "status" and biblatex:
@@ -187,7 +198,41 @@ def build_entry(
     if moved is not None:
         moved += e.moved
     ordered = sorted(e.fields.items(), key=lambda kv: (_ORDER.get(kv[0], len(_ORDER)), kv[0]))
-    return Entry(kind, record.id, [Field(k, _at_protected(v)) for k, v in ordered])
+    return Entry(
+        kind, citation_key(record.id, problems), [Field(k, _at_protected(v)) for k, v in ordered]
+    )
+
+
+def citation_key(key: str, warnings: list[str]) -> str:
+    """``key`` without the characters that are not ordinary in ``\\cite``, ``\\bibitem`` and
+    the .bib syntax (``refconv.keys`` gives only ordinary ones; a key passed in through the API
+    may hold anything); ``ref`` when nothing is left of a key."""
+    safe = KEY_UNSAFE.sub("", key)
+    if safe != key:
+        safe = safe or "ref"
+        warnings.append(
+            f"citation key {key!r} has characters TeX would read as commands; written as {safe!r}"
+        )
+    return safe
+
+
+def _put_verbatim(
+    e: _Entry, field: str, var: str, value: str, biblatex: bool, warnings: list[str]
+) -> None:
+    """``url`` and ``doi``: read verbatim by url.sty, hyperref and biber, but as plain macro
+    arguments by plainnat without url.sty, so written with ``escape_url``/``escape_doi``."""
+    if field == "url":
+        e.put(field, "{" + escape_url(value, biber=biblatex) + "}", var, raw=True)
+        return
+    doi = escape_doi(value, biber=biblatex)
+    if doi is None:
+        warnings.append(
+            f"DOI {value!r} has characters TeX would run or cannot print in the doi field; "
+            "kept in the " + ("annotation" if biblatex else "note")
+        )
+        e.put(None, value, var)
+    else:
+        e.put(field, "{" + doi + "}", var, raw=True)
 
 
 #: "@" first on a line inside a value: bibtexparser (and so our reader) takes it for the start
@@ -245,13 +290,6 @@ def _double_dash(pages: str) -> str:
     return pages if "--" in pages else pages.replace("-", "--")
 
 
-def _balance(value: str) -> str:
-    """URLs and DOIs are verbatim; only braces that would unbalance the field are encoded."""
-    if "{" not in value and "}" not in value:
-        return value
-    return value.replace("{", "%7B").replace("}", "%7D")
-
-
 class BibtexWriter(Writer):
     """Write BibTeX for bibtex(1) and the classic styles (plain, alpha, natbib's)."""
 
@@ -269,7 +307,12 @@ class BibtexWriter(Writer):
         separator = ""
         for record in records:
             moved: list[str] = []
-            entry = build_entry(record, biblatex=self.biblatex, latex=latex, moved=moved)
+            warnings: list[str] = []
+            entry = build_entry(
+                record, biblatex=self.biblatex, latex=latex, moved=moved, warnings=warnings
+            )
+            for message in warnings:
+                self.diagnostics.warn(message, record.source.path, record.source.line)
             self.account(
                 record,
                 moved,
