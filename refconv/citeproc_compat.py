@@ -22,6 +22,8 @@ it. Each fix below names the difference it removes (citeproc-py 0.11.1):
   (Eds.). (2015). Title (D. Della Porta & M. Diani, eds.)"). A shorthand ``<names
   variable="editor"/>`` inside a substitute inherits the parent's ``cs:name`` and ``cs:label``
   even inside a ``cs:choose`` (Chicago), where citeproc-py used a bare default name.
+  A text variable used as a substitute (the title in the authors' place) is suppressed in the
+  rest of the entry too, as CSL 1.0.2 "Substitution" says; citeproc-py printed the title twice.
 * **labels of empty variables** — ``<label variable="edition"/>`` prints "Edition" for an item
   without an edition (Chicago); a label is printed only with its variable.
 * **demote-non-dropping-particle="sort-only"** — ignored when sorting by a macro, so
@@ -232,7 +234,10 @@ def _initialize(self, given, mark, context):
 def _variable(self, item, context):
     if self.get("variable") == "year-suffix":
         return item.reference.get("year_suffix")
-    return _original["Text._variable"](self, item, context)
+    text = _original["Text._variable"](self, item, context)
+    if text and _SUBSTITUTING:
+        _SUBSTITUTING[-1][2].append((self.tag, self.get("variable")))
+    return text
 
 
 def _date_process(self, item, variable=None, show_parts=None, context=None, **kwargs):
@@ -295,16 +300,19 @@ def _chosen(choose, item, context, delimiter, **kwargs):
     return None, None
 
 
-_SUBSTITUTING: list[tuple[Any, list[str]]] = []  # (parent cs:names, roles rendered)
+#: (parent cs:names, roles rendered, (tag, variable) of texts rendered) per open substitute
+_SUBSTITUTING: list[tuple[Any, list[str], list[tuple[str, str]]]] = []
 
 
 def _substitute_render(self, item, context=None, **kwargs):
     names = self.getparent()
     collected: list[str] = []
-    _SUBSTITUTING.append((names, collected))
+    texts: list[tuple[str, str]] = []
+    _SUBSTITUTING.append((names, collected, texts))
     try:
         for child in self.getchildren():
             collected.clear()
+            texts.clear()
             try:
                 if isinstance(child, model.Names) and child.name is None:
                     text = child.render(item, names_context=names, context=context, **kwargs)
@@ -316,6 +324,8 @@ def _substitute_render(self, item, context=None, **kwargs):
                 self.add_to_repressed_list(child, context)
                 layout = (context if context is not None else self).get_layout()
                 layout.repressed.setdefault("names-roles", []).extend(collected)
+                for tag, variable in texts:  # a title put in the authors' place
+                    layout.repressed.setdefault(tag, []).append(variable)
                 return text
         return None
     finally:

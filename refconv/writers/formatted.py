@@ -210,7 +210,7 @@ def _sort_and_disambiguate(style, items, records, diagnostics):
     if citation is not None and citation.get_option("disambiguate-add-year-suffix") == "true":
         groups: dict[tuple, list[int]] = {}
         for i in order:
-            key = _collision_key(records[i])
+            key = _collision_key(items[i])
             if key is not None:
                 groups.setdefault(key, []).append(i)
         for members in groups.values():
@@ -220,16 +220,18 @@ def _sort_and_disambiguate(style, items, records, diagnostics):
     return order, suffixes
 
 
-def _collision_key(record: Record) -> tuple | None:
-    """Works whose author-date citations would read alike: same names, same year."""
-    issued = record.dates.get("issued")
-    year = issued.year if issued is not None else None
+def _collision_key(item: dict[str, Any]) -> tuple:
+    """Works whose author-date citations would read alike: same names, same year. Taken from
+    the item citeproc-py renders, so that a name with nothing to print counts as none."""
+    issued = item.get("issued") or {}
+    parts = issued.get("date-parts") or [[None]]
+    year = parts[0][0] if parts and parts[0] else None
     for role in ("author", "editor", "translator"):
-        people = record.names.get(role)
+        people = item.get(role)
         if people:
-            names = tuple((p.family.lower(), p.given.lower(), p.literal.lower()) for p in people)
+            names = tuple(tuple(sorted((k, str(v).lower()) for k, v in p.items())) for p in people)
             return role, names, year
-    return ("title", record.fields.get("title", "").lower(), year)
+    return ("title", str(item.get("title", "")).lower(), year)
 
 
 def _render_chunk(fmt: tuple, chunk: list) -> list[tuple[int, Entry | None, str | None]]:
