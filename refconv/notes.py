@@ -14,6 +14,7 @@ from .dates import parse_date
 from .mappings.refer import TAG_LABELS
 from .model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Date, Record
 from .names import parse_name
+from .values import one_line
 
 _KEYED = re.compile(r"(?:[^:()\n]+ \((%.)\)|(%.)|([A-Za-z][A-Za-z_-]*)): (.*)", re.DOTALL)
 _CSL = frozenset(TEXT_VARIABLES) | frozenset(DATE_VARIABLES) | frozenset(NAME_VARIABLES)
@@ -27,8 +28,20 @@ def note_label(key: str) -> str:
 
 
 def note_line(key: str, value: str) -> str:
-    """``key: value``, in the form ``parse_note_line`` reads back."""
-    return f"{note_label(key)}: {value}"
+    """``key: value``, in the form ``parse_note_line`` reads back.
+
+    The key is one line (line breaks in it become spaces). A key that would read back as
+    another one (a custom key ``DOI: 10.1/x`` would fill the DOI) is quoted, so its note reads
+    back as plain text and forges no field.
+    """
+    label = note_label(key)
+    if not label.isprintable():
+        label = one_line(label)
+    line = f"{label}: {value}"
+    keyed = parse_note_line(line)
+    if keyed is not None and keyed[0] != key:
+        return f'"{label}": {value}'
+    return line
 
 
 def parse_note_line(text: str) -> tuple[str, str] | None:

@@ -147,3 +147,19 @@ def join_keywords(keywords: list[str]) -> str:
     if not any("," in k for k in keywords):
         return ", ".join(keywords)
     return "; ".join(keywords) + (";" if len(keywords) == 1 else "")
+
+
+#: Every line separator a consumer may split on: LF, CR, CRLF (every reader), VT, FF, FS, GS,
+#: RS, NEL, LINE and PARAGRAPH SEPARATOR (Python's ``str.splitlines``, Unicode's UAX #14).
+LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def value_lines(value: str) -> list[str]:
+    """The non-blank lines of a value, split at every ``LINE_BREAK``, stripped; at least one
+    (maybe empty), so a line-based writer never writes a separator or a blank line of its own."""
+    return [line.strip() for line in LINE_BREAK.split(value) if line.strip()] or [""]
+
+
+def one_line(value: str) -> str:
+    """A value for a field that is one line: its lines joined by a space."""
+    return " ".join(value_lines(value))

@@ -139,6 +139,15 @@ def split_flattened(line: str) -> list[list[tuple[str, str]]] | None:
     return records
 
 
+def flattened_at(line: str) -> int:
+    """Where a writer must break the tag line ``line`` so that this reader does not split it
+    as a flattened record (a title "A %A B %D 2020 %0 Book" would forge a record): the start of
+    its second tag; 0 when the line reads as one field."""
+    if line.count("%") < 2 or split_flattened(line) is None:
+        return 0
+    return [m.start() for m in _FLAT_TAG.finditer(line)][1]
+
+
 def _is_plausible(tag: str, value: str, before: str, seen: set[str]) -> bool:
     """Does a tag found inside a flattened line really start a field (refer-format.md §6.2)?"""
     if tag in seen and tag not in REPEATABLE_TAGS:

@@ -3,7 +3,8 @@
 Output validates against the CSL-JSON 1.0.2 schema: names as family/given/particles/suffix or
 ``literal``, dates as ``date-parts`` (or ``literal``), keywords joined into the one ``keyword``
 string, and every value without a CSL variable in ``custom``, keyed by its source tag.
-Keys come in the fixed order of ``CSL_KEY_ORDER``; output is UTF-8, indented by two spaces.
+Keys come in the fixed order of ``CSL_KEY_ORDER``; output is UTF-8, indented by two spaces,
+with every line separator inside a string escaped (NEL, U+2028 and U+2029 too).
 """
 
 from __future__ import annotations
@@ -97,9 +98,17 @@ def _pretty(value: Any, indent: str) -> str:
     return _string(value)
 
 
+#: Line separators JSON leaves raw (it escapes only C0 controls): escaped, so the output has
+#: no line break inside a string for ``str.splitlines`` or a JavaScript parser (before ES2019).
+_RAW_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def format_item(record: Record, moved: list[str] | None = None) -> str:
     """One item as indented JSON text, indented once more to sit inside the array."""
-    return "  " + _pretty(record_to_csl(record, moved), "  ")
+    text = _pretty(record_to_csl(record, moved), "  ")
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        text = text.translate(_RAW_BREAKS)
+    return "  " + text
 
 
 class CslJsonWriter(Writer):

@@ -5,7 +5,9 @@ type) and the tags that type gives each variable (the reader's tables, inverted:
 number of pages is ``%P``, its pages ``%&``). Values with no tag in that type go to ``%Z`` as
 ``key: value`` lines that the Refer reader puts back. Multi-line values continue on untagged
 lines; a continuation that would look like a tag is indented, and empty lines are dropped
-(an empty line would end the record).
+(an empty line would end the record). Every line separator (CR, VT, FF, NEL, U+2028...) is a
+line break here, or a space in a one-line tag; a tag line the reader would split as a
+flattened record ("%T A %A B %0 Book") continues on the next line.
 """
 
 from __future__ import annotations
@@ -26,10 +28,13 @@ from ..mappings.refer import (
 from ..model import Record
 from ..names import format_inverted
 from ..notes import note_line
-from ..readers.refer import is_tag_line
+from ..readers.refer import flattened_at, is_tag_line
+from ..values import one_line, value_lines
 from . import Writer
 
 _ORDER = {tag: i for i, tag in enumerate(REFER_TAG_ORDER)}
+#: Tags whose value is one line: the type, the key, and %K (one keyword per line, §5.4).
+ONE_LINE_TAGS = frozenset({"%0", "%F", "%K"})
 # Pseudo-targets of the reader and the variables they fill.
 _PSEUDO = {
     "ISBN|ISSN": ("ISBN", "ISSN"),
@@ -143,8 +148,13 @@ def format_record(record: Record, moved: list[str] | None = None) -> str:
     """One record as EndNote tagged text, followed by a blank line."""
     out = []
     for tag, value in refer_lines(record, moved):
-        first, *rest = [line.strip() for line in value.split("\n") if line.strip()] or [""]
-        out.append(f"{tag} {first}".rstrip())
+        # Split at every line separator a consumer may split at (CR, VT, NEL, U+2028...): no
+        # separator is written inside a line, and a value cannot end the record.
+        first, *rest = [one_line(value)] if tag in ONE_LINE_TAGS else value_lines(value)
+        line = f"{tag} {first}".rstrip()
+        if at := flattened_at(line):  # would read as a one-line record: break it
+            line, rest = line[:at].rstrip(), [line[at:], *rest]
+        out.append(line)
         out += [(" " + line if is_tag_line(line) else line) for line in rest]
     return "\n".join(out) + "\n\n"
 

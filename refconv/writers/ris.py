@@ -2,8 +2,10 @@
 
 ``TY`` first, ``ER  - `` (with its trailing space) last, no blank line inside a record, one
 ``AU`` per person as ``Family, Given``, one ``KW`` per keyword, ``PY`` plus ``DA YYYY/MM/DD/``,
-``SP``/``EP`` for page ranges. Values with no RIS tag go to ``N1`` as ``key: value`` lines that
-refconv's RIS reader puts back (``refconv.notes``).
+``SP``/``EP`` for page ranges. Values with no RIS tag go to ``N1`` as ``key: value`` lines
+that refconv's RIS reader puts back (``refconv.notes``). A line break of any kind in a value
+(CR, VT, NEL, U+2028...) continues it on an untagged line, or is a space in a one-line tag
+(``ONE_LINE_TAGS``): no value can end a record or start a tag.
 
 Hand-written rather than rispy's writer: RIS lines are trivial to format, and our tag choice
 and note lines are refconv's own mapping; rispy serves the tests as an independent reader.
@@ -28,11 +30,21 @@ from ..mappings.ris import (
 from ..model import Record
 from ..names import format_inverted
 from ..notes import note_line
+from ..values import one_line, value_lines
 from . import Writer
 
 _ORDER = {tag: i for i, tag in enumerate(RIS_TAG_ORDER)}
 _RANGE = re.compile(r"([^-\s,]+)-([^-\s,]+)")
-_LOOKS_LIKE_TAG = re.compile(r"[A-Z][A-Z0-9]  -")
+# A line some reader takes for a tag: ours reads ``[A-Z][A-Z0-9] {1,2}-``, rispy any two
+# upper-case letters and "  -", others lower case too; a continuation line of this shape is
+# indented (readers strip continuation lines).
+_LOOKS_LIKE_TAG = re.compile(r"\w\w[ \t]{1,3}-")
+#: Tags whose value is one line (RIS has no continuation there, or our reader would split it:
+#: one KW line is one keyword): line breaks in the value become spaces.
+ONE_LINE_TAGS = frozenset(
+    {"TY", "ID", "AU", "A1", "A2", "A3", "A4", "ED", "TA", "PY", "DA", "Y1", "Y2", "SP", "EP",
+     "SN", "DO", "UR", "L1", "L2", "L3", "L4", "KW", "ER"}
+)  # fmt: skip
 BOOK_TYPES = frozenset({"book", "classic", "thesis", "periodical", "collection"})
 
 
@@ -106,12 +118,16 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
 
 def format_record(record: Record, moved: list[str] | None = None) -> str:
     """One RIS record as text, ending with ``ER  - `` and a blank line."""
-    out = [f"TY  - {ris_type(record)[0]}"]
+    out = [f"TY  - {one_line(ris_type(record)[0])}"]
     for tag, value in ris_lines(record, moved):
-        first, *rest = [line.rstrip() for line in value.split("\n") if line.strip()] or [""]
+        if tag in ONE_LINE_TAGS:
+            out.append(f"{tag}  - {one_line(value)}")
+            continue
+        # Split at every line separator a consumer may split at (CR, VT, NEL, U+2028...), so
+        # no separator is written inside a line; continuation lines are never empty (that
+        # would end the record for some readers) and never shaped like a tag line.
+        first, *rest = value_lines(value)
         out.append(f"{tag}  - {first}")
-        # Continuation lines: never empty (that would end the record for some readers), and
-        # never shaped like a tag line.
         out += [(" " + line if _LOOKS_LIKE_TAG.match(line) else line) for line in rest]
     out.append("ER  - ")
     return "\n".join(out) + "\n\n"
