@@ -7,6 +7,7 @@ first 3-4 digit number is the year, the first month word the month, a 1-2 digit 
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -45,6 +46,8 @@ class ParsedDate:
     #: words and numbers the scan did not use ("zq" and "word" of "zq1987word"): the reader
     #: keeps the whole text when there are any, so nothing is lost to the parse.
     leftover: str = ""
+    #: for a "literal" that looked like a date but is none: why ("month 13 is not 1-12").
+    problem: str = ""
 
 
 #: Words a date may carry that say nothing more than the date itself.
@@ -67,16 +70,72 @@ def _month(word: str) -> int | None:
     return None
 
 
+#: The years a date may have: CSL counts years before year 1 as negative (no year 0), and
+#: every output format writes at most four digits (ISO 8601 / EDTF without extension).
+YEAR_RANGE = range(-9999, 10000)
+
+
+def date_problem(parts: tuple[tuple[int, ...], ...]) -> str:
+    """Why CSL date-parts are no calendar date ("month 13 is not 1-12"), or "" when they are.
+
+    Every writer may take the numbers of a ``Date`` as they are (``f"{p:04d}"``, month names,
+    ``datetime``), so readers keep anything this rejects as literal text instead.
+    """
+    if not parts or len(parts) > 2:
+        return "a date has one or two (range) parts"
+    for part in parts:
+        if not 1 <= len(part) <= 3 or any(type(n) is not int for n in part):
+            return "a date part is year, month and day as whole numbers"
+        year = part[0]
+        if year == 0:
+            return "there is no year 0 (CSL counts 1 BC as -1)"
+        if year not in YEAR_RANGE:
+            return f"year {_short(year)} is out of range (-9999 to 9999)"
+        if len(part) > 1 and not 1 <= part[1] <= 12:
+            return f"month {_short(part[1])} is not 1-12"
+        if len(part) > 2 and not 1 <= part[2] <= days_in_month(year, part[1]):
+            return f"day {_short(part[2])} is not in month {part[1]} of {year}"
+    return ""
+
+
+def _short(number: int) -> str:
+    """A number for a message; Python refuses ``str()`` of one over 4300 digits."""
+    return str(number) if number.bit_length() < 200 else f"of {number.bit_length()} bits"
+
+
+def days_in_month(year: int, month: int) -> int:
+    """Days in a month of the proleptic Gregorian calendar; CSL's year -1 is 1 BC, a leap year
+    (astronomical year 0)."""
+    if month == 2:
+        return 29 if calendar.isleap(year + 1 if year < 0 else year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 def _ymd(year: int, month: int | None, day: int | None) -> tuple[int, ...]:
     if month is None or not 1 <= month <= 12:
         return (year,)
-    if day is None or not 1 <= day <= 31:
+    if day is None or not 1 <= day <= days_in_month(year, month):
         return (year, month)
     return (year, month, day)
 
 
 def parse_date(text: str) -> ParsedDate:
-    """Parse a Refer date value ("2012", "2012/03/15", "March 2012", "1996-2004", "in press")."""
+    """Parse a Refer date value ("2012", "2012/03/15", "March 2012", "1996-2004", "in press").
+
+    A date whose numbers are out of range ("2021/02/30", "0000", "20201399") is "literal".
+    """
+    parsed = _parse(text)
+    if (
+        parsed.date is not None
+        and parsed.date.parts
+        and (problem := date_problem(parsed.date.parts))
+    ):
+        literal = Date(literal=" ".join(text.split()).strip(" ,;"))
+        return ParsedDate("literal", literal, problem=problem)
+    return parsed
+
+
+def _parse(text: str) -> ParsedDate:
     value = " ".join(text.split()).strip(" ,;")
     lowered = value.lower()
     if not value or lowered in NO_DATE_WORDS:
@@ -85,12 +144,12 @@ def parse_date(text: str) -> ParsedDate:
         return ParsedDate("status", status=value)
     if _YEAR.fullmatch(value):
         return ParsedDate("date", Date(((int(value),),)))
-    if m := _YMD.fullmatch(value):
-        year, month, day = int(m[1]), int(m[2]), m[3] and int(m[3])
-        if 1 <= month <= 12:
-            return ParsedDate("date", Date((_ymd(year, month, day or None),)))
+    if m := _YMD.fullmatch(value):  # out of range: literal (parse_date), not a guess
+        numbers = (int(m[1]), int(m[2])) + ((int(m[3]),) if m[3] else ())
+        if 1 <= numbers[1] <= 12:  # else perhaps a range ("1996-97")
+            return ParsedDate("date", Date((numbers,)))
     if m := _COMPACT.fullmatch(value):
-        return ParsedDate("date", Date((_ymd(int(m[1]), int(m[2]), int(m[3])),)))
+        return ParsedDate("date", Date(((int(m[1]), int(m[2]), int(m[3])),)))
     if m := _RANGE.fullmatch(value):
         start, end = m[1], m[2]
         end_year = int(start[: 4 - len(end)] + end)
@@ -140,7 +199,10 @@ def _scan(value: str) -> ParsedDate:
     if len(months) == 2 and months[1] > months[0]:  # "Jan-Feb 2012"
         date = Date(((year, months[0]), (year, months[1])), circa=circa)
         return ParsedDate("date", date, leftover=leftover)
-    date = Date((_ymd(year, month, day),), season=season, circa=circa)
+    parts = _ymd(year, month, day)
+    if day is not None and len(parts) < 3:  # a day with no month, or not in that month
+        leftover = " ".join([str(day), leftover]).strip()
+    date = Date((parts,), season=season, circa=circa)
     return ParsedDate("date", date, leftover=leftover)
 
 
@@ -153,7 +215,10 @@ def complete_date(date: Date, refinement: ParsedDate) -> Date | None:
     if refinement.kind == "partial" and date.parts and len(date.parts) == 1:
         year = date.parts[0][0]
         if refinement.month:
-            return Date((_ymd(year, refinement.month, refinement.day),), circa=date.circa)
+            parts = _ymd(year, refinement.month, refinement.day)
+            if refinement.day is not None and len(parts) < 3:  # "Feb 30": no such day
+                return None
+            return Date((parts,), circa=date.circa)
         return Date(date.parts, season=refinement.season, circa=date.circa)
     if refinement.kind == "date" and refinement.date and refinement.date.year == date.year:
         better = refinement.date
@@ -171,6 +236,8 @@ def format_date(date: Date) -> str:
     "Spring 2012", "ca. 1850", or the literal."""
     if not date.parts:
         return date.literal
+    if date_problem(date.parts):  # built by hand (the readers never make one): kept as given
+        return "/".join("-".join(str(n) for n in part) for part in date.parts)
     if len(date.parts) == 2 and all(len(p) == 1 for p in date.parts):
         text = f"{date.parts[0][0]}-{date.parts[1][0]}"
     elif (
@@ -186,7 +253,7 @@ def format_date(date: Date) -> str:
         )
     else:
         text = "/".join(f"{v:02d}" if i else str(v) for i, v in enumerate(date.parts[0]))
-    if date.season:
+    if date.season in _SEASON_NAMES:
         text = f"{_SEASON_NAMES[date.season]} {text}"
     return f"ca. {text}" if date.circa else text
 
@@ -196,7 +263,8 @@ _ISO = re.compile(r"(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", re.ASCII)
 
 def parse_iso_date(text: str) -> Date | None:
     """An ISO 8601 / EDTF date as BibLaTeX writes it: ``2012-03-15``, ``1996/2004``,
-    ``2012-21`` (spring: EDTF seasons 21-24), ``1850~`` (circa). None if it is not one."""
+    ``2012-21`` (spring: EDTF seasons 21-24), ``1850~`` (circa). None if it is not one; a
+    literal ``Date`` if it has that form but no such date (``2020-13``, ``2021-02-30``)."""
     value = text.strip()
     circa = value.endswith("~")
     parts = []
@@ -209,4 +277,6 @@ def parse_iso_date(text: str) -> Date | None:
         if len(numbers) == 2 and 21 <= numbers[1] <= 24:
             season, numbers = numbers[1] - 20, numbers[:1]
         parts.append(tuple(numbers))
+    if parts and date_problem(tuple(parts)):
+        return Date(literal=value)
     return Date(tuple(parts), season=season, circa=circa) if parts else None

@@ -3,17 +3,19 @@
 Items are decoded one at a time with ``JSONDecoder.raw_decode``, so a diagnostic names the
 line where the item starts. Names, dates (``date-parts``, ``literal``, ``raw``, EDTF strings),
 ``keyword`` (split on commas or semicolons) and ``custom`` (back into ``extra``) are understood;
-a key CSL does not define is kept in ``extra`` with a warning.
+a key CSL does not define is kept in ``extra`` with a warning. Dates are checked: month 13-16
+is a season (citeproc-js), numbers that make no date are kept as literal text; lone surrogates
+(``\\ud800``, no character) become U+FFFD; nothing in an item raises.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..dates import parse_date
+from ..dates import date_problem, parse_date
 from ..errors import RefconvError
 from ..model import (
     CSL_TYPES,
@@ -27,7 +29,14 @@ from ..model import (
 )
 from . import Reader
 
-_DECODER = json.JSONDecoder()
+
+def _integer(text: str) -> int | str:
+    """A JSON integer; one too long for ``int()`` (Python refuses over 4300 digits) stays its
+    text, so it is kept as a value, not a crash."""
+    return int(text) if len(text) < 4300 else text
+
+
+_DECODER = json.JSONDecoder(parse_int=_integer)
 _NAME_KEYS = {
     "family": "family",
     "given": "given",
@@ -48,40 +57,190 @@ def name_from_csl(value: Any) -> Name | None:
     return Name(**{attr: str(value[key]) for key, attr in _NAME_KEYS.items() if key in value})
 
 
-def date_from_csl(value: Any) -> Date | None:
-    """A ``Date`` from a CSL date object (``date-parts``, ``literal``, ``raw``) or string."""
-    if isinstance(value, str):
-        return parse_date(value.replace("/", "-") if "-" in value else value).date
-    if not isinstance(value, dict):
-        return None
-    parts = value.get("date-parts")
-    if isinstance(parts, list) and parts and all(isinstance(p, list) for p in parts):
-        try:
-            clean = tuple(tuple(int(x) for x in p[:3]) for p in parts[:2] if p)
-        except (TypeError, ValueError):
-            clean = ()
-        if clean:
-            season = value.get("season")
-            return Date(
-                clean,
-                season=int(season) if str(season).isdigit() else None,
-                circa=bool(value.get("circa")),
-            )
-    for key in ("raw", "literal"):
-        if isinstance(value.get(key), str):
-            parsed = parse_date(value[key])
-            return parsed.date if parsed.date is not None else Date(literal=value[key])
+#: citeproc-js's seasons in the month place: 13-16 spring to winter; EDTF's 21-24 likewise.
+_SEASON_MONTHS = {13: 1, 14: 2, 15: 3, 16: 4, 21: 1, 22: 2, 23: 3, 24: 4}
+_SEASON_WORDS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
+_INTEGER = re.compile(r"-?[0-9]{1,6}", re.ASCII)
+
+
+def _whole(value: Any) -> int | None:
+    """A date number as CSL-JSON writes it (2012, "2012", 2012.0), in range or not; None for
+    anything else (true, 2012.5, "12a", null)."""
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():  # not inf or nan
+        return int(value)
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        return int(value)
     return None
 
 
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except ValueError:  # an int beyond Python's 4300-digit str() limit (from the Python API)
+        return "<a value with an integer of over 4300 digits>"
+
+
+def _number_text(value: int | float) -> str:
+    try:
+        return str(value)
+    except ValueError:  # over 4300 digits: only the Python API can pass one
+        return _scalar_text(value)
+
+
+def _parts_text(parts: list) -> str:
+    """Date-parts as literal text: ``2020-17``, ranges joined by ``/``."""
+    return "/".join("-".join(_scalar_text(x) for x in p) for p in parts)
+
+
+def _season(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    number = _whole(value)
+    if number is not None:
+        return number if 1 <= number <= 4 else _SEASON_MONTHS.get(number, 0)
+    if isinstance(value, str):
+        return _SEASON_WORDS.get(value.strip().lower(), 0)
+    return 0
+
+
+def _from_parts(parts: Any, problem: Callable[[str], None]) -> Date | None:
+    """A ``Date`` from ``date-parts``; out-of-range numbers give a literal (``problem`` says
+    why); None when the value is not a list of lists of numbers at all."""
+    if not (isinstance(parts, list) and all(isinstance(p, list) for p in parts)):
+        return None
+    parts = [p for p in parts if p]
+    if not parts or not all(
+        x is None or isinstance(x, (str, int, float)) for p in parts for x in p
+    ):
+        return None
+    clean: list[tuple[int, ...]] = []
+    seasons: set[int] = set()
+    for part in parts:
+        numbers = [_whole(x) for x in part]
+        if None in numbers:  # no number at all: kept in custom as it is
+            return None
+        if len(part) > 3:
+            problem("a date part is at most year, month and day")
+            return Date(literal=_parts_text(parts))
+        if len(numbers) > 1 and numbers[1] in _SEASON_MONTHS:
+            seasons.add(_SEASON_MONTHS[numbers[1]])
+            if len(numbers) > 2:
+                problem(f"a season has no day; day {numbers[2]} dropped")
+            numbers = numbers[:1]
+        clean.append(tuple(numbers))  # type: ignore[arg-type]
+    why = date_problem(tuple(clean)) or (
+        "a range with two different seasons" if len(seasons) > 1 else ""
+    )
+    if why or len(parts) > 2:
+        problem(why or "a date has one or two (range) parts")
+        return Date(literal=_parts_text(parts))
+    return Date(tuple(clean), season=seasons.pop() if seasons else None)
+
+
+def date_from_csl(value: Any, problem: Callable[[str], None] | None = None) -> Date | None:
+    """A ``Date`` from a CSL date object (``date-parts``, ``literal``, ``raw``) or string.
+
+    Numbers that make no calendar date (month 17, day 32, year 0, 10^30, true, "x") give a
+    literal date holding the text, and ``problem`` is told why; month 13-16 is a season
+    (citeproc-js). None when the value is no date at all (it is kept in custom).
+    """
+    problem = problem or (lambda message: None)
+    if isinstance(value, str):
+        return _date_from_text(value, value.replace("/", "-") if "-" in value else value, problem)
+    if not isinstance(value, dict):
+        return None
+    date = None
+    if "date-parts" in value:
+        date = _from_parts(value["date-parts"], problem)
+    if date is None or date.literal:
+        for key in ("raw", "literal"):
+            if isinstance(value.get(key), str):
+                date = _date_from_text(value[key], value[key], problem)
+                break
+    if date is None or date.literal:
+        return date
+    season = _season(value.get("season"))
+    if season == 0:
+        problem(f"season {_scalar_text(value['season'])} is not 1-4 (spring-winter)")
+    elif season and not date.season:
+        date.season = season
+    date.circa = bool(value.get("circa"))
+    return date
+
+
+def _date_from_text(text: str, cleaned: str, problem: Callable[[str], None]) -> Date | None:
+    parsed = parse_date(cleaned)
+    if parsed.problem:
+        problem(parsed.problem)
+    elif parsed.leftover and parsed.kind == "date":
+        problem(f"{parsed.leftover!r} is not part of a date")
+        return Date(literal=text)
+    if parsed.kind == "literal":
+        return Date(literal=text)
+    return parsed.date
+
+
 def _unreadable(record: Record, key: str, value: Any, source: SourcePos, warn) -> None:
-    text = json.dumps(value, ensure_ascii=False)
+    text = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
     warn(f"cannot read {key} {text}; kept in custom", source.path, source.line)
     record.add_extra(key, text)
 
 
-def record_from_csl(item: dict[str, Any], source: SourcePos, warn) -> Record:
-    """The inverse of ``writers.csljson.record_to_csl``."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A JSON escape of a UTF-16 surrogate (the reader looks for these before walking an item).
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _valid_text(text: str) -> str:
+    """``text`` with surrogate pairs joined and lone surrogates (no character at all; no
+    encoder writes them) replaced by U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _without_surrogates(value: Any, where: str, found: list[str]) -> Any:
+    """``value`` with every string made valid; ``found`` gets the place of each repair."""
+    if isinstance(value, str):
+        if value.isascii() or not _SURROGATE.search(value):
+            return value
+        fixed = _valid_text(value)
+        if fixed.count("\ufffd") > value.count("\ufffd"):
+            found.append(where)
+        return fixed
+    if isinstance(value, dict):
+        return {
+            _without_surrogates(k, where or _valid_text(str(k)), found): _without_surrogates(
+                v, where or _valid_text(str(k)), found
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_surrogates(v, where, found) for v in value]
+    return value
+
+
+def record_from_csl(
+    item: dict[str, Any], source: SourcePos, warn, *, surrogates: bool = True
+) -> Record:
+    """The inverse of ``writers.csljson.record_to_csl``.
+
+    Lone surrogates (JSON ``\\ud800`` escapes, which decode to no character) are replaced by
+    U+FFFD with a warning naming the field; ``surrogates=False`` skips the check when the
+    caller knows there are none.
+    """
+    if surrogates:
+        found: list[str] = []
+        item = _without_surrogates(item, "", found)
+        for where in dict.fromkeys(found):
+            warn(
+                f"{where or 'a key'}: lone UTF-16 surrogate (invalid Unicode) replaced by U+FFFD;"
+                " the rest of the value is kept",
+                source.path,
+                source.line,
+            )
     record = Record(type=str(item.get("type", "document")), source=source)
     if record.type not in CSL_TYPES:
         warn(
@@ -103,7 +262,15 @@ def record_from_csl(item: dict[str, Any], source: SourcePos, warn) -> Record:
             if not record.names[key]:
                 del record.names[key]
         elif key in DATE_VARIABLES:
-            date = date_from_csl(value)
+            problems: list[str] = []
+            date = date_from_csl(value, problems.append)
+            if problems:
+                shown = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
+                kept = "; kept as literal text" if date is not None and date.literal else ""
+                if date is not None and not kept and isinstance(value, dict):
+                    kept = "; the date object is kept in custom"
+                    record.add_extra(key, json.dumps(value, ensure_ascii=False))
+                warn(f"{key} {shown[:80]}: {'; '.join(problems)}{kept}", source.path, source.line)
             if date is not None:
                 record.dates[key] = date
             else:
@@ -117,7 +284,7 @@ def record_from_csl(item: dict[str, Any], source: SourcePos, warn) -> Record:
                 for one in values if isinstance(values, list) else [values]:
                     record.add_extra(str(tag), str(one))
         elif key in _TEXT and isinstance(value, (str, int, float)):
-            record.fields[key] = str(value)
+            record.fields[key] = value if isinstance(value, str) else _number_text(value)
         else:
             warn(f"CSL key {key!r} is not a CSL variable; kept in custom", source.path, source.line)
             record.add_extra(
@@ -161,7 +328,8 @@ class CslJsonReader(Reader):
             if buf.text.find("\\u0000", start, buf.pos) >= 0:  # no other format carries NUL
                 warn("NUL characters (\\u0000) replaced by U+FFFD", path, line)
                 item = _without_nul(item)
-            yield record_from_csl(item, SourcePos(path, line), warn)
+            escaped = SURROGATE_ESCAPE.search(buf.text, start, buf.pos) is not None
+            yield record_from_csl(item, SourcePos(path, line), warn, surrogates=escaped)
             if single:
                 return
             if buf.skip() and buf.char() == ",":

@@ -251,7 +251,8 @@ class _Builder:
                 if var != "issued" or not self.set_text("status", raw, p.status):
                     self.keep(raw, text)
             elif p.kind == "literal":
-                self.warn(f"cannot parse date {text!r}; kept as text", self.path, raw.line)
+                why = f" ({p.problem})" if p.problem else ""
+                self.warn(f"cannot parse date {text!r}{why}; kept as text", self.path, raw.line)
                 if base is None:
                     base = p.date
                 else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from ..dates import complete_date, parse_date
+from ..dates import ParsedDate, complete_date, parse_date
 from ..mappings.refer import CSL_TO_ENDNOTE_TYPE
 from ..mappings.ris import (
     CSL_TO_RIS_FIELD,
@@ -128,14 +128,16 @@ class RisReader(Reader):
                 record.add_extra(tag, text)
                 continue
             seen.add(tag)
-            self._place(record, tag, text, dates, pages)
+            self._place(record, tag, text, dates, pages, line)
         _finish_pages(record, pages)
-        _finish_dates(record, dates)
+        _finish_dates(record, dates, warn)
         if "title" not in record.fields:
             warn("record has no title", path, first_line)
         return record
 
-    def _place(self, record: Record, tag: str, text: str, dates: dict, pages: dict) -> None:
+    def _place(
+        self, record: Record, tag: str, text: str, dates: dict, pages: dict, line: int
+    ) -> None:
         fields = record.fields
         if tag in _NAMES:
             person, _ = parse_name(text)
@@ -144,7 +146,7 @@ class RisReader(Reader):
             else:
                 record.names.setdefault(_NAMES[tag], []).append(person)
         elif tag in ("PY", "Y1", "DA", "Y2"):
-            dates[tag] = text
+            dates[tag] = (text, line)
         elif tag in ("SP", "EP"):
             pages[tag] = text
         elif tag == "KW":
@@ -194,20 +196,57 @@ def _finish_pages(record: Record, pages: dict[str, str]) -> None:
         )
 
 
-def _finish_dates(record: Record, dates: dict[str, str]) -> None:
-    """DA (full date) wins over PY over Y1; Y2 is the access date (user-needs case 16)."""
+def _finish_dates(record: Record, dates: dict[str, tuple[str, int]], warn) -> None:
+    """DA (full date) wins over PY over Y1; Y2 is the access date (user-needs case 16).
+
+    A value that is no date or says more than one ("2020/02/30", "1999 zq") is kept: as the
+    literal date when no tag has a date, else in custom, with a warning either way.
+    """
+    path = record.source.path
     issued: Date | None = record.dates.get("issued")
+    unread: list[tuple[str, str, int, ParsedDate]] = []
     for tag in ("DA", "PY", "Y1"):
         if tag not in dates:
             continue
-        parsed = parse_date(dates[tag])
+        text, line = dates[tag]
+        parsed = parse_date(text)
         if parsed.kind == "status":
             record.fields.setdefault("status", parsed.status)
+        elif parsed.kind == "literal" or parsed.leftover:
+            unread.append((tag, text, line, parsed))
         elif issued is None and parsed.kind == "date":
             issued = parsed.date
         elif issued is not None and parsed.kind in ("date", "partial"):
-            issued = complete_date(issued, parsed) or issued
+            refined = complete_date(issued, parsed)
+            if refined is None and parsed.date != issued:
+                warn(f"{tag} {text!r} does not agree with the other dates; kept in custom",
+                     path, line)  # fmt: skip
+                record.add_extra(tag, text)
+            issued = refined or issued
+    for tag, text, line, parsed in unread:
+        literal = issued is None and parsed.kind == "literal"
+        why = _why(parsed)
+        warn(f"{tag} {text!r}: {why}; kept {'as literal text' if literal else 'in custom'}",
+             path, line)  # fmt: skip
+        if literal:
+            issued = parsed.date
+        else:
+            record.add_extra(tag, text)
     if issued is not None:
         record.dates["issued"] = issued
-    if "Y2" in dates and (accessed := parse_date(dates["Y2"])).kind == "date":
-        record.dates.setdefault("accessed", accessed.date)
+    if "Y2" in dates:
+        text, line = dates["Y2"]
+        accessed = parse_date(text)
+        if accessed.kind == "date" and not accessed.leftover:
+            record.dates.setdefault("accessed", accessed.date)
+        elif accessed.kind != "none":
+            warn(f"Y2 {text!r}: {_why(accessed)}; kept in custom", path, line)
+            record.add_extra("Y2", text)
+
+
+def _why(parsed: ParsedDate) -> str:
+    if parsed.problem:
+        return parsed.problem
+    if parsed.leftover:
+        return f"{parsed.leftover!r} is not part of a date"
+    return "not a date refconv can read"
