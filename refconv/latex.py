@@ -21,7 +21,11 @@ _SPECIALS = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-_SPECIAL_CHARS = re.compile(r"[\\&%$#_~^{}]")
+#: Control characters and line separators have no printed form and TeX does not take them as
+#: text: DEL is an invalid character (TeX stops), ^^L an \outer \par, ^^@ is ignored, U+2028
+#: is "not set up" in pdflatex. Each is written as a space, as BibTeX itself writes a newline.
+TEX_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
+_SPECIAL_CHARS = re.compile(f"[\\\\&%$#_~^{{}}{TEX_CONTROLS}]")
 _UNESCAPE = re.compile(
     r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\textbraceleft\{\}"
     r"|\\textbraceright\{\}|\\[&%$#_{}]|\{@\}"
@@ -49,12 +53,14 @@ def _braces_balance(text: str) -> bool:
     return depth == 0
 
 
-_BALANCED = _SPECIALS | {"{": r"\{", "}": r"\}"}
-_UNBALANCED = _SPECIALS | {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+_AS_SPACE = {c: " " for c in map(chr, range(0xA0)) if re.match(f"[{TEX_CONTROLS}]", c)}
+_BALANCED = _SPECIALS | _AS_SPACE | {"{": r"\{", "}": r"\}", "\u2028": " ", "\u2029": " "}
+_UNBALANCED = _BALANCED | {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 
 
 def escape(text: str, *, balanced: bool | None = None) -> str:
-    """Escape the LaTeX specials ``\\ & % $ # _ ~ ^ { }`` so that ``text`` prints as itself.
+    """Escape the LaTeX specials ``\\ & % $ # _ ~ ^ { }`` so that ``text`` prints as itself;
+    control characters and line separators (but tab and newline) become spaces.
 
     ``balanced`` says whether the braces of the whole value balance (computed from ``text``
     when None); a fragment of a value must be told.
