@@ -1,5 +1,9 @@
-"""Fuzzing in CI: hostile input in every format through the CLI to every writer. refconv exits
-0 or 1 with diagnostics, never a traceback, never a hang, and its output reads back.
+"""Fuzzing in CI: hostile input in every format through the CLI to every writer (the
+formatted ones in five styles). refconv exits 0 or 1 with diagnostics, never a traceback,
+never a hang; its output reads back with as many records as it was given (none forged by a
+line separator in a value) and is inert for its consumer: no element, attribute or link from
+a value in HTML or Markdown, no TeX-active character in a BibTeX url or doi, no file-reading
+TeX anywhere (hostile.check_output; STYLE.md §4c).
 
 A long campaign with the same strategies: ``python benchmarks/fuzz.py``."""
 
@@ -11,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .hostile import TARGETS, TEXT, check_conversion, hostile
+from .hostile import ATTACKS, TEXT, Target, attack, check_conversion, hostile, target
 
 #: a few seconds per format; deadline: a conversion of a small input taking more than 10 s is
 #: a hang (catastrophic backtracking, an endless loop).
@@ -26,15 +30,29 @@ FUZZ = settings(
 @given(data=st.data())
 def test_hostile_input_converts_or_fails_cleanly(source, data):
     raw = data.draw(hostile(source), label="input")
-    target = data.draw(st.sampled_from(TARGETS), label="target")
-    check_conversion(raw, source, target)
+    check_conversion(raw, source, data.draw(target, label="target"))
 
 
 @pytest.mark.parametrize("source", list(TEXT))
 @FUZZ
-@given(raw=st.binary(max_size=400), target=st.sampled_from(TARGETS))
+@given(raw=st.binary(max_size=400), target=target)
 def test_random_bytes_convert_or_fail_cleanly(source, raw, target):
     check_conversion(raw, source, target)
+
+
+#: Every class of issue 13 in every reader where it applies (CSL-JSON has no field syntax for
+#: names or numbers as text: its classes are JSON types and shapes), each run in every CI
+#: run whatever the draws of the mixed tests above.
+CLASSES = [(source, kind) for kind, (fields, _) in ATTACKS.items() for source in TEXT
+           if source in fields or source == "csljson"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "kind"), CLASSES, ids=[f"{s}-{k}" for s, k in CLASSES])
+@settings(FUZZ, max_examples=12)
+@given(data=st.data())
+def test_each_attack_class_through_every_writer(source, kind, data):
+    raw = data.draw(attack(source, kind), label="input")
+    check_conversion(raw, source, data.draw(target, label="target"))
 
 
 @pytest.mark.parametrize(
@@ -59,6 +77,40 @@ def test_random_bytes_convert_or_fail_cleanly(source, raw, target):
 )  # fmt: skip
 @pytest.mark.parametrize("target", ["csljson", "bibtex"])
 def test_pathological_inputs(source, raw, target):
+    check_conversion(raw, source, target)
+
+
+@pytest.mark.parametrize(
+    ("source", "raw", "target"),
+    [
+        ("csljson", b'[{"id":"u","type":"webpage","title":"T",'
+                    b'"DOI":"10.1/\\"><script>alert(1)</script>"}]', Target("html", "apa")),
+        ("csljson", b'[{"id":"u","type":"webpage","title":"T",'
+                    b'"URL":"http://x/<img src=x onerror=alert(1)>"}]', Target("markdown", "apa")),
+        ("csljson", b'[{"id":"u","type":"webpage","title":"T",'
+                    b'"URL":"http://x/<img src=x onerror=alert(1)>"}]',
+         Target("html", "ieee", standalone=True)),
+        ("csljson", b'[{"id":"a","type":"book","title":"Real",'
+                    b'"note":"x\\rER  - \\rTY  - BOOK\\rTI  - Forged\\r"}]', Target("ris")),
+        ("csljson", b'[{"id":"a","type":"book","title":"Real","note":"x\\r%0 Book\\r%T Forged"}]',
+         Target("refer")),
+        ("csljson", b'[{"id":"a","type":"book","title":"\\ud800"}]', Target("ris")),
+        ("csljson", b'[{"id":"a","title":"Zed"},{"id":"b","title":"Alpha",'
+                    b'"editor":[{"family":""}]}]', Target("text", "modern-language-association")),
+        ("csljson", b'[{"id":"a","type":"book","title":"T","issued":{"date-parts":[[2020,13]]}}]',
+         Target("bibtex")),
+        ("csljson", b'[{"id":"a","type":"book","title":"T",'
+                    b'"URL":"http://x/ \\\\input ./secret\\\\relax "}]', Target("bibtex")),
+        ("refer", b"%0 Web Page\n%T T\n%U http://x/%7D^^5cinput x\n", Target("biblatex")),
+        ("csljson", b'[{"id":"a","type":"book","title":"T\\n\\n.. raw:: html\\n\\n   <script>"}]',
+         Target("rst", "apa")),
+    ],
+    ids=["doi-script-html", "url-img-markdown", "url-img-standalone", "cr-forges-ris",
+         "cr-forges-refer", "lone-surrogate", "empty-family-mla", "month-13-bibtex",
+         "url-input-bibtex", "url-percent-caret-biblatex", "rst-directive"],
+)  # fmt: skip
+def test_issue_13_reproducers(source, raw, target):
+    """The reproducers of issue 13, each a member of a class the strategies draw."""
     check_conversion(raw, source, target)
 
 
