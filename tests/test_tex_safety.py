@@ -70,6 +70,12 @@ PAYLOADS = [
 ]
 FIELDS = ["url", "doi", "title", "author", "note", "keywords", "key"]
 
+#: What the styles load (Debian: texlive-base, -latex-base, -latex-recommended, -bibtex-extra).
+TEX_FILES = (
+    "plainnat.bst", "unsrt.bst", "natbib.sty", "url.sty", "hyperref.sty", "biblatex.sty",
+    "etoolbox.sty",
+)  # fmt: skip
+
 #: style id → (writer, preamble, bibliography commands, runs biber)
 STYLES = {
     "plainnat": ("bibtex", "\\usepackage{natbib}", "\\bibliographystyle{plainnat}", False),
@@ -277,7 +283,7 @@ def test_no_payload_runs_tex(style, matrix, tmp_path):
     TeX opens no file but the document's own and the distribution's."""
     for tool in ("pdflatex", "kpsewhich", "biber" if STYLES[style][3] else "bibtex"):
         _tool(tool)
-    _needs("plainnat.bst", "unsrt.bst", "natbib.sty", "url.sty", "hyperref.sty", "biblatex.sty")
+    _needs(*TEX_FILES)
     records, keys = matrix
     compiled = compile_style(style, records, keys, tmp_path / style)
     assert foreign_files(compiled, _trees()) == []
