@@ -7,12 +7,13 @@ first 3-4 digit number is the year, the first month word the month, a 1-2 digit 
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 
 from .mappings.refer import NO_DATE_WORDS, STATUS_WORDS
-from .model import Date
+from .model import YEAR_RANGE, Date, date_problem, days_in_month
+
+__all__ = ["YEAR_RANGE", "date_problem", "days_in_month", "format_date", "parse_date"]
 
 MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -68,47 +69,6 @@ def _month(word: str) -> int | None:
         if name.startswith(word):
             return number
     return None
-
-
-#: The years a date may have: CSL counts years before year 1 as negative (no year 0), and
-#: every output format writes at most four digits (ISO 8601 / EDTF without extension).
-YEAR_RANGE = range(-9999, 10000)
-
-
-def date_problem(parts: tuple[tuple[int, ...], ...]) -> str:
-    """Why CSL date-parts are no calendar date ("month 13 is not 1-12"), or "" when they are.
-
-    Every writer may take the numbers of a ``Date`` as they are (``f"{p:04d}"``, month names,
-    ``datetime``), so readers keep anything this rejects as literal text instead.
-    """
-    if not parts or len(parts) > 2:
-        return "a date has one or two (range) parts"
-    for part in parts:
-        if not 1 <= len(part) <= 3 or any(type(n) is not int for n in part):
-            return "a date part is year, month and day as whole numbers"
-        year = part[0]
-        if year == 0:
-            return "there is no year 0 (CSL counts 1 BC as -1)"
-        if year not in YEAR_RANGE:
-            return f"year {_short(year)} is out of range (-9999 to 9999)"
-        if len(part) > 1 and not 1 <= part[1] <= 12:
-            return f"month {_short(part[1])} is not 1-12"
-        if len(part) > 2 and not 1 <= part[2] <= days_in_month(year, part[1]):
-            return f"day {_short(part[2])} is not in month {part[1]} of {year}"
-    return ""
-
-
-def _short(number: int) -> str:
-    """A number for a message; Python refuses ``str()`` of one over 4300 digits."""
-    return str(number) if number.bit_length() < 200 else f"of {number.bit_length()} bits"
-
-
-def days_in_month(year: int, month: int) -> int:
-    """Days in a month of the proleptic Gregorian calendar; CSL's year -1 is 1 BC, a leap year
-    (astronomical year 0)."""
-    if month == 2:
-        return 29 if calendar.isleap(year + 1 if year < 0 else year) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def _ymd(year: int, month: int | None, day: int | None) -> tuple[int, ...]:

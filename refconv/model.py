@@ -8,6 +8,7 @@ writer can still place it (CSL ``custom``, a BibTeX note, an RIS ``N1``) and not
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -88,18 +89,75 @@ class Name:
         return bool(self.literal)
 
 
+#: The years a date may have: CSL counts years before year 1 as negative (no year 0), and
+#: every output format writes at most four digits (ISO 8601 / EDTF without extension).
+YEAR_RANGE = range(-9999, 10000)
+
+
+def date_problem(parts: tuple[tuple[int, ...], ...]) -> str:
+    """Why CSL date-parts are no calendar date ("month 13 is not 1-12"), or "" when they are.
+
+    Every writer may take the numbers of a ``Date`` as they are (``f"{p:04d}"``, month names,
+    ``datetime``), so readers keep anything this rejects as literal text instead.
+    """
+    if not parts or len(parts) > 2:
+        return "a date has one or two (range) parts"
+    for part in parts:
+        if not 1 <= len(part) <= 3 or any(type(n) is not int for n in part):
+            return "a date part is year, month and day as whole numbers"
+        year = part[0]
+        if year == 0:
+            return "there is no year 0 (CSL counts 1 BC as -1)"
+        if year not in YEAR_RANGE:
+            return f"year {_short(year)} is out of range (-9999 to 9999)"
+        if len(part) > 1 and not 1 <= part[1] <= 12:
+            return f"month {_short(part[1])} is not 1-12"
+        if len(part) > 2 and not 1 <= part[2] <= days_in_month(year, part[1]):
+            return f"day {_short(part[2])} is not in month {part[1]} of {year}"
+    return ""
+
+
+def days_in_month(year: int, month: int) -> int:
+    """Days in a month of the proleptic Gregorian calendar; CSL's year -1 is 1 BC, a leap year
+    (astronomical year 0)."""
+    if month == 2:
+        return 29 if calendar.isleap(year + 1 if year < 0 else year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _short(number: object) -> str:
+    """A number for a message; Python refuses ``str()`` of an int over 4300 digits."""
+    if isinstance(number, int) and number.bit_length() >= 200:
+        return f"of {number.bit_length()} bits"
+    return str(number)
+
+
 @dataclass(slots=True)
 class Date:
     """A date as CSL date-parts: one (year, month, day) tuple, or two for a range.
 
     Month and day are optional (a tuple may hold only the year). ``season`` is 1-4 (spring,
     summer, autumn, winter). A value that could not be parsed is kept whole in ``literal``.
+
+    ``parts`` always make a calendar date (``date_problem``) and ``season`` is 1-4, so a
+    writer never fails on one: the readers turn other numbers into a literal with a warning,
+    and a ``Date`` built with them anyway (the Python API) becomes that literal here.
     """
 
     parts: tuple[tuple[int, ...], ...] = ()
     season: int | None = None
     circa: bool = False
     literal: str = ""
+
+    def __post_init__(self) -> None:
+        if self.parts and date_problem(self.parts):
+            text = "/".join("-".join(_short(n) for n in part) for part in self.parts)
+            self.literal, self.parts = self.literal or text, ()
+        if self.season is not None and self.season not in (1, 2, 3, 4):
+            if self.parts:
+                text = "/".join("-".join(str(n) for n in part) for part in self.parts)
+                self.literal, self.parts = f"{text} (season {_short(self.season)})", ()
+            self.season = None
 
     @property
     def year(self) -> int | None:

@@ -141,6 +141,10 @@ def _from_parts(parts: Any, problem: Callable[[str], None]) -> Date | None:
     return Date(tuple(clean), season=seasons.pop() if seasons else None)
 
 
+def _no_problem(message: str) -> None:
+    pass
+
+
 def date_from_csl(value: Any, problem: Callable[[str], None] | None = None) -> Date | None:
     """A ``Date`` from a CSL date object (``date-parts``, ``literal``, ``raw``) or string.
 
@@ -148,7 +152,7 @@ def date_from_csl(value: Any, problem: Callable[[str], None] | None = None) -> D
     literal date holding the text, and ``problem`` is told why; month 13-16 is a season
     (citeproc-js). None when the value is no date at all (it is kept in custom).
     """
-    problem = problem or (lambda message: None)
+    problem = problem or _no_problem
     if isinstance(value, str):
         return _date_from_text(value, value.replace("/", "-") if "-" in value else value, problem)
     if not isinstance(value, dict):
@@ -158,8 +162,9 @@ def date_from_csl(value: Any, problem: Callable[[str], None] | None = None) -> D
         date = _from_parts(value["date-parts"], problem)
     if date is None or date.literal:
         for key in ("raw", "literal"):
-            if isinstance(value.get(key), str):
-                date = _date_from_text(value[key], value[key], problem)
+            if isinstance(value.get(key), str):  # a literal may be anything: no warning
+                quiet = key == "literal"
+                date = _date_from_text(value[key], value[key], _no_problem if quiet else problem)
                 break
     if date is None or date.literal:
         return date
