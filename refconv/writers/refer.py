@@ -130,7 +130,7 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
     for key, values in record.extra.items():
         if key == "%0":
             continue
-        if key.startswith("%") and len(key) == 2:
+        if len(key) == 2 and is_tag_line(key) and key[1].isprintable():  # "%\r" is no tag
             # A value the reader kept because its variable was already filled must come
             # after the one that fills it, or reading back would swap them.
             lost = meanings.get(key) not in (None, "note") and key not in REPEATABLE_TAGS
