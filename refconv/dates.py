@@ -84,15 +84,25 @@ def parse_date(text: str) -> ParsedDate:
 
     A date whose numbers are out of range ("2021/02/30", "0000", "20201399") is "literal".
     """
-    parsed = _parse(text)
-    if (
-        parsed.date is not None
-        and parsed.date.parts
-        and (problem := date_problem(parsed.date.parts))
-    ):
+    try:
+        return _parse(text)
+    except _OutOfRange as exc:
         literal = Date(literal=" ".join(text.split()).strip(" ,;"))
-        return ParsedDate("literal", literal, problem=problem)
-    return parsed
+        return ParsedDate("literal", literal, problem=str(exc))
+
+
+class _OutOfRange(ValueError):
+    """Numbers that make no calendar date; the message says why."""
+
+
+def _date(
+    parts: tuple[tuple[int, ...], ...], season: int | None = None, circa: bool = False
+) -> Date:
+    """A ``Date`` from parsed numbers, checked first (``Date`` itself would turn bad ones
+    into a literal of the numbers, not of the text)."""
+    if problem := date_problem(parts):
+        raise _OutOfRange(problem)
+    return Date(parts, season=season, circa=circa)
 
 
 def _parse(text: str) -> ParsedDate:
@@ -103,18 +113,18 @@ def _parse(text: str) -> ParsedDate:
     if lowered in STATUS_WORDS:
         return ParsedDate("status", status=value)
     if _YEAR.fullmatch(value):
-        return ParsedDate("date", Date(((int(value),),)))
+        return ParsedDate("date", _date(((int(value),),)))
     if m := _YMD.fullmatch(value):  # out of range: literal (parse_date), not a guess
         numbers = (int(m[1]), int(m[2])) + ((int(m[3]),) if m[3] else ())
         if 1 <= numbers[1] <= 12:  # else perhaps a range ("1996-97")
-            return ParsedDate("date", Date((numbers,)))
+            return ParsedDate("date", _date((numbers,)))
     if m := _COMPACT.fullmatch(value):
-        return ParsedDate("date", Date(((int(m[1]), int(m[2]), int(m[3])),)))
+        return ParsedDate("date", _date(((int(m[1]), int(m[2]), int(m[3])),)))
     if m := _RANGE.fullmatch(value):
         start, end = m[1], m[2]
         end_year = int(start[: 4 - len(end)] + end)
         if end_year > int(start):
-            return ParsedDate("date", Date(((int(start),), (end_year,))))
+            return ParsedDate("date", _date(((int(start),), (end_year,))))
     return _scan(value)
 
 
@@ -153,16 +163,16 @@ def _scan(value: str) -> ParsedDate:
     if len(years) > 2 or (len(years) == 2 and (years[1] <= year or months)):
         leftover = " ".join([*map(str, years[1:]), leftover]).strip()
     if len(years) == 2 and years[1] > year and not months:
-        return ParsedDate("date", Date(((year,), (years[1],)), circa=circa), leftover=leftover)
+        return ParsedDate("date", _date(((year,), (years[1],)), circa=circa), leftover=leftover)
     if len(months) > 2 or (len(months) == 2 and months[1] <= months[0]):
         leftover = " ".join([*(MONTHS[m - 1] for m in months[1:]), leftover]).strip()
     if len(months) == 2 and months[1] > months[0]:  # "Jan-Feb 2012"
-        date = Date(((year, months[0]), (year, months[1])), circa=circa)
+        date = _date(((year, months[0]), (year, months[1])), circa=circa)
         return ParsedDate("date", date, leftover=leftover)
     parts = _ymd(year, month, day)
     if day is not None and len(parts) < 3:  # a day with no month, or not in that month
         leftover = " ".join([str(day), leftover]).strip()
-    date = Date((parts,), season=season, circa=circa)
+    date = _date((parts,), season=season, circa=circa)
     return ParsedDate("date", date, leftover=leftover)
 
 

@@ -36,7 +36,8 @@ def _integer(text: str) -> int | str:
     return int(text) if len(text) < 4300 else text
 
 
-_DECODER = json.JSONDecoder(parse_int=_integer)
+_DECODER = json.JSONDecoder()
+_LONG_NUMBERS = json.JSONDecoder(parse_int=_integer)  # only when _DECODER refused one
 _NAME_KEYS = {
     "family": "family",
     "given": "given",
@@ -429,6 +430,9 @@ class _Buffer:
                 raise RefconvError(
                     "invalid JSON: nested too deeply", path, self.line_at()
                 ) from None
+            except ValueError:  # an integer too long for int(): it is kept as its text
+                value, self.pos = _LONG_NUMBERS.raw_decode(self.text, self.pos)
+                return value
 
 
 _WHITE = re.compile(r"[ \t\r\n\ufeff]*")
