@@ -105,11 +105,18 @@ CASES = [
     ("bib-day-99", "bibtex", "@book{k, title = {T}, year = 2020, month = 3, day = 99}\n", "2020",
      True),
     ("bib-season", "bibtex", "@book{k, title = {T}, date = {2020-22}}\n", "2020", True),
+    ("bib-month-13", "bibtex", "@book{k, title = {T}, year = 2020, month = 13}\n", "13", False),
+    ("bib-day-superscript", "bibtex", "@book{k, title = {T}, year = 2020, month = 3, day = {²}}\n",
+     "²", False),
 ]  # fmt: skip
 
 #: (case, writer or "*") that fail in files outside this change, with the reason (strict:
 #: the mark must go once that is fixed).
-KNOWN: dict[tuple[str, str], str] = {}
+KNOWN: dict[tuple[str, str], str] = {
+    **{("bib-month-13", w): "BibTeX reader drops month 13 without a warning"
+       for w in DATA_WRITERS},
+    ("bib-day-superscript", "*"): "BibTeX reader: int('²') raises (str.isdigit accepts it)",
+}  # fmt: skip
 
 
 def _params():
