@@ -157,6 +157,8 @@ LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 def value_lines(value: str) -> list[str]:
     """The non-blank lines of a value, split at every ``LINE_BREAK``, stripped; at least one
     (maybe empty), so a line-based writer never writes a separator or a blank line of its own."""
+    if value.isprintable():  # no separator is printable: the common one-line value
+        return [value.strip()]
     return [line.strip() for line in LINE_BREAK.split(value) if line.strip()] or [""]
 
 
