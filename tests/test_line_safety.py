@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 import rispy
@@ -197,3 +199,23 @@ def test_note_keys_read_back_as_themselves_or_as_text(key, read_back):
     assert not LINE_BREAK.search(line)
     keyed = parse_note_line(line)
     assert (keyed[0] if keyed else None) == read_back
+
+
+@pytest.mark.skipif(not shutil.which("ris2xml"), reason="bibutils (Debian bibutils) not installed")
+@pytest.mark.parametrize(("target", "program"), [("ris", "ris2xml"), ("refer", "end2xml")])
+def test_bibutils_reads_one_record_per_record(target, program, tmp_path):
+    """bibutils, an independent reader of both formats, sees the records written, however
+    the values are broken into lines."""
+    forged = "{0}ER  - {0}TY  - BOOK{0}TI  - Forged{0}{0}%0 Book{0}%T Forged %A X %D 2020 %0 Book"
+    items = [
+        {"id": f"r{i}", "type": "book", "title": f"Real {i} {forged.format(sep)}",
+         "note": forged.format(sep), "author": [{"family": f"Doe{sep}%A Forged"}]}
+        for i, sep in enumerate(SEPARATORS)
+    ]  # fmt: skip
+    args = ["convert", "-f", "csljson", "-t", target]
+    written = CliRunner().invoke(cli, args, json.dumps(items))
+    assert written.exit_code == 0, written.stderr
+    path = tmp_path / f"in.{target}"
+    path.write_text(written.stdout, encoding="utf-8")
+    mods = subprocess.run([program, str(path)], capture_output=True, text=True, check=True)
+    assert mods.stdout.count("<mods ID=") == len(items)
