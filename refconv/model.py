@@ -107,7 +107,7 @@ def date_problem(parts: tuple[tuple[int, ...], ...]) -> str:
             return "a date part is year, month and day as whole numbers"
         year = part[0]
         if year == 0:
-            return "there is no year 0 (CSL counts 1 BC as -1)"
+            return "there is no year 0; CSL counts 1 BC as -1"
         if year not in YEAR_RANGE:
             return f"year {_short(year)} is out of range (-9999 to 9999)"
         if len(part) > 1 and not 1 <= part[1] <= 12:

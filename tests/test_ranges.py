@@ -216,7 +216,7 @@ def test_parsed_dates_are_calendar_dates(text):
         (((2020, 2, 29),), ""),
         (((2100, 2, 29),), "day 29 is not in month 2 of 2100"),
         (((-1, 2, 29),), ""),  # 1 BC is astronomical year 0: a leap year
-        (((0,),), "there is no year 0 (CSL counts 1 BC as -1)"),
+        (((0,),), "there is no year 0; CSL counts 1 BC as -1"),
         (((10000,),), "year 10000 is out of range (-9999 to 9999)"),
         (((2020, 13),), "month 13 is not 1-12"),
         (((2020, 4, 31),), "day 31 is not in month 4 of 2020"),

@@ -3,8 +3,8 @@
 Line syntax (refer-format.md §1): a tag line is ``%`` + one character + a space (or the end of
 the line); other non-blank lines continue the previous field; blank lines end a record; text
 outside records is skipped with a warning. A record copied out of a web page onto ONE line (the
-"flattened" form, §6) is detected and split at its tags; ``%`` inside running text ("30% of")
-stays text. Mapping the collected fields to the model lives in ``refer_map``.
+"flattened" form, §6) is detected and split at its tags when that line starts a record; ``%``
+inside running text ("30% of") stays text. Mapping the collected fields to the model lives in ``refer_map``.
 """
 
 from __future__ import annotations
@@ -81,7 +81,9 @@ class ReferReader(Reader):
                 self._report_junk(path, junk_line, junk_count)
                 junk_count = 0
             seen_any = True
-            flat = split_flattened(line) if line.count("%") > 1 else None
+            # A flattened record is a whole record on one line (§6): a tag line inside a
+            # record is one of its fields, whatever tags its value mentions.
+            flat = split_flattened(line) if not fields and line.count("%") > 1 else None
             if flat is None:
                 fields.append(RawField(line[:2], [line[3:].strip()], lineno))
                 continue
