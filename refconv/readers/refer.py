@@ -4,7 +4,8 @@ Line syntax (refer-format.md §1): a tag line is ``%`` + one character + a space
 the line); other non-blank lines continue the previous field; blank lines end a record; text
 outside records is skipped with a warning. A record copied out of a web page onto ONE line (the
 "flattened" form, §6) is detected and split at its tags when that line starts a record; ``%``
-inside running text ("30% of") stays text. Mapping the collected fields to the model lives in ``refer_map``.
+inside running text ("30% of") stays text. Mapping the collected fields to the model lives in
+``refer_map``.
 """
 
 from __future__ import annotations
