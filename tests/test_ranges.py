@@ -241,3 +241,18 @@ def test_days_in_month_agrees_with_the_calendar_module():
 def test_date_built_out_of_range_becomes_a_literal():
     assert Date(((2020, 3, 99),)) == Date(literal="2020-3-99")
     assert Date(((2020,),), season=7) == Date(literal="2020 (season 7)")
+
+
+def test_surrogate_pair_split_across_values_and_keys():
+    """Half a pair in each of two values (and in a custom name) is two lone surrogates: each
+    is replaced, each field named once, and every writer can encode the result."""
+    text = (
+        '[{"id": "a", "type": "book", "title": "A\\ud83d", "note": "\\ude00B",'
+        ' "custom": {"\\ud83dkey": ["\\ude00"]}}]'
+    )
+    for writer in DATA_WRITERS + FORMATTED_WRITERS:
+        result = CliRunner().invoke(cli, ["convert", "-f", "csljson", "-t", writer], input=text)
+        assert result.exit_code == 0, result.stderr
+        result.stdout.encode("utf-8")  # strict: no surrogate is left
+        fields = [line.split(": ")[2] for line in result.stderr.splitlines()]
+        assert fields == ["title", "note", "custom"]

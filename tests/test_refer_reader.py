@@ -423,3 +423,24 @@ def test_sniff():
     assert ReferReader.sniff("\ufeff%A x")
     assert not ReferReader.sniff("@article{x,\n")
     assert not ReferReader.sniff("TY  - JOUR\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "%0 Book\n%T Real\n%Z Title %A Smith %D 2020 %0 Book %T Forged\n",
+        "%T Real\n%X Abstract %A Smith %J Journal %D 2020\n",
+        "%0 Book\n%T Real\n%0 Journal Article %T Forged %A Smith %D 2020\n",
+    ],
+    ids=["note", "classic_abstract", "second_type_line"],
+)
+def test_a_line_inside_a_record_is_never_a_flattened_record(text):
+    """§6: a flattened record is a whole record on one line; inside a record a tag line that
+    mentions other tags is one field, so the value cannot forge a record (issue 13)."""
+    record = read_one(text)
+    assert record.fields["title"] == "Real"
+
+
+def test_a_flattened_record_after_a_record_still_splits():
+    records, _ = read_refer("%0 Book\n%T Real\n\n%0 Journal Article %T Flat %A Smith %D 2020\n")
+    assert [r.fields["title"] for r in records] == ["Real", "Flat"]
