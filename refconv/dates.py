@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from .mappings.refer import NO_DATE_WORDS, STATUS_WORDS
 from .model import YEAR_RANGE, Date, date_problem, days_in_month
 
-__all__ = ["YEAR_RANGE", "date_problem", "days_in_month", "format_date", "parse_date"]
+__all__ = [
+    "YEAR_RANGE", "date_problem", "days_in_month", "format_date", "parse_date", "year_text",
+]  # fmt: skip
 
 MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -21,10 +23,12 @@ MONTHS = (
 )  # fmt: skip
 SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 
-_YEAR = re.compile(r"\d{4}", re.ASCII)
-_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:/[^/]*)?/?", re.ASCII)
+_YEAR = re.compile(r"-?\d{4}", re.ASCII)  # "-0044": 44 BC (CSL), as ``year_text`` writes it
+_YMD = re.compile(r"(-?\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:/[^/]*)?/?", re.ASCII)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
 _RANGE = re.compile(r"(\d{4})\s*[-–—/_]\s*(\d{2,4})", re.ASCII)
+_SIGNED_RANGE = re.compile(r"(-?\d{4})/(-?\d{4})", re.ASCII)  # how years BC are written
+_NEGATIVE_YEAR = re.compile(r"(?<![\w-])-\d", re.ASCII)
 _TOKEN = re.compile(r"[^\W\d_]+\.?|[0-9]+")  # letters of any script; ASCII digits
 _CIRCA = frozenset({"c", "c.", "ca", "ca.", "circa", "approx", "approx."})
 
@@ -125,6 +129,10 @@ def _parse(text: str) -> ParsedDate:
         end_year = int(start[: 4 - len(end)] + end)
         if end_year > int(start):
             return ParsedDate("date", _date(((int(start),), (end_year,))))
+    if (m := _SIGNED_RANGE.fullmatch(value)) and int(m[2]) > int(m[1]):
+        return ParsedDate("date", _date(((int(m[1]),), (int(m[2]),))))
+    if _NEGATIVE_YEAR.search(value):  # the scan would drop the sign: 44 BC is no AD 44
+        return ParsedDate("literal", Date(literal=value))
     return _scan(value)
 
 
@@ -201,6 +209,16 @@ def complete_date(date: Date, refinement: ParsedDate) -> Date | None:
 _SEASON_NAMES = {1: "Spring", 2: "Summer", 3: "Autumn", 4: "Winter"}
 
 
+def year_text(year: int) -> str:
+    """A year as the line formats write it: four digits at least, so "0050" and "-0044"
+    read back as years ("50" would be a day, "-44" nothing)."""
+    return f"{year:04d}" if year >= 0 else f"{year:05d}"
+
+
+def _ymd_text(part: tuple[int, ...]) -> str:
+    return "/".join(f"{v:02d}" if i else year_text(v) for i, v in enumerate(part))
+
+
 def format_date(date: Date) -> str:
     """A date as text that ``parse_date`` reads back exactly: "2012/03/15", "1996-2004",
     "Spring 2012", "ca. 1850", or the literal."""
@@ -209,20 +227,19 @@ def format_date(date: Date) -> str:
     if date_problem(date.parts):  # built by hand (the readers never make one): kept as given
         return "/".join("-".join(str(n) for n in part) for part in date.parts)
     if len(date.parts) == 2 and all(len(p) == 1 for p in date.parts):
-        text = f"{date.parts[0][0]}-{date.parts[1][0]}"
+        sep = "/" if date.parts[0][0] < 0 else "-"  # "-0044/-0040"
+        text = f"{year_text(date.parts[0][0])}{sep}{year_text(date.parts[1][0])}"
     elif (
         len(date.parts) == 2
         and [len(p) for p in date.parts] == [2, 2]
         and (date.parts[0][0] == date.parts[1][0])
     ):
         first, last = (MONTHS[p[1] - 1][:3].capitalize() for p in date.parts)
-        text = f"{first}-{last} {date.parts[0][0]}"
+        text = f"{first}-{last} {year_text(date.parts[0][0])}"
     elif len(date.parts) == 2:
-        text = " - ".join(
-            "/".join(f"{v:02d}" if i else str(v) for i, v in enumerate(p)) for p in date.parts
-        )
+        text = " - ".join(_ymd_text(p) for p in date.parts)
     else:
-        text = "/".join(f"{v:02d}" if i else str(v) for i, v in enumerate(date.parts[0]))
+        text = _ymd_text(date.parts[0])
     if date.season in _SEASON_NAMES:
         text = f"{_SEASON_NAMES[date.season]} {text}"
     return f"ca. {text}" if date.circa else text

@@ -256,3 +256,20 @@ def test_surrogate_pair_split_across_values_and_keys():
         result.stdout.encode("utf-8")  # strict: no surrogate is left
         fields = [line.split(": ")[2] for line in result.stderr.splitlines()]
         assert fields == ["title", "note", "custom"]
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [[[5]], [[50, 3, 2]], [[850]], [[-44]], [[-44, 3, 15]], [[5], [10]], [[-44], [-40]],
+     [[-44], [40]], [[9999, 12, 31]], [[-9999]]],
+    ids=str,
+)  # fmt: skip
+@pytest.mark.parametrize("target", ["ris", "refer"])
+def test_early_and_bc_years_read_back_from_line_formats(parts, target):
+    """Years are written with four digits and a sign ("0005", "-0044"), so they read back as
+    years, not as days or text."""
+    text = _csl({"date-parts": parts})
+    written = CliRunner().invoke(cli, ["convert", "-f", "csljson", "-t", target], input=text)
+    back = CliRunner().invoke(cli, ["convert", "-f", target, "-t", "csljson"], written.stdout)
+    assert back.stderr == ""
+    assert json.loads(back.stdout)[0]["issued"] == {"date-parts": parts}

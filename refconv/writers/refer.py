@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TextIO
 
-from ..dates import format_date
+from ..dates import format_date, year_text
 from ..mappings.refer import (
     CSL_TO_ENDNOTE_TYPE,
     ENDNOTE_TAGS,
@@ -109,7 +109,7 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
             and len(date.parts[0]) > 1
             and _eight_is_issued(type_name)
         ):  # EndNote style: the year in %D, the full date in %8
-            lines += [("%D", str(date.parts[0][0])), ("%8", format_date(date))]
+            lines += [("%D", year_text(date.parts[0][0])), ("%8", format_date(date))]
         elif tag:
             lines.append((tag, format_date(date)))
         else:

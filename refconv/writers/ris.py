@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..dates import format_date
+from ..dates import format_date, year_text
 from ..mappings.ris import (
     CSL_TO_RIS_FIELD,
     CSL_TO_RIS_TYPE,
@@ -50,7 +50,7 @@ BOOK_TYPES = frozenset({"book", "classic", "thesis", "periodical", "collection"}
 
 def ris_date(date_parts: tuple[int, ...]) -> str:
     """RIS ``DA``/``Y2`` form: ``2012/03/15/``, ``2012/03//``."""
-    padded = [f"{p:02d}" if i else str(p) for i, p in enumerate(date_parts)]
+    padded = [f"{p:02d}" if i else year_text(p) for i, p in enumerate(date_parts)]
     padded += [""] * (3 - len(padded))
     return "/".join(padded) + "/"
 
@@ -79,14 +79,14 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
     for var, date in record.dates.items():
         simple = len(date.parts) == 1 and not date.season and not date.circa
         if var == "issued" and simple:
-            lines.append(("PY", str(date.parts[0][0])))
+            lines.append(("PY", year_text(date.parts[0][0])))
             if len(date.parts[0]) > 1:
                 lines.append(("DA", ris_date(date.parts[0])))
         elif var == "accessed" and simple:
             lines.append(("Y2", ris_date(date.parts[0])))
         else:
             if var == "issued" and date.parts:
-                lines.append(("PY", str(date.parts[0][0])))
+                lines.append(("PY", year_text(date.parts[0][0])))
             notes.append((var, format_date(date)))
     for var, value in record.fields.items():
         if var == "citation-key" or record.derivable(var):
