@@ -62,19 +62,21 @@ it. Each fix below names the difference it removes (citeproc-py 0.11.1):
   the output does not change.
 
 Record text is protected before it enters citeproc-py (``protect``): characters that mean
-something in the output format (``<`` and ``&`` in HTML, ``*`` in Markdown) become private-use
-code points that no case change or seam rule touches, and ``unprotect`` turns them into the
-output format's escapes at the end. citeproc-py itself escapes nothing. URLs and DOIs are
-protected too (they are printed verbatim, so they were the way in for markup), only without
-the typographic apostrophe. Two more marks keep a value from becoming a link in a consumer that
+something in the output format (``<`` and ``&`` in HTML, ``*`` in Markdown) become Unicode
+noncharacters (U+FDD0-U+FDEF, which Unicode sets aside for a program's internal use) that no
+case change or seam rule touches, and ``unprotect`` turns them into the output format's
+escapes at the end. A noncharacter in a record becomes U+FFFD first, so no value can forge a
+mark; private-use characters in records pass unchanged. citeproc-py itself escapes nothing.
+URLs and DOIs are protected too (they are printed verbatim, so they were the way in for
+markup), only without the typographic apostrophe. Two more marks keep a value from becoming a link in a consumer that
 links bare text (docutils for rST, GitHub's Markdown): the colon after a URI scheme other than
 ``http``/``https`` (``javascript:``, ``data:``, ``file:``, ``mailto:``) and the ``@`` of an
 e-mail address; rST and Markdown print them backslash-escaped, the other outputs as they are.
 
 ``normalise`` cleans the item first (``citeproc-js`` agrees on each point, or prints nothing
 useful): line separators and other control characters, which would break the one-entry-per-line
-or one-paragraph layout, become a space or U+FFFD; string values are trimmed and empty ones
-dropped; a name with nothing to print (no family, given or literal name: only a suffix, a
+or one-paragraph layout, become a space or U+FFFD (as do noncharacters); string values are
+trimmed and empty ones dropped; a name with nothing to print (no family, given or literal name: only a suffix, a
 dropping particle, or spaces) is dropped, and a name with only a given name is kept as a
 literal (citeproc-js prints it whole; citeproc-py rendered "None" or crashed in sorting).
 """
@@ -88,10 +90,10 @@ from typing import Any
 from citeproc import model
 from citeproc.source import CitationItem
 
-CLOSE_MARK = "\ue011"  # after a closing quote the style adds
+CLOSE_MARK = "\ufdd0"  # after a closing quote the style adds
 _PROTECTED = "<>&*_`[]\\#|~"
-PROTECT = {ord(c): 0xE100 + i for i, c in enumerate(_PROTECTED)}
-UNPROTECT = {0xE100 + i: c for i, c in enumerate(_PROTECTED)}
+PROTECT = {ord(c): 0xFDD1 + i for i, c in enumerate(_PROTECTED)}
+UNPROTECT = {0xFDD1 + i: c for i, c in enumerate(_PROTECTED)}
 _INITIAL = re.compile(r"^([A-Z\u00c0-\u024f])\.?$")
 _installed = False
 
@@ -102,7 +104,7 @@ _LINKS = frozenset({"URL", "DOI"})
 
 
 def protect(value: Any) -> Any:
-    """Record text → text with format-significant characters as private-use code points."""
+    """Record text → text with format-significant characters as noncharacters."""
     if isinstance(value, str):
         return _mark_links(_APOSTROPHE.sub("\u2019", value).translate(PROTECT))
     if isinstance(value, list):
@@ -120,11 +122,12 @@ def _protect_link(value: Any) -> Any:
     return _mark_links(value.translate(PROTECT)) if isinstance(value, str) else protect(value)
 
 
-#: a URI scheme (RFC 3986 §3.1) not preceded by a scheme character, and its colon
+#: a URI scheme (RFC 3986 §3.1) not preceded by a scheme character, and its colon; also inside
+#: an http URL, where docutils may end the URL early and link what follows
 _SCHEME = re.compile(r"(?<![A-Za-z0-9.+-])([A-Za-z][A-Za-z0-9.+-]*):(?=\S)")
 _EMAIL_AT = re.compile(r"(?<=[\w.+-])@(?=\w)")
-SCHEME_COLON = "\ue120"  # ':' after a scheme that must not become a link
-EMAIL_AT = "\ue121"  # '@' of an address that must not become a mailto: link
+SCHEME_COLON = "\ufde0"  # ':' after a scheme that must not become a link
+EMAIL_AT = "\ufde1"  # '@' of an address that must not become a mailto: link
 _LINK_SCHEMES = frozenset({"http", "https"})
 
 
@@ -137,11 +140,13 @@ def _mark_links(text: str) -> str:
 
 
 def _mark_scheme(m: re.Match) -> str:
-    return m[0] if m[1].lower() in _LINK_SCHEMES else m[1] + SCHEME_COLON
+    if m[1].lower() in _LINK_SCHEMES:
+        return m[0]
+    return m[1] + SCHEME_COLON
 
 
 _LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]\s*")
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef]")
 _NAME_PARTS = ("family", "given", "literal", "non-dropping-particle", "dropping-particle")
 
 

@@ -13,6 +13,7 @@ import html
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -156,6 +157,9 @@ def render(
                 src = records[i].source
                 diagnostics.error(f"cannot format this record: {error}", src.path, src.line)
             continue
+        if not entry and diagnostics is not None:  # kept as an empty entry: one per record
+            src = records[i].source
+            diagnostics.warn("the style prints nothing for this record", src.path, src.line)
         entries.append(entry)
     return _substitute_authors(style, entries)
 
@@ -312,17 +316,55 @@ ESCAPES: dict[str, dict[str, str]] = {
 #: the start of a block; its last character gets a backslash.
 _BLOCK_START = {
     "markdown": re.compile(r"\d{0,9}[.)](?=\s|$)|[-+](?=\s|$)"),
-    "rst": re.compile(r"[!-/:-@\[-`{-~]|(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)](?=\s|$)"),
+    "rst": re.compile(r"[!-/:-@\[\]-`{-~]|(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)](?=\s|$)"),
 }
 
 #: an entry that starts with the formatter's own role (its text cannot open a block)
 _STYLE_ROLE = re.compile(r":(?:emphasis|strong|superscript|subscript):`")
 
 
+#: a role citeproc-py's rST formatter writes (record text in it has its backticks escaped)
+_ROLE = re.compile(r":(?:emphasis|strong|superscript|subscript):`(?:[^`\\]|\\.)*`")
+
+
+def _separate_roles(text: str) -> str:
+    """rST text whose roles docutils recognises: inline markup must follow whitespace or
+    an opening/dash/other punctuation and be followed by whitespace or closing/dash/other
+    punctuation (docutils "Inline markup recognition rules"); APA's italic volume before
+    "(3)" broke that. An escaped space, which docutils removes, separates them."""
+    out, last = [], 0
+    for m in _ROLE.finditer(text):
+        start, end = m.span()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        out.append(text[last:start])
+        if not (before.isspace() or unicodedata.category(before) in ("Ps", "Pi", "Pf", "Pd", "Po")):
+            out.append("\\ ")
+        out.append(m[0])
+        if not (after.isspace() or (after != "\\" and unicodedata.category(after) in _CLOSERS)):
+            out.append("\\ ")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+_CLOSERS = ("Pe", "Pi", "Pf", "Pd", "Po")
+
+
 def _guard_start(entry: Entry, output: str) -> Entry:
-    """The entry with a block marker at its start escaped (a title "1984. A novel" is not an
+    """The entry as a paragraph of its output: in rST its roles separated from the text around
+    them and a closing "::" escaped (it would make the next entry a literal block); in both
+    rST and Markdown a block marker at its start escaped (a title "1984. A novel" is not an
     ordered list). An entry with a left column starts with the style's own number, which
     is left as it is."""
+    if output == "rst" and ":`" in entry:
+        separated = Entry(_separate_roles(entry))
+        separated.names = entry.names
+        if entry.left:
+            separated.left, separated.right = entry.left, _separate_roles(entry.right)
+        entry = separated
+    if output == "rst" and entry.endswith("::"):  # would make the next entry a literal block
+        entry = entry.replaced(entry, entry[:-1] + "\\:")
     pattern = _BLOCK_START.get(output)
     if pattern is None or entry.left or _STYLE_ROLE.match(entry):
         return entry
@@ -330,8 +372,6 @@ def _guard_start(entry: Entry, output: str) -> Entry:
     if m:
         cut = m.end() - 1
         entry = entry.replaced(entry, entry[:cut] + "\\" + entry[cut:])
-    if output == "rst" and entry.endswith("::"):  # would make the next entry a literal block
-        entry = entry.replaced(entry, entry[:-1] + "\\:")
     return entry
     m = pattern.match(entry)
     if m:
