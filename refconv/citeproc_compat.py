@@ -64,21 +64,23 @@ it. Each fix below names the difference it removes (citeproc-py 0.11.1):
 Record text is protected before it enters citeproc-py (``protect``): characters that mean
 something in the output format (``<`` and ``&`` in HTML, ``*`` in Markdown) become Unicode
 noncharacters (U+FDD0-U+FDEF, which Unicode sets aside for a program's internal use) that no
-case change or seam rule touches, and ``unprotect`` turns them into the output format's
-escapes at the end. A noncharacter in a record becomes U+FFFD first, so no value can forge a
-mark; private-use characters in records pass unchanged. citeproc-py itself escapes nothing.
-URLs and DOIs are protected too (they are printed verbatim, so they were the way in for
-markup), only without the typographic apostrophe. Two more marks keep a value from becoming a link in a consumer that
-links bare text (docutils for rST, GitHub's Markdown): the colon after a URI scheme other than
-``http``/``https`` (``javascript:``, ``data:``, ``file:``, ``mailto:``) and the ``@`` of an
-e-mail address; rST and Markdown print them backslash-escaped, the other outputs as they are.
+case change or seam rule touches, and ``unprotect`` turns them into the output format's escapes
+at the end. A noncharacter in a record becomes U+FFFD first, so no value can forge a mark;
+private-use characters in records pass unchanged. citeproc-py itself escapes nothing. URLs and
+DOIs are protected too (they are printed verbatim, so they were the way in for markup), only
+without the typographic apostrophe. Two more marks keep a value from becoming a link in a
+consumer that links bare text (docutils for rST, GitHub's Markdown): the colon after a URI
+scheme other than ``http``/``https`` (``javascript:``, ``data:``, ``file:``, ``mailto:``) and
+the ``@`` of an e-mail address; rST and Markdown print them backslash-escaped, the other outputs
+as they are.
 
 ``normalise`` cleans the item first (``citeproc-js`` agrees on each point, or prints nothing
 useful): line separators and other control characters, which would break the one-entry-per-line
 or one-paragraph layout, become a space or U+FFFD (as do noncharacters); string values are
-trimmed and empty ones dropped; a name with nothing to print (no family, given or literal name: only a suffix, a
-dropping particle, or spaces) is dropped, and a name with only a given name is kept as a
-literal (citeproc-js prints it whole; citeproc-py rendered "None" or crashed in sorting).
+trimmed and empty ones dropped; a name with nothing to print (no family, given or literal name:
+only a suffix, a dropping particle, or spaces) is dropped, and a name with only a given name is
+kept as a literal (citeproc-js prints it whole; citeproc-py rendered "None" or crashed in
+sorting).
 """
 
 from __future__ import annotations
