@@ -622,3 +622,26 @@ def test_odd_records_never_crash_the_sort_or_the_render(items):
         assert len(entries) == len(records), diagnostics.messages
         assert not [m for m in diagnostics.messages if "error" in m or "sort key" in m]
         assert not any("None" in e for e in entries), entries
+
+
+@pytest.mark.parametrize("style", ["nature", "vancouver-nlm"])
+@pytest.mark.parametrize("family", ["-", "+", "1.", "2)", ">", "#", "*", "..", "iv."])
+def test_a_value_after_the_styles_number_is_not_a_nested_block(style, family):
+    """The style's "1." makes a list item; a value at the start of its text must not open a
+    list or quote inside it (found by the fuzz campaign: "2. - E." was a nested list)."""
+    markdown_it = pytest.importorskip("markdown_it")
+    core = pytest.importorskip("docutils.core")
+    items = [
+        {"id": f"i{n}", "type": "book", "author": [{"family": family, "given": "E"}]}
+        for n in (1, 2)
+    ]
+    records = _records(items)
+    md, _ = _write(records, "markdown", style)
+    kinds = [t.type for t in markdown_it.MarkdownIt("commonmark").parse(md)]
+    assert kinds.count("list_item_open") == 2, md  # one item per entry, nothing nested
+    assert not {"bullet_list_open", "blockquote_open", "heading_open"} & set(kinds), md
+    rst, _ = _write(records, "rst", style)
+    tree = core.publish_doctree(rst, settings_overrides={"report_level": 5})
+    kinds = [type(n).__name__ for n in tree.findall()]
+    assert kinds.count("list_item") == 2, rst
+    assert not any(type(n).__name__ in ("bullet_list", "block_quote") for n in tree.findall())

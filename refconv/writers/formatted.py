@@ -355,8 +355,8 @@ def _guard_start(entry: Entry, output: str) -> Entry:
     """The entry as a paragraph of its output: in rST its roles separated from the text around
     them and a closing "::" escaped (it would make the next entry a literal block); in both
     rST and Markdown a block marker at its start escaped (a title "1984. A novel" is not an
-    ordered list). An entry with a left column starts with the style's own number, which
-    is left as it is."""
+    ordered list), or at the start of its right column (the style's number in the left one
+    makes a list item of the rest)."""
     if output == "rst" and ":`" in entry:
         separated = Entry(_separate_roles(entry))
         separated.names = entry.names
@@ -366,8 +366,15 @@ def _guard_start(entry: Entry, output: str) -> Entry:
     if output == "rst" and entry.endswith("::"):  # would make the next entry a literal block
         entry = entry.replaced(entry, entry[:-1] + "\\:")
     pattern = _BLOCK_START.get(output)
-    if pattern is None or entry.left or _STYLE_ROLE.match(entry):
+    if pattern is None:
         return entry
+    # with a left column the right one starts where a list item's text would ("2. - E.")
+    start = entry.right if entry.left else str(entry)
+    m = None if _STYLE_ROLE.match(start) else pattern.match(start)
+    if m:
+        cut = m.end() - 1
+        entry = entry.replaced(start, start[:cut] + "\\" + start[cut:])
+    return entry
     m = pattern.match(entry)
     if m:
         cut = m.end() - 1
