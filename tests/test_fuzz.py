@@ -3,17 +3,27 @@ formatted ones in five styles). refconv exits 0 or 1 with diagnostics, never a t
 never a hang; its output reads back with as many records as it was given (none forged by a
 line separator in a value) and is inert for its consumer: no element, attribute or link from
 a value in HTML or Markdown, no TeX-active character in a BibTeX url or doi, no file-reading
-TeX anywhere (hostile.check_output; STYLE.md §4c).
+TeX anywhere (hostile.check_output; STYLE.md §4c). An existing -o target (a file with its
+mode, a symlink, a FIFO, a device) keeps its kind.
 
 A long campaign with the same strategies: ``python benchmarks/fuzz.py``."""
 
 from __future__ import annotations
 
+import os
+import stat
+import tempfile
+import threading
 import time
+from contextlib import suppress
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from refconv.cli import cli
 
 from .hostile import (
     ATTACKS,
@@ -123,3 +133,70 @@ def test_the_plural_label_regex_matches_what_citeproc_py_s_did(text):
     compat.install()
     original = re.compile(r"\d+[^\d.]+\d+")
     assert bool(Label.RE_MULTIPLE_NUMBERS.search(text)) == bool(original.search(text))
+
+
+def _make_target(directory: Path, kind: str) -> tuple[Path, Path]:
+    """(the path given to -o, the file that holds the output) for one kind of existing
+    target; the old content is ``old``."""
+    real = directory / "real.out"
+    if kind == "file-600":
+        real.write_text("old")
+        real.chmod(0o600)
+        return real, real
+    if kind == "symlink":
+        real.write_text("old")
+        (directory / "link.out").symlink_to(real)
+        return directory / "link.out", real
+    if kind == "fifo":
+        os.mkfifo(real)
+        return real, real
+    os.mknod(real, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a /dev/null of our own
+    return real, real
+
+
+def _drain(fifo: Path, into: list[bytes]) -> threading.Thread:
+    thread = threading.Thread(target=lambda: into.append(fifo.read_bytes()), daemon=True)
+    thread.start()
+    return thread
+
+
+KINDS = ["file-600", "symlink", "fifo", "char-device"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@settings(FUZZ, max_examples=5)
+@given(raw=hostile("refer"), to=st.sampled_from(DATA_TARGETS))
+def test_an_existing_output_target_keeps_its_kind(kind, raw, to):
+    """-o onto an existing file keeps its mode and gets the output (or its old content when
+    the run fails); a symlink stays a link and its real file gets the output; a FIFO or a
+    device is written into and stays what it was; no temporary file is left."""
+    if kind == "char-device" and os.geteuid() != 0:
+        pytest.skip("mknod needs root (CI runs as root)")
+    expected = CliRunner().invoke(cli, ["convert", "-f", "refer", *to.args()], input=raw)
+    with tempfile.TemporaryDirectory() as name:
+        directory = Path(name)
+        given_path, real = _make_target(directory, kind)
+        before = os.lstat(given_path)
+        read: list[bytes] = []
+        reader = _drain(real, read) if kind == "fifo" else None
+        args = ["convert", "-f", "refer", *to.args(), "-o", str(given_path)]
+        result = CliRunner().invoke(cli, args, input=raw)
+        if reader is not None:  # let the reader end if refconv never opened the FIFO
+            with suppress(OSError):
+                os.close(os.open(real, os.O_WRONLY | os.O_NONBLOCK))
+            reader.join(10)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert result.exit_code == expected.exit_code, result.stderr
+        after = os.lstat(given_path)
+        assert stat.S_IFMT(after.st_mode) == stat.S_IFMT(before.st_mode)
+        if kind == "file-600":
+            assert stat.S_IMODE(after.st_mode) == 0o600
+        if kind in ("file-600", "symlink"):
+            want = expected.stdout_bytes if result.exit_code == 0 else b"old"
+            assert real.read_bytes() == want
+            assert os.path.realpath(given_path) == str(real)
+        if kind == "fifo" and result.exit_code == 0:
+            assert read == [expected.stdout_bytes]
+        assert sorted(p.name for p in directory.iterdir()) == sorted(
+            {given_path.name, real.name}
+        ), "a temporary file was left"
