@@ -21,6 +21,7 @@ from bibtexparser import Library, write_string
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
+from ..dates import format_date, year_text
 from ..latex import escape, escape_doi, escape_url, protect_title, to_latex_ascii
 from ..mappings.bibtex import (
     BIBLATEX_SUBTYPES,
@@ -81,11 +82,19 @@ def is_english(record: Record) -> bool:
     return not language or language in _ENGLISH or language.startswith("en-")
 
 
+def edtf_year(year: int) -> str:
+    """A CSL year in ISO 8601-2 / EDTF: four digits and a sign, astronomical, as biber reads
+    it ("0000" is 1 BC, "-0043" is 44 BC: biblatex manual §2.3.8); CSL has no year 0, so its
+    -44 is 44 BC. (``f"{-44:04d}"`` is "-044", which biber does not read.)"""
+    return year_text(year if year > 0 else year + 1) if year != -1 else "0000"
+
+
 def iso_date(date: Date) -> str:
-    """BibLaTeX/EDTF form: ``2012-03-15``, ``1996/2004``, ``2012-21`` (spring), ``1850~``."""
+    """BibLaTeX/EDTF form: ``2012-03-15``, ``1996/2004``, ``2012-21`` (spring), ``1850~``,
+    ``-0043`` (44 BC)."""
 
     def one(parts: tuple[int, ...]) -> str:
-        return "-".join(f"{p:04d}" if i == 0 else f"{p:02d}" for i, p in enumerate(parts))
+        return "-".join(edtf_year(p) if i == 0 else f"{p:02d}" for i, p in enumerate(parts))
 
     text = "/".join(one(p) for p in date.parts)
     if date.season and len(date.parts) == 1 and len(date.parts[0]) == 1:
@@ -279,8 +288,8 @@ def _put_dates(e: _Entry, record: Record, biblatex: bool) -> None:
                 e.put("month", MONTH_MACROS[first[1] - 1], var, raw=True)
             if len(first) == 3 or date.season or date.circa:
                 e.put("date", "{" + iso_date(date) + "}", var, raw=True)
-        elif field is None:
-            e.put(None, iso_date(date), var)
+        elif field is None:  # in the note's own form, which refconv.notes reads back
+            e.put(None, format_date(date), var)
         else:
             e.put(field, "{" + iso_date(date) + "}", var, raw=True)
 
