@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import re
+import subprocess
 from urllib.parse import unquote
 
 import bibtexparser
@@ -437,3 +439,288 @@ def test_chunked_reading_gives_the_same_records(monkeypatch, chunk_lines):
     ]  # fmt: skip
     assert records[1].fields["container-title"] == "Journal of Tests"
     assert [(m.kind, m.line) for m in sink.messages] == [("error", 9)]
+
+
+def read_bib(text: str) -> tuple[list[dict], list[str]]:
+    """BibTeX text → (CSL-JSON items, warnings as ``path:line: message``)."""
+    sink = Collect()
+    records = list(refconv.read(text.encode(), "bibtex", diagnostics=sink))
+    return [r.to_csl() for r in records], sink.messages
+
+
+def _entry(*fields: str) -> str:
+    """An entry with one field a line (line 2 onwards), so warnings can name the line."""
+    return "@book{k,\n  title = {T},\n" + "".join(f"  {f},\n" for f in fields) + "}\n"
+
+
+#: (date fields, issued (or the variable given), custom, warnings): each out-of-range or
+#: unreadable value is kept whole (custom, or a literal date when nothing else is one) and
+#: named with its line and field; a value that is read is read exactly.
+DATE_CASES = [
+    (["year = 2020", "month = 3", "day = {²}"], {"date-parts": [[2020, 3]]}, {"day": ["²"]},
+     ["5: day '²': not a number; kept in custom"]),
+    (["year = 2020", "month = {٣}"], {"date-parts": [[2020]]}, {"month": ["٣"]},
+     ["4: month '٣': not a month; kept in custom"]),
+    (["year = {２０２０}"], {"literal": "２０２０"}, {},
+     ["3: year '２０２０': not a date refconv can read; kept as literal text"]),
+    (["year = 2020", "month = 13"], {"date-parts": [[2020]]}, {"month": ["13"]},
+     ["4: month '13': month 13 is not 1-12; kept in custom"]),
+    (["year = 2020", "month = 0"], {"date-parts": [[2020]]}, {"month": ["0"]},
+     ["4: month '0': month 0 is not 1-12; kept in custom"]),
+    (["year = 2020", "month = {999999999999999999999}"], {"date-parts": [[2020]]},
+     {"month": ["999999999999999999999"]},
+     ["4: month '999999999999999999999': out of range; kept in custom"]),
+    (["year = 2020", "month = 3", "day = 99"], {"date-parts": [[2020, 3]]}, {"day": ["99"]},
+     ["5: day '99': day 99 is not in month 3 of 2020; kept in custom"]),
+    (["year = 2021", "month = feb", "day = 30"], {"date-parts": [[2021, 2]]}, {"day": ["30"]},
+     ["5: day '30': day 30 is not in month 2 of 2021; kept in custom"]),
+    (["year = 2020", "month = feb", "day = 29"], {"date-parts": [[2020, 2, 29]]}, {}, []),
+    (["year = 0"], {"literal": "0"}, {},
+     ["3: year '0': there is no year 0; CSL counts 1 BC as -1; kept as literal text"]),
+    (["year = {10000000000000000000000000}"], {"literal": "10000000000000000000000000"}, {},
+     ["3: year '10000000000000000000000000': out of range (-9999 to 9999); kept as literal"
+      " text"]),
+    (["year = {1" + "0" * 5000 + "}"], {"literal": "1" + "0" * 5000}, {},
+     ["3: year '1" + "0" * 56 + "...': out of range (-9999 to 9999); kept as literal text"]),
+    (["year = {n.d.}"], {"literal": "n.d."}, {},
+     ["3: year 'n.d.': says there is no date; kept as literal text"]),
+    (["year = {circa 1850s}"], {"literal": "circa 1850s"}, {},
+     ["3: year 'circa 1850s': 's' is not part of a date; kept as literal text"]),
+    (["date = {2020-13-01}"], {"literal": "2020-13-01"}, {},
+     ["3: date '2020-13-01': month 13 is not 1-12; kept as literal text"]),
+    (["date = {2021-02-29}", "year = 2021"], {"date-parts": [[2021]]}, {"date": ["2021-02-29"]},
+     ["3: date '2021-02-29': day 29 is not in month 2 of 2021; kept in custom"]),
+    (["date = {10000-01-01}"], {"literal": "10000-01-01"}, {},
+     ["3: date '10000-01-01': out of range (-9999 to 9999); kept as literal text"]),
+    (["year = {in press}", "month = 3"], None, {"month": ["3"]},
+     ["4: month '3': no year to go with; kept in custom"]),
+    (["month = 3", "day = 3"], None, {"month": ["3"], "day": ["3"]},
+     ["3: month '3': no year to go with; kept in custom",
+      "4: day '3': no year to go with; kept in custom"]),
+    (["year = 2019", "date = {2020-03-01}"], {"date-parts": [[2020, 3, 1]]}, {"year": ["2019"]},
+     ["3: year '2019': does not agree with date '2020-03-01'; kept in custom"]),
+    (["year = 2020", "month = {3rd}"], {"date-parts": [[2020]]}, {"month": ["3rd"]},
+     ["4: month '3rd': not a month; kept in custom"]),
+    # what is read: BibTeX's own forms, the writer's, biblatex's
+    (["year = 2020", 'month = jan # "~15"'], {"date-parts": [[2020, 1, 15]]}, {}, []),
+    (["year = 2020", "month = {March}", "day = {05}"], {"date-parts": [[2020, 3, 5]]}, {}, []),
+    (["year = 2020", "month = {spring}"], {"date-parts": [[2020]], "season": 1}, {}, []),
+    (["date = {2020-21}"], {"date-parts": [[2020]], "season": 1}, {}, []),
+    (["date = {2020-24}"], {"date-parts": [[2020]], "season": 4}, {}, []),
+    (["year = 850"], {"date-parts": [[850]]}, {}, []),
+    (["year = 5"], {"date-parts": [[5]]}, {}, []),
+    (["year = {-44}", "month = mar", "date = {-0043-03-15}"], {"date-parts": [[-44, 3, 15]]},
+     {}, []),
+    (["year = {-44--{-40}}"], {"date-parts": [[-44], [-40]]}, {}, []),
+    (["year = {1996--2004}"], {"date-parts": [[1996], [2004]]}, {}, []),
+    (["date = {0000}"], {"date-parts": [[-1]]}, {}, []),
+    (["date = {1850~}"], {"circa": True, "date-parts": [[1850]]}, {}, []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("fields", "issued", "custom", "warnings"),
+    DATE_CASES,
+    ids=[", ".join(case[0])[:40] for case in DATE_CASES],
+)
+def test_date_fields_are_read_exactly_or_kept_with_a_warning(fields, issued, custom, warnings):
+    (item,), messages = read_bib(_entry(*fields))
+    assert item.get("issued") == issued
+    assert item.get("custom", {}) == custom
+    assert messages == [f"<bytes>:{w}" for w in warnings]
+
+
+@pytest.mark.parametrize(
+    ("field", "var", "value", "expected", "warning"),
+    [
+        ("urldate", "accessed", "checked 2019", {"literal": "checked 2019"},
+         "'checked' is not part of a date"),
+        ("urldate", "accessed", "2020-00-00", {"literal": "2020-00-00"}, "month 0 is not 1-12"),
+        ("eventdate", "event-date", "2021-02-30", {"literal": "2021-02-30"},
+         "day 30 is not in month 2 of 2021"),
+        ("origdate", "original-date", "-0043", {"date-parts": [[-44]]}, ""),
+        ("urldate", "accessed", "2019-05-04", {"date-parts": [[2019, 5, 4]]}, ""),
+    ],
+)  # fmt: skip
+def test_other_date_fields(field, var, value, expected, warning):
+    (item,), messages = read_bib(_entry(f"{field} = {{{value}}}"))
+    assert item[var] == expected
+    kept = f"<bytes>:3: {field} {value!r}: {warning}; kept as literal text"
+    assert messages == ([kept] if warning else [])
+
+
+def test_a_date_field_that_disagrees_with_a_note_is_kept():
+    (item,), messages = read_bib(_entry("note = {accessed: 2020}", "urldate = {2021-01-01}"))
+    assert item["accessed"] == {"date-parts": [[2020]]}
+    assert item["custom"] == {"urldate": ["2021-01-01"]}
+    assert messages == [
+        "<bytes>:4: urldate '2021-01-01': accessed is '2020' already; kept in custom"
+    ]
+
+
+def _calendar_date(year: int, month: int, day: int) -> bool:
+    import calendar
+
+    if not 1 <= month <= 12:
+        return False
+    leap = calendar.isleap(year + 1 if year < 0 else year)  # CSL -1 is astronomical 0
+    return 1 <= day <= [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+
+
+def _whole(value: int | str | None) -> int | None:
+    """A value as BibTeX's reader should take it as a number: ASCII digits, a minus sign."""
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,50}", value.strip()):
+        return int(value)
+    return value if isinstance(value, int) else None
+
+
+_NUMERAL = st.one_of(
+    st.integers(-20000, 20000), st.integers(0, 40), st.integers(min_value=10**15, max_value=10**40)
+)  # fmt: skip
+_JUNK = st.sampled_from(["²", "٣", "3rd", "", "x", "-", "1e3", "0x10", "+5", " 7 ", "１２"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(_NUMERAL, _JUNK),
+    st.one_of(st.none(), st.integers(-2, 20), _JUNK),
+    st.one_of(st.none(), st.integers(-2, 40), _JUNK),
+)
+def test_any_year_month_day_is_read_as_the_calendar_says_or_kept(year, month, day):
+    """Oracle: whole numbers make the date the calendar has (CSL years: no year 0, at most
+    four digits), month and day only where the parts before them were read; every other value
+    is kept, as text, in custom or a literal date; warnings are one line each; never a crash."""
+    fields = {"year": year, "month": month, "day": day}
+    given_fields = {k: str(v) for k, v in fields.items() if v is not None and str(v).strip()}
+    (item,), messages = read_bib(_entry(*(f"{k} = {{{v}}}" for k, v in given_fields.items())))
+    assert all("\n" not in m for m in messages)
+    y, m, d = (_whole(v) for v in (year, month, day))
+    parts: list[int] = []
+    if y is not None and y != 0 and abs(y) <= 9999:
+        parts = [y]
+        if m is not None and 1 <= m <= 12:
+            parts.append(m)
+            if d is not None and _calendar_date(y, m, d):
+                parts.append(d)
+    issued = item.get("issued", {})
+    assert issued.get("date-parts", [[]])[0] == parts or (not parts and "date-parts" not in issued)
+    kept = [v for values in item.get("custom", {}).values() for v in values]
+    kept += [issued["literal"]] if "literal" in issued else []
+    for key, text in given_fields.items():
+        read = len(parts) > ("year", "month", "day").index(key)
+        assert read or text.strip() in " ".join(kept), (key, text, item)
+        assert read or any(f": {key} " in m for m in messages) or "year" in given_fields
+
+
+@pytest.mark.parametrize(
+    ("year", "edtf"),
+    [(2020, "2020"), (850, "0850"), (5, "0005"), (1, "0001"), (-1, "0000"), (-2, "-0001"),
+     (-44, "-0043"), (-9999, "-9998")],
+)  # fmt: skip
+def test_edtf_years_are_astronomical(year, edtf):
+    """biblatex manual §2.3.8: ISO 8601-2 has a year 0 (1 BC); CSL has none (-1 is 1 BC)."""
+    from refconv.readers.bibtex import parse_edtf
+    from refconv.writers.bibtex import edtf_year
+
+    assert edtf_year(year) == edtf
+    assert parse_edtf(edtf) == (refconv.model.Date(((year,),)), "")
+
+
+BC_AND_EARLY = [
+    [[5]], [[50, 3, 2]], [[850]], [[-1]], [[-44]], [[-44, 3, 15]], [[5], [10]], [[-44], [-40]],
+    [[-44], [40]], [[9999, 12, 31]], [[-9999]],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("parts", BC_AND_EARLY, ids=str)
+@pytest.mark.parametrize("target", ["bibtex", "biblatex"])
+def test_early_and_bc_years_read_back(parts, target):
+    text = json.dumps([{"id": "a", "type": "book", "title": "T", "issued": {"date-parts": parts}}])
+    written = CliRunner().invoke(cli, ["convert", "-f", "csljson", "-t", target], input=text)
+    back = CliRunner().invoke(cli, ["convert", "-f", "bibtex", "-t", "csljson"], written.stdout)
+    assert written.stderr == back.stderr == ""
+    assert json.loads(back.stdout)[0]["issued"] == {"date-parts": parts}
+
+
+def test_bc_years_in_bibtex_and_biblatex_fields():
+    """BibTeX's ``year`` holds the CSL number ("-44": the classic styles print it as written,
+    alpha takes its last digits); biblatex's ``date`` holds EDTF ("-0043")."""
+    text = json.dumps([{"id": "a", "type": "book", "title": "T",
+                        "issued": {"date-parts": [[-44, 3, 15]]}}])  # fmt: skip
+    bibtex = fields_of(CliRunner().invoke(cli, ["convert", "-f", "csljson", "-t", "bibtex"],
+                                          input=text).stdout)  # fmt: skip
+    assert (bibtex["year"], bibtex["month"], bibtex["date"]) == ("-44", "mar", "-0043-03-15")
+    biblatex = fields_of(CliRunner().invoke(cli, ["convert", "-f", "csljson", "-t", "biblatex"],
+                                            input=text).stdout)  # fmt: skip
+    assert biblatex["date"] == "-0043-03-15"
+
+
+def test_dates_without_a_field_go_to_the_note_as_the_note_reader_reads_them():
+    """A season or a BC year in ``event-date`` (no BibTeX field) comes back from the note."""
+    item = {"id": "a", "type": "book", "title": "T",
+            "event-date": {"date-parts": [[2020]], "season": 1},
+            "original-date": {"date-parts": [[-44, 3, 15]]}}  # fmt: skip
+    written = CliRunner().invoke(cli, ["convert", "-f", "csljson", "-t", "bibtex"],
+                                 input=json.dumps([item]))  # fmt: skip
+    back = json.loads(CliRunner().invoke(cli, ["convert", "-f", "bibtex", "-t", "csljson"],
+                                         written.stdout).stdout)[0]  # fmt: skip
+    assert back["event-date"] == item["event-date"]
+    assert back["original-date"] == item["original-date"]
+
+
+BC_RECORDS = [
+    ({"date-parts": [[-44, 3, 15]]}, "Mar. 15, 44 BCE"),
+    ({"date-parts": [[-44], [-40]]}, "44 BCE--40 BCE"),
+    ({"date-parts": [[-1]]}, "1 BCE"),
+    ({"date-parts": [[5]]}, "5"),
+    ({"date-parts": [[850, 6]]}, "June 850"),
+    ({"date-parts": [[2020]], "season": 1}, "Spr. 2020"),
+]
+
+
+def test_biber_and_biblatex_print_bc_years_as_written(tmp_path):
+    """Real biber + LaTeX (biblatex, ``dateera=secular``): each date prints as CSL means it;
+    the text is read from the DVI with dvi2tty."""
+    from .test_bibtex_consumers import _tool
+
+    latex, biber, dvi2tty = _tool("latex"), _tool("biber"), _tool("dvi2tty")
+    items = [{"id": f"r{i}", "type": "book", "title": f"Title{i}", "issued": issued}
+             for i, (issued, _) in enumerate(BC_RECORDS)]  # fmt: skip
+    result = CliRunner().invoke(
+        cli,
+        ["convert", "-f", "csljson", "-t", "biblatex", "-o", str(tmp_path / "refs.bib")],
+        input=json.dumps(items),
+    )
+    assert result.exit_code == 0 and result.stderr == ""
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[backend=biber,dateera=secular,sorting=none]"
+        "{biblatex}\n\\addbibresource{refs.bib}\n\\begin{document}\n\\nocite{*}\n"
+        "\\printbibliography\n\\end{document}\n"
+    )
+    run = {"cwd": tmp_path, "capture_output": True, "text": True, "check": False}
+    subprocess.run([latex, "-interaction=nonstopmode", "doc.tex"], **run)
+    checked = subprocess.run([biber, "doc"], **run)
+    assert checked.returncode == 0 and not re.search(r"^(ERROR|WARN) ", checked.stdout, re.M)
+    subprocess.run([latex, "-interaction=nonstopmode", "doc.tex"], **run)
+    text = " ".join(subprocess.run([dvi2tty, "-w200", "doc.dvi"], **run).stdout.split())
+    for i, (_, printed) in enumerate(BC_RECORDS):
+        assert re.search(rf"Title{i}\. {re.escape(printed)}\.", text), text
+
+
+@pytest.mark.parametrize("style", ["plain", "alpha"])
+def test_bibtex_prints_bc_and_early_years(style, tmp_path):
+    from .test_bibtex_consumers import run_bibtex
+
+    items = [{"id": f"r{i}", "type": "book", "title": "T", "publisher": "P",
+              "author": [{"family": "Caesar", "given": "G. J."}], "issued": issued}
+             for i, (issued, _) in enumerate(BC_RECORDS)]  # fmt: skip
+    result = CliRunner().invoke(
+        cli,
+        ["convert", "-f", "csljson", "-t", "bibtex", "-o", str(tmp_path / "refs.bib")],
+        input=json.dumps(items),
+    )
+    assert result.exit_code == 0 and result.stderr == ""
+    bbl = run_bibtex(tmp_path, style).decode()
+    assert bbl.count("\\bibitem") == len(items)
+    for year in ("March -44", "-44--{-40}", "-1", " 5", "June 850", "2020"):
+        assert year in " ".join(bbl.split()), bbl

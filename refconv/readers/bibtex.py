@@ -447,7 +447,7 @@ def _why(parsed) -> str:
 
 
 _INTEGER = re.compile(r"-?[0-9]+")  # ASCII digits: str.isdigit also takes '²' and '٣'
-_YEAR_RANGE = re.compile(r"(-?[0-9]+)--(-?[0-9]+)")  # as the writer writes one: "-44---40"
+_YEAR_RANGE = re.compile(r"(-?[0-9]+)--(-?[0-9]+)")  # "1996--2004", "-44--40"
 
 
 def _number(text: str, digits: int) -> tuple[int, str]:
@@ -465,7 +465,7 @@ def _year(text: str) -> tuple[Date | None, str]:
     """The BibTeX ``year`` as a signed whole number or a range "1996--2004" (CSL years: -44
     is 44 BC); (None, "") if it is no number (text for ``parse_date``), (None, why) if it is
     one out of range."""
-    value = text.strip()
+    value = text.strip().replace("{", "").replace("}", "")  # "-44--{-40}", as written
     pieces = [value] if _INTEGER.fullmatch(value) else None
     if m := _YEAR_RANGE.fullmatch(value):
         pieces = [m[1], m[2]]

@@ -282,7 +282,9 @@ def _put_dates(e: _Entry, record: Record, biblatex: bool) -> None:
             e.put(None, date.literal, var)
         elif field == "year" and not biblatex:
             first = date.parts[0]
-            year = "--".join(str(p[0]) for p in date.parts)
+            # "-44--{-40}": braced so TeX does not make "---" an em dash of "--" and "-"
+            year = "--".join(f"{{{p[0]}}}" if i and p[0] < 0 else str(p[0])
+                             for i, p in enumerate(date.parts))  # fmt: skip
             e.put("year", "{" + year + "}", var, raw=True)
             if len(date.parts) == 1 and len(first) >= 2:
                 e.put("month", MONTH_MACROS[first[1] - 1], var, raw=True)
