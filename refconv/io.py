@@ -2,9 +2,15 @@
 
 Order (refer-format.md §1.7): a BOM (UTF-8 or UTF-16) decides; otherwise each line is decoded
 as strict UTF-8, and a line that is not valid UTF-8 is decoded as Windows-1252 with one
-warning that names the first such line. ``encoding=`` overrides all of this. Line ends may be
-LF, CRLF or a lone CR (classic Mac OS); readers see lines without them. Reading is chunked, so
-memory does not grow with the input.
+warning that names the first such line. ``encoding=`` overrides all of this (text encodings
+only: ``rot13`` or ``base64`` are not ways to store text). Line ends may be LF, CRLF or a lone
+CR (classic Mac OS); readers see lines without them.
+
+Reading is chunked and linear: each chunk is searched once, for line ends and for NUL (so
+binary input such as ``/dev/zero`` is refused at its first chunk). A line longer than
+``MAX_LINE`` (64 MiB: bytes, or characters when ``encoding=`` or a UTF-16 BOM decides) is
+refused with one error naming it, so memory stays bounded by the longest allowed line
+whatever the input; a minified CSL-JSON file is one line and may be that large.
 """
 
 from __future__ import annotations
@@ -17,8 +23,33 @@ from typing import AnyStr, BinaryIO
 from .errors import Diagnostics, RefconvError
 
 CHUNK_SIZE = 1 << 16
+#: The longest line read (see the module docstring); longer ones are an error.
+MAX_LINE = 64 << 20
 _BYTE_EOL = re.compile(rb"\r\n|\r|\n")
 _TEXT_EOL = re.compile(r"\r\n|\r|\n")
+
+
+class _BadChunk(Exception):
+    """Raised by ``_line_blocks`` for input that is refused; the caller adds path and line."""
+
+
+def check_encoding(name: str) -> str:
+    """Return ``name`` if it is a known text encoding; raise ``LookupError`` otherwise.
+
+    Python's codec registry also holds bytes-to-bytes and text-to-text codecs (``hex``,
+    ``base64``, ``zlib``, ``rot13``); ``CodecInfo._is_text_encoding`` is the flag the stdlib
+    itself uses (``str.encode`` refuses those codecs by it).
+    """
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise LookupError(f"unknown encoding {name!r}") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise LookupError(
+            f"{name!r} is not a text encoding (it does not decode bytes to text); "
+            "give one such as utf-8, latin-1 or cp1252"
+        )
+    return name
 
 
 def _split_lines(chunks: Iterable[AnyStr], eol: re.Pattern[AnyStr]) -> Iterator[AnyStr]:
@@ -46,8 +77,8 @@ def iter_lines(
 ) -> Iterator[str]:
     """Yield the decoded lines of a byte stream, without line ends.
 
-    Raises ``RefconvError`` for NUL bytes (binary input) and, with an explicit ``encoding``,
-    for bytes that do not decode.
+    Raises ``RefconvError`` for NUL (binary input), a line longer than ``MAX_LINE`` and,
+    with an explicit ``encoding``, for bytes that do not decode.
     """
     first = stream.read(max(CHUNK_SIZE, 4))  # room for a BOM whatever the chunk size
     if encoding is None:
@@ -60,17 +91,17 @@ def iter_lines(
     if encoding is None:
         yield from _iter_utf8_or_cp1252(chunks, path, diagnostics)
     else:
-        yield from _iter_decoded(chunks, path, encoding)
+        yield from _iter_decoded(chunks, path, check_encoding(encoding))
 
 
 def _iter_utf8_or_cp1252(chunks: Iterable[bytes], path: str, diagnostics: Diagnostics):
     """Lines decoded as UTF-8, a line that is not as Windows-1252 (with one warning). The
-    lines of a block are decoded at once while they are clean UTF-8 without NUL: the common
-    case, and a third of the reading time when done line by line."""
+    lines of a block are decoded at once while they are clean UTF-8: the common case, and a
+    third of the reading time when done line by line. Blocks hold no NUL (``_line_blocks``)."""
     warned = False
     lineno = 0
-    for block in _line_blocks(chunks):
-        if b"\x00" not in block:
+    try:
+        for block in _line_blocks(chunks):
             try:
                 lines = _TEXT_EOL.split(block.decode("utf-8"))
             except UnicodeDecodeError:
@@ -79,42 +110,83 @@ def _iter_utf8_or_cp1252(chunks: Iterable[bytes], path: str, diagnostics: Diagno
                 yield from lines
                 lineno += len(lines)
                 continue
-        for raw in _BYTE_EOL.split(block):
-            lineno += 1
-            if b"\x00" in raw:
-                raise RefconvError("binary data (NUL byte); this is not a text file", path, lineno)
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError:
-                if not warned:
-                    warned = True
-                    diagnostics.warn(
-                        "not valid UTF-8; decoding such lines as Windows-1252 "
-                        "(use --encoding to choose another encoding)",
-                        path,
-                        lineno,
-                    )
-                yield _decode_cp1252(raw)
+            for raw in _BYTE_EOL.split(block):
+                lineno += 1
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    if not warned:
+                        warned = True
+                        diagnostics.warn(
+                            "not valid UTF-8; decoding such lines as Windows-1252 "
+                            "(use --encoding to choose another encoding)",
+                            path,
+                            lineno,
+                        )
+                    yield _decode_cp1252(raw)
+    except _BadChunk as exc:  # every line before the bad one was yielded and counted
+        raise RefconvError(str(exc), path, lineno + 1) from None
 
 
 def _line_blocks(chunks: Iterable[AnyStr]) -> Iterator[AnyStr]:
     """The input as blocks of whole lines joined by their line ends, however the chunks cut
-    it: splitting each block at LF, CRLF and lone CR gives the lines."""
-    pending = None
+    it: splitting each block at LF, CRLF and lone CR gives the lines.
+
+    Linear in the input: only the new chunk is searched, and the start of an unfinished line
+    is kept as a list of chunks until its end arrives. Raises ``_BadChunk`` for NUL (after
+    yielding the lines before it) and for a line longer than ``MAX_LINE``.
+    """
+    pending: list[AnyStr] = []  # the unfinished last line, in pieces
+    size = 0  # its length
+    carry = None  # a CR that ended a chunk: it may be the first half of a CRLF
+    limit = MAX_LINE
     for chunk in chunks:
-        text = chunk if pending is None else pending + chunk
-        lf, cr = ("\n", "\r") if isinstance(text, str) else (b"\n", b"\r")
-        # The last line end; a trailing CR may be the first half of a CRLF split in two.
-        end = max(text.rfind(lf), text.rfind(cr, 0, len(text) - 1))
+        if isinstance(chunk, str):
+            lf, cr, nul, what = "\n", "\r", "\x00", "character"
+        else:
+            lf, cr, nul, what = b"\n", b"\r", b"\x00", "byte"
+        if carry is not None:
+            chunk = carry + chunk
+            carry = None
+        binary = chunk.find(nul)
+        if binary >= 0:  # the text before it is read as usual, then the error
+            chunk = chunk[:binary]
+        elif chunk.endswith(cr):
+            carry, chunk = chunk[-1:], chunk[:-1]
+        end = max(chunk.rfind(lf), chunk.rfind(cr))
         if end < 0:
-            pending = text
-            continue
-        block, pending = text[:end], text[end + 1 :]
-        if text[end : end + 1] == lf and text[end - 1 : end] == cr:  # CRLF
-            block = text[: end - 1]
-        yield block
-    if pending:
-        yield pending.rstrip("\r" if isinstance(pending, str) else b"\r")
+            size += len(chunk)
+            if chunk:
+                pending.append(chunk)
+        else:
+            if pending:  # the line the pending pieces start ends in this chunk
+                first = min(i for i in (chunk.find(lf), chunk.find(cr)) if i >= 0)
+                if size + first > limit:
+                    raise _BadChunk(_too_long(limit))
+            block = _joined(pending, chunk, end, lf, cr)
+            rest = chunk[end + 1 :]
+            pending, size = ([rest], len(rest)) if rest else ([], 0)
+            yield block
+        if size > limit:
+            raise _BadChunk(_too_long(limit))
+        if binary >= 0:
+            raise _BadChunk(f"binary data (NUL {what}); this is not a text file")
+    if pending or carry is not None:  # a final CR ends the last line; it starts none
+        yield (pending[0] if pending else carry)[:0].join(pending)
+
+
+def _joined(pending: list[AnyStr], chunk: AnyStr, end: int, lf: AnyStr, cr: AnyStr) -> AnyStr:
+    """The pending pieces and ``chunk`` up to the line end at ``end`` (a CRLF's CR dropped)."""
+    stop = end - 1 if chunk[end : end + 1] == lf and chunk[end - 1 : end] == cr and end else end
+    return chunk[:0].join([*pending, chunk[:stop]])
+
+
+def _too_long(limit: int) -> str:
+    size = f"{limit >> 20} MiB" if limit >= 1 << 20 else f"{limit} bytes"
+    return (
+        f"line longer than {size}; refconv does not read such lines "
+        "(is this a text file of references?)"
+    )
 
 
 def _iter_decoded(chunks: Iterable[bytes], path: str, encoding: str) -> Iterator[str]:
@@ -125,13 +197,21 @@ def _iter_decoded(chunks: Iterable[bytes], path: str, encoding: str) -> Iterator
         for chunk in chunks:
             try:
                 yield decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
+            except UnicodeError as exc:  # some codecs (idna) raise the base class
+                reason = getattr(exc, "reason", None) or str(exc)
                 raise RefconvError(
-                    f"cannot decode input as {encoding}: {exc.reason}", path, lineno + 1
+                    f"cannot decode input as {encoding}: {reason}", path, lineno + 1
                 ) from None
-        yield decoder.decode(b"", final=True)
+        try:
+            yield decoder.decode(b"", final=True)
+        except UnicodeError as exc:
+            reason = getattr(exc, "reason", None) or str(exc)
+            raise RefconvError(
+                f"cannot decode input as {encoding}: {reason}", path, lineno + 1
+            ) from None
 
-    for lineno, line in enumerate(_split_lines(texts(), _TEXT_EOL), 1):
-        if "\x00" in line:
-            raise RefconvError("binary data (NUL character); this is not a text file", path, lineno)
-        yield line.lstrip("\ufeff") if lineno == 1 else line
+    try:
+        for lineno, line in enumerate(_split_lines(texts(), _TEXT_EOL), 1):
+            yield line.lstrip("\ufeff") if lineno == 1 else line
+    except _BadChunk as exc:
+        raise RefconvError(str(exc), path, lineno + 1) from None
