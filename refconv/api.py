@@ -3,7 +3,8 @@
 The command line is a thin layer over these functions, so a script gets exactly what the
 ``refconv`` command does: the same format detection, keys, notes, diagnostics and atomic
 output files. Errors are exceptions: ``RefconvError`` (bad data or I/O, with ``path`` and
-``line``) and ``LookupError`` (an unknown format, style or locale).
+``line``), ``LookupError`` (an unknown format, style, locale or encoding) and ``ValueError``
+(an output path that is one of the inputs).
 """
 
 from __future__ import annotations
@@ -11,13 +12,17 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
+import signal
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TextIO, Union
 
 from .convert import Source, read_records
-from .errors import Collected, Diagnostics, RefconvError
+from .errors import Collected, Diagnostics, RefconvError, Stopped, UnknownFormat
+from .io import check_encoding
 from .keys import DEFAULT_KEY_FORMAT, KeyAssigner, KeyRequest
 from .model import Record
 from .plugins import Registry
@@ -31,6 +36,7 @@ SourceLike = Union[str, os.PathLike, bytes, IO[bytes], IO[str], "list[SourceLike
 DestLike = str | os.PathLike | IO[bytes] | IO[str] | None
 
 STDIN_LABEL = "<stdin>"
+STDOUT_LABEL = "<stdout>"
 
 
 class SkippedRecords(RefconvError):
@@ -60,6 +66,8 @@ def read(
     registry = Registry(diagnostics)
     if format:
         registry.find_reader(format)  # an unknown name fails now, not at the first record
+    if encoding is not None:
+        check_encoding(encoding)
     return read_records(
         open_sources(source, label),
         registry,
@@ -122,6 +130,8 @@ def convert(
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     registry = Registry(diagnostics)
     make_writer(registry, to, dest, diagnostics, options)  # fail before reading anything
+    if isinstance(dest, (str, os.PathLike)):
+        check_distinct_output(source, dest)
     records = read(source, from_, encoding=encoding, dialect=dialect, diagnostics=diagnostics,
                    fix_text=fix_text)  # fmt: skip
     return write(records, dest, to, diagnostics=diagnostics, key_format=key_format, **options)
@@ -133,10 +143,13 @@ def batch_targets(
     """(input, output path) pairs of a batch: same stem, the writer's suffix, in ``out_dir``.
 
     Raises ``LookupError`` for an unknown format and ``ValueError`` when two inputs would
-    write the same output or an input is standard input.
+    write the same output, an output would replace an input, an input is standard input or
+    ``out_dir`` exists and is not a directory.
     """
     writer_cls = Registry(Collected()).find_writer(to)
     suffix = writer_cls.output_suffix()
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise ValueError(f"--out-dir {os.fspath(out_dir)} exists and is not a directory")
     pairs, seen = [], {}
     for source in sources:
         name = os.fspath(source)
@@ -147,7 +160,48 @@ def batch_targets(
             raise ValueError(f"{seen[target]} and {name} would both write {target}")
         seen[target] = name
         pairs.append((name, target))
+    names = [name for name, _ in pairs]
+    for _, target in pairs:
+        check_distinct_output(names, target)
     return pairs
+
+
+def check_distinct_output(sources: SourceLike, dest: str | os.PathLike) -> None:
+    """Raise ``ValueError`` if the output ``dest`` is one of the input files ``sources``.
+
+    The same file is found by device and inode, so links and hard links count (``cat`` does
+    the same). Only a regular file is refused: reading /dev/null and writing it harms nothing.
+    ``-`` is standard output, refused when it is a regular file that is an input
+    (``refconv convert a.enw -t ris >> a.enw`` would read its own output).
+    """
+    name = os.fspath(dest)
+    try:
+        if name == "-":
+            if sys.stdout is None:
+                return
+            out = os.fstat(sys.stdout.fileno())
+        else:
+            out = os.stat(name)
+    except (OSError, ValueError):  # no such file yet, or stdout in memory
+        return
+    if not stat.S_ISREG(out.st_mode):
+        return
+    for source in _paths(sources):
+        try:
+            st = os.stat(source)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+            where = STDOUT_LABEL if name == "-" else name
+            raise ValueError(f"the output {where} is the input {source}; write elsewhere")
+
+
+def _paths(sources: SourceLike) -> Iterator[str]:
+    if isinstance(sources, (list, tuple)):
+        for one in sources:
+            yield from _paths(one)
+    elif isinstance(sources, (str, os.PathLike)) and os.fspath(sources) != "-":
+        yield os.fspath(sources)
 
 
 def convert_batch(
@@ -167,16 +221,28 @@ def convert_batch(
     """
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     pairs = batch_targets(sources, out_dir, to)
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RefconvError(f"cannot create directory: {exc.strerror}", os.fspath(out_dir)) from None
     options = {**options, "strict": diagnostics.strict, "quiet": diagnostics.quiet}
     if "style" in options and options.get("jobs") is None:
         options["jobs"] = 1  # the processes are the inputs'
     tasks = [(name, str(target), to, options) for name, target in pairs]
     if jobs > 1 and len(tasks) > 1:
-        from concurrent.futures import ProcessPoolExecutor  # ~30 ms: only when used
+        from multiprocessing import Pool  # ~30 ms: only when used
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_convert_one, tasks))
+        # multiprocessing's Pool, not concurrent.futures: on a signal or error it can stop
+        # its workers (SIGTERM, see _init_worker) instead of waiting for their tasks.
+        pool = Pool(min(jobs, len(tasks)), initializer=_init_worker)
+        try:
+            results = pool.map(_convert_one, tasks, chunksize=1)
+            pool.close()
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
     else:
         results = [_convert_one(task) for task in tasks]
     failed = 0
@@ -190,6 +256,29 @@ def convert_batch(
     return failed
 
 
+def handle_stop_signals(stop=None) -> None:
+    """Make SIGINT, SIGTERM and SIGHUP raise ``Stopped`` (by default), so the run unwinds
+    and removes its temporary files. A signal that was ignored (``nohup``, a background
+    job's SIGINT) stays ignored."""
+
+    def handler(signum, frame):
+        raise Stopped(signum)
+
+    for signum in _STOP_SIGNALS:
+        if signal.getsignal(signum) not in (signal.SIG_IGN, None):
+            signal.signal(signum, stop or handler)
+
+
+def _init_worker() -> None:
+    """A batch worker: a stop signal (from the terminal, or the parent stopping the pool)
+    ends it quietly with 128 + the signal's number, after its temporary file is removed."""
+
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)  # multiprocessing ends a worker on it without a trace
+
+    handle_stop_signals(handler)
+
+
 def _convert_one(task: tuple) -> tuple[list, int, bool]:
     """One input of a batch, in this or a worker process: (diagnostics, records, success)."""
     name, target, to, options = task
@@ -200,8 +289,9 @@ def _convert_one(task: tuple) -> tuple[list, int, bool]:
         ok = True
     except SkippedRecords:
         ok = False
-    except RefconvError as exc:
-        collected.messages.append(_as_message(exc))
+    except (RefconvError, UnknownFormat) as exc:
+        error = exc if isinstance(exc, RefconvError) else RefconvError(str(exc))  # names it
+        collected.messages.append(_as_message(error))
         ok = False
     return collected.messages, collected.records, ok
 
@@ -307,15 +397,24 @@ class _EncodedText(io.RawIOBase):
 def open_output(dest: DestLike) -> Iterator[TextIO]:
     """A UTF-8 text stream for ``dest``; a path is written through a temporary file.
 
-    The temporary file sits in the target's directory and replaces the target only when the
-    block finishes without an exception, so a failed run never leaves a partial or empty
-    target (make relies on that).
+    A path that is (or links to) a regular file, or does not exist yet, is written to a
+    temporary file in the real file's directory (symbolic links followed at every level; a
+    dangling link creates the file it names). It replaces the file only when the block
+    finishes without an exception, so a failed or interrupted run never leaves a partial or
+    empty target (make relies on that) nor the temporary file. The new file keeps the old
+    one's mode, group (and owner, as root); a new file gets 0666 less the umask. A path that
+    exists and is not a regular file (a device such as /dev/null, a FIFO, a socket, or
+    /dev/stdout and the other /proc/self/fd links) is written into directly: replacing it
+    would destroy it. A failed write raises ``RefconvError`` naming the path (``<stdout>``),
+    except a closed pipe on standard output, which stays a ``BrokenPipeError``.
     """
     if dest is None:
         yield io.StringIO(newline="\n")
         return
     if isinstance(dest, (str, os.PathLike)) and os.fspath(dest) == "-":
-        dest = sys.stdout.buffer
+        with _open_stdout() as out:
+            yield out
+        return
     if not isinstance(dest, (str, os.PathLike)):
         if isinstance(dest, io.TextIOBase) or hasattr(dest, "encoding"):
             yield dest  # type: ignore[misc]
@@ -328,26 +427,153 @@ def open_output(dest: DestLike) -> Iterator[TextIO]:
             with contextlib.suppress(BrokenPipeError, ValueError):
                 out.detach()
         return
-    target = Path(dest)
+    label = os.fspath(dest)
     try:
-        import tempfile  # ~15 ms: only for a path target
+        st = os.stat(label)  # follows every link
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise RefconvError(f"cannot write: {exc.strerror}", label) from None
+    if st is not None and (not stat.S_ISREG(st.st_mode) or _is_fd_link(label)):
+        flags = os.O_WRONLY | (os.O_APPEND if stat.S_ISREG(st.st_mode) else 0)
+        try:
+            fd = os.open(label, flags | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            raise RefconvError(f"cannot write: {exc.strerror}", label) from None
+        with _text_output(fd, label) as out:
+            yield out
+        return
+    real = os.path.realpath(label)
+    import tempfile  # ~15 ms: only for a path target
 
+    # No signal between creating the temporary file and the try that removes it.
+    blocked = _block_signals()
+    try:
         fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path(".")
+            prefix=f".{os.path.basename(real)}.", suffix=".tmp", dir=os.path.dirname(real)
         )
     except OSError as exc:
-        raise RefconvError(f"cannot write: {exc.strerror}", str(dest)) from None
+        _unblock_signals(blocked)
+        raise RefconvError(f"cannot write: {exc.strerror}", label) from None
     try:
-        with open(fd, "w", encoding="utf-8", newline="\n") as out:
+        _unblock_signals(blocked)
+        _copy_mode(fd, st)
+        with _text_output(fd, label) as out:
             yield out
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, real)
+        except OSError as exc:
+            raise RefconvError(f"cannot write: {exc.strerror}", label) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _block_signals() -> object:
+    if hasattr(signal, "pthread_sigmask"):
+        return signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    return None
+
+
+def _unblock_signals(previous: object) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # type: ignore[arg-type]
+
+
+def _is_fd_link(path: str) -> bool:
+    """Whether ``path`` reaches a file through a /proc/PID/fd link (/dev/stdout, /dev/fd/N):
+    that is an open descriptor of some process, written into, never replaced."""
+    current = os.path.abspath(path)
+    for _ in range(40):  # the kernel's limit on nested links
+        parent = os.path.realpath(os.path.dirname(current))
+        if re.fullmatch(r"/proc/[^/]+/fd", parent):
+            return True
+        current = os.path.join(parent, os.path.basename(current))
+        if not os.path.islink(current):
+            return False
+        current = os.path.join(parent, os.readlink(current))
+    return False
+
+
+def _copy_mode(fd: int, old: os.stat_result | None) -> None:
+    """Give the new file the old one's mode, group and (as root) owner, as ``sed -i`` does;
+    a new file gets 0666 less the umask, as ``open()`` would give it."""
+    if old is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        return
+    if hasattr(os, "fchown"):
+        uid = old.st_uid if os.geteuid() == 0 else -1
+        with contextlib.suppress(OSError):  # a group we are not in: the file keeps ours
+            os.fchown(fd, uid, old.st_gid)
+    os.fchmod(fd, stat.S_IMODE(old.st_mode))
+
+
+class _OutputFile(io.FileIO):
+    """A file descriptor whose write errors are ``RefconvError`` naming the output, so a full
+    disk or EIO is one diagnostic line; reading input can fail with other ``OSError``."""
+
+    def __init__(self, fd: int, label: str, closefd: bool = True):
+        super().__init__(fd, "w", closefd=closefd)
+        self.label = label
+
+    def write(self, data) -> int:  # type: ignore[override]
+        try:
+            return super().write(data)  # type: ignore[return-value]
+        except BrokenPipeError:
+            if self.label == STDOUT_LABEL:  # refconv ... | head: the caller stops quietly
+                raise
+            raise RefconvError("cannot write: Broken pipe", self.label) from None
+        except OSError as exc:
+            raise RefconvError(f"cannot write: {exc.strerror}", self.label) from None
+
+    def close(self) -> None:
+        try:
+            super().close()  # NFS reports a full disk here
+        except OSError as exc:
+            raise RefconvError(f"cannot write: {exc.strerror}", self.label) from None
+
+
+@contextlib.contextmanager
+def _text_output(fd: int, label: str, closefd: bool = True) -> Iterator[TextIO]:
+    """UTF-8 text onto ``fd``; everything is written (or the error raised) when the block ends."""
+    raw = _OutputFile(fd, label, closefd)
+    out = io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", newline="\n")
+    try:
+        yield out
+        out.close()
+    except BaseException:
+        with contextlib.suppress(Exception):  # the data that did not fit is dropped
+            out.close()
+        with contextlib.suppress(Exception):
+            raw.close()
+        raise
+
+
+@contextlib.contextmanager
+def _open_stdout() -> Iterator[TextIO]:
+    """Standard output: its descriptor written directly when it has one, so a write error is
+    ours to report and nothing stays buffered in ``sys.stdout`` to fail again at exit."""
+    if sys.stdout is None:  # started with fd 1 closed (refconv ... >&-)
+        raise RefconvError("cannot write: standard output is closed", STDOUT_LABEL)
+    try:
+        sys.stdout.flush()
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):  # io.UnsupportedOperation is both: a stream in memory
+        fd = None
+    if fd is None:
+        with open_output(sys.stdout.buffer) as out:
+            yield out
+        return
+    with _text_output(fd, STDOUT_LABEL, closefd=False) as out:
+        yield out
 
 
 def key_requests(
@@ -388,8 +614,10 @@ __all__ = [
     "SkippedRecords",
     "assign_keys",
     "batch_targets",
+    "check_distinct_output",
     "convert",
     "convert_batch",
+    "handle_stop_signals",
     "key_requests",
     "open_output",
     "read",

@@ -1,15 +1,16 @@
 """The command line: options, plugin lookup, opening streams, and the one error boundary.
 
 Exit status: 0 success (warnings allowed), 1 bad data or I/O failure (or any warning under
---strict), 2 usage error. Diagnostics go to stderr as ``file:line: warning|error: message``.
+--strict), 2 usage error, 128 + the signal's number when SIGINT, SIGTERM or SIGHUP stopped
+the run (130, 143, 129). Diagnostics go to stderr as ``file:line: warning|error: message``.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import io
 import os
+import signal
 import sys
 
 import click
@@ -19,14 +20,17 @@ from . import __version__
 from .api import (
     SkippedRecords,
     batch_targets,
+    check_distinct_output,
     check_readable,
     convert,
     convert_batch,
+    handle_stop_signals,
     make_writer,
     read,
 )
 from .check import CheckDiagnostics, check
-from .errors import Collected, Diagnostics, RefconvError
+from .errors import Collected, Diagnostics, RefconvError, Stopped, UnknownFormat, one_line
+from .io import check_encoding
 from .keys import check_key_format
 from .mappings.keys import DEFAULT_KEY_FORMAT, KEY_PLACEHOLDERS
 from .plugins import Registry
@@ -46,12 +50,20 @@ class DataError(click.ClickException):
         click.echo(self.message, err=True)
 
 
+class Refused(click.UsageError):
+    """An output that would destroy what it should not (an input, a file named as the
+    directory): exit 2 like any usage error, shown as one ``error:`` line."""
+
+    def show(self, file=None) -> None:
+        click.echo(one_line(f"error: {self.message}"), err=True)
+
+
 def _validate_encoding(ctx, param, value: str | None) -> str | None:
     if value is not None:
         try:
-            codecs.lookup(value)
-        except LookupError:
-            raise click.BadParameter(f"unknown encoding {value!r}") from None
+            check_encoding(value)
+        except LookupError as exc:
+            raise click.BadParameter(str(exc)) from None
     return value
 
 
@@ -120,7 +132,13 @@ def cli() -> None:
     shell_complete=_complete_formats("writers"),
     help="Output format. Default: from the suffix of -o.",
 )
-@click.option("-o", "--output", metavar="PATH", help="Write here (atomically) instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Write here instead of stdout: a regular file is replaced atomically (links "
+    "followed, mode kept); a device or FIFO is written into.",
+)
 @click.option(
     "--out-dir",
     metavar="DIR",
@@ -229,12 +247,20 @@ def convert_command(
     diagnostics = Diagnostics(strict=strict, quiet=quiet)
     options = {"latex": latex, "style": style, "locale": locale, "standalone": standalone,
                "fix_text": fix_text}  # fmt: skip
-    try:
+    try:  # names and paths given on the command line: usage errors, before reading anything
         if from_format:
             Registry(diagnostics).find_reader(from_format)
         if out_dir is not None:
             return _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, options)
         writer_cls = make_writer(Registry(diagnostics), to_format, output, diagnostics, options)
+        check_distinct_output(list(inputs), output or "-")
+    except LookupError as exc:
+        raise click.UsageError(str(exc)) from None
+    except ValueError as exc:
+        raise Refused(str(exc)) from None
+    except RefconvError as exc:
+        raise DataError(exc) from None
+    try:  # the one error boundary around reading and writing (STYLE.md §6)
         for name in inputs:
             if name != "-":
                 check_readable(name)
@@ -255,7 +281,7 @@ def convert_command(
         raise SystemExit(1) from None
     except RefconvError as exc:
         raise DataError(exc) from None
-    except LookupError as exc:
+    except UnknownFormat as exc:  # an input whose format nothing tells: give -f
         raise click.UsageError(str(exc)) from None
     except BrokenPipeError:
         _silence_stdout()
@@ -277,14 +303,14 @@ def _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, option
         raise click.UsageError("--out-dir needs -t FORMAT")
     if not inputs:
         raise click.UsageError("--out-dir needs input files (not standard input)")
+    batch_targets(inputs, out_dir, to_format)  # usage errors: the caller reports them
     try:
-        batch_targets(inputs, out_dir, to_format)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-    failed = convert_batch(
-        inputs, out_dir, to_format, jobs=jobs or os.cpu_count() or 1,
-        diagnostics=diagnostics, **options,
-    )  # fmt: skip
+        failed = convert_batch(
+            inputs, out_dir, to_format, jobs=jobs or os.cpu_count() or 1,
+            diagnostics=diagnostics, **options,
+        )  # fmt: skip
+    except RefconvError as exc:
+        raise DataError(exc) from None
     if failed:
         raise SystemExit(1)
 
@@ -326,6 +352,11 @@ def check_command(inputs, from_format, dialect, encoding) -> None:
       refconv check *.bib *.ris
     """
     diagnostics = CheckDiagnostics()
+    if from_format:
+        try:
+            Registry(diagnostics).find_reader(from_format)
+        except LookupError as exc:
+            raise click.UsageError(str(exc)) from None
     try:
         for name in inputs:
             if name != "-":
@@ -340,7 +371,7 @@ def check_command(inputs, from_format, dialect, encoding) -> None:
         count, problems = check(records, diagnostics)
     except RefconvError as exc:
         raise DataError(exc) from None
-    except LookupError as exc:
+    except UnknownFormat as exc:
         raise click.UsageError(str(exc)) from None
     if problems:
         plural = ("" if problems == 1 else "s", "" if count == 1 else "s")
@@ -394,5 +425,19 @@ def _silence_stdout() -> None:
 
 
 def main() -> None:
-    """Console entry point (``refconv`` and ``python -m refconv``)."""
-    cli.main(prog_name="refconv")
+    """Console entry point (``refconv`` and ``python -m refconv``).
+
+    SIGINT, SIGTERM and SIGHUP remove the temporary files of ``-o`` and ``--out-dir``, print
+    one line and exit with 128 + the signal's number (130, 143, 129), as a shell reports a
+    command killed by it.
+    """
+    handle_stop_signals()
+    try:
+        cli.main(prog_name="refconv")
+    except Stopped as exc:
+        what = "interrupted" if exc.signum == signal.SIGINT else "stopped by "
+        if exc.signum != signal.SIGINT:
+            what += signal.Signals(exc.signum).name
+        with contextlib.suppress(Exception):
+            click.echo(f"refconv: {what}", err=True)
+        os._exit(128 + exc.signum)  # temporary files are gone; nothing else is to be done

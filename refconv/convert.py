@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from .errors import Diagnostics
+from .errors import Diagnostics, UnknownFormat
 from .io import iter_lines
 from .model import Record
 from .plugins import Registry
@@ -41,7 +41,7 @@ def peek_text(stream: BinaryIO) -> tuple[BinaryIO, str]:
 def choose_reader(registry: Registry, source: Source, name: str | None) -> type[Reader]:
     """The reader for one source: ``name`` if given, else by suffix, else by content.
 
-    Raises ``LookupError`` when nothing fits (the CLI makes that a usage error).
+    Raises ``UnknownFormat`` (a ``LookupError``) when nothing fits: a usage error.
     """
     if name:
         return registry.find_reader(name)
@@ -51,7 +51,7 @@ def choose_reader(registry: Registry, source: Source, name: str | None) -> type[
         cls = registry.sniff_reader(head)
     if cls is None:
         known = ", ".join(registry.readers())
-        raise LookupError(f"cannot tell the format of {source.label}; use -f FORMAT ({known})")
+        raise UnknownFormat(f"cannot tell the format of {source.label}; use -f FORMAT ({known})")
     return cls
 
 

@@ -48,6 +48,23 @@ class RefconvError(Exception):
         return one_line(f"{loc}: error: {self.message}" if loc else f"error: {self.message}")
 
 
+class UnknownFormat(LookupError):
+    """No reader fits an input (its suffix and content name none): found while reading, yet
+    a usage error (give ``-f``), unlike a ``LookupError`` raised by a bug in data code."""
+
+
+class Stopped(BaseException):
+    """SIGINT, SIGTERM or SIGHUP arrived (see ``refconv.api.handle_stop_signals``).
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so no ``except Exception`` stops it on
+    its way out while every ``finally`` removes its temporary files.
+    """
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
 class Diagnostics:
     """Collects warnings and prints them to a stream (stderr by default).
 

@@ -13,15 +13,19 @@ import click
 
 from . import __version__
 
-DATE = "2026-11-24"  # of the last change to the command line; bump with it
+DATE = "2026-11-30"  # of the last change to the command line; bump with it
 
 EXIT_STATUS = [
     ("0", "Success; warnings may have been printed."),
-    ("1", "Bad data or an I/O failure: an unreadable or undecodable input, an entry that could "
-     "not be parsed (the rest is converted, an -o target is left untouched), any warning "
-     "under --strict; for check, any problem."),
-    ("2", "Usage error: an unknown option, format, style or locale; no output format; input "
-     "whose format cannot be told."),
+    ("1", "Bad data or an I/O failure: an unreadable or undecodable input, a line longer "
+     "than 64 MiB, an entry that could not be parsed (the rest is converted, an -o target "
+     "is left untouched), an output that cannot be written (a full disk, a closed standard "
+     "output), any warning under --strict; for check, any problem."),
+    ("2", "Usage error: an unknown option, format, style, locale or encoding; no output "
+     "format; input whose format cannot be told; an output that is one of the inputs; an "
+     "--out-dir that is a file."),
+    ("129, 130, 143", "Stopped by SIGHUP, SIGINT or SIGTERM (128 + the signal's number), "
+     "after removing the temporary files of -o and --out-dir."),
 ]  # fmt: skip
 
 ENVIRONMENT = [

@@ -314,3 +314,67 @@ def test_python_dash_m():
     )
     assert result.returncode == 0
     assert json.loads(result.stdout)[0]["id"] == "nahta2012molecular"
+
+
+@pytest.mark.parametrize(
+    "error", [KeyError("month"), IndexError("tuple index out of range"), LookupError("x")]
+)
+def test_a_lookup_error_in_data_code_is_not_a_usage_error(monkeypatch, error):
+    """A bug while converting is not the user's usage: no 'Usage:' text and no exit 2 (the
+    traceback shows, STYLE.md §6); only the names looked up before reading are usage errors."""
+    from refconv.writers.ris import RisWriter
+
+    def broken(self, records, out):
+        for _ in records:
+            raise error
+
+    monkeypatch.setattr(RisWriter, "write", broken)
+    result = run(["convert", "-f", "refer", "-t", "ris"], input=ONE)
+    assert result.exit_code == 1
+    assert result.exception is error
+    assert "Usage:" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["rot13", "hex", "base64", "zlib", "uu", "bz2", "quopri"])
+@pytest.mark.parametrize("command", ["convert", "check"])
+def test_non_text_encodings_are_usage_errors(name, command):
+    result = run(
+        [command, str(SEED), "--encoding", name, *(["-t", "ris"] * (command == "convert"))]
+    )
+    assert result.exit_code == 2
+    assert f"'{name}' is not a text encoding" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_undetectable_input_in_a_batch_is_reported_and_the_others_written(tmp_path):
+    data = tmp_path / "data"
+    data.write_text("hello world\n", encoding="utf-8")
+    good = tmp_path / "good.enw"
+    good.write_text(ONE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(["convert", str(data), str(good), "--out-dir", str(out), "-t", "ris"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: cannot tell the format of {data}; use -f FORMAT (bibtex, csljson, refer, ris)\n"
+    )
+    assert (out / "good.ris").exists() and not (out / "data.ris").exists()
+
+
+def test_a_minified_csljson_file_is_one_long_line(tmp_path):
+    """A minified CSL-JSON file has no line end: one line of megabytes is read (up to
+    refconv.io.MAX_LINE)."""
+    items = [{"id": f"i{n}", "type": "book", "title": "t" * 200} for n in range(15000)]
+    path = tmp_path / "min.json"
+    path.write_text(json.dumps(items, separators=(",", ":")), encoding="utf-8")
+    assert path.stat().st_size > 3_000_000 and b"\n" not in path.read_bytes()
+    result = run(["convert", str(path), "-t", "csljson"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert len(json.loads(result.stdout)) == 15000
+
+
+def test_out_dir_that_cannot_be_made_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    result = run(["convert", str(SEED), "--out-dir", str(blocker / "sub"), "-t", "ris"])
+    assert result.exit_code == 1
+    assert result.stderr == f"{blocker / 'sub'}: error: cannot create directory: Not a directory\n"

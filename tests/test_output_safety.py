@@ -1,0 +1,483 @@
+"""-o, --out-dir and stdout never destroy what they should not (issue 13 §4, §5).
+
+Special files are written into, links are followed, modes kept, inputs never overwritten; a
+full disk, a closed stdout or a signal gives one line and leaves the old target and no
+temporary file. The signal and disk tests run the real command in a subprocess.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import refconv.api as api
+from refconv.cli import cli
+
+from .corpus import corpus
+
+ONE = "%0 Journal Article\n%T Title\n%A Doe, Jane\n%D 2001\n"
+COMMAND = [sys.executable, "-m", "refconv"]
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def run(args, input=None):
+    return CliRunner().invoke(cli, args, input=input)
+
+
+def run_process(args, **kwargs) -> subprocess.CompletedProcess:
+    """The real command (so fds, signals and the disk are real), bounded in time."""
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    return subprocess.run([*COMMAND, *args], stderr=subprocess.PIPE, timeout=60, **kwargs)
+
+
+@pytest.fixture
+def enw(tmp_path) -> Path:
+    path = tmp_path / "in.enw"
+    path.write_text(ONE, encoding="utf-8")
+    return path
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".tmp"))
+
+
+# -- special files ------------------------------------------------------------------------
+
+
+def device(tmp_path: Path, name: str) -> str:
+    """A device to write to: as root a private node of /dev/NAME in ``tmp_path``, so a
+    regression replaces that node, not the machine's (the old code did, as root); as a user
+    the real one, which a user cannot replace."""
+    real = f"/dev/{name}"
+    if not os.path.exists(real):
+        pytest.skip(f"no {real} on this system")
+    if not IS_ROOT:
+        return real
+    path = tmp_path / name
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.stat(real).st_rdev)
+    except OSError as exc:
+        pytest.skip(f"cannot make a device node: {exc.strerror}")
+    return str(path)
+
+
+def test_dev_null_stays_a_device(enw, tmp_path):
+    null = device(tmp_path, "null")
+    before = os.stat(null)
+    result = run(["convert", str(enw), "-o", null, "-t", "csljson"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    after = os.stat(null)
+    assert stat.S_ISCHR(after.st_mode)
+    assert (after.st_ino, after.st_rdev, after.st_mode) == (
+        before.st_ino,
+        before.st_rdev,
+        before.st_mode,
+    )
+
+
+def test_dev_null_as_an_unprivileged_user():
+    """/dev is not writable for a user: -o /dev/null must not need a temporary file there.
+    As root the test drops its effective uid for the call (the interpreter under /root
+    could not be run as nobody)."""
+    api.convert(ONE.encode(), None, "refer", "ris")  # imports done as ourselves
+    if IS_ROOT:
+        os.seteuid(65534)
+    try:
+        assert not os.access("/dev", os.W_OK, effective_ids=True)
+        api.convert(ONE.encode(), os.devnull, "refer", "ris")
+    finally:
+        if IS_ROOT:
+            os.seteuid(0)
+
+
+def test_fifo_is_written_into_not_replaced(enw, tmp_path):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    result = run(["convert", str(enw), "-o", str(fifo), "-t", "ris"])
+    reader.join(30)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert b"TI  - Title" in got[0]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert leftovers(tmp_path) == []
+
+
+def test_socket_is_refused_not_replaced(enw, tmp_path):
+    path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(path))
+        result = run(["convert", str(enw), "-o", str(path), "-t", "ris"])
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}: error: cannot write: No such device or address\n"
+    assert stat.S_ISSOCK(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("redirect", [">", ">>"])
+def test_dev_stdout_is_written_into(enw, tmp_path, redirect):
+    """-o /dev/stdout (a /proc/self/fd link) onto a regular file: written into at its end,
+    the file is the shell's, not replaced. A link of our own stands for /dev/stdout, which
+    a regression would replace as root."""
+    if not os.path.exists("/proc/self/fd"):
+        pytest.skip("no /proc/self/fd on this system")
+    dev_stdout = tmp_path / "stdout"
+    dev_stdout.symlink_to("/proc/self/fd/1")
+    out = tmp_path / "out.ris"
+    out.write_text("OLD\n", encoding="utf-8")
+    inode = out.stat().st_ino
+    mode = "a" if redirect == ">>" else "w"
+    with open(out, mode) as stdout:
+        result = run_process(
+            ["convert", str(enw), "-o", str(dev_stdout), "-t", "ris"], stdout=stdout
+        )
+    assert (result.returncode, result.stderr) == (0, b"")
+    text = out.read_text("utf-8")
+    assert text.startswith("OLD\nTY  - JOUR" if redirect == ">>" else "TY  - JOUR")
+    assert out.stat().st_ino == inode
+
+
+# -- links, modes, owners -----------------------------------------------------------------
+
+
+def test_links_are_followed_and_the_real_file_replaced(enw, tmp_path, monkeypatch):
+    real_dir = tmp_path / "real"
+    real_dir.mkdir()
+    real = real_dir / "refs.ris"
+    real.write_text("OLD\n", encoding="utf-8")
+    (tmp_path / "dir-link").symlink_to("real")  # a linked directory on the way
+    (tmp_path / "one.ris").symlink_to("dir-link/refs.ris")
+    (tmp_path / "two.ris").symlink_to(tmp_path / "one.ris")  # absolute, two levels
+    temp_dirs = []
+    mkstemp = __import__("tempfile").mkstemp
+
+    def spy(*args, **kwargs):
+        temp_dirs.append(kwargs["dir"])
+        return mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr("tempfile.mkstemp", spy)
+    api.convert(str(enw), str(tmp_path / "two.ris"), to="ris")
+    assert real.read_text("utf-8").startswith("TY  - JOUR")
+    assert os.readlink(tmp_path / "two.ris") == str(tmp_path / "one.ris")
+    assert os.readlink(tmp_path / "one.ris") == "dir-link/refs.ris"
+    assert temp_dirs == [str(real_dir.resolve())]  # the rename stays in one file system
+    assert leftovers(tmp_path) == leftovers(real_dir) == []
+
+
+def test_dangling_link_creates_the_file_it_names(enw, tmp_path):
+    (tmp_path / "link.ris").symlink_to("made.ris")
+    result = run(["convert", str(enw), "-o", str(tmp_path / "link.ris")])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert (tmp_path / "link.ris").is_symlink()
+    assert (tmp_path / "made.ris").read_text("utf-8").startswith("TY  - JOUR")
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o444, 0o755, 0o1755, 0o2770])
+def test_an_existing_target_keeps_its_mode(enw, tmp_path, mode):
+    out = tmp_path / "refs.ris"
+    out.write_text("OLD\n", encoding="utf-8")
+    os.chmod(out, mode)
+    result = run(["convert", str(enw), "-o", str(out)])
+    assert result.exit_code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == mode
+    assert out.read_text("utf-8").startswith("TY  - JOUR")
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_a_new_target_gets_the_umask(enw, tmp_path, umask):
+    out = tmp_path / "refs.ris"
+    old = os.umask(umask)
+    try:
+        api.convert(str(enw), str(out), to="ris")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="only root can give a file to another owner")
+def test_root_keeps_the_owner_and_group(enw, tmp_path):
+    out = tmp_path / "refs.ris"
+    out.write_text("OLD\n", encoding="utf-8")
+    os.chown(out, 65534, 65534)
+    api.convert(str(enw), str(out), to="ris")
+    assert (out.stat().st_uid, out.stat().st_gid) == (65534, 65534)
+
+
+# -- an output that is an input -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["same_path", "dot_path", "symlink", "hard_link", "linked_dir"])
+def test_output_that_is_an_input_is_refused(enw, tmp_path, how):
+    target = {
+        "same_path": enw,
+        "dot_path": tmp_path / "." / "in.enw",
+        "symlink": tmp_path / "link.ris",
+        "hard_link": tmp_path / "hard.ris",
+        "linked_dir": tmp_path / "dir" / "in.enw",
+    }[how]
+    if how == "symlink":
+        target.symlink_to(enw)
+    elif how == "hard_link":
+        os.link(enw, target)
+    elif how == "linked_dir":
+        (tmp_path / "dir").symlink_to(tmp_path)
+    result = run(["convert", str(enw), "-o", str(target), "-t", "ris"])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: the output {target} is the input {enw}; write elsewhere\n"
+    assert enw.read_text("utf-8") == ONE
+    assert api.check_distinct_output([str(tmp_path / "other.enw")], target) is None
+
+
+@pytest.mark.parametrize("how", ["own_stem", "other_input", "hard_link"])
+def test_out_dir_that_would_overwrite_an_input_is_refused(tmp_path, how):
+    src = tmp_path / "src"
+    src.mkdir()
+    paper = src / "paper.enw"
+    paper.write_text(ONE, encoding="utf-8")
+    args = [str(paper)]
+    if how == "own_stem":  # the refer writer's suffix is .enw: paper.enw -> src/paper.enw
+        clash = paper
+    elif how == "other_input":  # x.ris's output src/x.enw is another input, through a link
+        clash = src / "x.enw"
+        clash.write_text(ONE, encoding="utf-8")
+        (tmp_path / "data.txt").symlink_to(clash)
+        (src / "x.ris").write_text("TY  - BOOK\nTI  - X\nER  - \n", encoding="utf-8")
+        args = [str(tmp_path / "data.txt"), str(src / "x.ris")]
+    else:
+        clash = src / "other.enw"
+        os.link(paper, clash)
+        (src / "other.ris").write_text("TY  - BOOK\nTI  - X\nER  - \n", encoding="utf-8")
+        args = [str(paper), str(src / "other.ris")]
+    out = tmp_path / "src"
+    result = run(["convert", *args, "--out-dir", str(out), "-t", "refer", "-j", "1"])
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: the output ") and "is the input" in result.stderr
+    assert paper.read_text("utf-8") == clash.read_text("utf-8") == ONE
+
+
+def test_stdout_appending_to_an_input_is_refused(enw):
+    with open(enw, "a") as stdout:
+        result = run_process(["convert", str(enw), "-t", "ris"], stdout=stdout)
+    assert result.returncode == 2
+    assert result.stderr.decode() == (
+        f"error: the output <stdout> is the input {enw}; write elsewhere\n"
+    )
+    assert enw.read_text("utf-8") == ONE
+
+
+def test_out_dir_naming_a_file_is_one_line(enw, tmp_path):
+    result = run(["convert", str(enw), "--out-dir", str(enw), "-t", "ris"])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --out-dir {enw} exists and is not a directory\n"
+    assert enw.read_text("utf-8") == ONE
+
+
+# -- write errors -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> Path:
+    """About 600 KB of Refer: more than a 64 KiB disk and a pipe's buffer hold."""
+    path = tmp_path_factory.mktemp("big") / "big.enw"
+    path.write_text(corpus(1500), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_disk(tmp_path) -> Path:
+    """A 64 KiB tmpfs (needs root, as CI has)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if not IS_ROOT or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode:
+        pytest.skip(f"cannot mount a tmpfs: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_full_disk_with_o_keeps_the_old_target(big, small_disk):
+    out = small_disk / "refs.ris"
+    out.write_text("OLD\n", encoding="utf-8")
+    result = run_process(["convert", str(big), "-q", "-o", str(out)])
+    assert result.returncode == 1
+    assert result.stderr.decode() == f"{out}: error: cannot write: No space left on device\n"
+    assert out.read_text("utf-8") == "OLD\n"
+    assert leftovers(small_disk) == []
+
+
+def test_full_disk_with_out_dir(big, small_disk, tmp_path):
+    other = tmp_path / "small.enw"
+    other.write_text(ONE, encoding="utf-8")
+    result = run_process(["convert", str(big), str(other), "-q", "--out-dir", str(small_disk),
+                          "-t", "ris", "-j", "2"])  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.decode() == (
+        f"{small_disk / 'big.ris'}: error: cannot write: No space left on device\n"
+    )
+    assert not (small_disk / "big.ris").exists()
+    assert (small_disk / "small.ris").read_text("utf-8").startswith("TY  - JOUR")
+    assert leftovers(small_disk) == []
+
+
+def test_full_disk_on_stdout(big, small_disk):
+    with open(small_disk / "out.ris", "w") as stdout:
+        result = run_process(["convert", str(big), "-q", "-t", "ris"], stdout=stdout)
+    assert result.returncode == 1
+    assert result.stderr.decode() == "<stdout>: error: cannot write: No space left on device\n"
+
+
+@pytest.mark.parametrize("where", ["stdout", "-o"])
+def test_dev_full(big, where, tmp_path):
+    full = device(tmp_path, "full")
+    if where == "stdout":
+        with open(full, "w") as stdout:
+            result = run_process(["convert", str(big), "-q", "-t", "ris"], stdout=stdout)
+        label = "<stdout>"
+    else:
+        result = run_process(["convert", str(big), "-q", "-t", "ris", "-o", full])
+        label = full
+    assert result.returncode == 1
+    assert result.stderr.decode() == f"{label}: error: cannot write: No space left on device\n"
+    assert stat.S_ISCHR(os.stat(full).st_mode)
+
+
+def test_closed_stdout_is_one_line(enw):
+    result = run_process(["convert", str(enw), "-t", "ris"], preexec_fn=lambda: os.close(1))
+    assert result.returncode == 1
+    assert result.stderr.decode() == "<stdout>: error: cannot write: standard output is closed\n"
+
+
+def test_a_fifo_whose_reader_leaves_is_one_line(big, tmp_path):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+
+    def read_a_little():
+        with open(fifo, "rb") as stream:
+            stream.read(10)
+
+    reader = threading.Thread(target=read_a_little)
+    reader.start()
+    result = run_process(["convert", str(big), "-q", "-t", "ris", "-o", str(fifo)])
+    reader.join(30)
+    assert result.returncode == 1
+    assert result.stderr.decode() == f"{fifo}: error: cannot write: Broken pipe\n"
+
+
+# -- signals ------------------------------------------------------------------------------
+
+STOPS = [
+    pytest.param(signal.SIGINT, "refconv: interrupted", id="SIGINT"),
+    pytest.param(signal.SIGTERM, "refconv: stopped by SIGTERM", id="SIGTERM"),
+    pytest.param(signal.SIGHUP, "refconv: stopped by SIGHUP", id="SIGHUP"),
+]
+
+
+def _default_signals() -> None:
+    """A child as started from a terminal: SIGINT not ignored even if ours is."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
+def _wait_for(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(n) for n in path.read_text().split()] if path.exists() else []
+
+
+def _gone(pid: int) -> bool:
+    """Ended (a zombie waiting for whoever adopted it counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state.startswith(("Z", "X"))
+
+
+@pytest.mark.parametrize(("signum", "message"), STOPS)
+def test_a_signal_removes_the_temporary_file(tmp_path, signum, message):
+    """The input is a FIFO that never ends, so the run is blocked mid-way with its
+    temporary file open when the signal comes."""
+    fifo = tmp_path / "in.enw"
+    os.mkfifo(fifo)
+    out = tmp_path / "out.json"
+    out.write_text("OLD\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [*COMMAND, "convert", str(fifo), "-o", str(out), "-t", "csljson"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_default_signals,
+    )
+    try:
+        with open(fifo, "w") as feed:
+            feed.write(ONE + "\n")
+            feed.flush()
+            _wait_for(lambda: leftovers(tmp_path), "the temporary file")
+            process.send_signal(signum)
+            _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 128 + signum
+    assert stderr.decode() == message + "\n"
+    assert out.read_text("utf-8") == "OLD\n"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs /proc")
+@pytest.mark.parametrize(("signum", "message"), STOPS)
+def test_a_signal_stops_the_batch_workers_and_removes_their_files(tmp_path, signum, message):
+    """--out-dir -j 2: each worker blocked on its own FIFO; the signal goes to the parent
+    only (as from kill), which stops its workers; no temporary file is left."""
+    fifos = [tmp_path / "a.enw", tmp_path / "b.enw"]
+    for fifo in fifos:
+        os.mkfifo(fifo)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [*COMMAND, "convert", *map(str, fifos), "--out-dir", str(out), "-t", "ris", "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_default_signals,
+    )
+    feeds = []
+    try:
+        for fifo in fifos:
+            feeds.append(open(fifo, "w"))  # noqa: SIM115 - kept open: the workers block
+            feeds[-1].write(ONE)
+            feeds[-1].flush()
+        _wait_for(lambda: out.is_dir() and len(leftovers(out)) == 2, "two temporary files")
+        workers = _children(process.pid)
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=30)
+        _wait_for(lambda: all(_gone(pid) for pid in workers), "the workers to end")
+    finally:
+        process.kill()
+        for feed in feeds:
+            feed.close()
+    assert process.returncode == 128 + signum
+    assert stderr.decode() == message + "\n"
+    assert leftovers(out) == []
+    assert list(out.iterdir()) == []
