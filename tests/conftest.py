@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,17 @@ SEED_NOTE = (
 )
 SHARED = ROOT.parent / "shared"
 SCHEMA_PATH = DATA / "csl-data.json"
+
+
+def require_tool(name: str, package: str) -> str:
+    """The path of program ``name``; skip without it on a developer machine, fail under CI
+    (the ``CI`` variable), where .ci/run must have installed Debian ``package``."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed; .ci/run must install Debian {package}")
+        pytest.skip(f"{name} is not installed (Debian package {package})")
+    return path
 
 
 class Collect(Diagnostics):
