@@ -147,7 +147,7 @@ class Diagnostics:
             ]
         if self.count or self.errors:
             lines.append(f"report: {self.count} warnings, {self.errors} errors")
-        return lines
+        return [one_line(line) for line in lines]  # keys and types come from the data
 
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:

@@ -378,3 +378,13 @@ def test_out_dir_that_cannot_be_made_is_one_line(tmp_path):
     result = run(["convert", str(SEED), "--out-dir", str(blocker / "sub"), "-t", "ris"])
     assert result.exit_code == 1
     assert result.stderr == f"{blocker / 'sub'}: error: cannot create directory: Not a directory\n"
+
+
+def test_report_lines_are_one_line_each(tmp_path):
+    """A type written with a line end (a %0 continuation line) stays inside its report line."""
+    path = tmp_path / "t.enw"
+    path.write_bytes(b"%0 Journal Article\n%0 Journal Article\n0")
+    result = run(["convert", str(path), "-f", "refer", "-t", "refer", "--report", "-q"])
+    assert result.exit_code == 0
+    assert "report:      1  article-journal -> %0 Journal Article\\x0a0\n" in result.stderr
+    assert all(line.startswith("report: ") for line in result.stderr.splitlines())
