@@ -227,6 +227,15 @@ def _chunks(total: int, parts: int) -> list[int]:
     return [n for n in (total // parts + (i < total % parts) for i in range(parts)) if n]
 
 
+def save(tally: Tally, directory: Path) -> None:
+    """Write the shortest failing input of each kind to ``directory`` (to replay with
+    ``refconv convert -f READER -t ...``); file names say the kind, reader and target."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for i, ((figure, kind, source, _), (data, to, _)) in enumerate(sorted(tally.shortest.items())):
+        name = re.sub(r"[^\w.-]+", "_", f"{i:03}-{figure}-{kind}-{source}-{to}")
+        (directory / f"{name}.{source}").write_bytes(data)
+
+
 def report(tally: Tally, wall: float, workers: int) -> int:
     """Print the figures and the shortest failing inputs; return the number of failures."""
     total = sum(tally.inputs.values())
@@ -251,6 +260,7 @@ def main() -> None:
     parser.add_argument("--mutations", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+    parser.add_argument("--save", type=Path, help="write the shortest failing inputs here")
     parser.add_argument("--time-limit", type=float, default=10.0,
                         help="seconds one conversion may take: more is a hang")  # fmt: skip
     args = parser.parse_args()
@@ -275,6 +285,8 @@ def main() -> None:
             for result in results:
                 tally.add(result.get())
     failures = report(tally, time.perf_counter() - start, args.workers)
+    if args.save and failures:
+        save(tally, args.save)
     raise SystemExit(1 if failures else 0)
 
 
