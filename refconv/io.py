@@ -172,7 +172,9 @@ def _line_blocks(chunks: Iterable[AnyStr]) -> Iterator[AnyStr]:
         if binary >= 0:
             raise _BadChunk(f"binary data (NUL {what}); this is not a text file")
     if pending or carry is not None:  # a final CR ends the last line; it starts none
-        yield (pending[0] if pending else carry)[:0].join(pending)
+        block = (pending[0] if pending else carry)[:0].join(pending)
+        pending.clear()  # the pieces are not kept while the block is read
+        yield block
 
 
 def _joined(pending: list[AnyStr], chunk: AnyStr, end: int, lf: AnyStr, cr: AnyStr) -> AnyStr:
