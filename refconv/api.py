@@ -428,6 +428,8 @@ def open_output(dest: DestLike) -> Iterator[TextIO]:
                 out.detach()
         return
     label = os.fspath(dest)
+    if not label:
+        raise RefconvError("cannot write: the output path is empty")
     try:
         st = os.stat(label)  # follows every link
     except FileNotFoundError:
@@ -495,9 +497,10 @@ def _is_fd_link(path: str) -> bool:
         if re.fullmatch(r"/proc/[^/]+/fd", parent):
             return True
         current = os.path.join(parent, os.path.basename(current))
-        if not os.path.islink(current):
+        try:
+            current = os.path.join(parent, os.readlink(current))
+        except OSError:  # not a link (or not readable): the end of the chain
             return False
-        current = os.path.join(parent, os.readlink(current))
     return False
 
 

@@ -253,7 +253,7 @@ def convert_command(
         if out_dir is not None:
             return _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, options)
         writer_cls = make_writer(Registry(diagnostics), to_format, output, diagnostics, options)
-        check_distinct_output(list(inputs), output or "-")
+        check_distinct_output(list(inputs), "-" if output is None else output)
     except LookupError as exc:
         raise click.UsageError(str(exc)) from None
     except ValueError as exc:
@@ -266,7 +266,7 @@ def convert_command(
                 check_readable(name)
         convert(
             list(inputs) or ["-"],
-            output or "-",
+            "-" if output is None else output,
             from_format,
             writer_cls.name,
             encoding=encoding,

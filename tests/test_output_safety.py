@@ -481,3 +481,29 @@ def test_a_signal_stops_the_batch_workers_and_removes_their_files(tmp_path, sign
     assert stderr.decode() == message + "\n"
     assert leftovers(out) == []
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("dir", "cannot write: Is a directory"),
+        ("loop", "cannot write: Too many levels of symbolic links"),
+        ("missing/out.ris", "cannot write: No such file or directory"),
+        ("dangling-into-missing", "cannot write: No such file or directory"),
+    ],
+)
+def test_targets_that_cannot_be_written_are_one_line(enw, tmp_path, target, message):
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "loop").symlink_to("loop")
+    (tmp_path / "dangling-into-missing").symlink_to("missing/x.ris")
+    path = tmp_path / target
+    result = run(["convert", str(enw), "-o", str(path), "-t", "ris"])
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}: error: {message}\n"
+    assert leftovers(tmp_path) == [] and (tmp_path / "dir").is_dir()
+
+
+def test_an_empty_output_path_is_one_line(enw):
+    result = run(["convert", str(enw), "-o", "", "-t", "ris"])
+    assert result.exit_code == 1
+    assert result.stderr == "error: cannot write: the output path is empty\n"
