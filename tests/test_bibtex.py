@@ -724,3 +724,22 @@ def test_bibtex_prints_bc_and_early_years(style, tmp_path):
     assert bbl.count("\\bibitem") == len(items)
     for year in ("March -44", "-44--{-40}", "-1", " 5", "June 850", "2020"):
         assert year in " ".join(bbl.split()), bbl
+
+
+@pytest.mark.parametrize("target", ["bibtex", "biblatex"])
+@pytest.mark.parametrize("parts", [[[2020, 3]], [[2020], [2021]], [[2020, 3, 1]]], ids=str)
+def test_a_season_edtf_cannot_hold_is_kept_in_the_note(target, parts):
+    """EDTF puts a season where the month goes (2020-21), so a season beside a month or in a
+    range goes to the note, with a warning; the rest of the date is written as usual."""
+    item = {"id": "a", "type": "book", "title": "T",
+            "issued": {"date-parts": parts, "season": 3}}  # fmt: skip
+    written = CliRunner().invoke(cli, ["convert", "-f", "csljson", "-t", target],
+                                 input=json.dumps([item]))  # fmt: skip
+    where = "annotation" if target == "biblatex" else "note"
+    assert written.stderr == (
+        "<stdin>:1: warning: issued: the season (autumn) of a date with a month or a range has"
+        f" no BibTeX form; kept in the {where}\n"
+    )
+    assert fields_of(written.stdout)[where] == "issued season: autumn"
+    back = CliRunner().invoke(cli, ["convert", "-f", "bibtex", "-t", "csljson"], written.stdout)
+    assert json.loads(back.stdout)[0]["issued"] == {"date-parts": parts}

@@ -173,7 +173,7 @@ def build_entry(
         protected = protect_title(title, whole=not is_english(record))
         e.put("title", "{" + (to_latex_ascii(protected) if latex else protected) + "}", "title",
               raw=True)  # fmt: skip
-    _put_dates(e, record, biblatex)
+    _put_dates(e, record, biblatex, problems)
     for var, value in record.fields.items():
         if var in ("title", "citation-key") or record.derivable(var):
             continue
@@ -275,9 +275,20 @@ def _field_for(var: str, kind: str, col: int) -> str | None:
     return CSL_TO_BIBTEX_FIELD.get(var, (None, None))[col]
 
 
-def _put_dates(e: _Entry, record: Record, biblatex: bool) -> None:
+_SEASONS = ("spring", "summer", "autumn", "winter")
+
+
+def _put_dates(e: _Entry, record: Record, biblatex: bool, warnings: list[str]) -> None:
     for var, date in record.dates.items():
         field = DATE_FIELDS.get(var, (None, None))[e.col]
+        if date.season and field and (len(date.parts) != 1 or len(date.parts[0]) != 1):
+            # EDTF has a season in the place of a month, so only a year may carry one
+            season = _SEASONS[date.season - 1]
+            warnings.append(
+                f"{var}: the season ({season}) of a date with a month or a range has no BibTeX"
+                f" form; kept in the {'annotation' if biblatex else 'note'}"
+            )
+            e.put(None, season, f"{var} season")
         if not date.parts:
             e.put(None, date.literal, var)
         elif field == "year" and not biblatex:
