@@ -63,8 +63,9 @@ def restore(record: Record, key: str, value: str) -> None:
         parsed = parse_date(value)
         if parsed.kind == "status":
             record.fields.setdefault("status", parsed.status)
-        elif key not in record.dates:  # text that is no date stays, as a literal date
-            record.dates[key] = parsed.date or Date(literal=value)
+        elif key not in record.dates:  # text that is no date, or more, stays as a literal
+            whole = parsed.date if parsed.kind == "date" and not parsed.leftover else None
+            record.dates[key] = whole or Date(literal=value)
     elif key in NAME_VARIABLES:
         for part in value.split(" and "):
             person = parse_name(part)[0]

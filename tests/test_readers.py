@@ -199,13 +199,24 @@ def test_csljson_values_it_cannot_read_are_kept_with_a_warning(item, extra, warn
     assert warnings == ([f"t.json:1: {warning}"] if warning else [])
 
 
-def test_a_note_that_is_not_a_date_reads_back_as_a_literal_date():
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        pytest.param("sometime soon", Date(literal="sometime soon"), id="words"),
+        pytest.param("Spring 2020/03", Date(literal="Spring 2020/03"), id="season-and-month"),
+        pytest.param("March", Date(literal="March"), id="month-without-year"),
+        pytest.param("2020 zq", Date(literal="2020 zq"), id="leftover-word"),
+        pytest.param("2020-03-15", Date(((2020, 3, 15),)), id="whole-date"),
+    ],
+)
+def test_a_note_that_is_not_wholly_a_date_reads_back_as_a_literal_date(text, date):
+    """A note's date is restored only when the parse used all of it; else its text stays."""
     from refconv.model import Record
     from refconv.notes import restore
 
     record = Record()
-    restore(record, "issued", "sometime soon")
-    assert record.dates == {"issued": Date(literal="sometime soon")}
+    restore(record, "issued", text)
+    assert record.dates == {"issued": date}
 
 
 def test_csljson_lines_stay_right_past_the_buffer(tmp_path):
