@@ -103,6 +103,8 @@ class KeyRequest:
     given: bool
     path: str
     line: int
+    #: the input's key when characters a citation key may not hold were dropped from it
+    dropped_from: str = ""
 
 
 class FingerprintTable:
@@ -187,15 +189,23 @@ class KeyAssigner:
     def request(self, record: Record) -> KeyRequest:
         """The key ``record`` asks for, before clashes are resolved (no state changes)."""
         raw = record.fields.get("citation-key", "")
-        given = _NOT_KEY.sub("", anyascii(raw.translate(_FOLDS))) if raw else ""
+        folded = anyascii(raw.translate(_FOLDS)) if raw else ""
+        given = _NOT_KEY.sub("", folded)
         if given:
-            return KeyRequest(given, True, record.source.path, record.source.line)
+            dropped = raw if given != folded else ""
+            return KeyRequest(given, True, record.source.path, record.source.line, dropped)
         key = _NOT_KEY.sub("", self.template.format(**key_parts(record))) or "ref"
         return KeyRequest(key, False, record.source.path, record.source.line)
 
     def grant(self, request: KeyRequest) -> str:
         """The unique key for ``request``, in order: a clash gets ``a``, ``b``, ..."""
         key = self._unique(request.key)
+        if request.dropped_from:  # the original stays in CSL-JSON's citation-key
+            self.diagnostics.warn(
+                f"citation key {request.dropped_from!r} has characters a key may not hold "
+                f"(only A-Z a-z 0-9 _ : . - / +); written as {request.key!r}",
+                request.path, request.line,
+            )  # fmt: skip
         if request.given and key != request.key:
             self.diagnostics.warn(
                 f"citation key {request.key!r} is used twice; this record gets {key!r}",

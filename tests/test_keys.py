@@ -73,9 +73,31 @@ def test_given_key_wins_and_clash_warns():
     ]
 
 
-def test_given_key_loses_forbidden_characters():
-    ids, _ = keys([rec(key="Müller, {2019}#1")])
-    assert ids == ["Mueller20191"]
+@pytest.mark.parametrize(
+    ("given", "key", "warned"),
+    [
+        pytest.param("Müller, {2019}#1", "Mueller20191", True, id="punctuation-dropped"),
+        pytest.param("u\\input x", "uinputx", True, id="tex-command"),
+        pytest.param("Müller2019", "Mueller2019", False, id="transliterated-only"),
+        pytest.param(
+            "http://zotero.org/users/1/items/AB",
+            "http://zotero.org/users/1/items/AB",
+            False,
+            id="zotero-uri",
+        ),
+        pytest.param("ok_1:2.3-4/5+6", "ok_1:2.3-4/5+6", False, id="every-allowed-character"),
+    ],
+)
+def test_given_key_loses_forbidden_characters_with_a_warning(given, key, warned):
+    """Characters a key may not hold are dropped, and said so (the input's key stays in
+    CSL-JSON's citation-key); transliteration alone changes no character class: no warning."""
+    ids, warnings = keys([rec(key=given)])
+    assert ids == [key]
+    expected = (
+        f"<unknown>:0: citation key {given!r} has characters a key may not hold "
+        f"(only A-Z a-z 0-9 _ : . - / +); written as {key!r}"
+    )
+    assert warnings == ([expected] if warned else [])
 
 
 def test_organisation_gives_initials():
