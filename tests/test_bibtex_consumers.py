@@ -7,9 +7,7 @@ They are skipped, with the reason, only on a developer machine without the tools
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import unquote
@@ -20,7 +18,7 @@ from click.testing import CliRunner
 
 from refconv.cli import cli
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, require_tool
 from .corpus import corpus
 
 CORPUS_SIZE = 300
@@ -34,12 +32,7 @@ ALLOWED_WARNING = re.compile(
 
 
 def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed; .ci/run must install it")
-        pytest.skip(f"{name} is not installed (Debian packages texlive-binaries, biber)")
-    return path
+    return require_tool(name, "texlive-binaries, biber")
 
 
 @pytest.fixture(scope="module")

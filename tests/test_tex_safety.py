@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import subprocess
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +31,7 @@ from refconv.mappings.bibtex import KEY_UNSAFE
 from refconv.model import Date, Name, Record
 from refconv.writers.bibtex import citation_key
 
-from .conftest import Collect
+from .conftest import Collect, require_tool
 
 SECRET = "SECRET-DECOY-WAS-READ"
 
@@ -98,12 +97,7 @@ STYLES = {
 
 
 def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed; .ci/run must install it")
-        pytest.skip(f"{name} is not installed (Debian texlive-latex-base, biber)")
-    return path
+    return require_tool(name, "texlive-latex-base, texlive-bibtex-extra, biber")
 
 
 def _needs(*files: str) -> None:
