@@ -112,6 +112,32 @@ def test_issue_13_reproducers(source, raw, target):
     check_conversion(raw, source, target)
 
 
+@pytest.mark.parametrize(
+    ("source", "raw"),
+    [
+        ("bibtex", b"@article{k, title = {" + b"{" * 5000 + b"x" + b"}" * 5000 + b"}}"),
+        ("bibtex", b"@article{k, title = {" + b"{" * 5000),
+        ("refer", b"%T " + b"a" * 2_000_000),
+        ("ris", b"TY  - JOUR\nTI  - " + b"x " * 1_000_000 + b"\nER  - \n"),
+        ("csljson", b"[" * 100_000),
+        ("csljson", b'[{"title": "' + b"\\" * 100_001 + b'"}]'),
+        ("refer", b"%A " + b"van der " * 50_000 + b"Berg"),
+        ("refer", b"%D " + b"1 " * 100_000),
+        ("refer", b"%P " + b"1-" * 100_000),
+        ("csljson", b'[{"title": "a\\u0000b", "custom": {"": "\\u0000"}}]'),  # fuzz campaign
+        ("ris", b"TY  - RPRT\nTI  - NROT{\n@{E8FF}/TROFF\nER  - \n"),  # fuzz campaign
+        ("csljson", b'[{"custom": {"\xc2 \x80\xc3\x85\xc3\x9d": "\xc2\x80"}}]'),  # NEL
+        ("bibtex", b"@misc{k,\n  title = {\\input}\n}"),  # pylatexenc logged to stderr
+    ],
+    ids=["deep-braces", "unclosed-braces", "huge-line", "huge-ris-line", "deep-json",
+         "backslashes", "long-name", "long-date", "long-pages", "json-nul", "at-first-on-a-line",
+         "nel-in-a-message", "latex-macro-without-argument"],
+)  # fmt: skip
+@pytest.mark.parametrize("to", ["csljson", "bibtex"])
+def test_pathological_inputs(source, raw, to):
+    check_conversion(raw, source, Target(to))
+
+
 @pytest.mark.parametrize("target", ["text", "html"])
 def test_a_huge_number_formats_in_linear_time(target):
     """citeproc-py's plural-label test backtracked quadratically on a long run of digits (an

@@ -160,9 +160,13 @@ class BibtexReader(Reader):
         from bibtexparser.library import Library
         from bibtexparser.model import DuplicateBlockKeyBlock
 
-        logger = logging.getLogger("bibtexparser")
-        level = logger.level
-        logger.setLevel(logging.CRITICAL)  # failures are reported below, with their lines
+        # Both libraries log to the root logger (stderr); their failures are reported below
+        # as diagnostics with their lines, and pylatexenc's complaints about odd LaTeX
+        # ("Expected exactly one argument for '\\input'") would be stray stderr lines.
+        loggers = [logging.getLogger(name) for name in ("bibtexparser", "pylatexenc")]
+        levels = [logger.level for logger in loggers]
+        for logger in loggers:
+            logger.setLevel(logging.CRITICAL)
         strings: list = []
         found = False
         try:
@@ -184,7 +188,8 @@ class BibtexReader(Reader):
                     else:
                         yield self._record(block, path, line)
         finally:
-            logger.setLevel(level)
+            for logger, level in zip(loggers, levels):
+                logger.setLevel(level)
         if not found:
             self.diagnostics.warn("no records found (a BibTeX entry starts with '@')", path, 1)
 
