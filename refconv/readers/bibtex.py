@@ -188,7 +188,7 @@ class BibtexReader(Reader):
                     else:
                         yield self._record(block, path, line)
         finally:
-            for logger, level in zip(loggers, levels):
+            for logger, level in zip(loggers, levels, strict=True):
                 logger.setLevel(level)
         if not found:
             self.diagnostics.warn("no records found (a BibTeX entry starts with '@')", path, 1)
