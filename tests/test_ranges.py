@@ -55,7 +55,7 @@ CASES = [
      "1" + "0" * 100, False),
     ("csl-year-float", "csljson", _csl({"date-parts": [[2020.0, 3.0]]}), "2020", True),
     ("csl-year-fraction", "csljson", _csl({"date-parts": [[2020.5]]}), "2020.5", False),
-    ("csl-year-inf", "csljson", _csl_raw('{"date-parts": [[1e999]]}'), "Infinity", False),
+    ("csl-year-inf", "csljson", _csl_raw('{"date-parts": [[1e999]]}'), "1e999", False),
     ("csl-year-true", "csljson", _csl({"date-parts": [[True]]}), "true", False),
     ("csl-year-null", "csljson", _csl({"date-parts": [[None]]}), "null", False),
     ("csl-year-word", "csljson", _csl({"date-parts": [["twenty"]]}), "twenty", False),
@@ -73,7 +73,7 @@ CASES = [
      '[{"id": "a", "type": "book", "title": "T", "volume": 1' + "0" * 5000 + "}]",
      "1" + "0" * 100, False),
     ("csl-volume-inf", "csljson",
-     '[{"id": "a", "type": "book", "title": "T", "volume": 1e999, "page": -5}]', "inf", False),
+     '[{"id": "a", "type": "book", "title": "T", "volume": 1e999, "page": -5}]', "1e999", False),
     ("csl-surrogate", "csljson", _csl_raw('"2020", "note": "\\ud800x", "author": '
                                           '[{"family": "\\udfff"}], "custom": {"k\\ud83d": ["v"]}'),
      "\ufffdx", False),
@@ -274,3 +274,25 @@ def test_early_and_bc_years_read_back_from_line_formats(parts, target):
     back = CliRunner().invoke(cli, ["convert", "-f", target, "-t", "csljson"], written.stdout)
     assert back.stderr == ""
     assert json.loads(back.stdout)[0]["issued"] == {"date-parts": parts}
+
+
+@pytest.mark.parametrize(
+    ("json_number", "kept"),
+    [
+        pytest.param("1.5", "1.5", id="fraction"),
+        pytest.param("1E2", "100", id="exponent"),  # as JavaScript reads it; not 100.0
+        pytest.param("2020.0", "2020", id="whole-fraction"),
+        pytest.param("1e400", "1e400", id="beyond-float"),  # a float would print inf
+        pytest.param("NaN", "NaN", id="nan"),  # Python's extension of JSON, not JSON
+        pytest.param("-Infinity", "-Infinity", id="minus-infinity"),
+        pytest.param("12345678901234567890123", "12345678901234567890123", id="big-integer"),
+    ],
+)
+@pytest.mark.parametrize("variable", ["volume", "page", "edition", "number-of-pages"])
+def test_json_numbers_are_kept_as_written(json_number, kept, variable):
+    """A number in a CSL-JSON value is read as JavaScript reads it (citeproc-js, Zotero), and
+    kept as its text where a Python float would change it (``inf``, ``nan``)."""
+    raw = f'[{{"id":"a","type":"book","title":"T","{variable}":{json_number}}}]'
+    result = CliRunner().invoke(cli, ["convert", "-f", "csljson", "-t", "csljson"], raw)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0][variable] == kept

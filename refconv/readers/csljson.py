@@ -36,8 +36,23 @@ def _integer(text: str) -> int | str:
     return int(text) if len(text) < 4300 else text
 
 
-_DECODER = json.JSONDecoder()
-_LONG_NUMBERS = json.JSONDecoder(parse_int=_integer)  # only when _DECODER refused one
+def _fraction(text: str) -> int | str:
+    """A JSON number with a fraction or exponent as JavaScript (citeproc-js, Zotero) reads
+    it: a whole number is that integer (``2020.0``, ``1E2``: 100); any other (``1.5``,
+    ``1e400``) is kept as written, which a Python float would print as ``inf``."""
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 1e21 else text
+
+
+def _as_written(text: str) -> str:
+    """Python's ``NaN``/``Infinity`` extension of JSON, kept as its text."""
+    return text
+
+
+_DECODER = json.JSONDecoder(parse_float=_fraction, parse_constant=_as_written)
+_LONG_NUMBERS = json.JSONDecoder(  # only when _DECODER refused an integer
+    parse_int=_integer, parse_float=_fraction, parse_constant=_as_written
+)
 _NAME_KEYS = {
     "family": "family",
     "given": "given",
