@@ -4,12 +4,13 @@ The command line is a thin layer over these functions, so a script gets exactly 
 ``refconv`` command does: the same format detection, keys, notes, diagnostics and atomic
 output files. Errors are exceptions: ``RefconvError`` (bad data or I/O, with ``path`` and
 ``line``), ``LookupError`` (an unknown format, style, locale or encoding) and ``ValueError``
-(an output path that is one of the inputs).
+(an output path that is one of the inputs, an unknown dialect).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import re
@@ -34,6 +35,9 @@ SourceLike = Union[str, os.PathLike, bytes, IO[bytes], IO[str], "list[SourceLike
 #: What ``write`` accepts: a path (written atomically; ``-`` is standard output), a text or
 #: binary stream, or None (``write`` returns the text).
 DestLike = str | os.PathLike | IO[bytes] | IO[str] | None
+
+#: The Refer dialects (refer-format.md): ``auto`` decides per record (EndNote with ``%0``).
+DIALECTS = ("auto", "refer", "endnote")
 
 STDIN_LABEL = "<stdin>"
 STDOUT_LABEL = "<stdout>"
@@ -68,6 +72,8 @@ def read(
         registry.find_reader(format)  # an unknown name fails now, not at the first record
     if encoding is not None:
         check_encoding(encoding)
+    if dialect not in DIALECTS:  # the reader would take any other as "auto", silently
+        raise ValueError(f"unknown dialect {dialect!r}; known: {', '.join(DIALECTS)}")
     return read_records(
         open_sources(source, label),
         registry,
@@ -142,12 +148,15 @@ def batch_targets(
 ) -> list[tuple[str, Path]]:
     """(input, output path) pairs of a batch: same stem, the writer's suffix, in ``out_dir``.
 
-    Raises ``LookupError`` for an unknown format and ``ValueError`` when two inputs would
-    write the same output, an output would replace an input, an input is standard input or
-    ``out_dir`` exists and is not a directory.
+    Raises ``LookupError`` for an unknown format, ``RefconvError`` for an empty ``out_dir``
+    (as for an empty ``-o``) and ``ValueError`` when two inputs would write the same output,
+    an output would replace an input, an input is standard input or ``out_dir`` exists and
+    is not a directory.
     """
     writer_cls = Registry(Collected()).find_writer(to)
     suffix = writer_cls.output_suffix()
+    if not os.fspath(out_dir):  # as -o '': not the current directory by accident
+        raise RefconvError("cannot write: the output path is empty")
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise ValueError(f"--out-dir {os.fspath(out_dir)} exists and is not a directory")
     pairs, seen = [], {}
@@ -172,7 +181,9 @@ def check_distinct_output(sources: SourceLike, dest: str | os.PathLike) -> None:
     The same file is found by device and inode, so links and hard links count (``cat`` does
     the same). Only a regular file is refused: reading /dev/null and writing it harms nothing.
     ``-`` is standard output, refused when it is a regular file that is an input
-    (``refconv convert a.enw -t ris >> a.enw`` would read its own output).
+    (``refconv convert a.enw -t ris >> a.enw`` would read its own output). An input ``-``
+    is standard input, compared by its descriptor: ``refconv convert - < a.enw >> a.enw``
+    would read what it appends, for ever.
     """
     name = os.fspath(dest)
     try:
@@ -186,22 +197,30 @@ def check_distinct_output(sources: SourceLike, dest: str | os.PathLike) -> None:
         return
     if not stat.S_ISREG(out.st_mode):
         return
-    for source in _paths(sources):
-        try:
-            st = os.stat(source)
-        except OSError:
-            continue
+    for source, st in _input_stats(sources):
         if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
             where = STDOUT_LABEL if name == "-" else name
             raise ValueError(f"the output {where} is the input {source}; write elsewhere")
 
 
-def _paths(sources: SourceLike) -> Iterator[str]:
+def _input_stats(sources: SourceLike) -> Iterator[tuple[str, os.stat_result]]:
+    """(label, stat) of each input that is a file we can stat: paths, and ``-`` (stdin)."""
     if isinstance(sources, (list, tuple)):
         for one in sources:
-            yield from _paths(one)
-    elif isinstance(sources, (str, os.PathLike)) and os.fspath(sources) != "-":
-        yield os.fspath(sources)
+            yield from _input_stats(one)
+        return
+    if not isinstance(sources, (str, os.PathLike)):
+        return
+    name = os.fspath(sources)
+    try:
+        if name == "-":
+            if sys.stdin is None:
+                return
+            yield STDIN_LABEL, os.fstat(sys.stdin.fileno())
+        else:
+            yield name, os.stat(name)
+    except (OSError, ValueError):  # missing (reported when read), or stdin in memory
+        return
 
 
 def convert_batch(
@@ -257,9 +276,10 @@ def convert_batch(
 
 
 def handle_stop_signals(stop=None) -> None:
-    """Make SIGINT, SIGTERM and SIGHUP raise ``Stopped`` (by default), so the run unwinds
-    and removes its temporary files. A signal that was ignored (``nohup``, a background
-    job's SIGINT) stays ignored."""
+    """Make SIGINT, SIGTERM, SIGHUP and the other signals that would end the process
+    (``_STOP_SIGNALS``) raise ``Stopped`` (by default), so the run unwinds and removes its
+    temporary files. A signal that was ignored (``nohup``, a background job's SIGINT, the
+    SIGXFSZ Python ignores so that a too large file is a write error) stays ignored."""
 
     def handler(signum, frame):
         raise Stopped(signum)
@@ -340,6 +360,8 @@ def open_sources(source: SourceLike, label: str | None = None) -> Iterator[Sourc
     if isinstance(source, (str, os.PathLike)):
         name = os.fspath(source)
         if name == "-":
+            if sys.stdin is None:  # started with fd 0 closed (refconv ... <&-)
+                raise RefconvError("cannot read: standard input is closed", STDIN_LABEL)
             yield Source(STDIN_LABEL, sys.stdin.buffer)
             return
         check_readable(name)
@@ -361,14 +383,21 @@ def open_sources(source: SourceLike, label: str | None = None) -> Iterator[Sourc
 
 
 def check_readable(name: str) -> None:
-    """Raise ``RefconvError`` (with the path) if ``name`` cannot be read as a file."""
-    path = Path(name)
-    if not path.exists():
-        raise RefconvError("cannot read: no such file", name)
-    if path.is_dir():
+    """Raise ``RefconvError`` (with the path) if ``name`` cannot be read as a file.
+
+    Every ``OSError`` of looking at it (a directory on the way that we may not search, a
+    link loop, a name too long, a file used as a directory) is named by its system message,
+    as ``cat`` names it; a missing file or a directory keep their short wording."""
+    try:
+        st = os.stat(name)
+    except FileNotFoundError:
+        raise RefconvError("cannot read: no such file", name) from None
+    except OSError as exc:
+        raise RefconvError(f"cannot read: {exc.strerror}", name) from None
+    if stat.S_ISDIR(st.st_mode):
         raise RefconvError("cannot read: is a directory", name)
-    if not os.access(path, os.R_OK):
-        raise RefconvError("cannot read: permission denied", name)
+    if not os.access(name, os.R_OK):
+        raise RefconvError(f"cannot read: {os.strerror(errno.EACCES)}", name)
 
 
 class _EncodedText(io.RawIOBase):
@@ -405,8 +434,10 @@ def open_output(dest: DestLike) -> Iterator[TextIO]:
     one's mode, group (and owner, as root); a new file gets 0666 less the umask. A path that
     exists and is not a regular file (a device such as /dev/null, a FIFO, a socket, or
     /dev/stdout and the other /proc/self/fd links) is written into directly: replacing it
-    would destroy it. A failed write raises ``RefconvError`` naming the path (``<stdout>``),
-    except a closed pipe on standard output, which stays a ``BrokenPipeError``.
+    would destroy it. A link that another user planted in a sticky world-writable directory
+    such as /tmp is not followed (see ``_resolve``). A failed write raises ``RefconvError``
+    naming the path (``<stdout>``), except a closed pipe on standard output, which stays a
+    ``BrokenPipeError``.
     """
     if dest is None:
         yield io.StringIO(newline="\n")
@@ -430,51 +461,187 @@ def open_output(dest: DestLike) -> Iterator[TextIO]:
     label = os.fspath(dest)
     if not label:
         raise RefconvError("cannot write: the output path is empty")
+    real, magic = _resolve(label)
     try:
-        st = os.stat(label)  # follows every link
+        st = os.stat(real) if magic else os.lstat(real)
     except FileNotFoundError:
         st = None
     except OSError as exc:
         raise RefconvError(f"cannot write: {exc.strerror}", label) from None
-    if st is not None and (not stat.S_ISREG(st.st_mode) or _is_fd_link(label)):
-        flags = os.O_WRONLY | (os.O_APPEND if stat.S_ISREG(st.st_mode) else 0)
-        try:
-            fd = os.open(label, flags | getattr(os, "O_CLOEXEC", 0))
-        except OSError as exc:
-            raise RefconvError(f"cannot write: {exc.strerror}", label) from None
-        with _text_output(fd, label) as out:
+    if st is not None and (magic or not stat.S_ISREG(st.st_mode)):
+        with _open_in_place(real, st, magic, label) as out:
             yield out
         return
-    real = os.path.realpath(label)
-    import tempfile  # ~15 ms: only for a path target
+    with _replace_atomically(real, st, label) as out:
+        yield out
 
-    # No signal between creating the temporary file and the try that removes it.
-    blocked = _block_signals()
-    try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{os.path.basename(real)}.", suffix=".tmp", dir=os.path.dirname(real)
-        )
-    except OSError as exc:
-        _unblock_signals(blocked)
-        raise RefconvError(f"cannot write: {exc.strerror}", label) from None
-    try:
-        _unblock_signals(blocked)
-        _copy_mode(fd, st)
-        with _text_output(fd, label) as out:
-            yield out
+
+#: The kernel's limit on links followed in one path lookup (path_resolution(7): 40).
+_MAX_LINKS = 40
+
+
+def _resolve(label: str) -> tuple[str, bool]:
+    """The real path of ``label``, each symbolic link on the way checked, and whether it ends
+    in a /proc/PID/fd link (/dev/stdout, /dev/fd/N: an open descriptor, not a path).
+
+    Links are read one level at a time (``os.readlink``) rather than by ``os.path.realpath``,
+    so each can be checked by the kernel's ``fs.protected_symlinks`` rule (Linux
+    Documentation/admin-guide/sysctl/fs.rst): a link in a sticky world-writable directory
+    (/tmp) is followed only when its owner is the caller (euid) or the directory's owner.
+    Otherwise another user's link could make root replace or create any file. A missing
+    part ends the walk: the rest is created (a dangling link) or fails when opened.
+    """
+    pending = [part for part in os.path.abspath(label).split("/") if part]
+    resolved = "/"
+    links = 0
+    while pending:
+        part = pending.pop(0)
+        if part == ".":
+            continue
+        if part == "..":
+            resolved = os.path.dirname(resolved)
+            continue
+        candidate = os.path.join(resolved, part)
         try:
-            os.replace(tmp, real)
+            st = os.lstat(candidate)
+        except FileNotFoundError:
+            return os.path.join(candidate, *pending), False
         except OSError as exc:
             raise RefconvError(f"cannot write: {exc.strerror}", label) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        if not stat.S_ISLNK(st.st_mode):
+            resolved = candidate
+            continue
+        if re.fullmatch(r"/proc/[^/]+/fd", resolved):  # magic: only the kernel follows it
+            return os.path.join(candidate, *pending), True
+        links += 1
+        if links > _MAX_LINKS:
+            raise RefconvError(f"cannot write: {os.strerror(errno.ELOOP)}", label)
+        _check_link(candidate, st, resolved)
+        try:
+            target = os.readlink(candidate)
+        except OSError as exc:
+            raise RefconvError(f"cannot write: {exc.strerror}", label) from None
+        if target.startswith("/"):
+            resolved = "/"
+        pending[:0] = [p for p in target.split("/") if p]
+    return resolved, False
 
 
+def _check_link(link: str, st: os.stat_result, directory: str) -> None:
+    """Refuse ``link`` (lstat ``st``) if ``fs.protected_symlinks`` would (see ``_resolve``)."""
+    try:
+        dst = os.stat(directory)
+    except OSError as exc:
+        raise RefconvError(f"cannot write: {exc.strerror}", link) from None
+    sticky_public = dst.st_mode & stat.S_ISVTX and dst.st_mode & stat.S_IWOTH
+    if sticky_public and st.st_uid not in (os.geteuid(), dst.st_uid):
+        raise RefconvError(
+            f"cannot write: not following a symbolic link owned by another user (uid "
+            f"{st.st_uid}) in the sticky world-writable directory {directory}",
+            link,
+        )
+
+
+@contextlib.contextmanager
+def _open_in_place(real: str, st: os.stat_result, magic: bool, label: str) -> Iterator[TextIO]:
+    """Write into a device, FIFO, socket or open descriptor: replacing it would destroy it.
+
+    ``O_NOFOLLOW`` (except for a /proc fd link, which must be followed): a link put in the
+    place of the checked file since is refused by the kernel, not followed."""
+    flags = os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
+    flags |= os.O_APPEND if stat.S_ISREG(st.st_mode) else 0
+    flags |= 0 if magic else getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(real, flags)
+    except OSError as exc:
+        raise RefconvError(f"cannot write: {exc.strerror}", label) from None
+    with _text_output(fd, label) as out:
+        yield out
+
+
+@contextlib.contextmanager
+def _replace_atomically(real: str, st: os.stat_result | None, label: str) -> Iterator[TextIO]:
+    """Write a temporary file in the directory of ``real`` and rename it over ``real``.
+
+    The directory is opened once and the temporary file made and renamed relative to that
+    descriptor, so the file replaced is the one in the directory checked, even if a
+    directory on the path is swapped meanwhile. What is left: between the check and the
+    rename another user may put something else at the name in a directory they can write;
+    the rename then replaces that entry (a link is replaced, never followed), and it is
+    refused when it is no longer the file that was looked at.
+    """
+    directory, base = os.path.split(real)
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        dir_fd = os.open(directory, flags | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise RefconvError(f"cannot write: {exc.strerror}", label) from None
+    try:
+        # No signal between creating the temporary file and the try that removes it.
+        blocked = _block_signals()
+        try:
+            fd, tmp = _create_temp(dir_fd, base)
+        except OSError as exc:
+            raise RefconvError(f"cannot write: {exc.strerror}", label) from None
+        finally:
+            _unblock_signals(blocked)
+        try:
+            _copy_mode(fd, st)
+            with _text_output(fd, label) as out:
+                yield out
+            _check_unchanged(dir_fd, base, st, label)
+            try:
+                os.replace(tmp, base, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+            except OSError as exc:
+                raise RefconvError(f"cannot write: {exc.strerror}", label) from None
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=dir_fd)
+            raise
+    finally:
+        os.close(dir_fd)
+
+
+def _create_temp(dir_fd: int, base: str) -> tuple[int, str]:
+    """A new file ``.BASE.XXXXXXXX.tmp`` (mode 0600, never through a link) in ``dir_fd``."""
+    import secrets
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        name = f".{base}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(name, flags, 0o600, dir_fd=dir_fd), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST))
+
+
+def _check_unchanged(dir_fd: int, base: str, st: os.stat_result | None, label: str) -> None:
+    """Refuse to rename over ``base`` when it is no longer what was checked (``st``; None:
+    nothing was there): another process put a different file or a link there meanwhile."""
+    try:
+        now = os.stat(base, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return  # removed meanwhile: creating it harms nothing
+    except OSError as exc:
+        raise RefconvError(f"cannot write: {exc.strerror}", label) from None
+    if st is None and stat.S_ISLNK(now.st_mode):
+        return  # a dangling link made meanwhile: the rename replaces the link itself
+    if st is None or (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+        raise RefconvError("cannot write: the target was replaced by another file meanwhile", label)
+
+
+_STOP_NAMES = (
+    "SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM",
+    "SIGVTALRM", "SIGPROF", "SIGXCPU", "SIGXFSZ", "SIGIO", "SIGPWR", "SIGSTKFLT",
+)  # fmt: skip
 _STOP_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
+    getattr(signal, name) for name in _STOP_NAMES if hasattr(signal, name)
+) + tuple(range(signal.SIGRTMIN, signal.SIGRTMAX + 1) if hasattr(signal, "SIGRTMIN") else ())
+"""Signals whose default action ends the process (signal(7)) and that can be caught: they
+unwind the run so its temporary files are removed. Not SIGPIPE (Python ignores it; a write
+then fails with EPIPE) nor the faults a program raises itself (SIGSEGV, SIGBUS, SIGFPE...)."""
 
 
 def _block_signals() -> object:
@@ -486,22 +653,6 @@ def _block_signals() -> object:
 def _unblock_signals(previous: object) -> None:
     if previous is not None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # type: ignore[arg-type]
-
-
-def _is_fd_link(path: str) -> bool:
-    """Whether ``path`` reaches a file through a /proc/PID/fd link (/dev/stdout, /dev/fd/N):
-    that is an open descriptor of some process, written into, never replaced."""
-    current = os.path.abspath(path)
-    for _ in range(40):  # the kernel's limit on nested links
-        parent = os.path.realpath(os.path.dirname(current))
-        if re.fullmatch(r"/proc/[^/]+/fd", parent):
-            return True
-        current = os.path.join(parent, os.path.basename(current))
-        try:
-            current = os.path.join(parent, os.readlink(current))
-        except OSError:  # not a link (or not readable): the end of the chain
-            return False
-    return False
 
 
 def _copy_mode(fd: int, old: os.stat_result | None) -> None:
@@ -613,6 +764,7 @@ def _counted(records: Iterable[Record], diagnostics: Diagnostics) -> Iterator[Re
 
 
 __all__ = [
+    "DIALECTS",
     "KeyRequest",
     "SkippedRecords",
     "assign_keys",

@@ -1,8 +1,9 @@
 """The command line: options, plugin lookup, opening streams, and the one error boundary.
 
 Exit status: 0 success (warnings allowed), 1 bad data or I/O failure (or any warning under
---strict), 2 usage error, 128 + the signal's number when SIGINT, SIGTERM or SIGHUP stopped
-the run (130, 143, 129). Diagnostics go to stderr as ``file:line: warning|error: message``.
+--strict), 2 usage error, 128 + the signal's number when a signal stopped the run (SIGINT
+130, SIGTERM 143, SIGHUP 129, SIGQUIT 131, ...). Diagnostics go to stderr as
+``file:line: warning|error: message``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from click.shell_completion import CompletionItem
 
 from . import __version__
 from .api import (
+    DIALECTS,
     SkippedRecords,
     batch_targets,
     check_distinct_output,
@@ -47,7 +49,7 @@ class DataError(click.ClickException):
         super().__init__(error.describe())
 
     def show(self, file=None) -> None:
-        click.echo(self.message, err=True)
+        _echo_err(self.message)
 
 
 class Refused(click.UsageError):
@@ -55,7 +57,14 @@ class Refused(click.UsageError):
     directory): exit 2 like any usage error, shown as one ``error:`` line."""
 
     def show(self, file=None) -> None:
-        click.echo(one_line(f"error: {self.message}"), err=True)
+        _echo_err(one_line(f"error: {self.message}"))
+
+
+def _echo_err(line: str) -> None:
+    """One line on stderr; a stderr that cannot take it (full, closed) changes nothing: the
+    exit status still tells the failure, and the failure is not blamed on stdout."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(line, err=True)
 
 
 def _validate_encoding(ctx, param, value: str | None) -> str | None:
@@ -146,7 +155,7 @@ def cli() -> None:
 )
 @click.option(
     "--dialect",
-    type=click.Choice(["auto", "refer", "endnote"]),
+    type=click.Choice(DIALECTS),
     default="auto",
     show_default=True,
     help="Refer dialect: auto decides per record (EndNote when it has %0).",
@@ -253,7 +262,7 @@ def convert_command(
         if out_dir is not None:
             return _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, options)
         writer_cls = make_writer(Registry(diagnostics), to_format, output, diagnostics, options)
-        check_distinct_output(list(inputs), "-" if output is None else output)
+        check_distinct_output(list(inputs) or ["-"], "-" if output is None else output)
     except LookupError as exc:
         raise click.UsageError(str(exc)) from None
     except ValueError as exc:
@@ -327,7 +336,7 @@ def _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, option
 )
 @click.option(
     "--dialect",
-    type=click.Choice(["auto", "refer", "endnote"]),
+    type=click.Choice(DIALECTS),
     default="auto",
     show_default=True,
     help="Refer dialect (see 'convert --help').",
@@ -427,17 +436,40 @@ def _silence_stdout() -> None:
 def main() -> None:
     """Console entry point (``refconv`` and ``python -m refconv``).
 
-    SIGINT, SIGTERM and SIGHUP remove the temporary files of ``-o`` and ``--out-dir``, print
-    one line and exit with 128 + the signal's number (130, 143, 129), as a shell reports a
-    command killed by it.
+    SIGINT, SIGTERM, SIGHUP and every other signal that would end the process (SIGQUIT,
+    SIGUSR1, SIGALRM, ...; ``refconv.api._STOP_SIGNALS``) remove the temporary files of
+    ``-o`` and ``--out-dir``, print one line and exit with 128 + the signal's number (130,
+    143, 129, ...), as a shell reports a command killed by it.
     """
     handle_stop_signals()
     try:
         cli.main(prog_name="refconv")
     except Stopped as exc:
-        what = "interrupted" if exc.signum == signal.SIGINT else "stopped by "
-        if exc.signum != signal.SIGINT:
-            what += signal.Signals(exc.signum).name
         with contextlib.suppress(Exception):
-            click.echo(f"refconv: {what}", err=True)
+            click.echo(f"refconv: {_stop_message(exc.signum)}", err=True)
         os._exit(128 + exc.signum)  # temporary files are gone; nothing else is to be done
+    finally:
+        _flush_stderr()
+
+
+def _stop_message(signum: int) -> str:
+    if signum == signal.SIGINT:
+        return "interrupted"
+    try:
+        return f"stopped by {signal.Signals(signum).name}"
+    except ValueError:  # a real-time signal between SIGRTMIN and SIGRTMAX has no name
+        return f"stopped by signal {signum}"
+
+
+def _flush_stderr() -> None:
+    """A stderr that could not take a diagnostic (2>/dev/full) would fail Python's final
+    flush and turn the exit status into 120: drop what is left by pointing it at /dev/null."""
+    if sys.stderr is None:
+        return
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stderr.fileno())
+            sys.stderr.flush()

@@ -83,6 +83,9 @@ class Diagnostics:
         self.moved: Counter[tuple[str, str]] = Counter()
         self.retyped: Counter[str] = Counter()
         self.records = 0
+        #: Diagnostics that could not be printed (stderr full or closed): they do not fail
+        #: the run, which succeeded; under ``strict`` a warning fails it before printing.
+        self.unprinted = 0
 
     def error(self, message: str, path: str | None = None, line: int | None = None) -> None:
         """Report bad data that was skipped (the run goes on, and ends with status 1)."""
@@ -110,7 +113,10 @@ class Diagnostics:
         """Show one diagnostic: ``path:line: kind: message`` on the stream (stderr)."""
         loc = format_location(path, line)
         text = f"{loc}: {kind}: {message}" if loc else f"{kind}: {message}"
-        print(one_line(text), file=self.stream or sys.stderr)
+        try:
+            print(one_line(text), file=self.stream or sys.stderr)
+        except (OSError, ValueError):  # stderr full or closed (2>/dev/full, 2>&-)
+            self.unprinted += 1  # the output is still good; under strict the warning raised
 
     def unplaced(
         self, key: str, where: str, target: str, path: str | None, line: int | None

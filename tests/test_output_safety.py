@@ -160,13 +160,13 @@ def test_links_are_followed_and_the_real_file_replaced(enw, tmp_path, monkeypatc
     (tmp_path / "one.ris").symlink_to("dir-link/refs.ris")
     (tmp_path / "two.ris").symlink_to(tmp_path / "one.ris")  # absolute, two levels
     temp_dirs = []
-    mkstemp = __import__("tempfile").mkstemp
+    create_temp = api._create_temp
 
-    def spy(*args, **kwargs):
-        temp_dirs.append(kwargs["dir"])
-        return mkstemp(*args, **kwargs)
+    def spy(dir_fd, base):
+        temp_dirs.append(os.readlink(f"/proc/self/fd/{dir_fd}"))
+        return create_temp(dir_fd, base)
 
-    monkeypatch.setattr("tempfile.mkstemp", spy)
+    monkeypatch.setattr(api, "_create_temp", spy)
     api.convert(str(enw), str(tmp_path / "two.ris"), to="ris")
     assert real.read_text("utf-8").startswith("TY  - JOUR")
     assert os.readlink(tmp_path / "two.ris") == str(tmp_path / "one.ris")
@@ -181,6 +181,130 @@ def test_dangling_link_creates_the_file_it_names(enw, tmp_path):
     assert (result.exit_code, result.stderr) == (0, "")
     assert (tmp_path / "link.ris").is_symlink()
     assert (tmp_path / "made.ris").read_text("utf-8").startswith("TY  - JOUR")
+
+
+# -- links planted by another user (fs.protected_symlinks) ---------------------------------
+
+OTHER_UID = 65534  # nobody
+needs_root = pytest.mark.skipif(not IS_ROOT, reason="only root can give a link to another user")
+
+
+def _plant(link: Path, target: str, uid: int) -> None:
+    link.symlink_to(target)
+    os.lchown(link, uid, -1)
+
+
+@needs_root
+@pytest.mark.parametrize("dir_mode", [0o1777, 0o0777, 0o1770], ids=["sticky+o+w", "o+w", "sticky"])
+@pytest.mark.parametrize("link_owner", ["caller", "dir_owner", "other"])
+@pytest.mark.parametrize("target_exists", [True, False], ids=["existing", "dangling"])
+def test_a_link_in_a_sticky_world_writable_dir_is_followed_only_as_the_kernel_would(
+    enw, tmp_path, dir_mode, link_owner, target_exists
+):
+    """As root, -o through another user's link in /tmp replaced or created any file. Rule:
+    Linux fs.protected_symlinks (a link in a sticky o+w directory is followed only if its
+    owner is the follower or the directory's owner)."""
+    secure = tmp_path / "secure"
+    secure.mkdir(mode=0o700)
+    target = secure / "target.ris"
+    if target_exists:
+        target.write_text("OLD\n", encoding="utf-8")
+    public = tmp_path / "pub"
+    public.mkdir()
+    os.chown(public, 4242, -1)
+    public.chmod(dir_mode)
+    uid = {"caller": os.geteuid(), "dir_owner": 4242, "other": OTHER_UID}[link_owner]
+    link = public / "out.ris"
+    _plant(link, str(target), uid)
+    result = run(["convert", str(enw), "-o", str(link), "-t", "ris"])
+    refused = dir_mode == 0o1777 and link_owner == "other"
+    if refused:
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"{link}: error: cannot write: not following a symbolic link owned by another user "
+            f"(uid {OTHER_UID}) in the sticky world-writable directory {public}\n"
+        )
+        assert target.read_text("utf-8") == "OLD\n" if target_exists else not target.exists()
+    else:
+        assert (result.exit_code, result.stderr) == (0, "")
+        assert target.read_text("utf-8").startswith("TY  - JOUR")
+    assert link.is_symlink() and leftovers(public) == leftovers(secure) == []
+
+
+@needs_root
+@pytest.mark.parametrize(
+    "chain",
+    ["bad_second_level", "bad_directory_on_the_way", "bad_link_to_a_device", "relative_dotdot"],
+)
+def test_every_link_on_the_way_is_checked(enw, tmp_path, chain):
+    """realpath() followed several levels at once; each level is now read and checked."""
+    secure = tmp_path / "secure"
+    secure.mkdir(mode=0o700)
+    target = secure / "target.ris"
+    target.write_text("OLD\n", encoding="utf-8")
+    public = tmp_path / "pub"
+    public.mkdir()
+    public.chmod(0o1777)
+    if chain == "bad_second_level":
+        _plant(public / "bad", str(target), OTHER_UID)
+        (tmp_path / "mine.ris").symlink_to(public / "bad")  # ours, outside: followed
+        out, bad = tmp_path / "mine.ris", public / "bad"
+    elif chain == "bad_directory_on_the_way":
+        _plant(public / "dir", str(secure), OTHER_UID)
+        out, bad = public / "dir" / "target.ris", public / "dir"
+    elif chain == "bad_link_to_a_device":
+        null = device(tmp_path, "null")
+        _plant(public / "dev.ris", null, OTHER_UID)
+        out, bad = public / "dev.ris", public / "dev.ris"
+    else:
+        (public / "sub").mkdir()
+        _plant(public / "sub" / "up", "../../secure/target.ris", OTHER_UID)
+        (public / "sub").chmod(0o1777)
+        out, bad = public / "sub" / "up", public / "sub" / "up"
+    result = run(["convert", str(enw), "-o", str(out), "-t", "ris"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{bad}: error: cannot write: not following a symbolic link")
+    assert result.stderr.count("\n") == 1
+    assert target.read_text("utf-8") == "OLD\n"
+    assert leftovers(secure) == leftovers(public) == []
+
+
+def test_the_target_swapped_while_writing_is_not_replaced(enw, tmp_path):
+    """The check is made on what is renamed over: another file put at the name meanwhile is
+    kept, and the run fails with one line."""
+    out = tmp_path / "out.ris"
+    out.write_text("OLD\n", encoding="utf-8")
+    other = tmp_path / "other"
+    other.write_text("OTHER\n", encoding="utf-8")
+
+    def swapping():
+        for record in api.read(str(enw)):
+            os.replace(other, out)
+            yield record
+
+    with pytest.raises(api.RefconvError, match="replaced by another file meanwhile"):
+        api.write(swapping(), str(out), "ris")
+    assert out.read_text("utf-8") == "OTHER\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_directory_swapped_while_writing_does_not_redirect_the_output(enw, tmp_path):
+    """The directory is opened once: renaming it and putting a link in its place during the
+    write does not send the file to where the link points."""
+    real_dir = tmp_path / "real"
+    real_dir.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def swapping():
+        for record in api.read(str(enw)):
+            real_dir.rename(tmp_path / "moved")
+            real_dir.symlink_to(elsewhere)
+            yield record
+
+    api.write(swapping(), str(real_dir / "out.ris"), "ris")
+    assert (tmp_path / "moved" / "out.ris").read_text("utf-8").startswith("TY  - JOUR")
+    assert list(elsewhere.iterdir()) == []
 
 
 @pytest.mark.parametrize("mode", [0o600, 0o640, 0o444, 0o755, 0o1755, 0o2770])
@@ -275,6 +399,41 @@ def test_stdout_appending_to_an_input_is_refused(enw):
         f"error: the output <stdout> is the input {enw}; write elsewhere\n"
     )
     assert enw.read_text("utf-8") == ONE
+
+
+@pytest.mark.parametrize("output", ["append_stdout", "write_stdout", "-o"])
+@pytest.mark.parametrize("args", [["-"], []], ids=["dash", "implicit"])
+def test_stdin_that_is_the_output_is_refused(enw, output, args):
+    """``refconv convert - < a.enw >> a.enw`` read what it appended until the disk was full."""
+    with open(enw, "rb") as stdin, open(enw, "r+b") as stdout:
+        stdout.seek(0, os.SEEK_END)
+        out = ["-o", str(enw)] if output == "-o" else []
+        result = run_process(
+            ["convert", *args, "-f", "refer", "-t", "refer", "-q", *out],
+            stdin=stdin,
+            stdout=subprocess.PIPE if output == "-o" else stdout,
+        )
+    where = str(enw) if output == "-o" else "<stdout>"
+    assert (result.returncode, result.stderr.decode()) == (
+        2,
+        f"error: the output {where} is the input <stdin>; write elsewhere\n",
+    )
+    assert enw.read_text("utf-8") == ONE
+
+
+@pytest.mark.parametrize("stdin_kind", ["other_file", "pipe"])
+def test_stdin_that_is_not_the_output_is_read(enw, tmp_path, stdin_kind):
+    other = tmp_path / "other.enw"
+    other.write_text(ONE, encoding="utf-8")
+    with open(enw, "ab") as stdout:
+        if stdin_kind == "other_file":
+            with open(other, "rb") as stdin:
+                result = run_process(["convert", "-t", "refer", "-q"], stdin=stdin, stdout=stdout)
+        else:
+            result = run_process(["convert", "-t", "refer", "-q"], input=ONE.encode(),
+                                 stdout=stdout)  # fmt: skip
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert enw.read_text("utf-8").startswith(ONE + "%0 Journal Article\n%F doe2001title")
 
 
 def test_out_dir_naming_a_file_is_one_line(enw, tmp_path):
