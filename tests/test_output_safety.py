@@ -430,8 +430,9 @@ def test_stdin_that_is_not_the_output_is_read(enw, tmp_path, stdin_kind):
             with open(other, "rb") as stdin:
                 result = run_process(["convert", "-t", "refer", "-q"], stdin=stdin, stdout=stdout)
         else:
-            result = run_process(["convert", "-t", "refer", "-q"], input=ONE.encode(),
-                                 stdout=stdout)  # fmt: skip
+            result = run_process(
+                ["convert", "-t", "refer", "-q"], input=ONE.encode(), stdout=stdout
+            )
     assert (result.returncode, result.stderr) == (0, b"")
     assert enw.read_text("utf-8").startswith(ONE + "%0 Journal Article\n%F doe2001title")
 
@@ -547,6 +548,17 @@ STOPS = [
     pytest.param(signal.SIGTERM, "refconv: stopped by SIGTERM", id="SIGTERM"),
     pytest.param(signal.SIGHUP, "refconv: stopped by SIGHUP", id="SIGHUP"),
 ]
+#: Every other signal whose default action ends the process and that can be caught
+#: (signal(7)); SIGXFSZ and SIGPIPE are not here: Python ignores them (see below).
+OTHER_NAMES = ("SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGXCPU")
+OTHER_STOPS = [
+    pytest.param(getattr(signal, name), f"refconv: stopped by {name}", id=name)
+    for name in (*OTHER_NAMES, "SIGIO", "SIGPWR")
+    if hasattr(signal, name)
+]
+if hasattr(signal, "SIGRTMIN"):  # real-time signals have no name of their own
+    RT = signal.SIGRTMIN + 3
+    OTHER_STOPS.append(pytest.param(RT, f"refconv: stopped by signal {RT}", id="SIGRTMIN+3"))
 
 
 def _default_signals() -> None:
@@ -577,7 +589,7 @@ def _gone(pid: int) -> bool:
     return state.startswith(("Z", "X"))
 
 
-@pytest.mark.parametrize(("signum", "message"), STOPS)
+@pytest.mark.parametrize(("signum", "message"), STOPS + OTHER_STOPS)
 def test_a_signal_removes_the_temporary_file(tmp_path, signum, message):
     """The input is a FIFO that never ends, so the run is blocked mid-way with its
     temporary file open when the signal comes."""
@@ -607,7 +619,7 @@ def test_a_signal_removes_the_temporary_file(tmp_path, signum, message):
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs /proc")
-@pytest.mark.parametrize(("signum", "message"), STOPS)
+@pytest.mark.parametrize(("signum", "message"), STOPS + OTHER_STOPS[:2])
 def test_a_signal_stops_the_batch_workers_and_removes_their_files(tmp_path, signum, message):
     """--out-dir -j 2: each worker blocked on its own FIFO; the signal goes to the parent
     only (as from kill), which stops its workers; no temporary file is left."""
@@ -640,6 +652,39 @@ def test_a_signal_stops_the_batch_workers_and_removes_their_files(tmp_path, sign
     assert stderr.decode() == message + "\n"
     assert leftovers(out) == []
     assert list(out.iterdir()) == []
+
+
+def test_an_ignored_signal_stays_ignored(tmp_path):
+    """nohup-like: a signal ignored when refconv starts does not stop it; SIGPIPE and SIGXFSZ,
+    which Python ignores so that a write fails with EPIPE or EFBIG, stay ignored."""
+    fifo = tmp_path / "in.enw"
+    os.mkfifo(fifo)
+    out = tmp_path / "out.ris"
+
+    def ignore_usr1():
+        _default_signals()
+        signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+
+    process = subprocess.Popen(
+        [*COMMAND, "convert", str(fifo), "-o", str(out), "-t", "ris"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=ignore_usr1,
+    )
+    try:
+        with open(fifo, "w") as feed:
+            feed.write(ONE + "\n")
+            feed.flush()
+            _wait_for(lambda: leftovers(tmp_path), "the temporary file")
+            for signum in (signal.SIGUSR1, signal.SIGPIPE, signal.SIGXFSZ):
+                process.send_signal(signum)
+            time.sleep(0.3)
+            assert process.poll() is None
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, stderr) == (0, b"")
+    assert out.read_text("utf-8").startswith("TY  - JOUR") and leftovers(tmp_path) == []
 
 
 @pytest.mark.parametrize(
