@@ -113,9 +113,13 @@ class Diagnostics:
         """Show one diagnostic: ``path:line: kind: message`` on the stream (stderr)."""
         loc = format_location(path, line)
         text = f"{loc}: {kind}: {message}" if loc else f"{kind}: {message}"
+        stream = self.stream or sys.stderr
+        if stream is None:  # started with fd 2 closed (2>&-); print(file=None) is stdout
+            self.unprinted += 1
+            return
         try:
-            print(one_line(text), file=self.stream or sys.stderr)
-        except (OSError, ValueError):  # stderr full or closed (2>/dev/full, 2>&-)
+            print(one_line(text), file=stream)
+        except (OSError, ValueError):  # stderr full or closed (2>/dev/full)
             self.unprinted += 1  # the output is still good; under strict the warning raised
 
     def unplaced(

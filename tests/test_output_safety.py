@@ -14,6 +14,7 @@ import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -519,6 +520,32 @@ def test_dev_full(big, where, tmp_path):
     assert stat.S_ISCHR(os.stat(full).st_mode)
 
 
+WARNS = "%0 Journal Article\n%T Title\n%D 20x20\n"  # one warning: the date
+
+
+@pytest.mark.parametrize("stderr", ["dev_full", "closed"])
+def test_an_unwritable_stderr_does_not_fail_a_good_conversion(tmp_path, stderr):
+    """2>/dev/full printed '<stdout>: error: cannot write' (nowhere) and exited 1 although
+    stdout was complete; 2>&- printed the warning into the output (print(file=None) is
+    stdout). A warning that cannot be shown is lost, the output stands."""
+    src = tmp_path / "w.enw"
+    src.write_text(WARNS, encoding="utf-8")
+    expected = run(["convert", str(src), "-t", "ris", "-q"]).stdout.encode()
+    full = device(tmp_path, "full")
+    for strict in ([], ["--strict"]):
+        args = ["convert", str(src), "-t", "ris", *strict]
+        if stderr == "dev_full":
+            with open(full, "w") as sink:
+                result = subprocess.run([*COMMAND, *args], stdout=subprocess.PIPE, stderr=sink,
+                                        timeout=60)  # fmt: skip
+        else:
+            result = run_process(args, preexec_fn=lambda: os.close(2))
+        if strict:  # the warning is an error: the run fails, whether it can say so or not
+            assert (result.returncode, result.stdout) == (1, b"")
+        else:
+            assert (result.returncode, result.stdout) == (0, expected)
+
+
 def test_closed_stdout_is_one_line(enw):
     result = run_process(["convert", str(enw), "-t", "ris"], preexec_fn=lambda: os.close(1))
     assert result.returncode == 1
@@ -694,12 +721,20 @@ def test_an_ignored_signal_stays_ignored(tmp_path):
         ("loop", "cannot write: Too many levels of symbolic links"),
         ("missing/out.ris", "cannot write: No such file or directory"),
         ("dangling-into-missing", "cannot write: No such file or directory"),
+        ("file/out.ris", "cannot write: Not a directory"),
+        ("link-to-file/out.ris", "cannot write: Not a directory"),
+        ("loop/out.ris", "cannot write: Too many levels of symbolic links"),
+        ("x" * 300 + ".ris", "cannot write: File name too long"),
+        ("x" * 300 + "/out.ris", "cannot write: File name too long"),
     ],
+    ids=lambda v: v[:20],
 )
 def test_targets_that_cannot_be_written_are_one_line(enw, tmp_path, target, message):
     (tmp_path / "dir").mkdir()
     (tmp_path / "loop").symlink_to("loop")
     (tmp_path / "dangling-into-missing").symlink_to("missing/x.ris")
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    (tmp_path / "link-to-file").symlink_to("file")
     path = tmp_path / target
     result = run(["convert", str(enw), "-o", str(path), "-t", "ris"])
     assert result.exit_code == 1
@@ -707,7 +742,34 @@ def test_targets_that_cannot_be_written_are_one_line(enw, tmp_path, target, mess
     assert leftovers(tmp_path) == [] and (tmp_path / "dir").is_dir()
 
 
-def test_an_empty_output_path_is_one_line(enw):
-    result = run(["convert", str(enw), "-o", "", "-t", "ris"])
+@pytest.mark.parametrize("option", ["-o", "--out-dir"])
+def test_an_empty_output_path_is_one_line(enw, option, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # --out-dir '' wrote into the current directory
+    result = run(["convert", str(enw), option, "", "-t", "ris"])
     assert result.exit_code == 1
     assert result.stderr == "error: cannot write: the output path is empty\n"
+    assert list(tmp_path.iterdir()) == [enw]
+
+
+@pytest.mark.skipif(not IS_ROOT or not shutil.which("setpriv"), reason="needs root and setpriv")
+@pytest.mark.parametrize("where", ["-o", "--out-dir"])
+def test_a_target_in_a_directory_we_cannot_search_is_one_line(tmp_path, where):
+    """EACCES on the way to the target, as another user (tmp_path is root's, mode 0700)."""
+    fd, name = tempfile.mkstemp(suffix=".enw", dir="/tmp")  # readable by nobody
+    os.write(fd, ONE.encode())
+    os.close(fd)
+    src = Path(name)
+    src.chmod(0o644)
+    try:
+        target = tmp_path / ("out.ris" if where == "-o" else "out")
+        result = subprocess.run(
+            ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *COMMAND,
+             "convert", str(src), where, str(target), "-t", "ris"],
+            capture_output=True, timeout=60, cwd="/",
+        )  # fmt: skip
+    finally:
+        src.unlink()
+    assert result.returncode == 1
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{target}: error: cannot ")
+    assert lines[0].endswith(": Permission denied")
