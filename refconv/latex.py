@@ -9,6 +9,7 @@ balance, and no input can end a field, start an entry or run a command.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 _SPECIALS = {
@@ -27,7 +28,9 @@ _SPECIALS = {
 TEX_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
 _SPECIAL_CHARS = re.compile(f"[\\\\&%$#_~^{{}}{TEX_CONTROLS}]")
 _UNESCAPE = re.compile(
-    r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\textbraceleft\{\}"
+    r"\{\\(?:(?:textbackslash|textasciitilde|textasciicircum|textbraceleft|textbraceright)\\/"
+    r"|[&%$#_])\}"
+    r"|\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\textbraceleft\{\}"
     r"|\\textbraceright\{\}|\\[&%$#_{}]|\{@\}"
 )
 _UNESCAPES = {v: k for k, v in _SPECIALS.items()} | {
@@ -36,6 +39,11 @@ _UNESCAPES = {v: k for k, v in _SPECIALS.items()} | {
     r"\textbraceleft{}": "{",
     r"\textbraceright{}": "}",
     "{@}": "@",  # "@" first on a line, which the BibTeX writer braces
+}
+_UNESCAPES |= {
+    "{" + k.removesuffix("{}") + ("\\/" if k.endswith("{}") else "") + "}": v
+    for k, v in _UNESCAPES.items()
+    if "\\" in k
 }
 _WORD = re.compile(r"[^\W_][\w'’.]*", re.UNICODE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -71,13 +79,180 @@ def escape(text: str, *, balanced: bool | None = None) -> str:
     return _SPECIAL_CHARS.sub(lambda m: table[m[0]], text)
 
 
+#: Each escape as one BibTeX "special character": a brace group at depth 1 that starts with a
+#: backslash, which ``text.prefix$``, ``purify$`` and name splitting take as one character
+#: (btxhak, "special characters"). alpha.bst's label takes the first three characters of a
+#: name, which would otherwise cut ``\\%`` in half; braces are always the unbalanced form,
+#: as a name part is a fragment whose braces must balance on their own. A word macro ends in
+#: the italic correction ``\\/`` (no effect upright): biber's name initials of a part that
+#: starts with ``{\\textbackslash}`` come out with a brace too many ("Extra }"), of
+#: ``{\\textbackslash\\/}`` balanced.
+_AS_SPECIAL = (
+    {
+        c: "{" + v.removesuffix("{}") + ("\\/" if v[1:].removesuffix("{}").isalpha() else "") + "}"
+        for c, v in (_SPECIALS | {"{": r"\textbraceleft", "}": r"\textbraceright"}).items()
+    }
+    | _AS_SPACE
+    | {"\u2028": " ", "\u2029": " "}
+)
+
+
+def escape_special(text: str) -> str:
+    """Like ``escape``, each escape braced as one BibTeX special character (for names)."""
+    if not _SPECIAL_CHARS.search(text):
+        return text
+    return _SPECIAL_CHARS.sub(lambda m: _AS_SPECIAL[m[0]], text)
+
+
+def sort_key_field(key: str) -> str | None:
+    """The ``key`` field for an entry without author whose citation key starts with a TeX
+    special (``_``): alpha.bst and plainnat then make the label from the key's first three
+    characters, copied raw into ``\\bibitem[...]`` ("Missing $"); the ``key`` field, which
+    they use first (btxdoc §3.2), holds the same three characters escaped as special
+    characters, so every label looks as before and is safe. None when no field is needed."""
+    prefix = key[:3]
+    return escape_special(prefix) if escape_special(prefix) != prefix else None
+
+
 def unescape(text: str) -> str:
     """Invert ``escape`` (used by tests and readers of our own output)."""
     return _UNESCAPE.sub(lambda m: _UNESCAPES[m[0]], text)
 
 
+#: Code points whose pylatexenc form uses a macro that a plain ``article`` with the kernel's
+#: defaults and ``fontenc`` T1 does not define or cannot typeset in text (``\\nobreakdash``
+#: is amsmath's, ``\\cyrchar`` needs T2A, ``\\mathbb`` amssymb, ``\\flat`` math mode). Found by
+#: typesetting the encoder's form of every BMP character once (tests/test_tex_safety.py keeps
+#: checking it); ranges are inclusive.
+_NO_KERNEL_FORM: tuple[int | tuple[int, int], ...] = (
+    0x0149,
+    0x0195,
+    0x019E,
+    0x0259,
+    0x025B,
+    0x0278,
+    0x0294,
+    0x029E,
+    0x0344,
+    0x0390,
+    0x03D2,
+    0x03F0,
+    0x03F6,
+    (0x0400, 0x0482),
+    (0x0488, 0x0489),
+    (0x048C, 0x04C8),
+    (0x04CB, 0x04CE),
+    (0x04D0, 0x04E9),
+    (0x04EC, 0x04FF),
+    0x1FD3,
+    0x2011,
+    0x2035,
+    0x2102,
+    (0x210B, 0x210D),
+    (0x2110, 0x2112),
+    0x2115,
+    (0x2119, 0x211D),
+    0x2124,
+    0x2128,
+    (0x212C, 0x212D),
+    (0x2130, 0x2131),
+    0x2133,
+    (0x2136, 0x2138),
+    (0x2153, 0x215E),
+    (0x219A, 0x219E),
+    0x21A0,
+    (0x21A2, 0x21A3),
+    (0x21AB, 0x21AE),
+    (0x21B0, 0x21B1),
+    (0x21B6, 0x21B7),
+    (0x21BA, 0x21BB),
+    (0x21BE, 0x21BF),
+    (0x21C2, 0x21CB),
+    (0x21CD, 0x21CF),
+    (0x21DA, 0x21DB),
+    0x21DD,
+    0x21F5,
+    0x2201,
+    (0x2204, 0x2205),
+    0x220E,
+    0x2214,
+    0x2216,
+    0x221F,
+    (0x2221, 0x2222),
+    0x2224,
+    0x2226,
+    (0x222C, 0x222D),
+    (0x222F, 0x2231),
+    (0x2234, 0x2235),
+    0x223B,
+    (0x223D, 0x223E),
+    0x2246,
+    (0x224A, 0x224C),
+    (0x224E, 0x224F),
+    (0x2251, 0x2253),
+    (0x2256, 0x2257),
+    0x2259,
+    (0x225B, 0x225C),
+    (0x2266, 0x2269),
+    0x226C,
+    (0x226E, 0x2279),
+    (0x227E, 0x2281),
+    (0x2288, 0x228B),
+    (0x228F, 0x2290),
+    (0x229A, 0x229B),
+    (0x229D, 0x22A1),
+    (0x22A7, 0x22AF),
+    (0x22B2, 0x22BB),
+    0x22BE,
+    0x22C7,
+    (0x22C9, 0x22D4),
+    (0x22D6, 0x22DB),
+    (0x22DE, 0x22DF),
+    (0x22E6, 0x22ED),
+    0x22F0,
+    (0x2305, 0x2306),
+    0x2315,
+    (0x231C, 0x231F),
+    (0x25A0, 0x25A1),
+    0x25AA,
+    (0x25B4, 0x25B5),
+    0x25B8,
+    (0x25BE, 0x25BF),
+    0x25C2,
+    0x25CA,
+    0x2669,
+    (0x266D, 0x266F),
+    0x27FF,
+    0x29EB,
+    0x2A0F,
+    0x2A16,
+    (0x2A7D, 0x2A7E),
+    (0x2A85, 0x2A8C),
+    (0x2A95, 0x2A96),
+    (0x2AB5, 0x2ABA),
+    (0x2AC5, 0x2AC6),
+    (0x2ACB, 0x2ACC),
+)
+#: Plain-text forms for some of them (NFKD's compatibility form, where that is ASCII once the
+#: fraction slash and the hyphen are): U+2011 → ``-``, U+2153 → ``1/3``.
+_PLAIN = str.maketrans({"\u2044": "/", "\u2010": "-"})
+
+
+def _no_kernel_form(code: int) -> bool:
+    for item in _NO_KERNEL_FORM:
+        low, high = item if isinstance(item, tuple) else (item, item)
+        if low <= code <= high:
+            return True
+    return False
+
+
 @lru_cache(maxsize=4096)
 def _char_to_latex(char: str) -> str:
+    """The LaTeX form of one character; one that needs a package is written as plain text
+    when it has an ASCII compatibility form, else kept as it is (as CJK is)."""
+    if _no_kernel_form(ord(char)):
+        plain = unicodedata.normalize("NFKD", char).translate(_PLAIN)
+        return plain if plain.isascii() and plain.isprintable() else char
     from pylatexenc.latexencode import UnicodeToLatexEncoder  # only when --latex is used
 
     encoder = _encoder(UnicodeToLatexEncoder)
@@ -98,7 +273,8 @@ def to_latex_ascii(text: str) -> str:
     """Replace non-ASCII characters by braced LaTeX macros (``é`` → ``{\\'e}``, ``ł`` → ``{\\l}``).
 
     The braced form is the one BibTeX treats as one "special character" when it splits,
-    abbreviates and sorts names. Characters with no LaTeX form (CJK) are kept.
+    abbreviates and sorts names. Characters with no LaTeX form (CJK), or none a plain
+    ``article`` defines (Cyrillic, most math), are kept; U+2011 is written ``-``.
     """
     return _NON_ASCII.sub(lambda m: _char_to_latex(m[0]), text)
 
@@ -187,6 +363,21 @@ def escape_url(url: str, *, biber: bool = False) -> str:
     if all(c in _URI_ORDINARY for c in url):
         return url
     return "".join(_url_char(c, biber) for c in url)
+
+
+#: RFC 3986 §2.2 reserved characters: percent-encoding one makes another URI.
+_URI_RESERVED = frozenset(":/?#[]@!$&'()*+,;=")
+
+
+def url_changes(url: str, *, biber: bool = False) -> str:
+    """The reserved characters of ``url`` that ``escape_url`` has to percent-encode (``$`` for
+    bibtex(1): no spelling of it is inert under plainnat's ``\\texttt`` and prints ``$``
+    under url.sty and hyperref), so that the written URL is not the same URI; "" if none."""
+    return "".join(
+        sorted(
+            {c for c in url if c in _URI_RESERVED and _url_char(c, biber).lstrip("\\")[:1] == "%"}
+        )
+    )
 
 
 #: DOI characters that cannot be written so that every consumer prints them and none runs

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from ..dates import date_problem, format_date, parse_date
-from ..latex import unescape_verbatim
+from ..latex import sort_key_field, unescape_verbatim
 from ..mappings.bibtex import (
     BIBTEX_TO_CSL_TYPE,
     CONTAINER_FIELD,
@@ -40,6 +40,12 @@ _ESCAPES = {
     r"\textasciicircum{}": "\ue004", r"\$": "\ue005", r"\&": "\ue006", r"\%": "\ue007",
     r"\#": "\ue008", r"\_": "\ue009",
 }  # fmt: skip
+# The same escapes braced as BibTeX special characters, as the writer puts them in names.
+_ESCAPES |= {
+    "{" + k.removesuffix("{}") + ("\\/" if k.endswith("{}") else "") + "}": v
+    for k, v in _ESCAPES.items()
+    if len(k) > 2
+}
 # Placeholders until pylatexenc is done: a bare % would start a LaTeX comment.
 _RESTORE = str.maketrans({"\ue000": "{", "\ue001": "}", "\ue002": "\\", "\ue003": "~",
                           "\ue004": "^", "\ue005": "$", "\ue006": "&", "\ue007": "%",
@@ -111,8 +117,8 @@ def parse_names(value: str) -> list[Name | None]:
         if raw.lower() == "others":
             people.append(None)
             continue
-        if raw.startswith("{") and raw.endswith("}") and _encloses(raw):
-            people.append(Name(literal=decode_latex(raw[1:-1])))
+        if raw.startswith("{") and raw.endswith("}") and _all_braced(raw):
+            people.append(Name(literal=decode_latex(raw)))
             continue
         try:
             parts = parse_single_name_into_parts(raw, strict=False)
@@ -126,14 +132,21 @@ def parse_names(value: str) -> list[Name | None]:
     return people
 
 
-def _encloses(text: str) -> bool:
-    """True when the first brace of ``text`` closes at its last character."""
+def _label_keys(key: str) -> tuple[str, ...]:
+    """The ``key`` field the writer adds for ``key`` (``sort_key_field``), bare and braced."""
+    field = sort_key_field(key)
+    return (field, "{" + field + "}") if field else ()
+
+
+def _all_braced(text: str) -> bool:
+    """True when every character of ``text`` is inside a brace group (``{OECD}``, or the
+    writer's ``{Smith }{\\&}{ Co}``): BibTeX cannot split such a name, so it is a literal."""
     depth = 0
-    for i, ch in enumerate(text):
+    for ch in text:
+        if depth == 0 and ch != "{":
+            return False
         depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth == 0:
-            return i == len(text) - 1
-    return False
+    return depth == 0
 
 
 class BibtexReader(Reader):
@@ -211,6 +224,8 @@ class BibtexReader(Reader):
             key, value = field.key.lower(), str(field.value).strip()
             if not value:
                 continue
+            if key == "key" and value in _label_keys(entry.key):
+                continue  # the label key refconv writes for a key starting with "_"
             if key in ("year", "month", "day") or key in _DATES:
                 dates.setdefault(key, (value, (field.start_line or 0) + offset))
             else:

@@ -22,7 +22,17 @@ from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
 from ..dates import format_date, year_text
-from ..latex import escape, escape_doi, escape_url, protect_title, to_latex_ascii
+from ..latex import (
+    escape,
+    escape_doi,
+    escape_special,
+    escape_url,
+    protect_title,
+    sort_key_field,
+    to_latex_ascii,
+    unescape_verbatim,
+    url_changes,
+)
 from ..mappings.bibtex import (
     BIBLATEX_SUBTYPES,
     BIBTEX_FIELD_ORDER,
@@ -49,6 +59,28 @@ _ORDER = {name: i for i, name in enumerate(BIBTEX_FIELD_ORDER)}
 _AND = re.compile(r"\band\b", re.IGNORECASE)
 _MASTERS = frozenset({"master", "masters", "master's", "ms", "msc", "ma", "mphil", "mres"})
 _ENGLISH = frozenset({"en", "eng", "english", "en-us", "en-gb", "en_us", "en_gb"})
+
+
+#: Room for the names in a label. bibtex(1) truncates an entry string at its entry-string-size,
+#: 500 characters in TeX Live ("you've exceeded 500, the entry-string-size"), mid-escape and
+#: with braces open; plainnat's label is "A and B(year" or "A et~al.(year" (calc.label), the
+#: year at most 20 characters as refconv writes it.
+LABEL_ROOM = 470
+
+
+def _over_long(e: _Entry, people: list[Name]) -> list[Name]:
+    """The names to keep out of a BibTeX name field so that plainnat's label fits: the longer
+    of the (at most two) names the label is made of, until it fits."""
+    kept, out = list(people), []
+    while kept:
+        lengths = [e.label_length(p) for p in kept[:2]]
+        room = sum(lengths) + 5 if len(kept) == 2 else lengths[0] + 8  # " and ", " et~al."
+        if room <= LABEL_ROOM:
+            break
+        longest = kept[lengths.index(max(lengths))] if len(kept) == 2 else kept[0]
+        kept.remove(longest)
+        out.append(longest)
+    return out
 
 
 def thesis_type(record: Record) -> str:
@@ -125,22 +157,63 @@ class _Entry:
         self.fields[field] = value if raw else "{" + self.text(value) + "}"
 
     def name(self, person: Name) -> str:
+        """One name in BibTeX's "von Last, Jr, First" form. Escapes are braced special
+        characters (``escape_special``), so alpha.bst's three-character labels never cut one;
+        a part with a comma or the word "and", and a family name with a space, is braced
+        whole so that BibTeX splits neither the list nor the name there (btxdoc §4)."""
         if person.literal:
-            return "{" + self.text(person.literal) + "}"
-        family = self.text(person.family)
-        if " " in person.family or _AND.search(person.family):
-            family = "{" + family + "}"  # "{Della Porta}": one family name, never split
+            return _braced(self.part(person.literal, brace=False))
+        family = self.part(person.family, whole=" " in person.family)
         if person.particle:
-            family = self.text(person.particle) + " " + family
+            family = self.part(person.particle) + " " + family
         given, suffix = self.part(person.given), self.part(person.suffix)
-        if suffix:  # BibTeX's "von Last, Jr, First"
+        if suffix:
             return f"{family}, {suffix}, {given}"
         return f"{family}, {given}" if given else family
 
-    def part(self, text: str) -> str:
-        """A given name or suffix; braced if it holds the word "and" BibTeX splits names on."""
-        escaped = self.text(text)
-        return "{" + escaped + "}" if _AND.search(text) else escaped
+    def label_length(self, person: Name) -> int:
+        """The length of what labels are made of: "{vv~}{ll}" (particle and family, or the
+        literal), as written."""
+        if person.literal:
+            return len(self.name(person))
+        return len(self.part(person.particle)) + len(self.part(person.family, whole=True))
+
+    def part(self, text: str, *, whole: bool = False, brace: bool = True) -> str:
+        """A name part, escaped; braced when it holds a comma or the word "and"."""
+        escaped = escape_special(text)
+        escaped = to_latex_ascii(escaped) if self.latex else escaped
+        if brace and (whole or "," in text or _AND.search(text)):
+            return _braced(escaped)
+        return escaped
+
+
+def _braced(escaped: str) -> str:
+    """``escaped`` as one unsplittable name part: ``{Della Porta}``; when it holds special
+    characters (``{\\&}``, ``{\\'e}``) each run of plain text is braced on its own
+    (``{Smith }{\\&}{ Co}``), so that every special stays at brace depth 1: inside another
+    group text.prefix$ would count its characters and could cut it (btxhak)."""
+    if "{" not in escaped:
+        return "{" + escaped + "}"
+    out, plain, i = [], [], 0
+    while i < len(escaped):
+        if escaped.startswith("{\\", i):  # a special: copy through its matching brace
+            depth, j = 0, i
+            while True:
+                depth += {"{": 1, "}": -1}.get(escaped[j], 0)
+                j += 1
+                if depth == 0:
+                    break
+            if plain:
+                out.append("{" + "".join(plain) + "}")
+                plain = []
+            out.append(escaped[i:j])
+            i = j
+        else:
+            plain.append(escaped[i])
+            i += 1
+    if plain:
+        out.append("{" + "".join(plain) + "}")
+    return "".join(out)
 
 
 def build_entry(
@@ -162,7 +235,18 @@ def build_entry(
         if field is None:  # into the note, in the form refconv.notes reads back
             e.put(None, " and ".join(format_inverted(p) for p in people), role)
         else:
-            names = " and ".join(e.name(p) for p in people)
+            written = [(p, e.name(p)) for p in people]
+            if not biblatex:  # bibtex(1) cuts a label made of longer names mid-escape
+                for person in _over_long(e, people):
+                    problems.append(
+                        f"{role}: a name that makes a label longer than bibtex's entry strings"
+                        f" ({LABEL_ROOM} characters) is kept in the note"
+                    )
+                    e.put(None, format_inverted(person), role)
+                    written = [(p, t) for p, t in written if p is not person]
+                if not written:
+                    continue
+            names = " and ".join(text for _, text in written)
             tag = ET_AL_TAGS.get(role, role)
             if any(is_et_al(v) for v in record.extra.get(tag, ())):
                 names += " and others"  # BibTeX's own "et al."
@@ -182,6 +266,14 @@ def build_entry(
             _put_verbatim(e, field, var, value, biblatex, problems)
         elif field == "pages":
             e.put(field, "{" + e.text(_double_dash(value)) + "}", var, raw=True)
+        elif var == "language" and biblatex and escape(value) != value:
+            # biblatex looks each language up as a key inside \csname (\ifbibstring), where
+            # an escape is "Missing \endcsname" (pubstate and type are tested safely)
+            problems.append(
+                f"language {value!r} has characters biblatex cannot look up as a language key;"
+                " kept in the annotation"
+            )
+            e.put(None, value, var)
         elif var == "status" and biblatex:
             e.put("pubstate", STATUS_TO_PUBSTATE.get(value.lower(), value), var)
         else:
@@ -206,10 +298,12 @@ def build_entry(
             e.fields[note_field] = "{" + e.text(note) + "}"
     if moved is not None:
         moved += e.moved
+    key = citation_key(record.id, problems)
+    label_key = sort_key_field(key)
+    if not biblatex and "author" not in e.fields and label_key and "key" not in e.fields:
+        e.fields["key"] = "{" + label_key + "}"
     ordered = sorted(e.fields.items(), key=lambda kv: (_ORDER.get(kv[0], len(_ORDER)), kv[0]))
-    return Entry(
-        kind, citation_key(record.id, problems), [Field(k, _at_protected(v)) for k, v in ordered]
-    )
+    return Entry(kind, key, [Field(k, _at_protected(v)) for k, v in ordered])
 
 
 def citation_key(key: str, warnings: list[str]) -> str:
@@ -231,7 +325,15 @@ def _put_verbatim(
     """``url`` and ``doi``: read verbatim by url.sty, hyperref and biber, but as plain macro
     arguments by plainnat without url.sty, so written with ``escape_url``/``escape_doi``."""
     if field == "url":
-        e.put(field, "{" + escape_url(value, biber=biblatex) + "}", var, raw=True)
+        written = escape_url(value, biber=biblatex)
+        changed = url_changes(value, biber=biblatex)
+        if changed:
+            warnings.append(
+                f"url: {' '.join(changed)} cannot be written so that every BibTeX style reads it"
+                f" as itself; percent-encoded, which some servers read as another URL:"
+                f" {value!r} became {unescape_verbatim(written)!r}"
+            )
+        e.put(field, "{" + written + "}", var, raw=True)
         return
     doi = escape_doi(value, biber=biblatex)
     if doi is None:
