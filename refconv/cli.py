@@ -146,7 +146,8 @@ def cli() -> None:
     "--output",
     metavar="PATH",
     help="Write here instead of stdout: a regular file is replaced atomically (links "
-    "followed, mode kept); a device or FIFO is written into.",
+    "followed, but not another user's in a sticky directory such as /tmp; mode kept); a "
+    "device or FIFO is written into.",
 )
 @click.option(
     "--out-dir",
@@ -301,7 +302,7 @@ def convert_command(
 def _report(report: bool, diagnostics: Diagnostics, target: str | None) -> None:
     if report:
         for line in diagnostics.summary(target or "output"):
-            click.echo(line, err=True)
+            _echo_err(line)
 
 
 def _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, options) -> None:
@@ -384,7 +385,7 @@ def check_command(inputs, from_format, dialect, encoding) -> None:
         raise click.UsageError(str(exc)) from None
     if problems:
         plural = ("" if problems == 1 else "s", "" if count == 1 else "s")
-        click.echo(f"check: {problems} problem{plural[0]} in {count} record{plural[1]}", err=True)
+        _echo_err(f"check: {problems} problem{plural[0]} in {count} record{plural[1]}")
         raise SystemExit(1)
 
 
@@ -406,7 +407,7 @@ def styles_command(text: str) -> None:
     except BrokenPipeError:  # refconv styles | head
         _silence_stdout()
     if not found:
-        click.echo(f"no style matches {text!r}", err=True)
+        _echo_err(f"no style matches {text!r}")
         raise SystemExit(1)
 
 

@@ -20,12 +20,15 @@ EXIT_STATUS = [
     ("1", "Bad data or an I/O failure: an unreadable or undecodable input, a line longer "
      "than 64 MiB, an entry that could not be parsed (the rest is converted, an -o target "
      "is left untouched), an output that cannot be written (a full disk, a closed standard "
-     "output), any warning under --strict; for check, any problem."),
+     "output, a link another user owns in a sticky world-writable directory), a closed "
+     "standard input, any warning under --strict; for check, any problem. A standard error "
+     "that cannot be written does not fail a run."),
     ("2", "Usage error: an unknown option, format, style, locale or encoding; no output "
-     "format; input whose format cannot be told; an output that is one of the inputs; an "
-     "--out-dir that is a file."),
-    ("129, 130, 143", "Stopped by SIGHUP, SIGINT or SIGTERM (128 + the signal's number), "
-     "after removing the temporary files of -o and --out-dir."),
+     "format; input whose format cannot be told; an output that is one of the inputs "
+     "(standard input included); an --out-dir that is a file."),
+    ("128 + N", "Stopped by signal N (SIGHUP 129, SIGINT 130, SIGQUIT 131, SIGTERM 143, and "
+     "every other signal that would end the process and is not ignored), after removing the "
+     "temporary files of -o and --out-dir."),
 ]  # fmt: skip
 
 ENVIRONMENT = [

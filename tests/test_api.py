@@ -197,3 +197,27 @@ def test_batch_suffixes():
     assert refconv.api.batch_targets(["a/x.enw"], "o", "biblatex") == [("a/x.enw", Path("o/x.bib"))]
     assert refconv.api.batch_targets(["x.enw"], "o", "text")[0][1] == Path("o/x.txt")
     assert refconv.api.batch_targets(["x.bib"], "o", "csljson")[0][1] == Path("o/x.json")
+
+
+@pytest.mark.parametrize("dialect", ["x", "", "Refer", "ENDNOTE", None])
+def test_an_unknown_dialect_is_a_value_error_naming_the_known_ones(dialect):
+    """The Refer reader took any unknown dialect as 'auto', silently."""
+    message = r"unknown dialect .*; known: auto, refer, endnote"
+    with pytest.raises(ValueError, match=message):
+        refconv.read(ONE, "refer", dialect=dialect)
+    with pytest.raises(ValueError, match=message):
+        refconv.convert(ONE, None, "refer", "ris", dialect=dialect)
+
+
+@pytest.mark.parametrize("dialect", ["auto", "refer", "endnote"])
+def test_the_known_dialects_are_accepted(dialect):
+    assert len(list(refconv.read(ONE, "refer", dialect=dialect))) == 1
+
+
+def test_an_empty_out_dir_is_the_error_of_an_empty_output_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.enw").write_bytes(ONE)
+    for call in (refconv.api.batch_targets, refconv.api.convert_batch):
+        with pytest.raises(refconv.RefconvError, match=r"^cannot write: the output path is empty"):
+            call(["a.enw"], "", "ris")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.enw"]

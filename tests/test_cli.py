@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -388,3 +390,78 @@ def test_report_lines_are_one_line_each(tmp_path):
     assert result.exit_code == 0
     assert "report:      1  article-journal -> %0 Journal Article\\x0a0\n" in result.stderr
     assert all(line.startswith("report: ") for line in result.stderr.splitlines())
+
+
+# -- inputs that cannot be read: one line each, never a traceback --------------------------
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@pytest.mark.parametrize("command", ["convert", "check"])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("missing.enw", "cannot read: no such file"),
+        ("dir", "cannot read: is a directory"),
+        ("loop", "cannot read: Too many levels of symbolic links"),
+        ("loop/x.enw", "cannot read: Too many levels of symbolic links"),
+        ("file.enw/x.enw", "cannot read: Not a directory"),
+        ("link-to-file/x.enw", "cannot read: Not a directory"),
+        ("x" * 300 + ".enw", "cannot read: File name too long"),
+        ("x" * 300 + "/a.enw", "cannot read: File name too long"),
+        ("/".join(["d"] * 2100) + "/a.enw", "cannot read: File name too long"),
+    ],
+    ids=lambda v: v[:24],
+)
+def test_inputs_that_cannot_be_looked_at_are_one_line(tmp_path, command, name, message):
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "loop").symlink_to("loop")
+    (tmp_path / "file.enw").write_text(ONE, encoding="utf-8")
+    (tmp_path / "link-to-file").symlink_to("file.enw")
+    path = tmp_path / name
+    args = [command, str(path)] + (["-t", "ris"] if command == "convert" else [])
+    result = run(args)
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}: error: {message}\n"
+
+
+@pytest.mark.skipif(not IS_ROOT or not shutil.which("setpriv"), reason="needs root and setpriv")
+@pytest.mark.parametrize("command", ["convert", "check"])
+@pytest.mark.parametrize("how", ["dir_not_searchable", "file_not_readable"])
+def test_an_input_we_may_not_read_is_one_line(tmp_path, command, how):
+    """As another user: a PermissionError from the stat was a traceback (EACCES)."""
+    if how == "dir_not_searchable":
+        (tmp_path / "x.enw").write_text(ONE, encoding="utf-8")  # tmp_path: root's, 0700
+        path = tmp_path / "x.enw"
+    else:
+        path = Path(tempfile.mkdtemp(dir="/tmp")) / "x.enw"
+        path.parent.chmod(0o755)
+        path.write_text(ONE, encoding="utf-8")
+        path.chmod(0o600)
+    try:
+        args = [command, str(path)] + (["-t", "ris"] if command == "convert" else [])
+        result = subprocess.run(
+            ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+             sys.executable, "-m", "refconv", *args],
+            capture_output=True, timeout=60, cwd="/",
+        )  # fmt: skip
+    finally:
+        if how == "file_not_readable":
+            shutil.rmtree(path.parent)
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode() == f"{path}: error: cannot read: Permission denied\n"
+
+
+@pytest.mark.parametrize(
+    "args", [["convert", "-t", "ris"], ["convert", "-", "-f", "refer", "-t", "ris"], ["check"]]
+)
+def test_a_closed_stdin_is_one_line(args):
+    """refconv ... <&-: sys.stdin is None ('NoneType' object has no attribute 'buffer')."""
+    result = subprocess.run(
+        [sys.executable, "-m", "refconv", *args],
+        capture_output=True,
+        timeout=60,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode() == "<stdin>: error: cannot read: standard input is closed\n"
