@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import refconv.api as api
 from refconv.cli import cli
@@ -268,6 +270,58 @@ def test_every_link_on_the_way_is_checked(enw, tmp_path, chain):
     assert result.stderr.count("\n") == 1
     assert target.read_text("utf-8") == "OLD\n"
     assert leftovers(secure) == leftovers(public) == []
+
+
+DIR_MODES = st.sampled_from([0o755, 0o777, 0o1777, 0o1770])
+OWNERS = st.sampled_from([0, 4242, OTHER_UID])
+
+
+@needs_root
+@settings(max_examples=60, deadline=None)
+@given(
+    dirs=st.lists(st.tuples(DIR_MODES, OWNERS), min_size=1, max_size=3),
+    chain=st.lists(st.tuples(st.integers(0, 2), OWNERS, st.booleans()), min_size=1, max_size=4),
+    target_exists=st.booleans(),
+)
+def test_any_chain_of_links_is_followed_exactly_when_the_kernel_would(dirs, chain, target_exists):
+    """Random chains of links through directories of random modes and owners: the output is
+    written iff no link on the way is another user's in a sticky world-writable directory
+    (owner neither root, the caller, nor the directory's owner), and nothing else changes."""
+    with tempfile.TemporaryDirectory() as name:
+        root = Path(name)
+        root.chmod(0o755)
+        src = root / "in.enw"
+        src.write_text(ONE, encoding="utf-8")
+        secure = root / "secure"
+        secure.mkdir(mode=0o700)
+        target = secure / "target.ris"
+        if target_exists:
+            target.write_text("OLD\n", encoding="utf-8")
+        made = []
+        for i, (mode, owner) in enumerate(dirs):
+            d = root / f"d{i}"
+            d.mkdir()
+            os.chown(d, owner, -1)
+            d.chmod(mode)
+            made.append((d, mode, owner))
+        next_path, refused = target, False
+        for n, (where, owner, relative) in enumerate(reversed(chain)):
+            d, mode, dir_owner = made[where % len(made)]
+            link = d / f"link{n}"
+            link.symlink_to(os.path.relpath(next_path, d) if relative else next_path)
+            os.lchown(link, owner, -1)
+            refused |= mode == 0o1777 and owner not in (0, dir_owner)
+            next_path = link
+        if refused:
+            with pytest.raises(api.RefconvError, match="not following a symbolic link"):
+                api.convert(str(src), str(next_path), to="ris")
+            assert target.read_text("utf-8") == "OLD\n" if target_exists else not target.exists()
+        else:
+            api.convert(str(src), str(next_path), to="ris")
+            assert target.read_text("utf-8").startswith("TY  - JOUR")
+        for d, _, _ in made:
+            assert all(p.is_symlink() for p in d.iterdir())  # links kept, no temporary file
+        assert leftovers(secure) == []
 
 
 def test_the_target_swapped_while_writing_is_not_replaced(enw, tmp_path):
