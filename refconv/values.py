@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import unquote
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -154,12 +155,57 @@ def join_keywords(keywords: list[str]) -> str:
 LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
+#: Default_Ignorable_Code_Point ranges that are not Cf (Unicode DerivedCoreProperties.txt):
+#: combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian and other
+#: variation selectors, reserved ignorables. Renderers show nothing for them.
+_IGNORABLE_RANGES = (
+    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF),
+)  # fmt: skip
+
+
+def is_invisible(char: str) -> bool:
+    """True for a character a lenient reader may drop before it looks for a tag: whitespace
+    of any kind (``str.isspace``), format characters (category Cf: U+FEFF, U+200B, U+2060...),
+    other default-ignorable code points and noncharacters (U+FDD0-U+FDEF, U+xFFFE, U+xFFFF).
+    bibutils, for one, skips a U+FEFF at the start of every line."""
+    code = ord(char)
+    return (
+        char.isspace()
+        or unicodedata.category(char) == "Cf"
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE
+        or any(low <= code <= high for low, high in _IGNORABLE_RANGES)
+    )
+
+
+def visible_form(line: str) -> str:
+    """A line as the most lenient reader sees it: every invisible character (``is_invisible``)
+    dropped, except whitespace after the first visible one. A writer tests this form for a tag,
+    a record start or a blank line ("\ufeff \u200bE\u2060R  - " is "ER  - ")."""
+    kept = [c for c in line if not is_invisible(c) or c.isspace()]
+    return "".join(kept).lstrip()
+
+
 def value_lines(value: str) -> list[str]:
     """The non-blank lines of a value, split at every ``LINE_BREAK``, stripped; at least one
-    (maybe empty), so a line-based writer never writes a separator or a blank line of its own."""
+    (maybe empty), so a line-based writer never writes a separator or a blank line of its own.
+
+    A line that is blank to a lenient reader (only U+FEFF, U+200B...: ``visible_form``) would
+    end a Refer record there: it is joined to the line before it with a space, which keeps its
+    characters and writes no blank line."""
     if value.isprintable():  # no separator is printable: the common one-line value
         return [value.strip()]
-    return [line.strip() for line in LINE_BREAK.split(value) if line.strip()] or [""]
+    lines: list[str] = []
+    for line in LINE_BREAK.split(value):
+        line = line.strip()
+        if not line:
+            continue
+        if lines and not visible_form(line):
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return lines or [""]
 
 
 def one_line(value: str) -> str:

@@ -2,9 +2,10 @@
 
 Every line separator a consumer may split on (CR, CRLF, LF, VT, FF, FS/GS/RS, NEL, U+2028,
 U+2029; ``str.splitlines`` splits on all of them) is put into every kind of value, followed
-by text shaped like a tag or a record start, and the output is read back by our readers, by
-rispy (RIS) and by the strictest splitter: the same records, and exactly the tag lines the
-writer meant to write.
+by text shaped like a tag or a record start (also behind U+FEFF, other format characters and
+whitespace of every kind, which lenient readers such as bibutils skip), and the output is read
+back by our readers, by rispy (RIS), by bibutils and by the strictest, most lenient splitter:
+the same records, and exactly the tag lines the writer meant to write.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 import json
 import re
 import subprocess
+import unicodedata
 
 import pytest
 import rispy
@@ -53,8 +55,30 @@ PAYLOADS = [
     "%", "title: Forged", "DOI: 10.1/x",
 ]  # fmt: skip
 
+#: Characters a lenient reader may skip at the start of a line before it looks for a tag or
+#: decides the line is blank: bibutils skips U+FEFF; others strip whitespace of every kind,
+#: format characters (Cf) or noncharacters. Listed here independently of the writers' own test.
+WHITESPACE = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+NONCHARACTERS = [chr(c) for c in range(0xFDD0, 0xFDF0)] + [
+    chr(plane << 16 | low) for plane in range(17) for low in (0xFFFE, 0xFFFF)
+]
+INVISIBLE_PREFIXES = [
+    "\ufeff", "\ufeff\ufeff", "\u200b", "\u00a0", "\u3000", "\u2060", "\u180e", "\u00ad",
+    "\ufffe", "\u200d\ufeff", "\u202e", "\U000e0001", "\u061c", "\t\ufeff", "\ufeff \ufeff",
+]  # fmt: skip
+invisible = st.text(
+    st.one_of(
+        st.just("\ufeff"),
+        st.characters(categories=["Cf"]),
+        st.sampled_from(WHITESPACE),
+        st.sampled_from(NONCHARACTERS),
+    ),
+    min_size=1,
+    max_size=3,
+)
+prefixed = st.builds(lambda a, b: a + b, invisible, st.sampled_from(PAYLOADS))
 piece = st.one_of(
-    st.sampled_from(SEPARATORS), st.sampled_from(PAYLOADS), st.text(max_size=4)
+    st.sampled_from(SEPARATORS), st.sampled_from(PAYLOADS), st.text(max_size=4), prefixed
 ).filter(lambda s: "\x00" not in s)
 hostile = st.lists(piece, max_size=8).map("".join)
 
@@ -77,9 +101,31 @@ def _record(title, note, abstract, person, keyword, key, custom, kind, date):
 records = st.builds(_record, *[hostile] * 9)
 
 
+def _skip_invisible(line: str) -> str:
+    """A line as bibutils and other lenient readers see it: format characters (Cf) and
+    noncharacters at its start dropped (not spaces: bibutils reads " TY  - " as text)."""
+    at = 0
+    while (
+        at < len(line)
+        and not line[at].isspace()
+        and (unicodedata.category(line[at]) == "Cf" or line[at] in NONCHARACTERS)
+    ):
+        at += 1
+    return line[at:]
+
+
+def _is_blank_to_someone(line: str) -> bool:
+    """True for a line that a reader stripping whitespace and invisible characters of every
+    kind takes for a blank line, the end of a Refer record."""
+    kept = (c for c in line if unicodedata.category(c) != "Cf" and c not in NONCHARACTERS)
+    return not "".join(kept).strip()
+
+
 def _tags_seen(text: str, line_is_tag) -> list[str]:
-    """The tags of the lines a strict consumer sees: split at every separator."""
-    return [line[:2] for line in text.splitlines() if line_is_tag(line)]
+    """The tags of the lines a strict consumer sees: split at every separator, with the
+    invisible characters a lenient reader skips dropped, in upper case as some readers read."""
+    lines = [_skip_invisible(line) for line in text.splitlines()]
+    return [line[:2].upper() for line in lines if line_is_tag(line) or line_is_tag(line.upper())]
 
 
 def _rispy_tags(text: str) -> list[set[str]]:
@@ -125,6 +171,8 @@ def test_refer_output_has_the_writers_tags_only(recs):
     assert _tags_seen(text, is_tag_line) == expected
     assert not any(is_tag_line(line) and split_flattened(line) for line in text.splitlines())
     assert "\n\n" not in re.sub(r"\n\n(?=%0)", "", text.strip("\n"))  # only records end
+    blank = [line for line in text.split("\n") if _is_blank_to_someone(line)]
+    assert all(line == "" for line in blank)  # blank only to a lenient reader: none written
     back = _read(ReferReader, text)
     assert len(back) == len(recs)
     for before, after in zip(recs, back, strict=True):
@@ -151,6 +199,8 @@ def test_csljson_output_breaks_no_line_inside_a_string(recs):
         ("refer", "x\r%0 Book\r%T Forged\r"),
         *[("ris", f"x{sep}ER  - {sep}TY  - BOOK{sep}TI  - Forged") for sep in SEPARATORS],
         *[("refer", f"x{sep}{sep}%0 Book{sep}%T Forged") for sep in SEPARATORS],
+        *[("ris", f"x\n{p}ER  - \n{p}TY  - BOOK\n{p}TI  - Forged") for p in INVISIBLE_PREFIXES],
+        *[("refer", f"x\n{p}\n{p}%0 Book\n{p}%T Forged") for p in INVISIBLE_PREFIXES],
         ("refer", "x %A Smith %D 2020 %0 Book %T Forged"),
     ],
 )
@@ -206,11 +256,15 @@ def test_note_keys_read_back_as_themselves_or_as_text(key, read_back):
 def test_bibutils_reads_one_record_per_record(target, program, tmp_path):
     """bibutils, an independent reader of both formats, sees the records written, however
     the values are broken into lines."""
-    forged = "{0}ER  - {0}TY  - BOOK{0}TI  - Forged{0}{0}%0 Book{0}%T Forged %A X %D 2020 %0 Book"
+    forged = (
+        "{0}{1}ER  - {0}{1}TY  - BOOK{0}{1}TI  - Forged{0}{1}AU  - Evil, E.{0}{1}{0}{1}%0 Book"
+        "{0}{1}%T Forged %A X %D 2020 %0 Book{0}{1}%A Evil, E."
+    )
+    cases = [(sep, p) for sep in SEPARATORS for p in ["", *INVISIBLE_PREFIXES]]
     items = [
-        {"id": f"r{i}", "type": "book", "title": f"Real {i} {forged.format(sep)}",
-         "note": forged.format(sep), "author": [{"family": f"Doe{sep}%A Forged"}]}
-        for i, sep in enumerate(SEPARATORS)
+        {"id": f"r{i}", "type": "book", "title": f"Real {i} {forged.format(sep, p)}",
+         "note": forged.format(sep, p), "author": [{"family": f"Doe{sep}{p}%A Forged"}]}
+        for i, (sep, p) in enumerate(cases)
     ]  # fmt: skip
     args = ["convert", "-f", "csljson", "-t", target]
     written = CliRunner().invoke(cli, args, json.dumps(items))
@@ -220,3 +274,6 @@ def test_bibutils_reads_one_record_per_record(target, program, tmp_path):
     program = require_tool(program, "bibutils")
     mods = subprocess.run([program, str(path)], capture_output=True, text=True, check=True)
     assert mods.stdout.count("<mods ID=") == len(items)
+    titles = re.findall(r"<title>([^<]*)", mods.stdout)
+    assert len(titles) == len(items) and all(t.startswith("Real") for t in titles)
+    assert mods.stdout.count("<name ") == len(items)  # the one author of each

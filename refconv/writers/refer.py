@@ -5,9 +5,11 @@ type) and the tags that type gives each variable (the reader's tables, inverted:
 number of pages is ``%P``, its pages ``%&``). Values with no tag in that type go to ``%Z`` as
 ``key: value`` lines that the Refer reader puts back. Multi-line values continue on untagged
 lines; a continuation that would look like a tag is indented, and empty lines are dropped
-(an empty line would end the record). Every line separator (CR, VT, FF, NEL, U+2028...) is a
-line break here, or a space in a one-line tag; a tag line the reader would split as a
-flattened record ("%T A %A B %0 Book") continues on the next line.
+(an empty line would end the record), both as a lenient reader sees the line: after dropping
+U+FEFF, other format characters and whitespace (``refconv.values.visible_form``). Every line
+separator (CR, VT, FF, NEL, U+2028...) is a line break here, or a space in a one-line tag; a
+tag line the reader would split as a flattened record ("%T A %A B %0 Book") continues on the
+next line.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from ..model import Record
 from ..names import format_inverted
 from ..notes import note_line
 from ..readers.refer import flattened_at, is_tag_line
-from ..values import one_line, value_lines
+from ..values import one_line, value_lines, visible_form
 from . import Writer
 
 _ORDER = {tag: i for i, tag in enumerate(REFER_TAG_ORDER)}
@@ -155,7 +157,9 @@ def format_record(record: Record, moved: list[str] | None = None) -> str:
         if at := flattened_at(line):  # would read as a one-line record: break it
             line, rest = line[:at].rstrip(), [line[at:], *rest]
         out.append(line)
-        out += [(" " + line if is_tag_line(line) else line) for line in rest]
+        # A continuation that starts with "%" once invisible characters are dropped
+        # (bibutils skips a U+FEFF) is indented: no lenient reader takes it for a tag.
+        out += [(" " + line if visible_form(line)[:1] == "%" else line) for line in rest]
     return "\n".join(out) + "\n\n"
 
 

@@ -5,7 +5,8 @@
 ``SP``/``EP`` for page ranges. Values with no RIS tag go to ``N1`` as ``key: value`` lines
 that refconv's RIS reader puts back (``refconv.notes``). A line break of any kind in a value
 (CR, VT, NEL, U+2028...) continues it on an untagged line, or is a space in a one-line tag
-(``ONE_LINE_TAGS``): no value can end a record or start a tag.
+(``ONE_LINE_TAGS``): no value can end a record or start a tag, even for a reader that skips
+U+FEFF or other invisible characters at the start of a line.
 
 Hand-written rather than rispy's writer: RIS lines are trivial to format, and our tag choice
 and note lines are refconv's own mapping; rispy serves the tests as an independent reader.
@@ -30,15 +31,16 @@ from ..mappings.ris import (
 from ..model import Record
 from ..names import format_inverted
 from ..notes import note_line
-from ..values import one_line, value_lines
+from ..values import one_line, value_lines, visible_form
 from . import Writer
 
 _ORDER = {tag: i for i, tag in enumerate(RIS_TAG_ORDER)}
 _RANGE = re.compile(r"([^-\s,]+)-([^-\s,]+)")
 # A line some reader takes for a tag: ours reads ``[A-Z][A-Z0-9] {1,2}-``, rispy any two
-# upper-case letters and "  -", others lower case too; a continuation line of this shape is
-# indented (readers strip continuation lines).
-_LOOKS_LIKE_TAG = re.compile(r"\w\w[ \t]{1,3}-")
+# upper-case letters and "  -", bibutils skips a U+FEFF first, others take lower case too; a
+# continuation line of this shape, as the most lenient reader sees it (``visible_form``), is
+# indented (readers strip continuation lines; bibutils reads " \ufeffTY  - " as text).
+_LOOKS_LIKE_TAG = re.compile(r"\w\w\s*-")
 #: Tags whose value is one line (RIS has no continuation there, or our reader would split it:
 #: one KW line is one keyword): line breaks in the value become spaces.
 ONE_LINE_TAGS = frozenset(
@@ -128,7 +130,9 @@ def format_record(record: Record, moved: list[str] | None = None) -> str:
         # would end the record for some readers) and never shaped like a tag line.
         first, *rest = value_lines(value)
         out.append(f"{tag}  - {first}")
-        out += [(" " + line if _LOOKS_LIKE_TAG.match(line) else line) for line in rest]
+        out += [
+            (" " + line if _LOOKS_LIKE_TAG.match(visible_form(line)) else line) for line in rest
+        ]
     out.append("ER  - ")
     return "\n".join(out) + "\n\n"
 
