@@ -121,10 +121,14 @@ def test_entry_types(csl, extra, bibtex, biblatex):
         pytest.param(Name("Plato"), "Plato", id="mononym"),
         pytest.param(Name("Smith", "Anna and Bob"), "Smith, {Anna and Bob}", id="and_in_given"),
         pytest.param(Name("Smith & Co", "J."), "{Smith }{\\&}{ Co}, J.", id="special_in_name"),
-        pytest.param(Name("Doe,Evil", "John"), "{Doe,Evil}, John", id="comma_in_family"),
-        pytest.param(Name("F", "G", suffix="Jr, X"), "F, {Jr, X}, G", id="comma_in_suffix"),
-        pytest.param(Name("Doe", "J, K"), "Doe, {J, K}", id="comma_in_given"),
-        pytest.param(Name("Berg", "J", "van, der"), "{van, der} Berg, J", id="comma_in_particle"),
+        pytest.param(Name("Doe,Evil", "John"), "Doe{\\symbol{44}}Evil, John", id="comma_in_family"),
+        pytest.param(
+            Name("F", "G", suffix="Jr, X"), "F, Jr{\\symbol{44}} X, G", id="comma_in_suffix"
+        ),
+        pytest.param(Name("Doe", "J, K"), "Doe, J{\\symbol{44}} K", id="comma_in_given"),
+        pytest.param(
+            Name("Berg", "J", "van, der"), "van{\\symbol{44}} der Berg, J", id="comma_in_particle"
+        ),
         pytest.param(
             Name("{x", "y}"), "{\\textbraceleft\\/}x, y{\\textbraceright\\/}", id="unbalanced_parts"
         ),

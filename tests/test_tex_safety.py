@@ -65,14 +65,25 @@ PAYLOADS = [
     ("end_bibliography", "\\end{thebibliography}\\input secret", True),
     ("at_line_start", "x\n@misc{forged, title={F}}", True),
     ("non_ascii", "Ødegaard – é ü ß", True),
+    # alpha.bst's label takes 3 characters of a name or key: none may cut an escape in half
+    ("cut_escape", "ab%", True),
+    ("lone_backslash", "\\", True),
+    ("leading_specials", "~^{}\\x", True),
+    ("underscore_first", "_x", True),
+    ("commas", "Doe,Evil, Jr, X", True),
+    ("unbalanced_open", "{x", True),
+    ("long_escapes", "\\%" * 120, True),  # longer than bibtex's 500-character labels
+    ("long_plain", "x" * 600, True),
+    ("hash_key", "C#", True),
+    ("nobreak_hyphen", "Non\u2011breaking", True),  # --latex: no amsmath \nobreakdash
     ("cjk", "中文\u00a0\u2028", False),
 ]
-FIELDS = ["url", "doi", "title", "author", "note", "keywords", "key"]
+FIELDS = ["url", "doi", "title", "author", "editor", "note", "keywords", "language", "key"]
 
 #: What the styles load (Debian: texlive-base, -latex-base, -latex-recommended, -bibtex-extra).
 TEX_FILES = (
-    "plainnat.bst", "unsrt.bst", "natbib.sty", "url.sty", "hyperref.sty", "biblatex.sty",
-    "etoolbox.sty",
+    "plainnat.bst", "unsrt.bst", "alpha.bst", "natbib.sty", "url.sty", "hyperref.sty",
+    "biblatex.sty", "etoolbox.sty",
 )  # fmt: skip
 
 #: style id → (writer, preamble, bibliography commands, runs biber)
@@ -91,6 +102,15 @@ STYLES = {
         False,
     ),
     "unsrt": ("bibtex", "", "\\bibliographystyle{unsrt}", False),
+    # bibtex(1) counts bytes: alpha's label cuts a UTF-8 character in half; --latex writes
+    # non-ASCII as special characters, which it counts as one
+    "alpha": ("bibtex --latex", "", "\\bibliographystyle{alpha}", False),
+    "plainnat_latex": (
+        "bibtex --latex",
+        "\\usepackage{natbib}",
+        "\\bibliographystyle{plainnat}",
+        False,
+    ),
     "biblatex": ("biblatex", "\\usepackage[backend=biber]{biblatex}", "", True),
     "biblatex_bibtex_file": ("bibtex", "\\usepackage[backend=biber]{biblatex}", "", True),
 }
@@ -119,6 +139,8 @@ def matrix_records() -> tuple[list[Record], list[str]]:
         for field in FIELDS:
             if field not in ("url", "key") and not printable:
                 continue
+            if name.startswith("long_") and field not in ("author", "editor"):
+                continue  # only names make labels; biber decodes such fields slowly
             record = Record(
                 type="article-journal",
                 source=refconv.model.SourcePos(f"{name}.{field}", i),
@@ -134,14 +156,31 @@ def matrix_records() -> tuple[list[Record], list[str]]:
             elif field == "title":
                 record.fields["title"] = payload
             elif field == "author":
-                people = [Name(family=payload, given=payload), Name(literal=payload)]
+                people = [
+                    Name(family=payload, given=payload),
+                    Name(literal=payload),
+                    Name(family=payload, given=payload, particle="van", suffix=payload),
+                    Name(family="Roe", given="R."),  # left when the long ones go to the note
+                ]
                 record.names["author"] = people
+            elif field == "editor":  # no author: labels come from the editor, or the key
+                record.type = "book"
+                record.fields["publisher"] = "P"
+                del record.names["author"]
+                record.names["editor"] = [Name(family=payload, given=payload), Name("Roe")]
+                if name == "underscore_first":  # @misc: alpha labels it by its key
+                    record.type = "webpage"
+                    del record.names["editor"]
+            elif field == "language":
+                record.fields["language"] = payload
             elif field == "note":
                 record.fields["note"] = payload
             elif field == "keywords":
                 record.keywords = [payload, "safe"]
-            else:
-                key = payload + str(len(keys))  # through the API, which does not clean keys
+            else:  # through the API, which does not clean keys; no author: alpha's label
+                key = payload[:50] + str(len(keys))  # is made of the key's first letters
+                record.type = "webpage"  # @misc: no field is required
+                del record.names["author"]
             records.append(record)
             keys.append(key)
     return records, keys
@@ -211,7 +250,11 @@ def compile_style(style: str, records: list[Record], keys: list[str], directory:
     writer, preamble, bibliography, biber = STYLES[style]
     directory.mkdir()
     (directory / "secret.tex").write_text(f"\\typeout{{{SECRET}}}{SECRET}\n", "ascii")
-    refconv.write(records, str(directory / "refs.bib"), writer, keys=keys, diagnostics=Collect())
+    writer, _, option = writer.partition(" --")
+    refconv.write(
+        records, str(directory / "refs.bib"), writer, keys=keys, diagnostics=Collect(),
+        **({option: True} if option else {}),
+    )  # fmt: skip
     if biber:
         body = "\\nocite{*}\\printbibliography"
         preamble += "\\addbibresource{refs.bib}"
@@ -242,7 +285,8 @@ def compile_style(style: str, records: list[Record], keys: list[str], directory:
         _run(compiled, _tool("bibtex"), "doc")
         log = (directory / "doc.blg").read_text("utf-8", errors="replace")
         compiled.errors += [line for line in log.splitlines() if "error message" in line]
-        compiled.errors += re.findall(r"^Warning--.*$", log, re.MULTILINE)
+        # "to sort, need author or key": the records with no author, labelled by their key
+        compiled.errors += re.findall(r"^Warning--(?!to sort, need).*$", log, re.MULTILINE)
         bbl = (directory / "doc.bbl").read_text("utf-8", errors="replace")
         compiled.entries = bbl.count("\\bibitem")
     for _ in range(2):

@@ -46,6 +46,7 @@ _ESCAPES |= {
     for k, v in _ESCAPES.items()
     if len(k) > 2
 }
+_ESCAPES[r"{\symbol{44}}"] = ","  # the writer's comma in a name part
 # Placeholders until pylatexenc is done: a bare % would start a LaTeX comment.
 _RESTORE = str.maketrans({"\ue000": "{", "\ue001": "}", "\ue002": "\\", "\ue003": "~",
                           "\ue004": "^", "\ue005": "$", "\ue006": "&", "\ue007": "%",

@@ -179,12 +179,20 @@ class _Entry:
         return len(self.part(person.particle)) + len(self.part(person.family, whole=True))
 
     def part(self, text: str, *, whole: bool = False, brace: bool = True) -> str:
-        """A name part, escaped; braced when it holds a comma or the word "and"."""
+        """A name part, escaped; braced when it holds the word "and". A comma is written
+        ``{\\symbol{44}}``, a special character that prints a comma: BibTeX splits
+        "von Last, Jr, First" at commas outside braces, but biber counts braced commas too
+        in a name with a suffix ("has too many commas") and decodes ``\\char44``."""
         escaped = escape_special(text)
         escaped = to_latex_ascii(escaped) if self.latex else escaped
-        if brace and (whole or "," in text or _AND.search(text)):
+        if brace:
+            escaped = escaped.replace(",", _COMMA)
+        if brace and (whole or _AND.search(text)):
             return _braced(escaped)
         return escaped
+
+
+_COMMA = r"{\symbol{44}}"
 
 
 def _braced(escaped: str) -> str:
@@ -266,12 +274,13 @@ def build_entry(
             _put_verbatim(e, field, var, value, biblatex, problems)
         elif field == "pages":
             e.put(field, "{" + e.text(_double_dash(value)) + "}", var, raw=True)
-        elif var == "language" and biblatex and escape(value) != value:
+        elif var == "language" and escape(value) != value:
             # biblatex looks each language up as a key inside \csname (\ifbibstring), where
-            # an escape is "Missing \endcsname" (pubstate and type are tested safely)
+            # an escape is "Missing \endcsname" (pubstate and type are tested safely); biber
+            # reads BibTeX files too
             problems.append(
                 f"language {value!r} has characters biblatex cannot look up as a language key;"
-                " kept in the annotation"
+                f" kept in the {'annotation' if biblatex else 'note'}"
             )
             e.put(None, value, var)
         elif var == "status" and biblatex:
