@@ -66,7 +66,13 @@ something in the output format (``<`` and ``&`` in HTML, ``*`` in Markdown) beco
 noncharacters (U+FDD0-U+FDEF, which Unicode sets aside for a program's internal use) that no
 case change or seam rule touches, and ``unprotect`` turns them into the output format's escapes
 at the end. A noncharacter in a record becomes U+FFFD first, so no value can forge a mark;
-private-use characters in records pass unchanged. citeproc-py itself escapes nothing. URLs and
+private-use characters in records pass unchanged. citeproc-py itself escapes nothing but
+the terms and ``<text value>`` its formatter's ``preformat`` sees; affixes, delimiters and the
+other text a style adds reached HTML and Markdown raw (``prefix="&lt;"``: 162 bundled styles).
+So the formatter we give it (``MarkFormatter``) writes marks (U+FDE2-U+FDEF) instead of markup,
+and ``finish`` escapes every other character of the entry, the style's and the record's alike,
+before it turns the marks into the writer's markup; a link a style spells out in its text
+(radiopaedia's ``<a href="``) is printed as that text, as citeproc-js does. URLs and
 DOIs are protected too (they are printed verbatim, so they were the way in for markup), only
 without the typographic apostrophe. Two more marks keep a value from becoming a link in a
 consumer that links bare text (docutils for rST, GitHub's Markdown): the colon after a URI
@@ -91,6 +97,7 @@ from typing import Any
 
 from citeproc import model
 from citeproc.source import CitationItem
+from citeproc.string import MixedString, String
 
 CLOSE_MARK = "\ufdd0"  # after a closing quote the style adds
 _PROTECTED = "<>&*_`[]\\#|~"
@@ -196,6 +203,138 @@ def _unprotect_table(escapes: tuple[tuple[str, str], ...]) -> dict[int, str]:
     table = dict(escapes)
     marks = UNPROTECT | {ord(SCHEME_COLON): ":", ord(EMAIL_AT): "@"}
     return {k: table.get(c, c) for k, c in marks.items()}
+
+
+#: formatting marks: citeproc-py's formatter wraps text in these instead of markup, so that
+#: every other character of the entry, the style's own text included, can be escaped for the
+#: output before the marks become the writer's markup (``MarkFormatter``)
+FORMATS = ("italic", "bold", "light", "underline", "superscript", "subscript", "small-caps")
+OPEN = {name: chr(0xFDE2 + 2 * i) for i, name in enumerate(FORMATS)}
+CLOSE = {name: chr(0xFDE3 + 2 * i) for i, name in enumerate(FORMATS)}
+
+
+_MARKS = "".join(OPEN.values()) + "".join(CLOSE.values())
+
+
+class Marked(String):
+    """Formatted text: a ``String``, as citeproc-py's text-case code expects of every piece
+    of a ``MixedString`` (its formatters return ``str``, which has no ``words`` or
+    ``capitalize_first``: "AttributeError ... capitalize_first" with iso690-numeric-lt);
+    capitalizing skips the marks."""
+
+    def capitalize_first(self):
+        i = len(self) - len(self.lstrip(_MARKS))
+        return self.__class__(self[:i] + self[i : i + 1].upper() + self[i + 1 :])
+
+
+def _marker(name: str | None):
+    def wrap(text: Any) -> str:
+        text = str(text)
+        if name is None or not text:
+            return Marked(text)
+        return Marked(f"{OPEN[name]}{text}{CLOSE[name]}")
+
+    return wrap
+
+
+class MarkFormatter:
+    """A citeproc-py formatter (the interface of ``citeproc.formatter.html``) that writes no
+    markup: ``preformat`` leaves the style's text (terms, ``<text value>``) as it is, the
+    font wrappers put marks around their text. citeproc-py adds affixes, delimiters and
+    the style's other attribute text without ``preformat`` (``Affixed.wrap``,
+    ``Delimited.join``), so escaping in the formatter could never reach them; the writer
+    escapes the whole entry at the end instead (``finish``)."""
+
+    preformat = staticmethod(str)
+    Italic = Oblique = staticmethod(_marker("italic"))
+    Bold = staticmethod(_marker("bold"))
+    Light = staticmethod(_marker("light"))
+    Underline = staticmethod(_marker("underline"))
+    Superscript = staticmethod(_marker("superscript"))
+    Subscript = staticmethod(_marker("subscript"))
+    SmallCaps = staticmethod(_marker("small-caps"))
+
+
+class PlainFormatter(MarkFormatter):
+    """Plain text (and sort keys): no marks, but ``String`` pieces as above."""
+
+    Italic = Oblique = Bold = Light = Underline = staticmethod(_marker(None))
+    Superscript = Subscript = SmallCaps = staticmethod(_marker(None))
+
+
+#: link schemes text from the style may keep; others get the scheme mark as in records
+_STYLE_LINK_SCHEMES = frozenset({"http", "https", "doi"})
+
+
+def finish(
+    text: str, escapes: dict[str, str], markup: dict[str, tuple[str, str]], nested: bool = True
+) -> str:
+    """A rendered entry as output text: every character outside the marks (the style's text
+    and the record's) escaped by ``escapes`` (``:``/``@`` only where marked), and the marks
+    replaced by ``markup`` (name → (open, close); a name not in it prints nothing); without
+    ``nested`` only the outermost marks."""
+    if ":" in text:
+        text = _SCHEME.sub(_mark_style_scheme, text)
+    if "@" in text:
+        text = _EMAIL_AT.sub(EMAIL_AT, text)
+    if nested is False:
+        text = _outermost(text)
+    if _MARK.search(text):
+        text = _tighten(text)
+    return text.translate(_finish_table(tuple(escapes.items()), tuple(markup.items())))
+
+
+_MARK = re.compile(f"[{chr(0xFDE2)}-{chr(0xFDEF)}]")
+
+
+_OPENS = "".join(OPEN.values())
+_CLOSES = "".join(CLOSE.values())
+_SPACE_IN_OPEN = re.compile(f"([{_OPENS}])(\\s+)")
+_SPACE_IN_CLOSE = re.compile(f"(\\s+)([{_CLOSES}])")
+_EMPTY = re.compile("|".join(OPEN[n] + CLOSE[n] for n in FORMATS))
+
+
+def _tighten(text: str) -> str:
+    """Marks moved inside the spaces at the edges of their text, and empty pairs dropped:
+    rST and CommonMark emphasis cannot end after a space (``:strong:`2000. ``` was no role)."""
+    while True:
+        moved = _SPACE_IN_CLOSE.sub(r"\2\1", _SPACE_IN_OPEN.sub(r"\2\1", text))
+        moved = _EMPTY.sub("", moved)
+        if moved == text:
+            return text
+        text = moved
+
+
+def _outermost(text: str) -> str:
+    """Only the outermost marks: rST cannot nest inline markup (docutils "Inline markup"),
+    and ``:strong:`a :emphasis:`b`` `` ends the role early and opens a title reference."""
+    out, depth, last = [], 0, 0
+    for m in _MARK.finditer(text):
+        opening = (ord(m[0]) - 0xFDE2) % 2 == 0
+        keep = depth == 0 if opening else depth == 1
+        depth = max(0, depth + (1 if opening else -1))
+        if not keep:
+            out.append(text[last : m.start()])
+            last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _mark_style_scheme(m: re.Match) -> str:
+    if m[1].lower() in _STYLE_LINK_SCHEMES:
+        return m[0]
+    return m[1] + SCHEME_COLON
+
+
+@cache
+def _finish_table(escapes: tuple, markup: tuple) -> dict[int, str]:
+    table = {ord(c): e for c, e in escapes if c not in ":@"}
+    table |= _unprotect_table(escapes)
+    tags = dict(markup)
+    for name in FORMATS:
+        before, after = tags.get(name, ("", ""))
+        table[ord(OPEN[name])], table[ord(CLOSE[name])] = before, after
+    return table
 
 
 def apply_quote_punctuation(text: str, inside: bool) -> str:
@@ -414,7 +553,24 @@ def _add_to_repressed_list(self, child, context):
 
 
 def _case(self, text, language=None):
-    return _original["TextCased.case"](self, text, "en" if language is None else language)
+    return _original["TextCased.case"](self, _cased(text), "en" if language is None else language)
+
+
+def _capitalize_first(self):
+    """``String.capitalize_first`` that accepts an empty string (IndexError: every record
+    failed in 12 ABNT and ISO 690 styles when a name part was empty after a case change)."""
+    return self.__class__(self[:1].upper() + self[1:])
+
+
+def _cased(text: Any) -> Any:
+    """``text`` with every piece a ``String``: citeproc-py's text-case calls ``words`` and
+    ``capitalize_first`` on each, which a name part, a number or a locale's term given as
+    ``str`` lacks (AttributeError: every record failed in iso690-numeric-lt)."""
+    if type(text) is str:
+        return String(text)
+    if isinstance(text, MixedString) and not all(isinstance(p, String) for p in text):
+        return MixedString([_cased(p) for p in text])
+    return text
 
 
 def _normalize_seam(left, other):
@@ -446,6 +602,10 @@ def _render_bibliography(self, citation_items):
             output.append(Rendered(text, names=_CURRENT["names"]))
         else:
             text = self.format(self.wrap(left + " " + right))
+            # the layout's prefix opens the first column and its suffix closes the second,
+            # as in citeproc-js (the columns lost the final "." of every entry)
+            left = self.get("prefix", "") + left if self.get("prefix") else left
+            right = right + self.get("suffix", "") if self.get("suffix") else right
             output.append(Rendered(text, left, right, _CURRENT["names"]))
     return output
 
@@ -723,6 +883,8 @@ def _install_fixes() -> None:
     _original["normalize_seam"] = string.normalize_seam
     _original["strip_first"] = string._strip_first_char
     string.normalize_seam = model.normalize_seam = _normalize_seam
+    _original["String.capitalize_first"] = String.capitalize_first
+    String.capitalize_first = _capitalize_first
     CitationItem.number = property(_number)
 
 

@@ -249,7 +249,7 @@ def _render_chunk(fmt: tuple, chunk: list) -> list[tuple[int, Entry | None, str 
     bibliography = citeproc.CitationStylesBibliography(style, source, formatter)
     layout = style.root.bibliography.layout
     inside = _punctuation_in_quote(style)
-    escapes = ESCAPES[output]
+    escapes, markup = ESCAPES[output], MARKUP[output]
     out = []
     for i, number, suffix, item in chunk:
         cite = citeproc.CitationItem(item["id"])
@@ -263,15 +263,19 @@ def _render_chunk(fmt: tuple, chunk: list) -> list[tuple[int, Entry | None, str 
         except Exception as exc:  # citeproc-py's own failure: report, go on
             out.append((i, None, f"{type(exc).__name__}: {exc}".rstrip(": ")))
             continue
-        out.append((i, _guard_start(_finish(text, inside, escapes), output), None))
+        out.append((i, _guard_start(_finish(text, inside, escapes, markup), output), None))
     return out
 
 
-def _finish(text: Any, inside: bool, escapes: dict[str, str]) -> Entry:
+def _finish(
+    text: Any, inside: bool, escapes: dict[str, str], markup: dict[str, tuple[str, str]]
+) -> Entry:
+    """The rendered entry escaped for its output, with the writer's own markup."""
     _, _, compat = _citeproc()
 
     def clean(s: str) -> str:
-        return compat.unprotect(compat.apply_quote_punctuation(str(s), inside), escapes).strip()
+        text = compat.apply_quote_punctuation(str(s), inside)
+        return compat.finish(text, escapes, markup, nested=markup is not MARKUP["rst"]).strip()
 
     entry = Entry(clean(text))
     if getattr(text, "left", ""):
@@ -288,21 +292,43 @@ def _punctuation_in_quote(style) -> bool:
 
 @cache
 def _formatter(output: str):
-    from citeproc import formatter
-
-    if output == "html":
-        return formatter.html
-    if output == "rst":
-        return formatter.rst
-    if output == "markdown":
-        from . import _markdown
-
-        return _markdown
-    return formatter.plain
+    """Plain text for ``text`` (and sort keys); for the markup outputs a formatter that
+    writes marks, not markup (``citeproc_compat.MarkFormatter``), so that ``_finish`` can
+    escape everything else, the style's own text included (``prefix="&lt;"`` made elements)."""
+    _, _, compat = _citeproc()
+    return compat.PlainFormatter if output == "text" else compat.MarkFormatter
 
 
-#: How each output escapes the characters record text may hold (``:`` and ``@`` stand for the
-#: marked ones only: a URI scheme's colon and an e-mail address's at sign).
+#: The only markup a formatted entry holds: the font styles citeproc-py applies, as its HTML
+#: and rST formatters write them (Markdown: CommonMark emphasis, HTML for the rest); a
+#: style's "light" or "underline" prints as plain text where the output has no such markup.
+MARKUP: dict[str, dict[str, tuple[str, str]]] = {
+    "text": {},
+    "html": {
+        "italic": ("<i>", "</i>"),
+        "bold": ("<b>", "</b>"),
+        "underline": ("<u>", "</u>"),
+        "superscript": ("<sup>", "</sup>"),
+        "subscript": ("<sub>", "</sub>"),
+        "small-caps": ('<span style="font-variant:small-caps;">', "</span>"),
+    },
+    "markdown": {
+        "italic": ("*", "*"),
+        "bold": ("**", "**"),
+        "superscript": ("<sup>", "</sup>"),
+        "subscript": ("<sub>", "</sub>"),
+        "small-caps": ('<span style="font-variant:small-caps">', "</span>"),
+    },
+    "rst": {
+        "italic": (":emphasis:`", "`"),
+        "bold": (":strong:`", "`"),
+        "superscript": (":superscript:`", "`"),
+        "subscript": (":subscript:`", "`"),
+    },
+}
+
+#: How each output escapes text, the record's and the style's alike (``:`` and ``@`` stand for
+#: the marked ones only: a URI scheme's colon and an e-mail address's at sign).
 ESCAPES: dict[str, dict[str, str]] = {
     "text": {},
     "html": {"<": "&lt;", ">": "&gt;", "&": "&amp;"},
@@ -338,10 +364,10 @@ def _separate_roles(text: str) -> str:
         before = text[start - 1] if start else " "
         after = text[end] if end < len(text) else " "
         out.append(text[last:start])
-        if not (before.isspace() or unicodedata.category(before) in ("Ps", "Pi", "Pf", "Pd", "Po")):
+        if not _may_open(before):
             out.append("\\ ")
         out.append(m[0])
-        if not (after.isspace() or (after != "\\" and unicodedata.category(after) in _CLOSERS)):
+        if not _may_close(after):
             out.append("\\ ")
         last = end
     out.append(text[last:])
@@ -349,6 +375,22 @@ def _separate_roles(text: str) -> str:
 
 
 _CLOSERS = ("Pe", "Pi", "Pf", "Pd", "Po")
+
+
+def _may_open(c: str) -> bool:
+    """docutils: inline markup may follow whitespace, one of ``- : / ' " < ( [ {``, or
+    similar non-ASCII punctuation (a "." before ``:strong:`` made a title reference)."""
+    if c.isspace() or c in "-:/'\"<([{":
+        return True
+    return not c.isascii() and unicodedata.category(c) in ("Ps", "Pi", "Pf", "Pd", "Po")
+
+
+def _may_close(c: str) -> bool:
+    """docutils: inline markup may precede whitespace, one of ``- . , : ; ! ? / ' " ) ] } >``
+    or similar non-ASCII punctuation (the backslash is not: it would escape the space)."""
+    if c.isspace() or c in "-.,:;!?/'\")]}>":
+        return True
+    return not c.isascii() and unicodedata.category(c) in _CLOSERS
 
 
 def _guard_start(entry: Entry, output: str) -> Entry:
