@@ -21,7 +21,7 @@ from refconv.latex import TEX_CONTROLS, escape, protect_title, to_latex_ascii, u
 from refconv.model import Name, Record
 from refconv.writers.bibtex import BiblatexWriter, BibtexWriter, build_entry, entry_type
 
-from .conftest import EXAMPLES, SEED_WARNING, Collect, read_refer
+from .conftest import EXAMPLES, SEED_WARNING, Collect, read_refer, require_tool
 
 
 def bib(text: str, writer=BibtexWriter, **options) -> str:
@@ -759,3 +759,106 @@ def test_a_season_edtf_cannot_hold_is_kept_in_the_note(target, parts):
     assert fields_of(written.stdout)[where] == "issued season: autumn"
     back = CliRunner().invoke(cli, ["convert", "-f", "bibtex", "-t", "csljson"], written.stdout)
     assert json.loads(back.stdout)[0]["issued"] == {"date-parts": parts}
+
+
+# Names survive BibTeX: every part of hostile text reads back as it was written, and bibtex(1)
+# splits each name where refconv meant it to.
+
+_NAME_CHARS = "abcXYZé ,,&%$#_~^{}\\-.'@"
+_WORDS = st.text(_NAME_CHARS, min_size=1, max_size=8).map(lambda t: " ".join(t.split()))
+_PART = st.one_of(
+    _WORDS, st.sampled_from(["and", "AND x", "x and y", "others", "Jr, X", "{x", "y}", ","])
+).filter(bool)
+_PARTICLE = st.lists(st.sampled_from(["van", "de", "la", "d'", "von"]), max_size=2).map(" ".join)
+_NAMES = st.one_of(
+    st.builds(
+        Name,
+        family=_PART,
+        given=st.one_of(st.just(""), _PART),
+        particle=_PARTICLE,
+        suffix=st.one_of(st.just(""), _PART),
+    ),
+    st.builds(Name, literal=_PART),
+)
+
+
+def _expected(name: Name, written: str) -> Name:
+    """The intended normalisation: a family-only name written wholly in brace groups (a
+    family with a space, "and", or made only of escapes) is, to BibTeX, one unsplittable
+    token: an organisation's name, read back as a literal."""
+    bare = not (name.given or name.particle or name.suffix or name.literal)
+    depth, braced = 0, True
+    for ch in written:
+        braced &= depth > 0 or ch == "{"
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+    return Name(literal=name.family) if bare and braced else name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NAMES, min_size=1, max_size=4))
+def test_names_read_back_as_written(names):
+    record = Record(type="book", fields={"title": "T"}, names={"author": names}, id="k")
+    text = refconv.write([record], None, "bibtex", keys=["k"], diagnostics=Collect())
+    (back,) = refconv.read(io.StringIO(text), "bibtex", diagnostics=Collect())
+    written = [
+        next(f.value for f in build_entry(Record(names={"author": [n]})).fields)[1:-1]
+        for n in names
+    ]
+    assert back.names["author"] == [_expected(n, w) for n, w in zip(names, written, strict=True)]
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.lists(_NAMES, min_size=5, max_size=10))
+def test_bibtex_splits_names_where_refconv_meant(tmp_path_factory, names):
+    """bibtex(1) itself: no "Too many commas" and the same number of names in every entry."""
+    bibtex = require_tool("bibtex", "texlive-bibtex-extra")
+    directory = tmp_path_factory.mktemp("names")
+    records = [
+        Record(type="book", fields={"title": "T", "publisher": "P"}, names={"author": [n]})
+        for n in names
+    ]
+    refconv.write(records, str(directory / "refs.bib"), "bibtex", diagnostics=Collect())
+    (directory / "doc.aux").write_text(
+        "\\citation{*}\n\\bibdata{refs}\n\\bibstyle{plain}\n", "ascii"
+    )
+    subprocess.run([bibtex, "doc"], cwd=directory, capture_output=True, check=False)
+    log = (directory / "doc.blg").read_text("utf-8", errors="replace")
+    assert "Too many commas" not in log and "error message" not in log, log
+
+
+@pytest.mark.parametrize(
+    ("key", "names", "key_field"),
+    [
+        pytest.param("_x", {}, "{\\_}x", id="underscore_first"),
+        pytest.param("a_b", {}, "a{\\_}b", id="underscore_second"),
+        pytest.param("abc_d", {}, None, id="underscore_after_the_label"),
+        pytest.param("_x", {"author": [Name("Doe")]}, None, id="author_labels_it"),
+        pytest.param("smith2020", {}, None, id="ordinary"),
+    ],
+)
+def test_key_field_when_the_label_comes_from_the_key(key, names, key_field):
+    """alpha.bst and plainnat label an entry without author by the first three characters of
+    its key, copied raw: a ``key`` field gives them the same characters, escaped; our reader
+    drops it again."""
+    record = Record(type="webpage", fields={"title": "T"}, names=names, id=key)
+    fields = {f.key: f.value for f in build_entry(record).fields}
+    assert fields.get("key") == (None if key_field is None else "{" + key_field + "}")
+    text = refconv.write([record], None, "bibtex", keys=[key], diagnostics=Collect())
+    (back,) = refconv.read(io.StringIO(text), "bibtex", diagnostics=Collect())
+    assert back.extra == {} and "note" not in back.fields
+
+
+@pytest.mark.parametrize(
+    ("language", "kept"),
+    [("de", True), ("Français", True), ("en-US", True), ("C#", False), ("a~b", False)],
+)
+@pytest.mark.parametrize("writer", ["bibtex", "biblatex"])
+def test_language_with_tex_specials_goes_to_the_note(writer, language, kept):
+    """biblatex looks a language up inside ``\\csname``: a TeX special there stops LaTeX."""
+    diagnostics = Collect()
+    record = Record(type="book", fields={"title": "T", "language": language})
+    text = refconv.write([record], None, writer, keys=["a"], diagnostics=diagnostics)
+    assert ("language " in text) == kept
+    assert (diagnostics.messages == []) == kept
+    (back,) = refconv.read(io.StringIO(text), "bibtex", diagnostics=Collect())
+    assert back.fields["language"] == language

@@ -26,7 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import refconv
-from refconv.latex import escape_doi, escape_url, unescape_verbatim
+from refconv.latex import escape_doi, escape_url, to_latex_ascii, unescape_verbatim, url_changes
 from refconv.mappings.bibtex import KEY_UNSAFE
 from refconv.model import Date, Name, Record
 from refconv.writers.bibtex import citation_key
@@ -418,3 +418,78 @@ def test_warnings_name_the_record(tmp_path):
         "in.json:3: citation key 'a\\\\b' has characters TeX would read as commands; written as "
         "'ab'",
     ]
+
+
+def test_latex_encoding_needs_no_package(tmp_path):
+    """``--latex`` writes no macro a plain ``article`` (kernel, T1 and textcomp defaults)
+    lacks: the form of every BMP character that gets one (U+2011 was amsmath's
+    ``\\nobreakdash-``) is typeset, one per line, and the log shows no error."""
+    _tool("pdflatex")
+    forms = []
+    for code in range(0xA0, 0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        written = to_latex_ascii(chr(code))
+        if written != chr(code) and "\\" in written:
+            forms.append((code, written))
+    assert len(forms) > 500  # the encoder's table is there
+    body = "".join(f"x{written}x\\par\n" for _, written in forms)
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\\usepackage[T1]{fontenc}\n\\begin{document}\n"
+        + body
+        + "\\end{document}\n",
+        "ascii",
+    )
+    subprocess.run(
+        [_tool("pdflatex"), "-interaction=nonstopmode", "-no-shell-escape", "doc.tex"],
+        cwd=tmp_path, capture_output=True, check=False, timeout=300,
+    )  # fmt: skip
+    log = (tmp_path / "doc.log").read_text("utf-8", errors="replace")
+    lines = sorted({int(n) - 3 for n in re.findall(r"^l\.(\d+)", log, re.MULTILINE)})
+    assert [f"U+{forms[i][0]:04X} {forms[i][1]}" for i in lines] == []
+    assert "Fatal error" not in log and "Output written" in log
+
+
+@pytest.mark.parametrize(
+    ("char", "written"),
+    [
+        ("\u2011", "-"),  # was {\nobreakdash-} (amsmath)
+        ("\u2153", "1/3"),  # was {\textfrac{1}{3}} (undefined)
+        ("\u0416", "\u0416"),  # was {\CYRZH} (T2A): kept, as CJK is
+        ("\u2102", "C"),  # was {\ensuremath{\mathbb{C}}} (amssymb); NFKD's form
+        ("\u2260", "{\\ensuremath{\\neq}}"),  # defined in the kernel: unchanged
+        ("\u00e9", "{\\'e}"),
+        ("\u00ab", "{\\guillemotleft}"),  # T1
+    ],
+)
+def test_latex_forms_that_need_a_package_are_replaced(char, written):
+    assert to_latex_ascii(char) == written
+
+
+def test_url_dollar_is_reported(tmp_path):
+    """``$`` (reserved, RFC 3986 §2.2) has no inert spelling for bibtex(1): it is written
+    ``%24`` with a warning naming both forms; ``~`` becomes the equivalent ``%7E`` silently,
+    and biber keeps both."""
+    record = Record(
+        type="webpage",
+        source=refconv.model.SourcePos("in.json", 2),
+        fields={"title": "T", "URL": "http://x/$a~b"},
+    )
+    diagnostics = Collect()
+    text = refconv.write([record], None, "bibtex", keys=["a"], diagnostics=diagnostics)
+    assert "url   = {http://x/\\%24a\\%7Eb}" in text
+    assert diagnostics.messages == [
+        "in.json:2: url: $ cannot be written so that every BibTeX style reads it as itself;"
+        " percent-encoded, which some servers read as another URL: 'http://x/$a~b' became"
+        " 'http://x/%24a%7Eb'"
+    ]
+    diagnostics = Collect()
+    text = refconv.write([record], None, "biblatex", keys=["a"], diagnostics=diagnostics)
+    assert "http://x/$a~b" in text and diagnostics.messages == []
+
+
+@given(st.text(_URI_CHARS))
+def test_only_reserved_characters_changed_are_reported(url):
+    for biber in (False, True):
+        changed = url_changes(url, biber=biber)
+        assert changed == ("$" if "$" in url and not biber else "")

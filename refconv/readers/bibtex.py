@@ -126,11 +126,25 @@ def parse_names(value: str) -> list[Name | None]:
         except Exception:
             people.append(Name(literal=decode_latex(raw)))
             continue
+        lower = [i for i, token in enumerate(parts.first) if token[:1].islower()]
+        if lower and not parts.von and not _top_level_comma(raw):
+            # BibTeX's "First von Last": von starts at the first lower-case word, also when
+            # no First precedes it ("van Gogh"), which bibtexparser reads as a given name
+            parts.von, parts.first = parts.first[lower[0] :], parts.first[: lower[0]]
         people.append(Name(
             family=decode_latex(" ".join(parts.last)), given=decode_latex(" ".join(parts.first)),
             particle=decode_latex(" ".join(parts.von)), suffix=decode_latex(" ".join(parts.jr)),
         ))  # fmt: skip
     return people
+
+
+def _top_level_comma(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            return True
+    return False
 
 
 def _label_keys(key: str) -> tuple[str, ...]:

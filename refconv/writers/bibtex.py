@@ -167,9 +167,11 @@ class _Entry:
         if person.particle:
             family = self.part(person.particle) + " " + family
         given, suffix = self.part(person.given), self.part(person.suffix)
-        if suffix:
-            return f"{family}, {suffix}, {given}"
-        return f"{family}, {given}" if given else family
+        if suffix:  # an empty First as "{}": bibtexparser drops a trailing ", "
+            return f"{family}, {suffix}, {given or '{}'}"
+        if given:
+            return f"{family}, {given}"
+        return "{" + family + "}" if family.lower() == "others" else family  # not "et al."
 
     def label_length(self, person: Name) -> int:
         """The length of what labels are made of: "{vv~}{ll}" (particle and family, or the
@@ -179,7 +181,8 @@ class _Entry:
         return len(self.part(person.particle)) + len(self.part(person.family, whole=True))
 
     def part(self, text: str, *, whole: bool = False, brace: bool = True) -> str:
-        """A name part, escaped; braced when it holds the word "and". A comma is written
+        """A name part, escaped; braced when it holds the word "and" or only hyphens. A comma is
+        written
         ``{\\symbol{44}}``, a special character that prints a comma: BibTeX splits
         "von Last, Jr, First" at commas outside braces, but biber counts braced commas too
         in a name with a suffix ("has too many commas") and decodes ``\\char44``."""
@@ -187,7 +190,8 @@ class _Entry:
         escaped = to_latex_ascii(escaped) if self.latex else escaped
         if brace:
             escaped = escaped.replace(",", _COMMA)
-        if brace and (whole or _AND.search(text)):
+        if brace and (whole or _AND.search(text) or (text and not text.strip(" -"))):
+            # a part of hyphens only would be a separator to BibTeX: "Doe, -" ends in a comma
             return _braced(escaped)
         return escaped
 
