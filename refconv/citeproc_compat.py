@@ -575,6 +575,8 @@ def _cased(text: Any) -> Any:
 
 def _normalize_seam(left, other):
     left_text, other_text = str(left), str(other)
+    if left_text[-1:] in _CLOSES:  # "*Title.*" + ". ": the seam is the text's, not the mark's
+        left = left_text = left_text.rstrip(_CLOSES)
     if left_text[-1:] in ("?", "!") and other_text[:1] == ".":
         return _original["strip_first"](other)
     return _original["normalize_seam"](left, other)
