@@ -33,6 +33,9 @@ class _BadChunk(Exception):
     """Raised by ``_line_blocks`` for input that is refused; the caller adds path and line."""
 
 
+_NOT_FOR_INPUT = frozenset({"unicode-escape", "raw-unicode-escape", "undefined"})
+
+
 def check_encoding(name: str) -> str:
     """Return ``name`` if it is a known text encoding; raise ``LookupError`` otherwise.
 
@@ -44,6 +47,13 @@ def check_encoding(name: str) -> str:
         info = codecs.lookup(name)
     except LookupError:
         raise LookupError(f"unknown encoding {name!r}") from None
+    # The escape codecs decode text as well as bytes: "\\x41" in the input would become "A";
+    # "undefined" refuses every byte.
+    if info.name in _NOT_FOR_INPUT:
+        raise LookupError(
+            f"{name!r} is not an input encoding (it rewrites escapes or refuses every byte); "
+            "give one such as utf-8, latin-1 or cp1252"
+        )
     if not getattr(info, "_is_text_encoding", True):
         raise LookupError(
             f"{name!r} is not a text encoding (it does not decode bytes to text); "

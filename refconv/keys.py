@@ -42,9 +42,17 @@ def fold(text: str) -> str:
 def check_key_format(template: str) -> None:
     """Raise ``ValueError`` naming the problem if ``template`` is not a usable key format."""
     try:
-        names = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+        fields = [(f, c, s) for _, f, s, c in string.Formatter().parse(template) if f is not None]
     except ValueError as exc:
         raise ValueError(f"bad key format {template!r}: {exc}") from None
+    for field, conversion, spec in fields:  # "{year:x}" raised at the first record; a
+        if conversion or spec:  # "{title:>300000000}" padded every key to 300 MB
+            shown = "{" + field + (f"!{conversion}" if conversion else "") + f":{spec}" * bool(spec)
+            raise ValueError(
+                f"key format {template!r}: {shown + '}'} has a conversion or format spec; "
+                "write placeholders bare, as {author}{year}"
+            )
+    names = [field for field, _, _ in fields]
     unknown = sorted(set(names) - set(KEY_PLACEHOLDERS))
     if unknown:
         known = ", ".join("{" + k + "}" for k in KEY_PLACEHOLDERS)

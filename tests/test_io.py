@@ -213,11 +213,18 @@ def test_only_text_encodings_are_accepted(name):
         rio.check_encoding("klingon")
 
 
+@pytest.mark.parametrize("name", ["unicode_escape", "raw_unicode_escape", "undefined"])
+def test_codecs_that_rewrite_or_refuse_the_text_are_no_input_encoding(name):
+    """unicode_escape reads the text "\\x41" as "A": the input would not be read as written."""
+    with pytest.raises(LookupError, match="is not an input encoding"):
+        rio.check_encoding(name)
+
+
 def _text_codecs() -> list[str]:
     names = set()
     for name in set(encodings.aliases.aliases.values()):
         try:
-            if codecs.lookup(name)._is_text_encoding:
+            if codecs.lookup(name)._is_text_encoding and name not in rio._NOT_FOR_INPUT:
                 names.add(codecs.lookup(name).name)
         except LookupError:
             pass

@@ -128,6 +128,17 @@ def test_templates():
         check_key_format("{author")
 
 
+@pytest.mark.parametrize(
+    "template",
+    ["{year:x}", "{title:%}", "{title:>99999999999999999999}", "{title:>300000000}",
+     "{author!r}", "{author!r:>9}", "{author}{year:04}"],
+)  # fmt: skip
+def test_a_conversion_or_format_spec_is_refused_before_any_record(template):
+    """They raised at the first record ("Unknown format code") or built huge keys."""
+    with pytest.raises(ValueError, match="has a conversion or format spec"):
+        check_key_format(template)
+
+
 def _naive_keys(requests):
     """The rule, written the slow way: the base, else the first free a, b, ..., aa, ..."""
     from refconv.keys import letter_suffix
