@@ -156,6 +156,7 @@ def _mark_scheme(m: re.Match) -> str:
 
 _LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]\s*")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef]")
+_STYLE_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")  # marks stay
 _NAME_PARTS = ("family", "given", "literal", "non-dropping-particle", "dropping-particle")
 
 
@@ -272,7 +273,10 @@ def finish(
     """A rendered entry as output text: every character outside the marks (the style's text
     and the record's) escaped by ``escapes`` (``:``/``@`` only where marked), and the marks
     replaced by ``markup`` (name → (open, close); a name not in it prints nothing); without
-    ``nested`` only the outermost marks."""
+    ``nested`` only the outermost marks. Line breaks and control characters the style's own
+    text holds (``&#10;`` in an affix) become a space or U+FFFD, as in values."""
+    if not text.isprintable():  # the marks are noncharacters: not printable either
+        text = _STYLE_CONTROLS.sub("\ufffd", _LINE_BREAKS.sub(" ", text)).replace("\t", " ")
     if ":" in text:
         text = _SCHEME.sub(_mark_style_scheme, text)
     if "@" in text:

@@ -326,3 +326,33 @@ def test_a_custom_style_file(tmp_path, output, expected):
     )
     assert result.exit_code == 0, result.stderr
     assert expected in result.stdout, result.stdout
+
+
+BLOCKS = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography>
+    <layout suffix="&#10;&#10;    code&#13;&#10;----">
+      <text variable="title" suffix="&#10;===&#10;"/>
+      <text value="1. ol&#10;+ y&#x2028;.. _t: http://x/&#10;:field: v&#10;&#10;::&#10;&#10;  lit&#9;x"/>
+    </layout>
+  </bibliography>
+</style>
+"""
+
+
+@pytest.mark.parametrize("output", ["text", "html", "markdown", "rst"])
+def test_line_breaks_in_style_text_are_spaces(tmp_path, output):
+    """A style's own line breaks (``&#10;`` in an affix or text value) would make headings,
+    lists, code and literal blocks in Markdown and rST (second review): they are spaces, as
+    in values, so an entry stays one line and one paragraph."""
+    style = tmp_path / "blocks.csl"
+    style.write_text(BLOCKS, encoding="utf-8")
+    items = [{"id": "a", "type": "book", "title": "Tt"}, {"id": "b", "type": "book", "title": "Uu"}]
+    args = ["convert", "-", "-f", "csljson", "-t", output, "--style", str(style)]
+    result = CliRunner().invoke(cli, args, input=json.dumps(items))
+    assert result.exit_code == 0, result.stderr
+    entries = [line for line in result.stdout.splitlines() if "Tt" in line or "Uu" in line]
+    assert len(entries) == 2 and all("1. ol + y" in line for line in entries), result.stdout
+    assert not re.search(r"[\t\x0b\x0c\r\x85\u2028\u2029]", result.stdout)
