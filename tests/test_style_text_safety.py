@@ -335,7 +335,8 @@ BLOCKS = """<?xml version="1.0" encoding="utf-8"?>
   <bibliography>
     <layout suffix="&#10;&#10;    code&#13;&#10;----">
       <text variable="title" suffix="&#10;===&#10;"/>
-      <text value="1. ol&#10;+ y&#x2028;.. _t: http://x/&#10;:field: v&#10;&#10;::&#10;&#10;  lit&#9;x"/>
+      <text value="1. ol&#10;+ y&#x2028;.. _t: http://x/&#10;:field: v&#10;&#10;::"/>
+      <text value="&#10;&#10;  lit&#9;x"/>
     </layout>
   </bibliography>
 </style>
