@@ -635,13 +635,15 @@ def _check_unchanged(dir_fd: int, base: str, st: os.stat_result | None, label: s
 _STOP_NAMES = (
     "SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM",
     "SIGVTALRM", "SIGPROF", "SIGXCPU", "SIGXFSZ", "SIGIO", "SIGPWR", "SIGSTKFLT",
+    "SIGABRT", "SIGSYS", "SIGTRAP",  # sent by others too: systemd's watchdog sends SIGABRT
 )  # fmt: skip
 _STOP_SIGNALS = tuple(
     getattr(signal, name) for name in _STOP_NAMES if hasattr(signal, name)
 ) + tuple(range(signal.SIGRTMIN, signal.SIGRTMAX + 1) if hasattr(signal, "SIGRTMIN") else ())
 """Signals whose default action ends the process (signal(7)) and that can be caught: they
 unwind the run so its temporary files are removed. Not SIGPIPE (Python ignores it; a write
-then fails with EPIPE) nor the faults a program raises itself (SIGSEGV, SIGBUS, SIGFPE...)."""
+then fails with EPIPE) nor the faults the processor raises (SIGSEGV, SIGBUS, SIGFPE, SIGILL),
+after which Python code cannot run safely."""
 
 
 def _block_signals() -> object:

@@ -74,6 +74,7 @@ PAYLOADS = [
     ("unbalanced_open", "{x", True),
     ("long_escapes", "\\%" * 120, True),  # longer than bibtex's 500-character labels
     ("long_plain", "x" * 600, True),
+    ("long_utf8", "é" * 300, True),  # 600 bytes: bibtex(1) counts bytes (second review)
     ("hash_key", "C#", True),
     ("nobreak_hyphen", "Non\u2011breaking", True),  # --latex: no amsmath \nobreakdash
     ("cjk", "中文\u00a0\u2028", False),

@@ -61,11 +61,15 @@ _MASTERS = frozenset({"master", "masters", "master's", "ms", "msc", "ma", "mphil
 _ENGLISH = frozenset({"en", "eng", "english", "en-us", "en-gb", "en_us", "en_gb"})
 
 
-#: Room for the names in a label. bibtex(1) truncates an entry string at its entry-string-size,
-#: 500 characters in TeX Live ("you've exceeded 500, the entry-string-size"), mid-escape and
-#: with braces open; plainnat's label is "A and B(year" or "A et~al.(year" (calc.label), the
+#: Room for the names in a label, in bytes. bibtex(1) truncates an entry string at its
+#: entry-string-size, 500 bytes in TeX Live ("you've exceeded 500, the entry-string-size"),
+#: mid-escape and with braces open; plainnat's label is "A and B(year" or "A et~al.(year" (calc.label), the
 #: year at most 20 characters as refconv writes it.
 LABEL_ROOM = 470
+
+
+def _utf8_length(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
 def _over_long(e: _Entry, people: list[Name]) -> list[Name]:
@@ -175,10 +179,13 @@ class _Entry:
 
     def label_length(self, person: Name) -> int:
         """The length of what labels are made of: "{vv~}{ll}" (particle and family, or the
-        literal), as written."""
+        literal), as written, in UTF-8 bytes: bibtex(1) counts its entry-string-size in bytes
+        (300 × "é" overflowed it)."""
         if person.literal:
-            return len(self.name(person))
-        return len(self.part(person.particle)) + len(self.part(person.family, whole=True))
+            return _utf8_length(self.name(person))
+        return _utf8_length(self.part(person.particle)) + _utf8_length(
+            self.part(person.family, whole=True)
+        )
 
     def part(self, text: str, *, whole: bool = False, brace: bool = True) -> str:
         """A name part, escaped; braced when it holds the word "and" or only hyphens. A comma is
