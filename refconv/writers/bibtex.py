@@ -63,8 +63,8 @@ _ENGLISH = frozenset({"en", "eng", "english", "en-us", "en-gb", "en_us", "en_gb"
 
 #: Room for the names in a label, in bytes. bibtex(1) truncates an entry string at its
 #: entry-string-size, 500 bytes in TeX Live ("you've exceeded 500, the entry-string-size"),
-#: mid-escape and with braces open; plainnat's label is "A and B(year" or "A et~al.(year" (calc.label), the
-#: year at most 20 characters as refconv writes it.
+#: mid-escape and with braces open; plainnat's label is "A and B(year" or "A et~al.(year"
+#: (calc.label), the year at most 20 characters as refconv writes it.
 LABEL_ROOM = 470
 
 
