@@ -631,8 +631,18 @@ STOPS = [
 ]
 #: Every other signal whose default action ends the process and that can be caught
 #: (signal(7)); SIGXFSZ and SIGPIPE are not here: Python ignores them (see below).
-OTHER_NAMES = ("SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGXCPU",
-               "SIGABRT", "SIGSYS", "SIGTRAP")
+OTHER_NAMES = (
+    "SIGQUIT",
+    "SIGUSR1",
+    "SIGUSR2",
+    "SIGALRM",
+    "SIGVTALRM",
+    "SIGPROF",
+    "SIGXCPU",
+    "SIGABRT",
+    "SIGSYS",
+    "SIGTRAP",
+)
 OTHER_STOPS = [
     pytest.param(getattr(signal, name), f"refconv: stopped by {name}", id=name)
     for name in (*OTHER_NAMES, "SIGIO", "SIGPWR")
