@@ -277,3 +277,42 @@ def test_bibutils_reads_one_record_per_record(target, program, tmp_path):
     titles = re.findall(r"<title>([^<]*)", mods.stdout)
     assert len(titles) == len(items) and all(t.startswith("Real") for t in titles)
     assert mods.stdout.count("<name ") == len(items)  # the one author of each
+
+
+def _visible_form_char_by_char(line: str) -> str:
+    """The rule of ``visible_form`` as its docstring states it, one character at a time."""
+    from refconv.values import is_invisible
+
+    return "".join(c for c in line if not is_invisible(c) or c.isspace()).lstrip()
+
+
+INVISIBLE_SAMPLES = "\ufeff\u200b\u2060\u180e\xad\ufffe\U0001fffe\U0010ffff\U000e0001\u034f"
+INVISIBLE_SAMPLES += "\ufe0f\u3164\x85\u2028\xa0\u3000 \t\ufdd0\U0001d173\U000e007f\U000110bd"
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.one_of(st.sampled_from(INVISIBLE_SAMPLES + "ER-%T é中"),
+                                  st.characters()), max_size=20))  # fmt: skip
+def test_visible_form_follows_its_rule(line):
+    """The regex form (the RIS writer's hot path) equals the rule char by char."""
+    from refconv.values import visible_form
+
+    assert visible_form(line) == _visible_form_char_by_char(line)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.one_of(st.sampled_from(INVISIBLE_SAMPLES + "ER-%T é中"),
+                                  st.characters()), max_size=20))  # fmt: skip
+def test_lenient_patterns_miss_no_line_visible_form_flags(line):
+    """The writers match ``lenient_pattern`` on the raw line (its cost does not grow with the
+    line, where ``visible_form`` rewrote whole abstracts): every line whose visible form is a
+    tag, a Refer tag or blank is caught (a few more may be: U+3164 is a letter too)."""
+    from refconv.values import is_blank_to_readers, lenient_pattern, visible_form
+    from refconv.writers.ris import _LOOKS_LIKE_TAG
+
+    seen = visible_form(line)
+    assert is_blank_to_readers(line) == (seen == "")
+    if re.match(r"\w\w\s*-", seen):
+        assert lenient_pattern(_LOOKS_LIKE_TAG).match(line)
+    if seen.startswith("%"):
+        assert lenient_pattern("%").match(line)

@@ -6,7 +6,7 @@ number of pages is ``%P``, its pages ``%&``). Values with no tag in that type go
 ``key: value`` lines that the Refer reader puts back. Multi-line values continue on untagged
 lines; a continuation that would look like a tag is indented, and empty lines are dropped
 (an empty line would end the record), both as a lenient reader sees the line: after dropping
-U+FEFF, other format characters and whitespace (``refconv.values.visible_form``). Every line
+U+FEFF, other format characters and whitespace (``refconv.values.lenient_pattern``). Every line
 separator (CR, VT, FF, NEL, U+2028...) is a line break here, or a space in a one-line tag; a
 tag line the reader would split as a flattened record ("%T A %A B %0 Book") continues on the
 next line.
@@ -31,7 +31,7 @@ from ..model import Record
 from ..names import format_inverted
 from ..notes import note_line
 from ..readers.refer import flattened_at, is_tag_line
-from ..values import one_line, value_lines, visible_form
+from ..values import lenient_pattern, one_line, value_lines
 from . import Writer
 
 _ORDER = {tag: i for i, tag in enumerate(REFER_TAG_ORDER)}
@@ -159,7 +159,8 @@ def format_record(record: Record, moved: list[str] | None = None) -> str:
         out.append(line)
         # A continuation that starts with "%" once invisible characters are dropped
         # (bibutils skips a U+FEFF) is indented: no lenient reader takes it for a tag.
-        out += [(" " + line if visible_form(line)[:1] == "%" else line) for line in rest]
+        tag_like = lenient_pattern("%")
+        out += [(" " + line if tag_like.match(line) else line) for line in rest]
     return "\n".join(out) + "\n\n"
 
 

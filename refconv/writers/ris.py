@@ -31,16 +31,16 @@ from ..mappings.ris import (
 from ..model import Record
 from ..names import format_inverted
 from ..notes import note_line
-from ..values import one_line, value_lines, visible_form
+from ..values import lenient_pattern, one_line, value_lines
 from . import Writer
 
 _ORDER = {tag: i for i, tag in enumerate(RIS_TAG_ORDER)}
 _RANGE = re.compile(r"([^-\s,]+)-([^-\s,]+)")
 # A line some reader takes for a tag: ours reads ``[A-Z][A-Z0-9] {1,2}-``, rispy any two
 # upper-case letters and "  -", bibutils skips a U+FEFF first, others take lower case too; a
-# continuation line of this shape, as the most lenient reader sees it (``visible_form``), is
+# continuation line of this shape, as the most lenient reader sees it (``lenient_pattern``), is
 # indented (readers strip continuation lines; bibutils reads " \ufeffTY  - " as text).
-_LOOKS_LIKE_TAG = re.compile(r"\w\w\s*-")
+_LOOKS_LIKE_TAG = r"\w{inv}\w{skip}-"  # a lenient_pattern template
 #: Tags whose value is one line (RIS has no continuation there, or our reader would split it:
 #: one KW line is one keyword): line breaks in the value become spaces.
 ONE_LINE_TAGS = frozenset(
@@ -131,7 +131,7 @@ def format_record(record: Record, moved: list[str] | None = None) -> str:
         first, *rest = value_lines(value)
         out.append(f"{tag}  - {first}")
         out += [
-            (" " + line if _LOOKS_LIKE_TAG.match(visible_form(line)) else line) for line in rest
+            (" " + line if lenient_pattern(_LOOKS_LIKE_TAG).match(line) else line) for line in rest
         ]
     out.append("ER  - ")
     return "\n".join(out) + "\n\n"
