@@ -249,19 +249,7 @@ def convert_batch(
         options["jobs"] = 1  # the processes are the inputs'
     tasks = [(name, str(target), to, options) for name, target in pairs]
     if jobs > 1 and len(tasks) > 1:
-        from multiprocessing import Pool  # ~30 ms: only when used
-
-        # multiprocessing's Pool, not concurrent.futures: on a signal or error it can stop
-        # its workers (SIGTERM, see _init_worker) instead of waiting for their tasks.
-        pool = Pool(min(jobs, len(tasks)), initializer=_init_worker)
-        try:
-            results = pool.map(_convert_one, tasks, chunksize=1)
-            pool.close()
-        except BaseException:
-            pool.terminate()
-            raise
-        finally:
-            pool.join()
+        results = _convert_in_processes(tasks, jobs)
     else:
         results = [_convert_one(task) for task in tasks]
     failed = 0
@@ -273,6 +261,60 @@ def convert_batch(
             diagnostics.emit(message.kind, message.message, message.path, message.line)
         failed += not ok
     return failed
+
+
+def _convert_in_processes(tasks: list[tuple], jobs: int) -> list[tuple[list, int, bool]]:
+    """``_convert_one`` of each task in its own process, at most ``jobs`` at a time; the
+    results in task order. One process per input, not a ``multiprocessing.Pool``: on a stop
+    signal or an error the running processes get SIGTERM (each removes its temporary file,
+    see ``_init_worker``) and are waited for; a Pool replaced a stopped worker behind our
+    back, and its terminate() then waited for the new one forever."""
+    import multiprocessing  # ~30 ms: only when used
+    from multiprocessing.connection import wait
+
+    results: list[Any] = [None] * len(tasks)
+    running: dict[Any, tuple[int, Any]] = {}
+    pending = iter(enumerate(tasks))
+    try:
+        while True:
+            while len(running) < jobs and (item := next(pending, None)) is not None:
+                index, task = item
+                receive, send = multiprocessing.Pipe(duplex=False)
+                process = multiprocessing.Process(target=_worker, args=(task, send))
+                process.start()
+                send.close()
+                running[receive] = (index, process)
+            if not running:
+                return results
+            for ready in wait(list(running)):
+                index, process = running.pop(ready)
+                try:
+                    results[index] = ready.recv()
+                except EOFError:  # the process died without a word (killed)
+                    message = _as_message(RefconvError("conversion stopped", tasks[index][0]))
+                    results[index] = ([message], 0, False)
+                ready.close()
+                process.join()
+    except BaseException:
+        _stop([process for _, process in running.values()])
+        raise
+
+
+def _worker(task: tuple, send: Any) -> None:
+    _init_worker()
+    send.send(_convert_one(task))
+    send.close()
+
+
+def _stop(processes: list[Any], grace: float = 10.0) -> None:
+    """SIGTERM each process and wait for it; SIGKILL one still there after ``grace`` s."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(grace)
+        if process.exitcode is None:
+            process.kill()
+            process.join(grace)
 
 
 def handle_stop_signals(stop=None) -> None:

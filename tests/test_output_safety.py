@@ -734,7 +734,13 @@ def test_a_signal_stops_the_batch_workers_and_removes_their_files(tmp_path, sign
         _wait_for(lambda: out.is_dir() and len(leftovers(out)) == 2, "two temporary files")
         workers = _children(process.pid)
         process.send_signal(signum)
-        _, stderr = process.communicate(timeout=30)
+        try:
+            _, stderr = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:  # say where it hangs (CI saw this once)
+            tree = subprocess.run(["ps", "-o", "pid,ppid,stat,wchan:32,args", "-g",
+                                   str(os.getpgid(process.pid))], capture_output=True,
+                                  text=True, check=False).stdout  # fmt: skip
+            pytest.fail(f"no exit 30 s after the signal; processes:\n{tree}")
         _wait_for(lambda: all(_gone(pid) for pid in workers), "the workers to end")
     finally:
         process.kill()
