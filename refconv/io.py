@@ -206,17 +206,11 @@ def _iter_decoded(chunks: Iterable[bytes], path: str, encoding: str) -> Iterator
     lineno = 0
 
     def texts() -> Iterator[str]:
-        for chunk in chunks:
-            try:
-                yield decoder.decode(chunk)
-            except UnicodeError as exc:  # some codecs (idna) raise the base class
-                reason = getattr(exc, "reason", None) or str(exc)
-                raise RefconvError(
-                    f"cannot decode input as {encoding}: {reason}", path, lineno + 1
-                ) from None
         try:
+            for chunk in chunks:
+                yield decoder.decode(chunk)
             yield decoder.decode(b"", final=True)
-        except UnicodeError as exc:
+        except UnicodeError as exc:  # some codecs (idna) raise the base class
             reason = getattr(exc, "reason", None) or str(exc)
             raise RefconvError(
                 f"cannot decode input as {encoding}: {reason}", path, lineno + 1
