@@ -201,25 +201,19 @@ def lenient_pattern(template: str) -> re.Pattern[str]:
     """``template`` as the most lenient reader matches it at the start of a line: leading
     whitespace and invisible characters skipped; in the template ``{inv}`` stands for a run of
     invisible characters and ``{skip}`` for one of whitespace or invisible characters
-    (``r"\\w{inv}\\w{skip}-"``: a RIS tag). It matches every line whose ``visible_form``
-    matches the template without them, in time that does not grow with the line; a letter
-    that is invisible too (U+3164) may make it match more, which errs towards caution."""
+    (``r"\\w{inv}\\w{skip}-"``: a RIS tag). It matches every line whose visible form (the
+    line with its invisible characters dropped, ``is_invisible``, except whitespace after the
+    first visible one: "\ufeff \u200bE\u2060R  - " is "ER  - ") matches the template without
+    them, in time that does not grow with the line; a letter that is invisible too (U+3164)
+    may make it match more, which errs towards caution."""
     invisible = _invisible_class()
     skip = f"[\\s{invisible}]*"
     return re.compile(skip + template.format(inv=f"[{invisible}]*", skip=skip))
 
 
-def visible_form(line: str) -> str:
-    """A line as the most lenient reader sees it: every invisible character (``is_invisible``)
-    dropped, except whitespace after the first visible one. A writer tests this form for a tag,
-    a record start or a blank line ("\ufeff \u200bE\u2060R  - " is "ER  - ")."""
-    if line.isascii():  # no ASCII character is invisible but whitespace
-        return line.lstrip()
-    return re.sub(f"[{_invisible_class()}]+", "", line).lstrip()
-
-
 def is_blank_to_readers(line: str) -> bool:
-    """True when ``visible_form(line)`` is empty, found without building it."""
+    """True when the line's visible form (``lenient_pattern``) is empty: only whitespace and
+    invisible characters."""
     if line.isascii():
         return not line.strip()
     return lenient_pattern(r"\Z").match(line) is not None

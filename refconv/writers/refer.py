@@ -149,6 +149,9 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
 def format_record(record: Record, moved: list[str] | None = None) -> str:
     """One record as EndNote tagged text, followed by a blank line."""
     out = []
+    # A continuation that starts with "%" once invisible characters are dropped (bibutils
+    # skips a U+FEFF) is indented: no lenient reader takes it for a tag.
+    tag_like = lenient_pattern("%")
     for tag, value in refer_lines(record, moved):
         # Split at every line separator a consumer may split at (CR, VT, NEL, U+2028...): no
         # separator is written inside a line, and a value cannot end the record.
@@ -157,9 +160,6 @@ def format_record(record: Record, moved: list[str] | None = None) -> str:
         if at := flattened_at(line):  # would read as a one-line record: break it
             line, rest = line[:at].rstrip(), [line[at:], *rest]
         out.append(line)
-        # A continuation that starts with "%" once invisible characters are dropped
-        # (bibutils skips a U+FEFF) is indented: no lenient reader takes it for a tag.
-        tag_like = lenient_pattern("%")
         out += [(" " + line if tag_like.match(line) else line) for line in rest]
     return "\n".join(out) + "\n\n"
 

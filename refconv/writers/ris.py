@@ -121,6 +121,7 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
 def format_record(record: Record, moved: list[str] | None = None) -> str:
     """One RIS record as text, ending with ``ER  - `` and a blank line."""
     out = [f"TY  - {one_line(ris_type(record)[0])}"]
+    tag_like = lenient_pattern(_LOOKS_LIKE_TAG)
     for tag, value in ris_lines(record, moved):
         if tag in ONE_LINE_TAGS:
             out.append(f"{tag}  - {one_line(value)}")
@@ -130,9 +131,7 @@ def format_record(record: Record, moved: list[str] | None = None) -> str:
         # would end the record for some readers) and never shaped like a tag line.
         first, *rest = value_lines(value)
         out.append(f"{tag}  - {first}")
-        out += [
-            (" " + line if lenient_pattern(_LOOKS_LIKE_TAG).match(line) else line) for line in rest
-        ]
+        out += [(" " + line if tag_like.match(line) else line) for line in rest]
     out.append("ER  - ")
     return "\n".join(out) + "\n\n"
 
