@@ -332,11 +332,12 @@ def handle_stop_signals(stop=None) -> None:
 
 
 def _init_worker() -> None:
-    """A batch worker: a stop signal (from the terminal, or the parent stopping the pool)
-    ends it quietly with 128 + the signal's number, after its temporary file is removed."""
+    """A batch worker: a stop signal (from the terminal, or the parent stopping it, see
+    ``_stop``) ends it quietly with 128 + the signal's number, after its temporary file is
+    removed."""
 
     def handler(signum, frame):
-        raise SystemExit(128 + signum)  # multiprocessing ends a worker on it without a trace
+        raise SystemExit(128 + signum)  # multiprocessing ends a process on it without a trace
 
     handle_stop_signals(handler)
 
