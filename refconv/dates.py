@@ -243,27 +243,3 @@ def format_date(date: Date) -> str:
     if date.season in _SEASON_NAMES:
         text = f"{_SEASON_NAMES[date.season]} {text}"
     return f"ca. {text}" if date.circa else text
-
-
-_ISO = re.compile(r"(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", re.ASCII)
-
-
-def parse_iso_date(text: str) -> Date | None:
-    """An ISO 8601 / EDTF date as BibLaTeX writes it: ``2012-03-15``, ``1996/2004``,
-    ``2012-21`` (spring: EDTF seasons 21-24), ``1850~`` (circa). None if it is not one; a
-    literal ``Date`` if it has that form but no such date (``2020-13``, ``2021-02-30``)."""
-    value = text.strip()
-    circa = value.endswith("~")
-    parts = []
-    season = None
-    for piece in value.rstrip("~").split("/"):
-        m = _ISO.fullmatch(piece.strip())
-        if not m:
-            return None
-        numbers = [int(m[1])] + [int(g) for g in (m[2], m[3]) if g]
-        if len(numbers) == 2 and 21 <= numbers[1] <= 24:
-            season, numbers = numbers[1] - 20, numbers[:1]
-        parts.append(tuple(numbers))
-    if parts and date_problem(tuple(parts)):
-        return Date(literal=value)
-    return Date(tuple(parts), season=season, circa=circa) if parts else None
