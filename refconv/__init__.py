@@ -7,7 +7,7 @@ formatted references, from the command line or from Python.
     'Doe'
 """
 
-from .api import (
+from refconv.api import (
     SkippedRecords,
     assign_keys,
     convert,
@@ -16,9 +16,10 @@ from .api import (
     read,
     write,
 )
-from .errors import Collected, Diagnostic, Diagnostics, RefconvError
-from .model import Date, Name, Record
-from .plugins import register_reader, register_writer
+from refconv.diagnostics import Collected, Diagnostic, Diagnostics, RefconvError
+from refconv.formats.base import Reader, Writer
+from refconv.model import Date, Name, Record
+from refconv.plugins import register_reader, register_writer
 
 __version__ = "0.1.0"
 
@@ -28,9 +29,11 @@ __all__ = [
     "Diagnostic",
     "Diagnostics",
     "Name",
+    "Reader",
     "Record",
     "RefconvError",
     "SkippedRecords",
+    "Writer",
     "__version__",
     "assign_keys",
     "convert",

@@ -1,6 +1,6 @@
 """``python -m refconv``."""
 
-from .cli import main
+from refconv.cli import main
 
 if __name__ == "__main__":
     main()

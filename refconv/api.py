@@ -21,13 +21,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TextIO, Union
 
-from .convert import Source, read_records
-from .errors import Collected, Diagnostics, RefconvError, Stopped, UnknownFormat
-from .io import check_encoding
-from .keys import DEFAULT_KEY_FORMAT, KeyAssigner, KeyRequest
-from .model import Record
-from .plugins import Registry
-from .writers import Writer
+from refconv.diagnostics import Collected, Diagnostics, RefconvError, Stopped, UnknownFormat
+from refconv.formats.base import Writer
+from refconv.io import check_encoding
+from refconv.keys import DEFAULT_KEY_FORMAT, KeyAssigner, KeyRequest
+from refconv.model import Record
+from refconv.pipeline import Source, read_records
+from refconv.plugins import Registry
 
 #: What ``read`` accepts: a path (``-`` is standard input), bytes, a binary or text stream,
 #: or a list of those (read in turn).
@@ -360,7 +360,7 @@ def _convert_one(task: tuple) -> tuple[list, int, bool]:
 
 
 def _as_message(exc: RefconvError):
-    from .errors import Diagnostic
+    from refconv.diagnostics import Diagnostic
 
     return Diagnostic("error", exc.message, exc.path, exc.line)
 
@@ -384,7 +384,7 @@ def make_writer(
         known = ", ".join(registry.writers())
         raise LookupError(f"no output format; give -t FORMAT ({known})")
     if options.get("style") or options.get("locale"):
-        from .writers.formatted import DEFAULT_STYLE, FormattedWriter, load_style
+        from refconv.formats.formatted.write import DEFAULT_STYLE, FormattedWriter, load_style
 
         if not issubclass(writer_cls, FormattedWriter):
             raise LookupError(

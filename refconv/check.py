@@ -4,7 +4,7 @@ The readers already warn about what they could not read (unknown types and tags,
 could not parse, encodings); this module adds what only a whole record or a whole file shows:
 no title or year, a DOI, ISBN or ISSN that cannot be right, the same DOI or key twice, and text
 that looks damaged (replacement characters, control characters, HTML entities; mojibake is
-reported while reading, by ``refconv.textfix``).
+reported while reading, by ``refconv.transforms.textfix``).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .errors import Diagnostics, format_location
-from .model import Record
-from .textfix import excerpt
-from .values import is_valid_isbn, is_valid_issn
+from refconv.diagnostics import Diagnostics, format_location
+from refconv.model import Record
+from refconv.transforms.textfix import excerpt
+from refconv.values.identifiers import is_valid_isbn, is_valid_issn
 
 _DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\"<>]+")
 _SERIAL = re.compile(r"[0-9][0-9Xx-]{6,}[0-9Xx]")

@@ -17,8 +17,8 @@ import sys
 import click
 from click.shell_completion import CompletionItem
 
-from . import __version__
-from .api import (
+from refconv import __version__
+from refconv.api import (
     DIALECTS,
     SkippedRecords,
     batch_targets,
@@ -30,12 +30,19 @@ from .api import (
     make_writer,
     read,
 )
-from .check import CheckDiagnostics, check
-from .errors import Collected, Diagnostics, RefconvError, Stopped, UnknownFormat, one_line
-from .io import check_encoding
-from .keys import check_key_format
-from .mappings.keys import DEFAULT_KEY_FORMAT, KEY_PLACEHOLDERS
-from .plugins import Registry
+from refconv.check import CheckDiagnostics, check
+from refconv.diagnostics import (
+    Collected,
+    Diagnostics,
+    RefconvError,
+    Stopped,
+    UnknownFormat,
+    one_line,
+)
+from refconv.io import check_encoding
+from refconv.keys import check_key_format
+from refconv.plugins import Registry
+from refconv.values.vocabulary import DEFAULT_KEY_FORMAT, KEY_PLACEHOLDERS
 
 
 class _Skipped(Exception):
@@ -95,13 +102,13 @@ def _complete_styles(ctx, param, incomplete: str) -> list[CompletionItem]:
     """Shell completion of ``--style``: installed style names (paths complete as files)."""
     if "/" in incomplete or incomplete.endswith(".csl"):
         return [CompletionItem(incomplete, type="file")]
-    from .styles import style_names
+    from refconv.formats.formatted.styles import style_names
 
     return [CompletionItem(name) for name in style_names() if name.startswith(incomplete)]
 
 
 def _complete_locales(ctx, param, incomplete: str) -> list[CompletionItem]:
-    from .writers.formatted import known_locales
+    from refconv.formats.formatted.write import known_locales
 
     return [CompletionItem(tag) for tag in known_locales() if tag.startswith(incomplete)]
 
@@ -399,7 +406,7 @@ def styles_command(text: str) -> None:
       refconv styles vancouver
       refconv styles "American Psychological"
     """
-    from .styles import search_styles
+    from refconv.formats.formatted.styles import search_styles
 
     found = search_styles(text)
     try:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import AnyStr, BinaryIO
 
-from .errors import Diagnostics, RefconvError
+from refconv.diagnostics import Diagnostics, RefconvError
 
 CHUNK_SIZE = 1 << 16
 #: The longest line read (see the module docstring); longer ones are an error.

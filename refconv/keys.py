@@ -20,9 +20,14 @@ from itertools import islice
 
 from anyascii import anyascii
 
-from .errors import Diagnostics
-from .mappings.keys import DEFAULT_KEY_FORMAT, GERMAN_FOLDS, KEY_PLACEHOLDERS, TITLE_STOPWORDS
-from .model import Name, Record
+from refconv.diagnostics import Diagnostics
+from refconv.model import Name, Record
+from refconv.values.vocabulary import (
+    DEFAULT_KEY_FORMAT,
+    GERMAN_FOLDS,
+    KEY_PLACEHOLDERS,
+    TITLE_STOPWORDS,
+)
 
 _FOLDS = str.maketrans(GERMAN_FOLDS)
 MAX_WORD = 20  # an unspaced CJK title folds to one long "word"

@@ -11,7 +11,7 @@ import inspect
 
 import click
 
-from . import __version__
+from refconv import __version__
 
 DATE = "2026-11-30"  # of the last change to the command line; bump with it
 
@@ -89,7 +89,7 @@ def _options(command: click.Command, ctx: click.Context) -> list[str]:
 def render(group: click.Group | None = None) -> str:
     """The whole man page, as roff text."""
     if group is None:
-        from .cli import cli as group
+        from refconv.cli import cli as group
     # make_context applies the group's context_settings (-h as well as --help)
     ctx = group.make_context("refconv", [], resilient_parsing=True)
     lines = [

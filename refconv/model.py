@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .errors import Diagnostics
+    from refconv.diagnostics import Diagnostics
 
 #: CSL 1.0.2 item types.
 CSL_TYPES = frozenset(
@@ -192,7 +192,7 @@ class Record:
     def to_csl(self) -> dict[str, Any]:
         """This record as a CSL-JSON item, exactly as ``-t csljson`` writes it (values with
         no CSL variable go to ``custom``)."""
-        from .writers.csljson import record_to_csl
+        from refconv.formats.csljson.write import record_to_csl
 
         return record_to_csl(self)
 
@@ -200,8 +200,8 @@ class Record:
     def from_csl(cls, item: dict[str, Any], diagnostics: Diagnostics | None = None) -> Record:
         """A record from one CSL-JSON item (the inverse of ``to_csl``); what cannot be read
         is kept in ``extra`` and reported to ``diagnostics``."""
-        from .errors import Diagnostics
-        from .readers.csljson import record_from_csl
+        from refconv.diagnostics import Diagnostics
+        from refconv.formats.csljson.read import record_from_csl
 
         warn = (diagnostics or Diagnostics()).warn
         return record_from_csl(item, SourcePos("<csl>", 0), warn)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from .dates import parse_date
-from .mappings.refer import TAG_LABELS
-from .model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Date, Record
-from .names import parse_name
-from .values import one_line
+from refconv.formats.refer.tables import TAG_LABELS
+from refconv.model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Date, Record
+from refconv.values.dates import parse_date
+from refconv.values.names import parse_name
+from refconv.values.text import one_line
 
 _KEYED = re.compile(r"(?:[^:()\n]+ \((%.)\)|(%.)|([A-Za-z][A-Za-z_-]*)): (.*)", re.DOTALL)
 _CSL = frozenset(TEXT_VARIABLES) | frozenset(DATE_VARIABLES) | frozenset(NAME_VARIABLES)

@@ -12,9 +12,8 @@ from __future__ import annotations
 import importlib
 from pathlib import PurePath
 
-from .errors import Diagnostics
-from .readers import Reader
-from .writers import Writer
+from refconv.diagnostics import Diagnostics
+from refconv.formats.base import Reader, Writer
 
 READER_GROUP = "refconv.readers"
 WRITER_GROUP = "refconv.writers"
@@ -25,21 +24,21 @@ WRITER_GROUP = "refconv.writers"
 #: the entry points and the classes agree.
 BUILTIN = {
     READER_GROUP: {
-        "refconv.readers.refer:ReferReader": ("refer endnote enw", ".enw .refer .ref .txt"),
-        "refconv.readers.ris:RisReader": ("ris", ".ris"),
-        "refconv.readers.bibtex:BibtexReader": ("bibtex bib biblatex", ".bib"),
-        "refconv.readers.csljson:CslJsonReader": ("csljson csl-json json", ".json"),
+        "refconv.formats.refer.read:ReferReader": ("refer endnote enw", ".enw .refer .ref .txt"),
+        "refconv.formats.ris.read:RisReader": ("ris", ".ris"),
+        "refconv.formats.bibtex.read:BibtexReader": ("bibtex bib biblatex", ".bib"),
+        "refconv.formats.csljson.read:CslJsonReader": ("csljson csl-json json", ".json"),
     },
     WRITER_GROUP: {
-        "refconv.writers.csljson:CslJsonWriter": ("csljson csl-json json", ".json"),
-        "refconv.writers.bibtex:BibtexWriter": ("bibtex bib", ".bib"),
-        "refconv.writers.bibtex:BiblatexWriter": ("biblatex", ""),
-        "refconv.writers.ris:RisWriter": ("ris", ".ris"),
-        "refconv.writers.refer:ReferWriter": ("refer endnote enw", ".enw .refer"),
-        "refconv.writers.formatted:TextWriter": ("text txt plain", ""),
-        "refconv.writers.formatted:HtmlWriter": ("html", ".html .htm"),
-        "refconv.writers.formatted:MarkdownWriter": ("markdown md", ".md"),
-        "refconv.writers.formatted:RstWriter": ("rst", ".rst"),
+        "refconv.formats.csljson.write:CslJsonWriter": ("csljson csl-json json", ".json"),
+        "refconv.formats.bibtex.write:BibtexWriter": ("bibtex bib", ".bib"),
+        "refconv.formats.bibtex.write:BiblatexWriter": ("biblatex", ""),
+        "refconv.formats.ris.write:RisWriter": ("ris", ".ris"),
+        "refconv.formats.refer.write:ReferWriter": ("refer endnote enw", ".enw .refer"),
+        "refconv.formats.formatted.write:TextWriter": ("text txt plain", ""),
+        "refconv.formats.formatted.write:HtmlWriter": ("html", ".html .htm"),
+        "refconv.formats.formatted.write:MarkdownWriter": ("markdown md", ".md"),
+        "refconv.formats.formatted.write:RstWriter": ("rst", ".rst"),
     },
 }
 BUILTIN_NAMES = {

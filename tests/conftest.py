@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from refconv.errors import Diagnostics
+from refconv.diagnostics import Diagnostics
+from refconv.formats.refer.read import ReferReader
 from refconv.io import iter_lines
-from refconv.readers.refer import ReferReader
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -559,7 +559,7 @@ def check_tag_lines(text: str, fmt: str, records: int) -> None:
 #: 13-15 in plain TeX and LaTeX), controls and spaces. plainnat without url.sty makes \\url a
 #: plain macro, so for bibtex(1) ``% # & _`` may appear only as ``\\% \\# \\& \\_`` (which that
 #: macro and hyperref's \\url both print as the character); biber copies BibLaTeX's url into a
-#: \\verb of the .bbl, where ``% # & _ ~ $`` are inert (refconv.latex.escape_url).
+#: \\verb of the .bbl, where ``% # & _ ~ $`` are inert (refconv.formats.bibtex.latex.escape_url).
 URL_TEX_ACTIVE = {
     "bibtex": re.compile(r"\\(?![%#&_])|(?<!\\)[%#&_]|[{}^~$\s\x00-\x1f\x7f-\x9f]"),
     "biblatex": re.compile(r"[\\{}^\s\x00-\x1f\x7f-\x9f]"),

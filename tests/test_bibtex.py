@@ -16,10 +16,16 @@ from hypothesis import strategies as st
 
 import refconv
 from refconv.cli import cli
+from refconv.formats.bibtex.latex import (
+    TEX_CONTROLS,
+    escape,
+    protect_title,
+    to_latex_ascii,
+    unescape,
+)
+from refconv.formats.bibtex.write import BiblatexWriter, BibtexWriter, build_entry, entry_type
 from refconv.keys import KeyAssigner
-from refconv.latex import TEX_CONTROLS, escape, protect_title, to_latex_ascii, unescape
 from refconv.model import Name, Record
-from refconv.writers.bibtex import BiblatexWriter, BibtexWriter, build_entry, entry_type
 
 from .conftest import EXAMPLES, SEED_WARNING, Collect, read_refer, require_tool
 
@@ -445,7 +451,7 @@ CHUNKED = """@string{jn = "Journal of Tests"}
 @pytest.mark.parametrize("chunk_lines", [1, 3, 5000])
 def test_chunked_reading_gives_the_same_records(monkeypatch, chunk_lines):
     """Entries are parsed a chunk at a time; macros, lines, duplicate keys do not notice."""
-    from refconv.readers import bibtex
+    from refconv.formats.bibtex import read as bibtex
 
     monkeypatch.setattr(bibtex, "CHUNK_LINES", chunk_lines)
     sink = refconv.Collected()
@@ -635,8 +641,8 @@ def test_any_year_month_day_is_read_as_the_calendar_says_or_kept(year, month, da
 )  # fmt: skip
 def test_edtf_years_are_astronomical(year, edtf):
     """biblatex manual §2.3.8: ISO 8601-2 has a year 0 (1 BC); CSL has none (-1 is 1 BC)."""
-    from refconv.readers.bibtex import parse_edtf
-    from refconv.writers.bibtex import edtf_year
+    from refconv.formats.bibtex.read import parse_edtf
+    from refconv.formats.bibtex.write import edtf_year
 
     assert edtf_year(year) == edtf
     assert parse_edtf(edtf) == (refconv.model.Date(((year,),)), "")

@@ -124,9 +124,9 @@ def strip_protection(value: str) -> str:
 
 @pytest.mark.parametrize("writer", ["bibtex", "biblatex"])
 def test_every_entry_reads_back_with_its_fields(writer, inputs, tmp_path):
+    from refconv.formats.bibtex.latex import escape_doi, unescape, unescape_verbatim
+    from refconv.formats.bibtex.write import entry_type
     from refconv.keys import KeyAssigner
-    from refconv.latex import escape_doi, unescape, unescape_verbatim
-    from refconv.writers.bibtex import entry_type
 
     from .conftest import Collect, read_refer
 

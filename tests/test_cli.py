@@ -324,7 +324,7 @@ def test_python_dash_m():
 def test_a_lookup_error_in_data_code_is_not_a_usage_error(monkeypatch, error):
     """A bug while converting is not the user's usage: no 'Usage:' text and no exit 2 (the
     traceback shows, STYLE.md §6); only the names looked up before reading are usage errors."""
-    from refconv.writers.ris import RisWriter
+    from refconv.formats.ris.write import RisWriter
 
     def broken(self, records, out):
         for _ in records:

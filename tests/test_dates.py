@@ -1,7 +1,7 @@
 import pytest
 
-from refconv.dates import complete_date, parse_date
 from refconv.model import Date
+from refconv.values.dates import complete_date, parse_date
 
 from .conftest import read_refer
 

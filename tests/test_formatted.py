@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from refconv import citeproc_compat
 from refconv.cli import cli
-from refconv.errors import Diagnostics
+from refconv.diagnostics import Diagnostics
+from refconv.formats.formatted import write as formatted
+from refconv.formats.formatted.citeproc import compat as citeproc_compat
+from refconv.formats.formatted.styles import find_style
 from refconv.keys import KeyAssigner
-from refconv.styles import find_style
-from refconv.writers import formatted
 
 from .conftest import DATA, EXAMPLES, SEED_NOTE, read_refer
 from .test_golden import compare
@@ -222,7 +222,7 @@ import json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from tests.test_formatted import records_of, STYLES, COMPARED_INPUTS
-from refconv.writers import formatted
+from refconv.formats.formatted import write as formatted
 records = records_of(*COMPARED_INPUTS)
 print(json.dumps({s: [str(e) for e in formatted.render(records, s, None, "html")] for s in STYLES}))
 """

@@ -23,10 +23,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from refconv import citeproc_compat
 from refconv.cli import cli
-from refconv.readers.csljson import CslJsonReader
-from refconv.writers import formatted
+from refconv.formats.csljson.read import CslJsonReader
+from refconv.formats.formatted import write as formatted
+from refconv.formats.formatted.citeproc import compat as citeproc_compat
 
 from .conftest import Collect
 

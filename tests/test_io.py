@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import refconv.io as rio
-from refconv.errors import RefconvError
+from refconv.diagnostics import RefconvError
 
 from .conftest import Collect
 

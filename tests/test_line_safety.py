@@ -23,16 +23,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refconv.cli import cli
-from refconv.errors import Diagnostics
+from refconv.diagnostics import Diagnostics
+from refconv.formats.csljson.write import CslJsonWriter
+from refconv.formats.refer.read import ReferReader
+from refconv.formats.refer.syntax import is_tag_line, split_flattened
+from refconv.formats.refer.write import ReferWriter, refer_lines
+from refconv.formats.ris.read import TAG_LINE, RisReader
+from refconv.formats.ris.write import RisWriter, ris_lines
 from refconv.io import iter_lines
 from refconv.model import Date, Name, Record
 from refconv.notes import note_line, parse_note_line
-from refconv.readers.refer import ReferReader, is_tag_line, split_flattened
-from refconv.readers.ris import TAG_LINE, RisReader
-from refconv.values import LINE_BREAK, value_lines
-from refconv.writers.csljson import CslJsonWriter
-from refconv.writers.refer import ReferWriter, refer_lines
-from refconv.writers.ris import RisWriter, ris_lines
+from refconv.values.text import LINE_BREAK, value_lines
 
 from .conftest import require_tool
 
@@ -281,7 +282,7 @@ def test_bibutils_reads_one_record_per_record(target, program, tmp_path):
 
 def _visible_form_char_by_char(line: str) -> str:
     """A line's visible form as ``lenient_pattern`` states it, one character at a time."""
-    from refconv.values import is_invisible
+    from refconv.values.text import is_invisible
 
     return "".join(c for c in line if not is_invisible(c) or c.isspace()).lstrip()
 
@@ -297,8 +298,8 @@ def test_lenient_patterns_miss_no_line_visible_form_flags(line):
     """The writers match ``lenient_pattern`` on the raw line (its cost does not grow with the
     line, where rewriting each line cost whole abstracts): every line whose visible form is a
     tag, a Refer tag or blank is caught (a few more may be: U+3164 is a letter too)."""
-    from refconv.values import is_blank_to_readers, lenient_pattern
-    from refconv.writers.ris import _LOOKS_LIKE_TAG
+    from refconv.formats.ris.write import _LOOKS_LIKE_TAG
+    from refconv.values.text import is_blank_to_readers, lenient_pattern
 
     seen = _visible_form_char_by_char(line)
     assert is_blank_to_readers(line) == (seen == "")

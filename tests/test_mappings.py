@@ -2,8 +2,8 @@
 
 import pytest
 
-from refconv.mappings import refer as m
-from refconv.mappings.csl import CSL_KEY_ORDER
+from refconv.formats.csljson.tables import CSL_KEY_ORDER
+from refconv.formats.refer import tables as m
 from refconv.model import CSL_TYPES, DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES
 
 VOCABULARY = set(NAME_VARIABLES) | set(DATE_VARIABLES) | set(TEXT_VARIABLES) | m.PSEUDO_TARGETS

@@ -1,7 +1,7 @@
 import pytest
 
 from refconv.model import Name
-from refconv.names import parse_name
+from refconv.values.names import parse_name
 
 N = Name
 

@@ -17,7 +17,7 @@ import bibtexparser
 import pytest
 
 from refconv import Collected, convert
-from refconv.mappings.refer import CLASSIC_TAGS, ENDNOTE_TAGS, ENDNOTE_TYPE_TAGS
+from refconv.formats.refer.tables import CLASSIC_TAGS, ENDNOTE_TAGS, ENDNOTE_TYPE_TAGS
 
 from .conftest import DATA
 

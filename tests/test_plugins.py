@@ -13,9 +13,8 @@ import pytest
 
 import refconv
 from refconv import plugins
+from refconv.formats.base import Reader, Writer
 from refconv.plugins import Registry
-from refconv.readers import Reader
-from refconv.writers import Writer
 
 from .conftest import EXAMPLES, Collect
 
@@ -184,7 +183,7 @@ def test_naming_a_format_loads_only_that_plugin():
     code = (
         "import sys; from refconv.plugins import Registry; "
         "r = Registry(); r.find_writer('csljson'); r.find_reader('refer'); "
-        "print('bibtexparser' in sys.modules, 'refconv.writers.bibtex' in sys.modules)"
+        "print('bibtexparser' in sys.modules, 'refconv.formats.bibtex.write' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -9,13 +9,13 @@ import jsonschema
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from refconv.dates import parse_date
-from refconv.errors import RefconvError
+from refconv.diagnostics import RefconvError
+from refconv.formats.csljson.write import CslJsonWriter
 from refconv.keys import KeyAssigner
 from refconv.model import Name
-from refconv.names import is_suffix
-from refconv.values import normalize_pages
-from refconv.writers.csljson import CslJsonWriter
+from refconv.values.dates import parse_date
+from refconv.values.names import is_suffix
+from refconv.values.pages import normalize_pages
 
 from .conftest import Collect, read_refer
 

@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refconv.cli import cli
-from refconv.dates import days_in_month, parse_date
-from refconv.errors import Diagnostics
+from refconv.diagnostics import Diagnostics
+from refconv.formats.csljson.read import date_from_csl
 from refconv.model import Date, Record, date_problem
-from refconv.readers.csljson import date_from_csl
+from refconv.values.dates import days_in_month, parse_date
 
 DATA_WRITERS = ["csljson", "bibtex", "biblatex", "ris", "refer"]
 FORMATTED_WRITERS = ["text", "html", "markdown", "rst"]
@@ -206,7 +206,7 @@ def test_any_date_parts_give_a_valid_date_or_none(first, season):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="0123456789-/. ~abcJFMSW", max_size=14))
 def test_parsed_dates_are_calendar_dates(text):
-    from refconv.readers.bibtex import parse_edtf
+    from refconv.formats.bibtex.read import parse_edtf
 
     for date in (parse_date(text).date, parse_edtf(text)[0]):
         if date is not None and date.parts:

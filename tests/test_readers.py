@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 import refconv
 from refconv.cli import cli
+from refconv.formats.bibtex.read import BibtexReader
+from refconv.formats.csljson.read import CslJsonReader
 from refconv.io import iter_lines
 from refconv.model import Date, Name
-from refconv.readers.bibtex import BibtexReader
-from refconv.readers.csljson import CslJsonReader
 
 from .conftest import EXAMPLES, Collect
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from refconv.formats.refer.read import ReferReader
+from refconv.formats.refer.syntax import is_tag_line, split_flattened
 from refconv.model import Date, Name
-from refconv.readers.refer import ReferReader, is_tag_line, split_flattened
 
 from .conftest import EXAMPLES, read_one, read_refer
 

@@ -9,9 +9,9 @@ import rispy
 from click.testing import CliRunner
 
 from refconv.cli import cli
+from refconv.formats.ris.read import RisReader
 from refconv.io import iter_lines
 from refconv.model import Date, Name
-from refconv.readers.ris import RisReader
 
 from .conftest import EXAMPLES, Collect
 from .corpus import corpus

@@ -9,11 +9,11 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from refconv.convert import Source, read_records
+from refconv.formats.bibtex.tables import BIBTEX_TO_CSL_TYPE
+from refconv.formats.bibtex.write import entry_type
 from refconv.keys import KeyAssigner
-from refconv.mappings.bibtex import BIBTEX_TO_CSL_TYPE
+from refconv.pipeline import Source, read_records
 from refconv.plugins import Registry
-from refconv.writers.bibtex import entry_type
 
 from .conftest import Collect
 

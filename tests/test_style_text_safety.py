@@ -27,9 +27,9 @@ import pytest
 from click.testing import CliRunner
 
 from refconv.cli import cli
-from refconv.readers.csljson import CslJsonReader
-from refconv.styles import style_names
-from refconv.writers import formatted
+from refconv.formats.csljson.read import CslJsonReader
+from refconv.formats.formatted import write as formatted
+from refconv.formats.formatted.styles import style_names
 
 from .conftest import Collect
 from .test_formatted_safety import MD_HTML, RST_NODES, SAFE_HREF, _need

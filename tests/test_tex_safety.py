@@ -26,10 +26,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import refconv
-from refconv.latex import escape_doi, escape_url, to_latex_ascii, unescape_verbatim, url_changes
-from refconv.mappings.bibtex import KEY_UNSAFE
+from refconv.formats.bibtex.latex import (
+    escape_doi,
+    escape_url,
+    to_latex_ascii,
+    unescape_verbatim,
+    url_changes,
+)
+from refconv.formats.bibtex.tables import KEY_UNSAFE
+from refconv.formats.bibtex.write import citation_key
 from refconv.model import Date, Name, Record
-from refconv.writers.bibtex import citation_key
 
 from .conftest import Collect, require_tool
 

@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from refconv import Collected, read
-from refconv.textfix import GBK_PUNCTUATION, problem, repair
+from refconv.transforms.textfix import GBK_PUNCTUATION, problem, repair
 
 
 @pytest.mark.parametrize(

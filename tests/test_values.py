@@ -1,15 +1,8 @@
 import pytest
 
-from refconv.values import (
-    classify_serials,
-    find_doi,
-    is_valid_isbn,
-    is_valid_issn,
-    join_keywords,
-    normalize_extent,
-    normalize_pages,
-    split_keywords,
-)
+from refconv.values.identifiers import classify_serials, find_doi, is_valid_isbn, is_valid_issn
+from refconv.values.pages import normalize_extent, normalize_pages
+from refconv.values.text import join_keywords, split_keywords
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """An example refconv writer plugin: one tab-separated line per record."""
 
-from refconv.writers import Writer
+from refconv import Writer
 
 
 class TsvWriter(Writer):

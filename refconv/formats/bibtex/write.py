@@ -1,0 +1,481 @@
+"""BibTeX and BibLaTeX writers.
+
+Entries are built as bibtexparser ``Entry``/``Field`` objects and serialised by bibtexparser,
+one entry at a time (memory stays flat), with an empty unparse stack: values arrive already
+escaped and enclosed, so no middleware deep-copies anything. Every value is escaped for LaTeX
+(``latex``); ``url`` and ``doi``, which consumers read verbatim, are written so that no
+TeX reading runs them (``escape_url``, ``escape_doi``): the same URL, percent- or
+backslash-escaped, and a DOI that cannot be written so goes to the note with a warning. Keys
+keep only characters that are ordinary in ``\\cite`` and ``\\bibitem``. Data with no field goes
+into ``note`` (BibTeX) or ``annotation`` (BibLaTeX) with its source label, so nothing is lost.
+Field order is ``BIBTEX_FIELD_ORDER``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import ClassVar, TextIO
+
+from bibtexparser import Library, write_string
+from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
+
+from refconv.formats.base import Writer
+from refconv.formats.bibtex.latex import (
+    escape,
+    escape_doi,
+    escape_special,
+    escape_url,
+    protect_title,
+    sort_key_field,
+    to_latex_ascii,
+    unescape_verbatim,
+    url_changes,
+)
+from refconv.formats.bibtex.tables import (
+    BIBLATEX_SUBTYPES,
+    BIBTEX_FIELD_ORDER,
+    BIBTEX_TO_CSL_TYPE,
+    CONTAINER_FIELD,
+    CSL_TO_BIBTEX_FIELD,
+    CSL_TO_BIBTEX_TYPE,
+    DATE_FIELDS,
+    ET_AL_TAGS,
+    KEY_UNSAFE,
+    MONTH_MACROS,
+    NAME_FIELDS,
+    PUBLISHER_FIELD,
+    STATUS_TO_PUBSTATE,
+    VERBATIM_FIELDS,
+)
+from refconv.formats.refer.tables import TAG_LABELS
+from refconv.model import Date, Name, Record
+from refconv.values.dates import format_date, year_text
+from refconv.values.names import format_inverted, is_et_al
+from refconv.values.text import join_keywords
+
+_ORDER = {name: i for i, name in enumerate(BIBTEX_FIELD_ORDER)}
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+_MASTERS = frozenset({"master", "masters", "master's", "ms", "msc", "ma", "mphil", "mres"})
+_ENGLISH = frozenset({"en", "eng", "english", "en-us", "en-gb", "en_us", "en_gb"})
+
+
+#: Room for the names in a label, in bytes. bibtex(1) truncates an entry string at its
+#: entry-string-size, 500 bytes in TeX Live ("you've exceeded 500, the entry-string-size"),
+#: mid-escape and with braces open; plainnat's label is "A and B(year" or "A et~al.(year"
+#: (calc.label), the year at most 20 characters as refconv writes it.
+LABEL_ROOM = 470
+
+
+def _utf8_length(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def _over_long(e: _Entry, people: list[Name]) -> list[Name]:
+    """The names to keep out of a BibTeX name field so that plainnat's label fits: the longer
+    of the (at most two) names the label is made of, until it fits."""
+    kept, out = list(people), []
+    while kept:
+        lengths = [e.label_length(p) for p in kept[:2]]
+        room = sum(lengths) + 5 if len(kept) == 2 else lengths[0] + 8  # " and ", " et~al."
+        if room <= LABEL_ROOM:
+            break
+        longest = kept[lengths.index(max(lengths))] if len(kept) == 2 else kept[0]
+        kept.remove(longest)
+        out.append(longest)
+    return out
+
+
+def thesis_type(record: Record) -> str:
+    """``mastersthesis`` when the genre says master's (Zotero's rule), else ``phdthesis``."""
+    genre = record.fields.get("genre", "").lower()
+    key = re.sub(r"[\s.]|thesis|degree", "", genre)
+    return "mastersthesis" if key in _MASTERS else "phdthesis"
+
+
+def chapter_type(record: Record, biblatex: bool) -> str:
+    """BibLaTeX ``inbook`` for a chapter of an authored book (no editor); otherwise, and always
+    in BibTeX (whose ``inbook`` title is the book's title), ``incollection``."""
+    if biblatex and "editor" not in record.names and "container-title" in record.fields:
+        return "inbook"
+    return "incollection"
+
+
+def entry_type(record: Record, biblatex: bool) -> str:
+    """The entry type of a record in one dialect."""
+    bibtex_type, biblatex_type = CSL_TO_BIBTEX_TYPE.get(record.type, ("misc", "misc"))
+    if record.type == "chapter":
+        return chapter_type(record, biblatex)
+    if record.type == "thesis" and not biblatex:
+        return thesis_type(record)
+    return biblatex_type if biblatex else bibtex_type
+
+
+def is_english(record: Record) -> bool:
+    """True unless the record names a language other than English."""
+    language = record.fields.get("language", "").strip().lower()
+    return not language or language in _ENGLISH or language.startswith("en-")
+
+
+def edtf_year(year: int) -> str:
+    """A CSL year in ISO 8601-2 / EDTF: four digits and a sign, astronomical, as biber reads
+    it ("0000" is 1 BC, "-0043" is 44 BC: biblatex manual §2.3.8); CSL has no year 0, so its
+    -44 is 44 BC. (``f"{-44:04d}"`` is "-044", which biber does not read.)"""
+    return year_text(year if year > 0 else year + 1) if year != -1 else "0000"
+
+
+def iso_date(date: Date) -> str:
+    """BibLaTeX/EDTF form: ``2012-03-15``, ``1996/2004``, ``2012-21`` (spring), ``1850~``,
+    ``-0043`` (44 BC)."""
+
+    def one(parts: tuple[int, ...]) -> str:
+        return "-".join(edtf_year(p) if i == 0 else f"{p:02d}" for i, p in enumerate(parts))
+
+    text = "/".join(one(p) for p in date.parts)
+    if date.season and len(date.parts) == 1 and len(date.parts[0]) == 1:
+        text += f"-{20 + date.season}"
+    return text + ("~" if date.circa else "")
+
+
+class _Entry:
+    """The fields of one entry while it is being built."""
+
+    def __init__(self, biblatex: bool, latex: bool):
+        self.col = 1 if biblatex else 0
+        self.latex = latex
+        self.fields: dict[str, str] = {}
+        self.notes: list[str] = []
+        self.moved: list[str] = []  # the keys of the notes, for --report and --strict
+
+    def text(self, value: str) -> str:
+        escaped = escape(value)
+        return to_latex_ascii(escaped) if self.latex else escaped
+
+    def put(self, field: str | None, value: str, label: str, *, raw: bool = False) -> None:
+        """Set ``field`` to an enclosed value; without a free field, keep it in the note."""
+        if field is None or field in self.fields:
+            self.notes.append(f"{label}: {value}")
+            self.moved.append(label)
+            return
+        self.fields[field] = value if raw else "{" + self.text(value) + "}"
+
+    def name(self, person: Name) -> str:
+        """One name in BibTeX's "von Last, Jr, First" form. Escapes are braced special
+        characters (``escape_special``), so alpha.bst's three-character labels never cut one;
+        a part with a comma or the word "and", and a family name with a space, is braced
+        whole so that BibTeX splits neither the list nor the name there (btxdoc §4)."""
+        if person.literal:
+            return _braced(self.part(person.literal, brace=False))
+        family = self.part(person.family, whole=" " in person.family)
+        if person.particle:
+            family = self.part(person.particle) + " " + family
+        given, suffix = self.part(person.given), self.part(person.suffix)
+        if suffix:  # an empty First as "{}": bibtexparser drops a trailing ", "
+            return f"{family}, {suffix}, {given or '{}'}"
+        if given:
+            return f"{family}, {given}"
+        return "{" + family + "}" if family.lower() == "others" else family  # not "et al."
+
+    def label_length(self, person: Name) -> int:
+        """The length of what labels are made of: "{vv~}{ll}" (particle and family, or the
+        literal), as written, in UTF-8 bytes: bibtex(1) counts its entry-string-size in bytes
+        (300 × "é" overflowed it)."""
+        if person.literal:
+            return _utf8_length(self.name(person))
+        return _utf8_length(self.part(person.particle)) + _utf8_length(
+            self.part(person.family, whole=True)
+        )
+
+    def part(self, text: str, *, whole: bool = False, brace: bool = True) -> str:
+        """A name part, escaped; braced when it holds the word "and" or only hyphens. A comma is
+        written
+        ``{\\symbol{44}}``, a special character that prints a comma: BibTeX splits
+        "von Last, Jr, First" at commas outside braces, but biber counts braced commas too
+        in a name with a suffix ("has too many commas") and decodes ``\\char44``."""
+        escaped = escape_special(text)
+        escaped = to_latex_ascii(escaped) if self.latex else escaped
+        if brace:
+            escaped = escaped.replace(",", _COMMA)
+        if brace and (whole or _AND.search(text) or (text and not text.strip(" -"))):
+            # a part of hyphens only would be a separator to BibTeX: "Doe, -" ends in a comma
+            return _braced(escaped)
+        return escaped
+
+
+_COMMA = r"{\symbol{44}}"
+
+
+def _braced(escaped: str) -> str:
+    """``escaped`` as one unsplittable name part: ``{Della Porta}``; when it holds special
+    characters (``{\\&}``, ``{\\'e}``) each run of plain text is braced on its own
+    (``{Smith }{\\&}{ Co}``), so that every special stays at brace depth 1: inside another
+    group text.prefix$ would count its characters and could cut it (btxhak)."""
+    if "{" not in escaped:
+        return "{" + escaped + "}"
+    out, plain, i = [], [], 0
+    while i < len(escaped):
+        if escaped.startswith("{\\", i):  # a special: copy through its matching brace
+            depth, j = 0, i
+            while True:
+                depth += {"{": 1, "}": -1}.get(escaped[j], 0)
+                j += 1
+                if depth == 0:
+                    break
+            if plain:
+                out.append("{" + "".join(plain) + "}")
+                plain = []
+            out.append(escaped[i:j])
+            i = j
+        else:
+            plain.append(escaped[i])
+            i += 1
+    if plain:
+        out.append("{" + "".join(plain) + "}")
+    return "".join(out)
+
+
+def build_entry(
+    record: Record,
+    *,
+    biblatex: bool = False,
+    latex: bool = False,
+    moved: list[str] | None = None,
+    warnings: list[str] | None = None,
+) -> Entry:
+    """The bibtexparser ``Entry`` of a record, values escaped and enclosed; messages about
+    values that could not be written where they belong are appended to ``warnings``."""
+    problems: list[str] = [] if warnings is None else warnings
+    kind = entry_type(record, biblatex)
+    e = _Entry(biblatex, latex)
+    et_al: set[str] = set()  # extra keys whose "et al." became "and others"
+    for role, people in record.names.items():
+        field = NAME_FIELDS.get(role, (None, None))[e.col]
+        if field is None:  # into the note, in the form refconv.notes reads back
+            e.put(None, " and ".join(format_inverted(p) for p in people), role)
+        else:
+            written = [(p, e.name(p)) for p in people]
+            if not biblatex:  # bibtex(1) cuts a label made of longer names mid-escape
+                for person in _over_long(e, people):
+                    problems.append(
+                        f"{role}: a name that makes a label longer than bibtex's entry strings"
+                        f" ({LABEL_ROOM} characters) is kept in the note"
+                    )
+                    e.put(None, format_inverted(person), role)
+                    written = [(p, t) for p, t in written if p is not person]
+                if not written:
+                    continue
+            names = " and ".join(text for _, text in written)
+            tag = ET_AL_TAGS.get(role, role)
+            if any(is_et_al(v) for v in record.extra.get(tag, ())):
+                names += " and others"  # BibTeX's own "et al."
+                et_al.add(tag)
+            e.put(field, "{" + names + "}", role, raw=True)
+    title = record.fields.get("title")
+    if title is not None:
+        protected = protect_title(title, whole=not is_english(record))
+        e.put("title", "{" + (to_latex_ascii(protected) if latex else protected) + "}", "title",
+              raw=True)  # fmt: skip
+    _put_dates(e, record, biblatex, problems)
+    for var, value in record.fields.items():
+        if var in ("title", "citation-key") or record.derivable(var):
+            continue
+        field = _field_for(var, kind, e.col)
+        if field in VERBATIM_FIELDS:
+            _put_verbatim(e, field, var, value, biblatex, problems)
+        elif field == "pages":
+            e.put(field, "{" + e.text(_double_dash(value)) + "}", var, raw=True)
+        elif var == "language" and escape(value) != value:
+            # biblatex looks each language up as a key inside \csname (\ifbibstring), where
+            # an escape is "Missing \endcsname" (pubstate and type are tested safely); biber
+            # reads BibTeX files too
+            problems.append(
+                f"language {value!r} has characters biblatex cannot look up as a language key;"
+                f" kept in the {'annotation' if biblatex else 'note'}"
+            )
+            e.put(None, value, var)
+        elif var == "status" and biblatex:
+            e.put("pubstate", STATUS_TO_PUBSTATE.get(value.lower(), value), var)
+        else:
+            e.put(field, value, var)
+    if biblatex and kind in ("thesis", "report"):
+        _put_biblatex_subtype(e, record, kind)
+    if record.keywords:
+        e.put("keywords", join_keywords(record.keywords), "keywords")  # "; " if one has ","
+    for tag, values in record.extra.items():
+        if tag in et_al:  # one marker became "and others"; any other stays in the note
+            first = next(i for i, v in enumerate(values) if is_et_al(v))
+            values = values[:first] + values[first + 1 :]
+        label = f"{TAG_LABELS[tag]} ({tag})" if tag in TAG_LABELS else tag
+        e.notes.extend(f"{label}: {value}" for value in values)
+        e.moved += [tag] * len(values)
+    if e.notes:
+        note_field = "annotation" if biblatex else "note"
+        note = "; ".join(e.notes)
+        if note_field in e.fields:
+            e.fields[note_field] = e.fields[note_field][:-1] + "; " + e.text(note) + "}"
+        else:
+            e.fields[note_field] = "{" + e.text(note) + "}"
+    if moved is not None:
+        moved += e.moved
+    key = citation_key(record.id, problems)
+    label_key = sort_key_field(key)
+    if not biblatex and "author" not in e.fields and label_key and "key" not in e.fields:
+        e.fields["key"] = "{" + label_key + "}"
+    ordered = sorted(e.fields.items(), key=lambda kv: (_ORDER.get(kv[0], len(_ORDER)), kv[0]))
+    return Entry(kind, key, [Field(k, _at_protected(v)) for k, v in ordered])
+
+
+def citation_key(key: str, warnings: list[str]) -> str:
+    """``key`` without the characters that are not ordinary in ``\\cite``, ``\\bibitem`` and
+    the .bib syntax (``refconv.keys`` gives only ordinary ones; a key passed in through the API
+    may hold anything); ``ref`` when nothing is left of a key."""
+    safe = KEY_UNSAFE.sub("", key)
+    if safe != key:
+        safe = safe or "ref"
+        warnings.append(
+            f"citation key {key!r} has characters TeX would read as commands; written as {safe!r}"
+        )
+    return safe
+
+
+def _put_verbatim(
+    e: _Entry, field: str, var: str, value: str, biblatex: bool, warnings: list[str]
+) -> None:
+    """``url`` and ``doi``: read verbatim by url.sty, hyperref and biber, but as plain macro
+    arguments by plainnat without url.sty, so written with ``escape_url``/``escape_doi``."""
+    if field == "url":
+        written = escape_url(value, biber=biblatex)
+        changed = url_changes(value, biber=biblatex)
+        if changed:
+            warnings.append(
+                f"url: {' '.join(changed)} cannot be written so that every BibTeX style reads it"
+                f" as itself; percent-encoded, which some servers read as another URL:"
+                f" {value!r} became {unescape_verbatim(written)!r}"
+            )
+        e.put(field, "{" + written + "}", var, raw=True)
+        return
+    doi = escape_doi(value, biber=biblatex)
+    if doi is None:
+        warnings.append(
+            f"DOI {value!r} has characters TeX would run or cannot print in the doi field; "
+            "kept in the " + ("annotation" if biblatex else "note")
+        )
+        e.put(None, value, var)
+    else:
+        e.put(field, "{" + doi + "}", var, raw=True)
+
+
+#: "@" first on a line inside a value: bibtexparser (and so our reader) takes it for the start
+#: of the next entry; "{@}" prints the same and is not.
+_LINE_START_AT = re.compile(r"(\n[ \t]*)@")
+
+
+def _at_protected(value: str) -> str:
+    return _LINE_START_AT.sub(r"\1{@}", value) if "\n" in value else value
+
+
+def _put_biblatex_subtype(e: _Entry, record: Record, kind: str) -> None:
+    """BibLaTeX theses and reports need a ``type``: the genre's text, else the localised key
+    (``mathesis`` for a master's thesis, ``phdthesis``, ``techreport``)."""
+    if "type" in e.fields:
+        return
+    if kind == "thesis" and thesis_type(record) == "mastersthesis":
+        e.put("type", "mathesis", "type")
+    else:
+        e.put("type", BIBLATEX_SUBTYPES[kind], "type")
+
+
+def _field_for(var: str, kind: str, col: int) -> str | None:
+    if var == "container-title":
+        return CONTAINER_FIELD.get(kind, ("booktitle", "booktitle"))[col]
+    if var == "publisher":
+        return PUBLISHER_FIELD.get(kind, "publisher")
+    if var == "issue" and kind != "article":  # elsewhere "number" means a report or series
+        return None  # number, so an issue would not read back as an issue
+
+    return CSL_TO_BIBTEX_FIELD.get(var, (None, None))[col]
+
+
+_SEASONS = ("spring", "summer", "autumn", "winter")
+
+
+def _put_dates(e: _Entry, record: Record, biblatex: bool, warnings: list[str]) -> None:
+    for var, date in record.dates.items():
+        field = DATE_FIELDS.get(var, (None, None))[e.col]
+        if date.season and field and (len(date.parts) != 1 or len(date.parts[0]) != 1):
+            # EDTF has a season in the place of a month, so only a year may carry one
+            season = _SEASONS[date.season - 1]
+            warnings.append(
+                f"{var}: the season ({season}) of a date with a month or a range has no BibTeX"
+                f" form; kept in the {'annotation' if biblatex else 'note'}"
+            )
+            e.put(None, season, f"{var} season")
+        if not date.parts:
+            e.put(None, date.literal, var)
+        elif field == "year" and not biblatex:
+            first = date.parts[0]
+            # "-44--{-40}": braced so TeX does not make "---" an em dash of "--" and "-"
+            year = "--".join(f"{{{p[0]}}}" if i and p[0] < 0 else str(p[0])
+                             for i, p in enumerate(date.parts))  # fmt: skip
+            e.put("year", "{" + year + "}", var, raw=True)
+            if len(date.parts) == 1 and len(first) >= 2:
+                e.put("month", MONTH_MACROS[first[1] - 1], var, raw=True)
+            if len(first) == 3 or date.season or date.circa:
+                e.put("date", "{" + iso_date(date) + "}", var, raw=True)
+        elif field is None:  # in the note's own form, which refconv.notes reads back
+            e.put(None, format_date(date), var)
+        else:
+            e.put(field, "{" + iso_date(date) + "}", var, raw=True)
+
+
+def _double_dash(pages: str) -> str:
+    """BibTeX ranges use ``--``: "332-373" → "332--373"; an existing "--" is left alone."""
+    return pages if "--" in pages else pages.replace("-", "--")
+
+
+class BibtexWriter(Writer):
+    """Write BibTeX for bibtex(1) and the classic styles (plain, alpha, natbib's)."""
+
+    name = "bibtex"
+    aliases = ("bib",)
+    suffixes = (".bib",)
+    description = "BibTeX database (UTF-8; --latex for ASCII with LaTeX accents)"
+    biblatex: ClassVar[bool] = False
+
+    def write(self, records: Iterable[Record], out: TextIO) -> None:
+        """One entry per record, separated by blank lines."""
+        latex = bool(self.options.get("latex"))
+        bibtex_format = BibtexFormat()
+        bibtex_format.indent = "  "
+        separator = ""
+        for record in records:
+            moved: list[str] = []
+            warnings: list[str] = []
+            entry = build_entry(
+                record, biblatex=self.biblatex, latex=latex, moved=moved, warnings=warnings
+            )
+            for message in warnings:
+                self.diagnostics.warn(message, record.source.path, record.source.line)
+            self.account(
+                record,
+                moved,
+                "annotation" if self.biblatex else "note",
+                f"@{entry.entry_type}",
+                BIBTEX_TO_CSL_TYPE.get(entry.entry_type),
+            )
+            bibtex_format.value_column = max((len(f.key) for f in entry.fields), default=0) + 3
+            text = write_string(Library([entry]), unparse_stack=[], bibtex_format=bibtex_format)
+            out.write(separator + text)
+            separator = "\n"
+
+
+class BiblatexWriter(BibtexWriter):
+    """Write BibLaTeX for biber: ISO ``date``, ``location``, ``journaltitle``, ``pubstate``."""
+
+    name = "biblatex"
+    aliases = ()
+    suffixes = ()
+    out_suffix = ".bib"
+    description = "BibLaTeX database for biber (ISO dates, biblatex entry types)"
+    biblatex = True

@@ -1,0 +1,457 @@
+"""CSL-JSON reader: an array of CSL items (or one item), item by item, with line numbers.
+
+Items are decoded one at a time with ``JSONDecoder.raw_decode``, so a diagnostic names the
+line where the item starts. Names, dates (``date-parts``, ``literal``, ``raw``, EDTF strings),
+``keyword`` (split on commas or semicolons) and ``custom`` (back into ``extra``) are understood;
+a key CSL does not define is kept in ``extra`` with a warning. Dates are checked: month 13-16
+is a season (citeproc-js), numbers that make no date are kept as literal text; lone surrogates
+(``\\ud800``, no character) become U+FFFD; nothing in an item raises.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from refconv.diagnostics import RefconvError
+from refconv.formats.base import Reader
+from refconv.model import (
+    CSL_TYPES,
+    DATE_VARIABLES,
+    NAME_VARIABLES,
+    TEXT_VARIABLES,
+    Date,
+    Name,
+    Record,
+    SourcePos,
+)
+from refconv.values.dates import date_problem, parse_date
+
+
+def _integer(text: str) -> int | str:
+    """A JSON integer; one too long for ``int()`` (Python refuses over 4300 digits) stays its
+    text, so it is kept as a value, not a crash."""
+    return int(text) if len(text) < 4300 else text
+
+
+def _fraction(text: str) -> int | str:
+    """A JSON number with a fraction or exponent as JavaScript (citeproc-js, Zotero) reads
+    it: a whole number is that integer (``2020.0``, ``1E2``: 100); any other (``1.5``,
+    ``1e400``) is kept as written, which a Python float would print as ``inf``."""
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 1e21 else text
+
+
+def _as_written(text: str) -> str:
+    """Python's ``NaN``/``Infinity`` extension of JSON, kept as its text."""
+    return text
+
+
+_DECODER = json.JSONDecoder(parse_float=_fraction, parse_constant=_as_written)
+_LONG_NUMBERS = json.JSONDecoder(  # only when _DECODER refused an integer
+    parse_int=_integer, parse_float=_fraction, parse_constant=_as_written
+)
+_NAME_KEYS = {
+    "family": "family",
+    "given": "given",
+    "non-dropping-particle": "particle",
+    "dropping-particle": "dropping_particle",
+    "suffix": "suffix",
+    "literal": "literal",
+}
+_TEXT = frozenset(TEXT_VARIABLES)
+
+
+def name_from_csl(value: Any) -> Name | None:
+    """A ``Name`` from a CSL name object (or a bare string, kept as a literal)."""
+    if isinstance(value, str):
+        return Name(literal=value)
+    if not isinstance(value, dict):
+        return None
+    return Name(**{attr: str(value[key]) for key, attr in _NAME_KEYS.items() if key in value})
+
+
+#: citeproc-js's seasons in the month place: 13-16 spring to winter; EDTF's 21-24 likewise.
+_SEASON_MONTHS = {13: 1, 14: 2, 15: 3, 16: 4, 21: 1, 22: 2, 23: 3, 24: 4}
+_SEASON_WORDS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
+_INTEGER = re.compile(r"-?[0-9]{1,6}", re.ASCII)
+
+
+def _whole(value: Any) -> int | None:
+    """A date number as CSL-JSON writes it (2012, "2012", 2012.0), in range or not; None for
+    anything else (true, 2012.5, "12a", null)."""
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():  # not inf or nan
+        return int(value)
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        return int(value)
+    return None
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except ValueError:  # an int beyond Python's 4300-digit str() limit (from the Python API)
+        return "<a value with an integer of over 4300 digits>"
+
+
+def _number_text(value: int | float) -> str:
+    try:
+        return str(value)
+    except ValueError:  # over 4300 digits: only the Python API can pass one
+        return _scalar_text(value)
+
+
+def _parts_text(parts: list) -> str:
+    """Date-parts as literal text: ``2020-17``, ranges joined by ``/``."""
+    return "/".join("-".join(_scalar_text(x) for x in p) for p in parts)
+
+
+def _season(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    number = _whole(value)
+    if number is not None:
+        return number if 1 <= number <= 4 else _SEASON_MONTHS.get(number, 0)
+    if isinstance(value, str):
+        return _SEASON_WORDS.get(value.strip().lower(), 0)
+    return 0
+
+
+def _from_parts(parts: Any, problem: Callable[[str], None]) -> Date | None:
+    """A ``Date`` from ``date-parts``; out-of-range numbers give a literal (``problem`` says
+    why); None when the value is not a list of lists of numbers at all."""
+    if not (isinstance(parts, list) and all(isinstance(p, list) for p in parts)):
+        return None
+    parts = [p for p in parts if p]
+    if not parts or not all(
+        x is None or isinstance(x, (str, int, float)) for p in parts for x in p
+    ):
+        return None
+    clean: list[tuple[int, ...]] = []
+    seasons: set[int] = set()
+    for part in parts:
+        numbers = [_whole(x) for x in part]
+        if None in numbers:  # no number at all: kept in custom as it is
+            return None
+        if len(part) > 3:
+            problem("a date part is at most year, month and day")
+            return Date(literal=_parts_text(parts))
+        if len(numbers) > 1 and numbers[1] in _SEASON_MONTHS:
+            seasons.add(_SEASON_MONTHS[numbers[1]])
+            if len(numbers) > 2:
+                problem(f"a season has no day; day {numbers[2]} dropped")
+            numbers = numbers[:1]
+        clean.append(tuple(numbers))  # type: ignore[arg-type]
+    why = date_problem(tuple(clean)) or (
+        "a range with two different seasons" if len(seasons) > 1 else ""
+    )
+    if why or len(parts) > 2:
+        problem(why or "a date has one or two (range) parts")
+        return Date(literal=_parts_text(parts))
+    return Date(tuple(clean), season=seasons.pop() if seasons else None)
+
+
+def _no_problem(message: str) -> None:
+    pass
+
+
+def date_from_csl(value: Any, problem: Callable[[str], None] | None = None) -> Date | None:
+    """A ``Date`` from a CSL date object (``date-parts``, ``literal``, ``raw``) or string.
+
+    Numbers that make no calendar date (month 17, day 32, year 0, 10^30, true, "x") give a
+    literal date holding the text, and ``problem`` is told why; month 13-16 is a season
+    (citeproc-js). None when the value is no date at all (it is kept in custom).
+    """
+    problem = problem or _no_problem
+    if isinstance(value, str):
+        return _date_from_text(value, value.replace("/", "-") if "-" in value else value, problem)
+    if not isinstance(value, dict):
+        return None
+    date = None
+    if "date-parts" in value:
+        date = _from_parts(value["date-parts"], problem)
+    if date is None or date.literal:
+        for key in ("raw", "literal"):
+            if isinstance(value.get(key), str):  # a literal may be anything: no warning
+                quiet = key == "literal"
+                date = _date_from_text(value[key], value[key], _no_problem if quiet else problem)
+                break
+    if date is None or date.literal:
+        return date
+    season = _season(value.get("season"))
+    if season == 0:
+        problem(f"season {_scalar_text(value['season'])} is not 1-4 (spring-winter)")
+    elif season and not date.season:
+        date.season = season
+    date.circa = bool(value.get("circa"))
+    return date
+
+
+def _date_from_text(text: str, cleaned: str, problem: Callable[[str], None]) -> Date | None:
+    parsed = parse_date(cleaned)
+    if parsed.problem:
+        problem(parsed.problem)
+    elif parsed.leftover and parsed.kind == "date":
+        problem(f"{parsed.leftover!r} is not part of a date")
+        return Date(literal=text)
+    if parsed.kind == "literal":
+        return Date(literal=text)
+    return parsed.date
+
+
+def _unreadable(record: Record, key: str, value: Any, source: SourcePos, warn) -> None:
+    text = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
+    warn(f"cannot read {key} {text}; kept in custom", source.path, source.line)
+    record.add_extra(key, text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A JSON escape of a UTF-16 surrogate (the reader looks for these before walking an item).
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _valid_text(text: str) -> str:
+    """``text`` with surrogate pairs joined and lone surrogates (no character at all; no
+    encoder writes them) replaced by U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _without_surrogates(value: Any, where: str, found: list[str]) -> Any:
+    """``value`` with every string made valid; ``found`` gets the place of each repair."""
+    if isinstance(value, str):
+        if value.isascii() or not _SURROGATE.search(value):
+            return value
+        fixed = _valid_text(value)
+        if fixed.count("\ufffd") > value.count("\ufffd"):
+            found.append(where)
+        return fixed
+    if isinstance(value, dict):
+        return {
+            _without_surrogates(k, where or _valid_text(str(k)), found): _without_surrogates(
+                v, where or _valid_text(str(k)), found
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_surrogates(v, where, found) for v in value]
+    return value
+
+
+def record_from_csl(
+    item: dict[str, Any], source: SourcePos, warn, *, surrogates: bool = True
+) -> Record:
+    """The inverse of ``writers.csljson.record_to_csl``.
+
+    Lone surrogates (JSON ``\\ud800`` escapes, which decode to no character) are replaced by
+    U+FFFD with a warning naming the field; ``surrogates=False`` skips the check when the
+    caller knows there are none.
+    """
+    if surrogates:
+        found: list[str] = []
+        item = _without_surrogates(item, "", found)
+        for where in dict.fromkeys(found):
+            warn(
+                f"{where or 'a key'}: lone UTF-16 surrogate (invalid Unicode) replaced by U+FFFD;"
+                " the rest of the value is kept",
+                source.path,
+                source.line,
+            )
+    record = Record(type=str(item.get("type", "document")), source=source)
+    if record.type not in CSL_TYPES:
+        warn(
+            f"unknown CSL type {record.type!r}; read as document (kept in custom)",
+            source.path,
+            source.line,
+        )
+        record.add_extra("type", record.type)
+        record.type = "document"
+    for key, value in item.items():
+        if key in ("type", "id"):
+            continue
+        if key in NAME_VARIABLES and isinstance(value, list):
+            people = [name_from_csl(v) for v in value]
+            record.names[key] = [p for p in people if p is not None]
+            bad = [v for v, p in zip(value, people, strict=True) if p is None]
+            if bad:
+                _unreadable(record, key, bad, source, warn)
+            if not record.names[key]:
+                del record.names[key]
+        elif key in DATE_VARIABLES:
+            problems: list[str] = []
+            date = date_from_csl(value, problems.append)
+            if problems:
+                shown = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
+                kept = "; kept as literal text" if date is not None and date.literal else ""
+                if date is not None and not kept and isinstance(value, dict):
+                    kept = "; the date object is kept in custom"
+                    record.add_extra(key, json.dumps(value, ensure_ascii=False))
+                warn(f"{key} {shown[:80]}: {'; '.join(problems)}{kept}", source.path, source.line)
+            if date is not None:
+                record.dates[key] = date
+            else:
+                _unreadable(record, key, value, source, warn)
+        elif key == "keyword":
+            text = str(value)
+            sep = ";" if ";" in text else ","
+            record.keywords = [k.strip() for k in text.split(sep) if k.strip()]
+        elif key == "custom" and isinstance(value, dict):
+            for tag, values in value.items():
+                for one in values if isinstance(values, list) else [values]:
+                    record.add_extra(str(tag), str(one))
+        elif key in _TEXT and isinstance(value, (str, int, float)):
+            record.fields[key] = value if isinstance(value, str) else _number_text(value)
+        else:
+            warn(f"CSL key {key!r} is not a CSL variable; kept in custom", source.path, source.line)
+            record.add_extra(
+                key, json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+            )
+    if item.get("id") not in (None, "") and "citation-key" not in record.fields:
+        record.fields["citation-key"] = str(item["id"])
+    return record
+
+
+class CslJsonReader(Reader):
+    """Read CSL-JSON (``.json``), the format of citeproc, pandoc and Zotero's export."""
+
+    name = "csljson"
+    aliases = ("csl-json", "json")
+    suffixes = (".json",)
+    description = "CSL-JSON array of items"
+
+    @classmethod
+    def sniff(cls, head: str) -> bool:
+        """True when the input starts with ``[`` or ``{``."""
+        return head.lstrip("\ufeff \t\r\n")[:1] in ("[", "{")
+
+    def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
+        """Yield one record per item of the array, holding only the item being read."""
+        warn = self.diagnostics.warn
+        buf = _Buffer(iter(lines))
+        if not buf.skip():
+            warn("no records found (empty input)", path, 1)
+            return
+        single = buf.char() == "{"
+        if not single:
+            if buf.char() != "[":
+                raise RefconvError("not CSL-JSON: expected '[' or '{'", path, buf.line_at())
+            buf.pos += 1
+        while buf.skip() and buf.char() != "]":
+            line, start = buf.line_at(), buf.pos
+            item = buf.decode(path)
+            if not isinstance(item, dict):
+                raise RefconvError("a CSL-JSON item must be an object", path, line)
+            if buf.text.find("\\u0000", start, buf.pos) >= 0:  # no other format carries NUL
+                warn("NUL characters (\\u0000) replaced by U+FFFD", path, line)
+                item = _without_nul(item)
+            escaped = SURROGATE_ESCAPE.search(buf.text, start, buf.pos) is not None
+            yield record_from_csl(item, SourcePos(path, line), warn, surrogates=escaped)
+            if single:
+                return
+            if buf.skip() and buf.char() == ",":
+                buf.pos += 1
+            buf.drop()
+        if not buf.skip():
+            raise RefconvError(
+                "invalid JSON: the array is not closed with ']'", path, buf.line_at()
+            )
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
+class _Buffer:
+    """The part of the input being parsed: lines are added as an item needs them and dropped
+    once read, so memory holds one item, not the file."""
+
+    def __init__(self, lines: Iterator[str]):
+        self.lines = lines
+        self.text = ""
+        self.pos = 0
+        self.line = 1  # the line of text[0]
+        self.mark, self.mark_line = 0, 1  # a position whose line is known, and that line
+        self.exhausted = False
+
+    def fill(self, count: int) -> bool:
+        """Add up to ``count`` lines; False when there were none left."""
+        added = []
+        for line in self.lines:
+            added.append(line)
+            if len(added) >= count:
+                break
+        else:
+            self.exhausted = True
+        if added:
+            self.text += "\n".join(added) + "\n"
+        return bool(added)
+
+    def skip(self) -> bool:
+        """Move past white space (reading on as needed); False at the end of the input."""
+        while True:
+            self.pos = _skip(self.text, self.pos)
+            if self.pos < len(self.text):
+                return True
+            if self.exhausted or not self.fill(256):
+                return False
+
+    def char(self) -> str:
+        return self.text[self.pos]
+
+    def line_at(self, pos: int | None = None) -> int:
+        """The line of ``pos`` (default: the current position), counting on from the last
+        position asked about."""
+        pos = self.pos if pos is None else pos
+        if pos < self.mark:
+            return self.line + self.text.count("\n", 0, pos)
+        self.mark_line += self.text.count("\n", self.mark, pos)
+        self.mark = pos
+        return self.mark_line
+
+    def drop(self) -> None:
+        """Forget the text before ``pos`` (once there is enough of it to be worth a copy)."""
+        if self.pos < 1 << 15:
+            return
+        self.line = self.line_at()
+        self.text, self.pos, self.mark = self.text[self.pos :], 0, 0
+
+    def decode(self, path: str) -> Any:
+        """The JSON value at ``pos``, reading more lines (twice as many each time) while the
+        value is incomplete."""
+        more = 256
+        while True:
+            try:
+                value, self.pos = _DECODER.raw_decode(self.text, self.pos)
+                return value
+            except json.JSONDecodeError as exc:
+                end = len(self.text.rstrip())
+                incomplete = exc.pos >= end or exc.msg.startswith("Unterminated string")
+                if not (incomplete and not self.exhausted and self.fill(more)):
+                    at = self.line_at(min(exc.pos, end))  # not the line after the last
+                    raise RefconvError(f"invalid JSON: {exc.msg}", path, at) from None
+                more *= 2
+            except RecursionError:
+                raise RefconvError(
+                    "invalid JSON: nested too deeply", path, self.line_at()
+                ) from None
+            except ValueError:  # an integer too long for int(): it is kept as its text
+                value, self.pos = _LONG_NUMBERS.raw_decode(self.text, self.pos)
+                return value
+
+
+_WHITE = re.compile(r"[ \t\r\n\ufeff]*")
+
+
+def _skip(text: str, pos: int) -> int:
+    return _WHITE.match(text, pos).end()  # type: ignore[union-attr]

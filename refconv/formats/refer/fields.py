@@ -1,0 +1,367 @@
+"""Mapping the raw fields of one Refer record to a ``Record`` (refer-format.md §2-§5, §7).
+
+The tables are in ``tables``; this module holds the rules that need code: the
+dialect and type decision, name/date/page/identifier handling, fallbacks and what to keep in
+``extra`` so that nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from refconv.formats.refer.syntax import lookup_type
+from refconv.formats.refer.tables import (
+    CLASSIC_TAGS,
+    CSL_TO_ENDNOTE_TYPE,
+    ENDNOTE_TAGS,
+    ENDNOTE_TYPE_TAGS,
+    NEWLINE_JOINED_TARGETS,
+    REPEATABLE_TAGS,
+)
+from refconv.model import DATE_VARIABLES, NAME_VARIABLES, Date, Name, Record, SourcePos
+from refconv.notes import parse_note_line, restore
+from refconv.values.dates import complete_date, parse_date
+from refconv.values.identifiers import (
+    classify_serials,
+    doi_from_url,
+    find_doi,
+    is_valid_isbn,
+    is_valid_issn,
+)
+from refconv.values.names import parse_name
+from refconv.values.pages import normalize_extent, normalize_pages
+from refconv.values.text import split_keywords
+from refconv.values.vocabulary import CONFERENCE_WORDS, EDITOR_MARKERS
+
+Warn = Callable[[str, str | None, int | None], None]
+Target = str | tuple[str, ...] | None
+
+_NAME_VARS = frozenset(NAME_VARIABLES)
+_DATE_VARS = frozenset(DATE_VARIABLES)
+_UNKNOWN = "<unknown>"
+_LANGUAGE = re.compile(r"[^\W\d_]{2,}(?:[ ()-]+[^\W\d_]+){0,2}\)?")
+_EDITOR_MARK = re.compile(
+    r",\s*(?:" + "|".join(re.escape(m) for m in EDITOR_MARKERS) + r")\s*$", re.IGNORECASE
+)
+_SEMICOLON_NAMES = re.compile(r"[^;]+(?:;[^;]+)+")
+_PUBMED_DB = re.compile(r"pubmed|medline|\bnlm\b", re.IGNORECASE)
+_BROADCAST = re.compile(r"\b(?:tv|television|radio|broadcast)", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class RawField:
+    """One tag occurrence: the tag (``%A``), its physical lines, and the line it started on."""
+
+    tag: str
+    lines: list[str]
+    line: int
+
+
+def _is_endnote(fields: list[RawField]) -> bool:
+    return any(f.tag == "%0" or not f.tag[1].isalpha() for f in fields)
+
+
+@dataclass
+class _Builder:
+    """The state of one record while its fields are mapped."""
+
+    record: Record
+    classic: bool
+    path: str
+    warn: Warn
+    tags: dict[str, Target]
+    pending: list[tuple[str, RawField, str, bool]] = field(default_factory=list)
+    raw_dates: dict[str, list[tuple[RawField, str]]] = field(default_factory=dict)
+    corporate: list[tuple[RawField, str]] = field(default_factory=list)
+    access: list[tuple[RawField, str]] = field(default_factory=list)
+
+    def keep(self, raw: RawField, text: str) -> None:
+        self.record.add_extra(raw.tag, text)
+
+    def set_text(self, var: str, raw: RawField, text: str) -> bool:
+        fields = self.record.fields
+        if var not in fields:
+            fields[var] = text
+            return True
+        if var in NEWLINE_JOINED_TARGETS:
+            fields[var] += "\n" + text
+            return True
+        return fields[var] == text  # a repeat of the same value is not a loss
+
+    def apply(self, target: Target, raw: RawField, text: str) -> None:
+        """Put one value where ``target`` says; keep it in extra if it found no place."""
+        targets = target if isinstance(target, tuple) else (target,)
+        placed = False
+        for one in targets:
+            if one is None:
+                continue
+            if one.startswith("?"):
+                self.pending.append((one[1:], raw, text, placed or len(targets) > 1))
+                placed = True
+            else:
+                placed = self.place(one, raw, text) or placed
+        if not placed:
+            self.keep(raw, text)
+
+    def place(self, var: str, raw: RawField, text: str) -> bool:
+        """Place ``text`` in ``var`` with that variable's rules; False if it found no place."""
+        rec = self.record
+        if var in _NAME_VARS:
+            return self.place_names(var, raw, text)
+        if var in _DATE_VARS:
+            self.raw_dates.setdefault(var, []).append((raw, text))
+            return True
+        if var == "keyword":
+            rec.keywords.extend(split_keywords(raw.lines))
+            return True
+        if var == "page":
+            return self.set_text("page", raw, normalize_pages(text))
+        if var == "number-of-pages":
+            return self.set_text(var, raw, normalize_extent(text))
+        if var == "DOI":
+            doi = find_doi(text)
+            if doi:
+                return self.set_text("DOI", raw, doi)
+            # classic %R: a report number; EndNote: an electronic resource number (extra).
+            return self.classic and self.set_text("number", raw, text)
+        if var == "URL":
+            doi = doi_from_url(text)
+            if doi and "DOI" not in rec.fields:
+                rec.fields["DOI"] = doi
+            return self.set_text("URL", raw, text)
+        if var == "accession":
+            doi = find_doi(text)
+            if doi and rec.fields.get("DOI", doi) == doi:
+                rec.fields["DOI"] = doi
+                return True
+            return self.set_text("archive_location", raw, text)
+        if var == "ISBN|ISSN":
+            return self.place_serials(raw, text)
+        if var == "report-number":  # Report %@: a report number, unless a valid ISBN/ISSN
+            if is_valid_isbn(text) or is_valid_issn(text):
+                return self.place_serials(raw, text)
+            return self.set_text("number", raw, text)
+        if var == "note" and not self.classic:  # "key: value" a writer parked here
+            keyed = parse_note_line(text)
+            if keyed:
+                restore(self.record, *keyed)
+                return True
+        if var == "gov-number":  # classic %G: an ordering number, unless it names a language
+            return self.set_text("language" if _LANGUAGE.fullmatch(text) else "number", raw, text)
+        if var in ("access-year", "access-date"):  # Web Page %V/%N: the date accessed, in two
+            self.access.append((raw, text))
+            return True
+        if var == "corporate-author":
+            self.corporate.append((raw, text))
+            return True
+        return self.set_text(var, raw, text)
+
+    def place_names(self, var: str, raw: RawField, text: str) -> bool:
+        values = [text]
+        if not self.classic and _SEMICOLON_NAMES.fullmatch(text):
+            values = [v.strip() for v in text.split(";") if v.strip()]
+            self.warn(
+                f"{raw.tag} holds {len(values)} names separated by ';'; split them",
+                self.path,
+                raw.line,
+            )
+        people = self.record.names.setdefault(var, [])
+        for value in values:
+            person, problem = parse_name(value, natural_order=self.classic)
+            if problem:
+                self.warn(problem, self.path, raw.line)
+            if person is None:  # "et al.": not a person; keep the marker
+                self.keep(raw, value)
+            else:
+                people.append(person)
+        if not people:
+            del self.record.names[var]
+        return True
+
+    def place_serials(self, raw: RawField, text: str) -> bool:
+        isbns, issns, other = classify_serials(text)
+        for var, found in (("ISBN", isbns), ("ISSN", issns)):
+            for number in found:
+                if not self.set_text(var, raw, number):
+                    self.keep(raw, number)
+        for piece in other:
+            self.keep(raw, piece)
+        return True
+
+    def finish_pending(self) -> None:
+        for var, raw, text, placed_elsewhere in self.pending:
+            filled = var in self.record.fields or var in self.raw_dates
+            if not filled:
+                self.place(var, raw, text)
+            elif not placed_elsewhere:
+                self.keep(raw, text)
+
+    def finish_dates(self) -> None:
+        if self.access:  # "%N June 2" + "%V 2023" → accessed 2023-06-02
+            joined = " ".join(text for _, text in sorted(self.access, key=lambda a: a[0].tag))
+            parsed = parse_date(joined)
+            if parsed.kind == "date" and "accessed" not in self.raw_dates and not parsed.leftover:
+                self.raw_dates["accessed"] = [(self.access[0][0], joined)]
+            else:
+                for raw, text in self.access:
+                    self.keep(raw, text)
+        for var, values in self.raw_dates.items():
+            self.record.dates.update(self.resolve_date(var, values))
+
+    def keep_leftover(self, raw: RawField, text: str, leftover: str) -> None:
+        """A date read from text that says more ("zq1987word"): the text is kept too."""
+        self.warn(
+            f"{raw.tag} {text!r}: {leftover!r} is not part of a date; the text is kept in custom",
+            self.path,
+            raw.line,
+        )
+        self.keep(raw, text)
+
+    def resolve_date(self, var: str, values: list[tuple[RawField, str]]) -> dict[str, Date]:
+        """Combine the values of one date variable: the first full date is the base (§5.2)."""
+        parsed = [(raw, text, parse_date(text)) for raw, text in values]
+        base = next((p.date for _, _, p in parsed if p.kind == "date"), None)
+        for raw, text, p in parsed:
+            if p.leftover and p.kind in ("date", "partial"):
+                self.keep_leftover(raw, text, p.leftover)
+            if p.kind == "status":
+                if var != "issued" or not self.set_text("status", raw, p.status):
+                    self.keep(raw, text)
+            elif p.kind == "literal":
+                why = f" ({p.problem})" if p.problem else ""
+                self.warn(f"cannot parse date {text!r}{why}; kept as text", self.path, raw.line)
+                if base is None:
+                    base = p.date
+                else:
+                    self.keep(raw, text)
+            elif p.kind in ("date", "partial") and p.date is not base:
+                refined = complete_date(base, p) if base and not base.literal else None
+                if refined is None:
+                    self.warn(
+                        f"{raw.tag} {text!r} does not agree with the other dates of "
+                        "the record; kept in custom",
+                        self.path,
+                        raw.line,
+                    )
+                    self.keep(raw, text)
+                else:
+                    base = refined
+        return {var: base} if base else {}
+
+
+def _fix_classic_editors(fields: list[RawField]) -> bool:
+    """Strip a classic ", (eds)" marker from the last %A; True if all %A are editors (§5.1)."""
+    authors = [f for f in fields if f.tag == "%A"]
+    if not authors:
+        return False
+    last = authors[-1]
+    text = " ".join(last.lines)
+    stripped = _EDITOR_MARK.sub("", text)
+    if stripped == text:
+        return False
+    last.lines[:] = [stripped]
+    return True
+
+
+def infer_type(tags: set[str], record: Record) -> str:
+    """Type of a record without %0, in groff refer's order with refconv's refinements (§4)."""
+    container = record.fields.get("container-title", "").lower()
+    conference = any(word in container for word in CONFERENCE_WORDS)
+    if "%J" in tags:
+        return "paper-conference" if conference else "article-journal"
+    if "%B" in tags:
+        return "paper-conference" if conference else "chapter"
+    if "%R" in tags or "%G" in tags:
+        return "report"
+    if "%I" in tags or ("editor" in record.names and "author" not in record.names):
+        return "book"
+    if "%M" in tags:
+        record.fields.setdefault("genre", "Technical Memorandum")
+        return "report"
+    if "%U" in tags:
+        return "webpage"
+    return "document"
+
+
+@cache
+def _endnote_tags(type_name: str) -> dict[str, Target]:
+    """The tag meanings of one EndNote type (merged once per type, not per record)."""
+    return ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})
+
+
+def build_record(fields: list[RawField], path: str, dialect: str, warn: Warn) -> Record:
+    """Map the raw fields of one record to a ``Record``."""
+    classic = dialect == "refer" or (dialect == "auto" and not _is_endnote(fields))
+    record = Record(source=SourcePos(path, fields[0].line))
+    type_field = next((f for f in fields if f.tag == "%0"), None)
+    type_name: str | None = None
+    if type_field is not None:
+        raw_type = " ".join(type_field.lines)
+        type_name, record.type = lookup_type(raw_type)
+        if type_name is None:
+            warn(
+                f"unknown reference type {raw_type!r}; read as Generic (kept in custom)",
+                path,
+                type_field.line,
+            )
+            record.add_extra("%0", raw_type)
+        elif type_name not in (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book"):
+            record.add_extra("%0", type_name)  # e.g. Electronic Article: not the CSL default
+    if classic:
+        tags = dict(CLASSIC_TAGS)
+        if _fix_classic_editors(fields):
+            tags["%A"] = "editor"
+    else:
+        tags = _endnote_tags(type_name or "")
+    builder = _Builder(record, classic, path, warn, tags)
+    seen: set[str] = set()
+    for raw in fields:
+        if raw is type_field:
+            seen.add("%0")
+            continue
+        target = tags.get(raw.tag, _UNKNOWN)
+        joiner = "\n" if target in NEWLINE_JOINED_TARGETS or target is None else " "
+        text = joiner.join(line for line in raw.lines if line).strip()
+        if not text:
+            continue
+        if target == _UNKNOWN:
+            warn(f"unknown tag {raw.tag}; kept in custom", path, raw.line)
+            builder.keep(raw, text)
+        elif raw.tag in seen and raw.tag not in REPEATABLE_TAGS:
+            warn(
+                f"repeated {raw.tag}; the first value is used, this one is kept in custom",
+                path,
+                raw.line,
+            )
+            builder.keep(raw, text)
+        else:
+            builder.apply(target, raw, text)
+        seen.add(raw.tag)
+    builder.finish_pending()
+    builder.finish_dates()
+    _finish(builder, fields, type_field is None, type_name)
+    return record
+
+
+def _finish(builder: _Builder, fields: list[RawField], no_type: bool, type_name: str | None):
+    record = builder.record
+    for raw, text in builder.corporate:  # classic %Q: the author only when there is no %A
+        if "author" in record.names:
+            builder.keep(raw, text)
+        else:
+            record.names["author"] = [Name(literal=" ".join(text.split()))]
+    location = record.fields.get("archive_location", "")
+    database = record.fields.get("archive", "") + " " + record.fields.get("source", "")
+    if location.isdigit() and _PUBMED_DB.search(database):
+        record.fields["PMID"] = record.fields.pop("archive_location")
+    if type_name == "Film or Broadcast":
+        kind = record.fields.get("medium", "") + " " + record.fields.get("genre", "")
+        if _BROADCAST.search(kind):
+            record.type = "broadcast"
+    if no_type:
+        record.type = infer_type({f.tag for f in fields}, record)
+    if "title" not in record.fields:
+        builder.warn("record has no title", builder.path, fields[0].line)

@@ -1,0 +1,86 @@
+"""Reader for Refer: classic refer(1) databases and EndNote's tagged export (``%0`` types).
+
+Line syntax (refer-format.md §1): a tag line is ``%`` + one character + a space (or the end of
+the line); other non-blank lines continue the previous field; blank lines end a record; text
+outside records is skipped with a warning. A record copied out of a web page onto ONE line (the
+"flattened" form, §6) is detected and split at its tags when that line starts a record; ``%``
+inside running text ("30% of") stays text. Mapping the collected fields to the model lives in
+``fields``; the line syntax the writer shares, in ``syntax``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from refconv.formats.base import Reader
+from refconv.formats.refer.fields import RawField, build_record
+from refconv.formats.refer.syntax import is_tag_line, split_flattened
+from refconv.model import Record
+
+
+class ReferReader(Reader):
+    """Read Refer and EndNote tagged records (``.enw``, ``.refer``).
+
+    Option ``dialect``: "auto" (default; per record, EndNote when the record has ``%0`` or any
+    digit or punctuation tag), "refer" or "endnote" to force one.
+    """
+
+    name = "refer"
+    aliases = ("endnote", "enw")
+    suffixes = (".enw", ".refer", ".ref", ".txt")
+    description = "Refer and EndNote tagged (%A author, %T title, %0 type)"
+
+    @classmethod
+    def sniff(cls, head: str) -> bool:
+        """True when the first non-blank line of ``head`` is a tag line."""
+        for line in head.lstrip("\ufeff").splitlines():
+            if line.strip():
+                return is_tag_line(line)
+        return False
+
+    def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
+        """Yield one record per blank-line separated block (or per flattened record)."""
+        dialect = self.options.get("dialect") or "auto"
+        warn = self.diagnostics.warn
+        fields: list[RawField] = []
+        junk_line = junk_count = 0
+        seen_any = False
+        for lineno, line in enumerate(lines, 1):
+            if not line or line.isspace():
+                if fields:
+                    yield build_record(fields, path, dialect, warn)
+                    fields = []
+                continue
+            if not is_tag_line(line):
+                if fields:
+                    fields[-1].lines.append(line.strip())
+                else:
+                    junk_line = junk_line if junk_count else lineno
+                    junk_count += 1
+                continue
+            if junk_count:
+                self._report_junk(path, junk_line, junk_count)
+                junk_count = 0
+            seen_any = True
+            # A flattened record is a whole record on one line (§6): a tag line inside a
+            # record is one of its fields, whatever tags its value mentions.
+            flat = split_flattened(line) if not fields and line.count("%") > 1 else None
+            if flat is None:
+                fields.append(RawField(line[:2], [line[3:].strip()], lineno))
+                continue
+            if fields:
+                yield build_record(fields, path, dialect, warn)
+                fields = []
+            for record_fields in flat:
+                raw = [RawField(tag, [value], lineno) for tag, value in record_fields]
+                yield build_record(raw, path, dialect, warn)
+        if fields:
+            yield build_record(fields, path, dialect, warn)
+        if junk_count:
+            self._report_junk(path, junk_line, junk_count)
+        if not seen_any:
+            warn("no records found (a Refer record starts with a line like '%T Title')", path, 1)
+
+    def _report_junk(self, path: str, line: int, count: int) -> None:
+        what = "1 line" if count == 1 else f"{count} lines"
+        self.diagnostics.warn(f"skipped {what} of text outside any record", path, line)

@@ -1,0 +1,183 @@
+"""Refer writer: EndNote tagged records, one tag per line, so ``refer -> refer`` normalises.
+
+Each record gets ``%0`` (the EndNote type kept from the input, else the usual one for its CSL
+type) and the tags that type gives each variable (the reader's tables, inverted: a Book's
+number of pages is ``%P``, its pages ``%&``). Values with no tag in that type go to ``%Z`` as
+``key: value`` lines that the Refer reader puts back. Multi-line values continue on untagged
+lines; a continuation that would look like a tag is indented, and empty lines are dropped
+(an empty line would end the record), both as a lenient reader sees the line: after dropping
+U+FEFF, other format characters and whitespace (``refconv.values.text.lenient_pattern``). Every line
+separator (CR, VT, FF, NEL, U+2028...) is a line break here, or a space in a one-line tag; a
+tag line the reader would split as a flattened record ("%T A %A B %0 Book") continues on the
+next line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import TextIO
+
+from refconv.formats.base import Writer
+from refconv.formats.refer.syntax import flattened_at, is_tag_line
+from refconv.formats.refer.tables import (
+    CSL_TO_ENDNOTE_TYPE,
+    ENDNOTE_TAGS,
+    ENDNOTE_TYPE_TAGS,
+    ENDNOTE_TYPE_TO_CSL,
+    REFER_TAG_ORDER,
+    REPEATABLE_TAGS,
+)
+from refconv.model import Record
+from refconv.notes import note_line
+from refconv.values.dates import format_date, year_text
+from refconv.values.names import format_inverted
+from refconv.values.text import lenient_pattern, one_line, value_lines
+
+_ORDER = {tag: i for i, tag in enumerate(REFER_TAG_ORDER)}
+#: Tags whose value is one line: the type, the key, and %K (one keyword per line, §5.4).
+ONE_LINE_TAGS = frozenset({"%0", "%F", "%K"})
+# Pseudo-targets of the reader and the variables they fill.
+_PSEUDO = {
+    "ISBN|ISSN": ("ISBN", "ISSN"),
+    "report-number": ("number", "ISBN", "ISSN"),
+    "accession": ("archive_location", "PMID"),
+}
+
+
+@cache
+def tags_for(type_name: str) -> dict[str, str]:
+    """CSL variable → tag for one EndNote type: the reader's table inverted.
+
+    A variable a tag fills only as a fallback (``?page``), or as the second of several, gets
+    that tag only when no other tag fills it.
+    """
+    overrides = ENDNOTE_TYPE_TAGS.get(type_name, {})
+    # The type's own meanings first, then the generic ones with %J (EndNote's journal tag)
+    # ahead of %B.
+    generic = sorted(
+        (item for item in ENDNOTE_TAGS.items() if item[0] not in overrides),
+        key=lambda item: item[0] != "%J",
+    )
+    reverse: dict[str, str] = {}
+    fallbacks: dict[str, str] = {}
+    for tag, target in [*overrides.items(), *generic]:
+        for i, one in enumerate(target if isinstance(target, tuple) else (target,)):
+            if one is None or tag == "%0":
+                continue
+            # A tag read into several variables is written for its first one; the others
+            # prefer a tag of their own (Conference Paper: %B event, %J container).
+            place = fallbacks if one.startswith("?") or i > 0 else reverse
+            for var in _PSEUDO.get(one.lstrip("?"), (one.lstrip("?"),)):
+                place.setdefault(var, tag)
+    return fallbacks | reverse
+
+
+def _eight_is_issued(type_name: str) -> bool:
+    """%8 holds the publication date for most types, the access date for some (§2.2)."""
+    return (ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})).get("%8") == "issued"
+
+
+def endnote_type(record: Record) -> str:
+    """The %0 name: the one kept from a Refer input, else the default for the CSL type."""
+    kept = record.extra.get("%0")
+    if kept:
+        return kept[0]
+    if record.type == "book" and "editor" in record.names and "author" not in record.names:
+        return "Edited Book"
+    return CSL_TO_ENDNOTE_TYPE.get(record.type, "Generic")
+
+
+def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str, str]]:
+    """The (tag, value) pairs of one record, %0 first."""
+    type_name = endnote_type(record)
+    tags = tags_for(type_name)
+    lines: list[tuple[str, str]] = [("%0", type_name)]
+    notes: list[tuple[str, str]] = []
+    if record.id:
+        lines.append(("%F", record.id))
+    for role, people in record.names.items():
+        tag = tags.get(role)
+        if tag is None:
+            notes.append((role, " and ".join(format_inverted(p) for p in people)))
+        else:
+            lines += [(tag, format_inverted(p)) for p in people]
+    for var, date in record.dates.items():
+        tag = tags.get(var)
+        if (
+            var == "issued"
+            and tag == "%D"
+            and len(date.parts) == 1
+            and len(date.parts[0]) > 1
+            and _eight_is_issued(type_name)
+        ):  # EndNote style: the year in %D, the full date in %8
+            lines += [("%D", year_text(date.parts[0][0])), ("%8", format_date(date))]
+        elif tag:
+            lines.append((tag, format_date(date)))
+        else:
+            notes.append((var, format_date(date)))
+    for var, value in record.fields.items():
+        if var == "citation-key":
+            continue
+        tag = tags.get(var)
+        if var == "status" and "issued" not in record.dates:
+            lines.append(("%D", value))
+        elif tag is None or any(t == tag for t, _ in lines if t not in ("%@", "%U")):
+            notes.append((var, value))
+        else:
+            lines.append((tag, value))
+    lines += [("%K", keyword) for keyword in record.keywords]
+    late: list[tuple[str, str]] = []
+    meanings = ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})
+    for key, values in record.extra.items():
+        if key == "%0":
+            continue
+        if len(key) == 2 and is_tag_line(key) and key[1].isprintable():  # "%\r" is no tag
+            # A value the reader kept because its variable was already filled must come
+            # after the one that fills it, or reading back would swap them.
+            lost = meanings.get(key) not in (None, "note") and key not in REPEATABLE_TAGS
+            place = late if lost else lines
+            place += [(key, value) for value in values]
+        else:
+            notes += [(key, value) for value in values]
+    lines += [("%Z", note_line(key, value)) for key, value in notes]
+    if moved is not None:
+        moved += [key for key, _ in notes]
+    return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER))) + late
+
+
+def format_record(record: Record, moved: list[str] | None = None) -> str:
+    """One record as EndNote tagged text, followed by a blank line."""
+    out = []
+    # A continuation that starts with "%" once invisible characters are dropped (bibutils
+    # skips a U+FEFF) is indented: no lenient reader takes it for a tag.
+    tag_like = lenient_pattern("%")
+    for tag, value in refer_lines(record, moved):
+        # Split at every line separator a consumer may split at (CR, VT, NEL, U+2028...): no
+        # separator is written inside a line, and a value cannot end the record.
+        first, *rest = [one_line(value)] if tag in ONE_LINE_TAGS else value_lines(value)
+        line = f"{tag} {first}".rstrip()
+        if at := flattened_at(line):  # would read as a one-line record: break it
+            line, rest = line[:at].rstrip(), [line[at:], *rest]
+        out.append(line)
+        out += [(" " + line if tag_like.match(line) else line) for line in rest]
+    return "\n".join(out) + "\n\n"
+
+
+class ReferWriter(Writer):
+    """Write EndNote tagged Refer (``.enw``), which EndNote, Zotero and refconv import."""
+
+    name = "refer"
+    aliases = ("endnote", "enw")
+    suffixes = (".enw", ".refer")
+    description = "EndNote tagged Refer (%0 type, %A author, ...)"
+
+    def write(self, records: Iterable[Record], out: TextIO) -> None:
+        """One record after another, separated by blank lines."""
+        for record in records:
+            moved: list[str] = []
+            out.write(format_record(record, moved))
+            kind = endnote_type(record)
+            self.account(
+                record, moved, "%Z", f"%0 {kind}", ENDNOTE_TYPE_TO_CSL.get(kind, "document")
+            )

@@ -1,0 +1,153 @@
+"""RIS writer: records as reference managers import them.
+
+``TY`` first, ``ER  - `` (with its trailing space) last, no blank line inside a record, one
+``AU`` per person as ``Family, Given``, one ``KW`` per keyword, ``PY`` plus ``DA YYYY/MM/DD/``,
+``SP``/``EP`` for page ranges. Values with no RIS tag go to ``N1`` as ``key: value`` lines
+that refconv's RIS reader puts back (``refconv.notes``). A line break of any kind in a value
+(CR, VT, NEL, U+2028...) continues it on an untagged line, or is a space in a one-line tag
+(``ONE_LINE_TAGS``): no value can end a record or start a tag, even for a reader that skips
+U+FEFF or other invisible characters at the start of a line.
+
+Hand-written rather than rispy's writer: RIS lines are trivial to format, and our tag choice
+and note lines are refconv's own mapping; rispy serves the tests as an independent reader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TextIO
+
+from refconv.formats.base import Writer
+from refconv.formats.ris.tables import (
+    CSL_TO_RIS_FIELD,
+    CSL_TO_RIS_TYPE,
+    ENDNOTE_TO_RIS_TYPE,
+    NAME_TO_RIS,
+    REFER_EXTRA_TO_RIS,
+    RIS_TAG_ORDER,
+    RIS_TO_CSL_TYPE,
+)
+from refconv.model import Record
+from refconv.notes import note_line
+from refconv.values.dates import format_date, year_text
+from refconv.values.names import format_inverted
+from refconv.values.text import lenient_pattern, one_line, value_lines
+
+_ORDER = {tag: i for i, tag in enumerate(RIS_TAG_ORDER)}
+_RANGE = re.compile(r"([^-\s,]+)-([^-\s,]+)")
+# A line some reader takes for a tag: ours reads ``[A-Z][A-Z0-9] {1,2}-``, rispy any two
+# upper-case letters and "  -", bibutils skips a U+FEFF first, others take lower case too; a
+# continuation line of this shape, as the most lenient reader sees it (``lenient_pattern``), is
+# indented (readers strip continuation lines; bibutils reads " \ufeffTY  - " as text).
+_LOOKS_LIKE_TAG = r"\w{inv}\w{skip}-"  # a lenient_pattern template
+#: Tags whose value is one line (RIS has no continuation there, or our reader would split it:
+#: one KW line is one keyword): line breaks in the value become spaces.
+ONE_LINE_TAGS = frozenset(
+    {"TY", "ID", "AU", "A1", "A2", "A3", "A4", "ED", "TA", "PY", "DA", "Y1", "Y2", "SP", "EP",
+     "SN", "DO", "UR", "L1", "L2", "L3", "L4", "KW", "ER"}
+)  # fmt: skip
+BOOK_TYPES = frozenset({"book", "classic", "thesis", "periodical", "collection"})
+
+
+def ris_date(date_parts: tuple[int, ...]) -> str:
+    """RIS ``DA``/``Y2`` form: ``2012/03/15/``, ``2012/03//``."""
+    padded = [f"{p:02d}" if i else year_text(p) for i, p in enumerate(date_parts)]
+    padded += [""] * (3 - len(padded))
+    return "/".join(padded) + "/"
+
+
+def ris_type(record: Record) -> tuple[str, bool]:
+    """The TY code, and whether it carries the EndNote type kept from a Refer input (EJOUR
+    for an Electronic Article), so that type needs no note."""
+    kept = record.extra.get("%0")
+    code = ENDNOTE_TO_RIS_TYPE.get(kept[0]) if kept else None
+    if code and RIS_TO_CSL_TYPE.get(code) == record.type:
+        return code, True
+    return CSL_TO_RIS_TYPE.get(record.type, "GEN"), False
+
+
+def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str, str]]:
+    """The (tag, value) pairs of one record, without TY and ER, in ``RIS_TAG_ORDER``."""
+    lines: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
+    if record.id:
+        lines.append(("ID", record.id))
+    for role, people in record.names.items():
+        if role in NAME_TO_RIS:
+            lines += [(NAME_TO_RIS[role], format_inverted(p)) for p in people]
+        else:
+            notes.append((role, " and ".join(format_inverted(p) for p in people)))
+    for var, date in record.dates.items():
+        simple = len(date.parts) == 1 and not date.season and not date.circa
+        if var == "issued" and simple:
+            lines.append(("PY", year_text(date.parts[0][0])))
+            if len(date.parts[0]) > 1:
+                lines.append(("DA", ris_date(date.parts[0])))
+        elif var == "accessed" and simple:
+            lines.append(("Y2", ris_date(date.parts[0])))
+        else:
+            if var == "issued" and date.parts:
+                lines.append(("PY", year_text(date.parts[0][0])))
+            notes.append((var, format_date(date)))
+    for var, value in record.fields.items():
+        if var == "citation-key" or record.derivable(var):
+            continue
+        if var == "page":
+            m = _RANGE.fullmatch(value)
+            lines += [("SP", m[1]), ("EP", m[2])] if m else [("SP", value)]
+        elif var == "number-of-pages" and record.type in BOOK_TYPES and "page" not in record.fields:
+            lines.append(("SP", value))
+        elif var in ("ISBN", "ISSN"):
+            lines.append(("SN", value))
+        elif var in CSL_TO_RIS_FIELD:
+            lines.append((CSL_TO_RIS_FIELD[var], value))
+        else:
+            notes.append((var, value))
+    lines += [("KW", keyword) for keyword in record.keywords]
+    for tag, values in record.extra.items():
+        if tag == "%0" and ris_type(record)[1]:
+            continue
+        if tag in REFER_EXTRA_TO_RIS:
+            lines += [(REFER_EXTRA_TO_RIS[tag], value) for value in values]
+        else:
+            notes += [(tag, value) for value in values]
+    lines += [("N1", note_line(key, value)) for key, value in notes]
+    if moved is not None:
+        moved += [key for key, _ in notes]
+    return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER)))
+
+
+def format_record(record: Record, moved: list[str] | None = None) -> str:
+    """One RIS record as text, ending with ``ER  - `` and a blank line."""
+    out = [f"TY  - {one_line(ris_type(record)[0])}"]
+    tag_like = lenient_pattern(_LOOKS_LIKE_TAG)
+    for tag, value in ris_lines(record, moved):
+        if tag in ONE_LINE_TAGS:
+            out.append(f"{tag}  - {one_line(value)}")
+            continue
+        # Split at every line separator a consumer may split at (CR, VT, NEL, U+2028...), so
+        # no separator is written inside a line; continuation lines are never empty (that
+        # would end the record for some readers) and never shaped like a tag line.
+        first, *rest = value_lines(value)
+        out.append(f"{tag}  - {first}")
+        out += [(" " + line if tag_like.match(line) else line) for line in rest]
+    out.append("ER  - ")
+    return "\n".join(out) + "\n\n"
+
+
+class RisWriter(Writer):
+    """Write RIS for EndNote, Zotero, Mendeley and other reference managers."""
+
+    name = "ris"
+    aliases = ()
+    suffixes = (".ris",)
+    description = "RIS tagged records (EndNote, Zotero, Mendeley import)"
+
+    def write(self, records: Iterable[Record], out: TextIO) -> None:
+        """One record after another, each closed by ``ER  - `` and a blank line."""
+        for record in records:
+            moved: list[str] = []
+            out.write(format_record(record, moved))
+            code = ris_type(record)[0]
+            self.account(record, moved, "N1", f"TY {code}", RIS_TO_CSL_TYPE.get(code))

@@ -1,1 +1,0 @@
-"""Mapping tables: literal data only, no logic."""

@@ -1,0 +1,245 @@
+"""Parsing the free-text dates of Refer/EndNote (refer-format.md §5.2) into CSL date parts.
+
+Regular expressions here are anchored and free of nested quantifiers, so a long value cannot
+make them backtrack; anything they do not match is scanned token by token (groff's rule: the
+first 3-4 digit number is the year, the first month word the month, a 1-2 digit number the day).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from refconv.model import YEAR_RANGE, Date, date_problem, days_in_month
+from refconv.values.vocabulary import NO_DATE_WORDS, STATUS_WORDS
+
+__all__ = [
+    "YEAR_RANGE", "date_problem", "days_in_month", "format_date", "parse_date", "year_text",
+]  # fmt: skip
+
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
+
+_YEAR = re.compile(r"-?\d{4}", re.ASCII)  # "-0044": 44 BC (CSL), as ``year_text`` writes it
+_YMD = re.compile(r"(-?\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:/[^/]*)?/?", re.ASCII)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
+_RANGE = re.compile(r"(\d{4})\s*[-–—/_]\s*(\d{2,4})", re.ASCII)
+_SIGNED_RANGE = re.compile(r"(-?\d{4})/(-?\d{4})", re.ASCII)  # how years BC are written
+_NEGATIVE_YEAR = re.compile(r"(?<![\w-])-\d", re.ASCII)
+_TOKEN = re.compile(r"[^\W\d_]+\.?|[0-9]+")  # letters of any script; ASCII digits
+_CIRCA = frozenset({"c", "c.", "ca", "ca.", "circa", "approx", "approx."})
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    """What a date string turned out to be.
+
+    ``kind`` is "date" (``date`` is set), "partial" (month/day/season without a year, to be
+    completed from another tag), "status" ("in press": ``status`` is set), "none" ("n.d.") or
+    "literal" (not understood: ``date`` holds the text as a literal).
+    """
+
+    kind: str
+    date: Date | None = None
+    month: int | None = None
+    day: int | None = None
+    season: int | None = None
+    status: str = ""
+    #: words and numbers the scan did not use ("zq" and "word" of "zq1987word"): the reader
+    #: keeps the whole text when there are any, so nothing is lost to the parse.
+    leftover: str = ""
+    #: for a "literal" that looked like a date but is none: why ("month 13 is not 1-12").
+    problem: str = ""
+
+
+#: Words a date may carry that say nothing more than the date itself.
+_FILLER = frozenset(
+    {"of", "the", "on", "at", "in", "st", "nd", "rd", "th", "published", "accessed",
+     "retrieved", "cited", "viewed", "updated", "date", "and", "de", "del", "le", "am", "el",
+     "copyright"}
+)  # fmt: skip
+
+
+def _month(word: str) -> int | None:
+    word = word.rstrip(".").lower()
+    if len(word) < 3:
+        return None
+    if word == "sept":
+        return 9
+    for number, name in enumerate(MONTHS, 1):
+        if name.startswith(word):
+            return number
+    return None
+
+
+def _ymd(year: int, month: int | None, day: int | None) -> tuple[int, ...]:
+    if month is None or not 1 <= month <= 12:
+        return (year,)
+    if day is None or not 1 <= day <= days_in_month(year, month):
+        return (year, month)
+    return (year, month, day)
+
+
+def parse_date(text: str) -> ParsedDate:
+    """Parse a Refer date value ("2012", "2012/03/15", "March 2012", "1996-2004", "in press").
+
+    A date whose numbers are out of range ("2021/02/30", "0000", "20201399") is "literal".
+    """
+    try:
+        return _parse(text)
+    except _OutOfRange as exc:
+        literal = Date(literal=" ".join(text.split()).strip(" ,;"))
+        return ParsedDate("literal", literal, problem=str(exc))
+
+
+class _OutOfRange(ValueError):
+    """Numbers that make no calendar date; the message says why."""
+
+
+def _date(
+    parts: tuple[tuple[int, ...], ...], season: int | None = None, circa: bool = False
+) -> Date:
+    """A ``Date`` from parsed numbers, checked first (``Date`` itself would turn bad ones
+    into a literal of the numbers, not of the text)."""
+    if problem := date_problem(parts):
+        raise _OutOfRange(problem)
+    return Date(parts, season=season, circa=circa)
+
+
+def _parse(text: str) -> ParsedDate:
+    value = " ".join(text.split()).strip(" ,;")
+    lowered = value.lower()
+    if not value or lowered in NO_DATE_WORDS:
+        return ParsedDate("none")
+    if lowered in STATUS_WORDS:
+        return ParsedDate("status", status=value)
+    if _YEAR.fullmatch(value):
+        return ParsedDate("date", _date(((int(value),),)))
+    if m := _YMD.fullmatch(value):  # out of range: literal (parse_date), not a guess
+        numbers = (int(m[1]), int(m[2])) + ((int(m[3]),) if m[3] else ())
+        if 1 <= numbers[1] <= 12:  # else perhaps a range ("1996-97")
+            return ParsedDate("date", _date((numbers,)))
+    if m := _COMPACT.fullmatch(value):
+        return ParsedDate("date", _date(((int(m[1]), int(m[2]), int(m[3])),)))
+    if m := _RANGE.fullmatch(value):
+        start, end = m[1], m[2]
+        end_year = int(start[: 4 - len(end)] + end)
+        if end_year > int(start):
+            return ParsedDate("date", _date(((int(start),), (end_year,))))
+    if (m := _SIGNED_RANGE.fullmatch(value)) and int(m[2]) > int(m[1]):
+        return ParsedDate("date", _date(((int(m[1]),), (int(m[2]),))))
+    if _NEGATIVE_YEAR.search(value):  # the scan would drop the sign: 44 BC is no AD 44
+        return ParsedDate("literal", Date(literal=value))
+    return _scan(value)
+
+
+def _scan(value: str) -> ParsedDate:
+    """groff-style token scan for everything the anchored forms did not match."""
+    year = month = day = season = None
+    circa = False
+    months: list[int] = []
+    years: list[int] = []
+    unused: list[str] = []
+    for token in _TOKEN.findall(value):
+        lowered = token.lower()
+        if token[0] in "0123456789":  # not str.isdigit: that accepts '²'
+            if len(token) in (3, 4):
+                years.append(int(token))
+            elif len(token) <= 2 and day is None and 1 <= int(token) <= 31:
+                day = int(token)
+            else:
+                unused.append(token)
+        elif lowered in _CIRCA:
+            circa = True
+        elif lowered in SEASONS and season is None:
+            season = SEASONS[lowered]
+        elif (found := _month(token)) is not None:
+            months.append(found)
+        elif lowered.rstrip(".") not in _FILLER:
+            unused.append(token)
+    leftover = " ".join(unused)
+    if months:
+        month = months[0]
+    if not years:
+        if month or season:
+            return ParsedDate("partial", month=month, day=day, season=season, leftover=leftover)
+        return ParsedDate("literal", Date(literal=value))
+    year = years[0]
+    if len(years) > 2 or (len(years) == 2 and (years[1] <= year or months)):
+        leftover = " ".join([*map(str, years[1:]), leftover]).strip()
+    if len(years) == 2 and years[1] > year and not months:
+        return ParsedDate("date", _date(((year,), (years[1],)), circa=circa), leftover=leftover)
+    if len(months) > 2 or (len(months) == 2 and months[1] <= months[0]):
+        leftover = " ".join([*(MONTHS[m - 1] for m in months[1:]), leftover]).strip()
+    if len(months) == 2 and months[1] > months[0]:  # "Jan-Feb 2012"
+        date = _date(((year, months[0]), (year, months[1])), circa=circa)
+        return ParsedDate("date", date, leftover=leftover)
+    parts = _ymd(year, month, day)
+    if day is not None and len(parts) < 3:  # a day with no month, or not in that month
+        leftover = " ".join([str(day), leftover]).strip()
+    date = _date((parts,), season=season, circa=circa)
+    return ParsedDate("date", date, leftover=leftover)
+
+
+def complete_date(date: Date, refinement: ParsedDate) -> Date | None:
+    """Refine ``date`` (from %D) with a second value (from %8); None if they disagree.
+
+    A refinement without a year ("Mar 15") takes the year of ``date``; one with the same year
+    and more detail replaces it; one with another year is a disagreement.
+    """
+    if refinement.kind == "partial" and date.parts and len(date.parts) == 1:
+        year = date.parts[0][0]
+        if refinement.month:
+            parts = _ymd(year, refinement.month, refinement.day)
+            if refinement.day is not None and len(parts) < 3:  # "Feb 30": no such day
+                return None
+            return Date((parts,), circa=date.circa)
+        return Date(date.parts, season=refinement.season, circa=date.circa)
+    if refinement.kind == "date" and refinement.date and refinement.date.year == date.year:
+        better = refinement.date
+        if sum(len(p) for p in better.parts) > sum(len(p) for p in date.parts):
+            return better
+        return date  # as detailed already (a season or circa on it is kept)
+    return None
+
+
+_SEASON_NAMES = {1: "Spring", 2: "Summer", 3: "Autumn", 4: "Winter"}
+
+
+def year_text(year: int) -> str:
+    """A year as the line formats write it: four digits at least, so "0050" and "-0044"
+    read back as years ("50" would be a day, "-44" nothing)."""
+    return f"{year:04d}" if year >= 0 else f"{year:05d}"
+
+
+def _ymd_text(part: tuple[int, ...]) -> str:
+    return "/".join(f"{v:02d}" if i else year_text(v) for i, v in enumerate(part))
+
+
+def format_date(date: Date) -> str:
+    """A date as text that ``parse_date`` reads back exactly: "2012/03/15", "1996-2004",
+    "Spring 2012", "ca. 1850", or the literal."""
+    if not date.parts:
+        return date.literal
+    if date_problem(date.parts):  # built by hand (the readers never make one): kept as given
+        return "/".join("-".join(str(n) for n in part) for part in date.parts)
+    if len(date.parts) == 2 and all(len(p) == 1 for p in date.parts):
+        sep = "/" if date.parts[0][0] < 0 else "-"  # "-0044/-0040"
+        text = f"{year_text(date.parts[0][0])}{sep}{year_text(date.parts[1][0])}"
+    elif (
+        len(date.parts) == 2
+        and [len(p) for p in date.parts] == [2, 2]
+        and (date.parts[0][0] == date.parts[1][0])
+    ):
+        first, last = (MONTHS[p[1] - 1][:3].capitalize() for p in date.parts)
+        text = f"{first}-{last} {year_text(date.parts[0][0])}"
+    elif len(date.parts) == 2:
+        text = " - ".join(_ymd_text(p) for p in date.parts)
+    else:
+        text = _ymd_text(date.parts[0])
+    if date.season in _SEASON_NAMES:
+        text = f"{_SEASON_NAMES[date.season]} {text}"
+    return f"ca. {text}" if date.circa else text

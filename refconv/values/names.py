@@ -1,0 +1,146 @@
+"""Splitting one author string into CSL name parts (refer-format.md §5.1).
+
+Handles "Family, Given", "Given Family", particles ("van der Berg"), capitalised compound
+surnames ("Della Porta" stays whole), suffixes ("Jr.", "III"), PubMed initials ("Nahta R"),
+organisations (kept whole as a literal) and CJK names (kept whole, never split).
+"""
+
+from __future__ import annotations
+
+import re
+
+from refconv.model import Name
+from refconv.values.vocabulary import CORPORATE_WORDS, ET_AL_MARKERS, NAME_PARTICLES, NAME_SUFFIXES
+
+_INITIALS = re.compile(r"[A-Z]{2,3}")
+_PUBMED_INITIALS = re.compile(r"[A-Z]{1,3}")
+
+
+_CJK = re.compile(
+    "[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)  # kana, ideographs, Hangul
+
+
+def _has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+def is_suffix(text: str) -> bool:
+    """True when ``text`` is a generational or honorific name suffix (Jr., Sr., III, ...)."""
+    return text.strip() in NAME_SUFFIXES
+
+
+def is_et_al(text: str) -> bool:
+    """True for "et al." and its variants, which mark missing authors rather than a person."""
+    return text.strip().strip(",").strip().lower() in ET_AL_MARKERS
+
+
+def is_corporate(text: str) -> bool:
+    """True when a comma-free name looks like an organisation ("World Health Organization")."""
+    words = text.split()
+    return len(words) >= 2 and any(w.strip("(),").lower() in CORPORATE_WORDS for w in words)
+
+
+def _spell_initials(given: str) -> str:
+    """ "HM" → "H. M." for the 2-3 capital runs PubMed writes (only used in comma form)."""
+    tokens = given.split()
+    out = [" ".join(f"{c}." for c in tok) if _INITIALS.fullmatch(tok) else tok for tok in tokens]
+    return " ".join(out)
+
+
+def _split_particle(family: str) -> tuple[str, str]:
+    """Split off leading lower-case particles: "van der Berg" → ("van der", "Berg")."""
+    tokens = family.split()
+    n = 0
+    while n < len(tokens) - 1 and tokens[n].lower() in NAME_PARTICLES and tokens[n].islower():
+        n += 1
+    return " ".join(tokens[:n]), " ".join(tokens[n:])
+
+
+def _natural(tokens: list[str]) -> Name:
+    """ "Given [particles] Family [Suffix]" → Name."""
+    suffix = ""
+    if len(tokens) >= 3 and is_suffix(tokens[-1]):
+        suffix = tokens.pop()
+    if len(tokens) == 1:
+        return Name(family=tokens[0], suffix=suffix)
+    last = tokens[-1]
+    if _PUBMED_INITIALS.fullmatch(last) and not all(_PUBMED_INITIALS.fullmatch(t) for t in tokens):
+        # "Nahta R", "Mooers BHM": family first, initials last (PubMed/Google Scholar).
+        particle, family = _split_particle(" ".join(tokens[:-1]))
+        given = " ".join(f"{c}." for c in last)
+        return Name(family=family, given=given, particle=particle, suffix=suffix)
+    start = len(tokens) - 1
+    while start > 1 and tokens[start - 1].islower() and tokens[start - 1] in NAME_PARTICLES:
+        start -= 1
+    return Name(
+        family=last,
+        given=" ".join(tokens[: min(start, len(tokens) - 1)]),
+        particle=" ".join(tokens[start : len(tokens) - 1]),
+        suffix=suffix,
+    )
+
+
+def _inverted(family: str, given: str, suffix: str = "") -> Name:
+    particle, family = _split_particle(family)
+    return Name(family=family, given=_spell_initials(given), particle=particle, suffix=suffix)
+
+
+def parse_name(raw: str, *, natural_order: bool = False) -> tuple[Name | None, str]:
+    """Parse one name; return ``(name, problem)``.
+
+    ``name`` is None for an "et al." marker. ``problem`` is "" or a short description of a
+    guess the caller should warn about. ``natural_order`` is classic refer's convention, where
+    a comma introduces a suffix ("J. Smith, Jr.") rather than a given name.
+    """
+    text = " ".join(raw.split())
+    if not text or is_et_al(text):
+        return None, ""
+    if ",," in text:  # EndNote's way to keep a multi-part corporate name whole
+        return Name(literal=re.sub(r"\s*,,\s*", ", ", text).strip(", ")), ""
+    if _has_cjk(text):
+        return Name(literal=text), ""
+    if text.endswith(",") and text.count(",") == 1:  # EndNote: trailing comma = organisation
+        return Name(literal=text[:-1].strip()), ""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) == 1:
+        if is_corporate(text):
+            return Name(literal=text), ""
+        return _natural(text.split()), ""
+    if len(parts) == 2:
+        first, second = parts
+        if is_suffix(second):  # "John Smith, Jr." (or a family name and a suffix only)
+            tokens = first.split()
+            if len(tokens) == 1:
+                return Name(family=first, suffix=second), ""
+            return _natural([*tokens, second]), ""
+        if not first or not second:
+            return Name(literal=text.strip(", ")), ""
+        problem = ""
+        if natural_order:
+            problem = f"name {text!r} has a comma but no known suffix; read as 'Family, Given'"
+        return _inverted(first, second), problem
+    if len(parts) == 3 and all(parts):
+        family, middle, last = parts
+        if is_suffix(last):
+            return _inverted(family, middle, last), ""
+        if is_suffix(middle):  # BibTeX order: "King, Jr., Martin Luther"
+            return _inverted(family, last, middle), ""
+    return Name(literal=text), f"name {text!r} has several commas; kept whole"
+
+
+def format_inverted(person: Name) -> str:
+    """``Family, Given`` as EndNote and RIS write it, and as ``parse_name`` reads it back.
+
+    ``van der Berg, Jan``; ``Smith, John, Jr.``; an organisation ends with a comma (EndNote's
+    mark of a name that must not be inverted) or, when it holds commas itself, joins its parts
+    with ``,,``; a CJK name is written as it is.
+    """
+    if person.literal:
+        if "," in person.literal:
+            return re.sub(r",\s*", ",,", person.literal)
+        return person.literal if _has_cjk(person.literal) else person.literal + ","
+    family = f"{person.particle} {person.family}".strip()
+    if not person.given:  # "Smith, Jr." reads back as a family name and a suffix
+        return ", ".join(filter(None, [family, person.suffix]))
+    return ", ".join([family, person.given] + ([person.suffix] if person.suffix else []))

@@ -1,0 +1,122 @@
+"""Text shared by every format: line breaks, invisible characters, one-line values and keywords."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+
+def split_keywords(lines: list[str]) -> list[str]:
+    """Keywords from the physical lines of a %K field: one per line; ";" splits a single line.
+
+    Commas never split (MeSH headings such as "Quality Assurance, Health Care" contain them).
+    """
+    words = [line.strip() for line in lines if line.strip()]
+    if len(words) == 1 and ";" in words[0]:
+        words = [w.strip() for w in words[0].split(";")]
+    return [w for w in words if w]
+
+
+def join_keywords(keywords: list[str]) -> str:
+    """CSL ``keyword`` is one string: join with ", ", or "; " when a keyword holds a comma
+    (a lone such keyword ends with ";", or readers would split it at its comma)."""
+    if not any("," in k for k in keywords):
+        return ", ".join(keywords)
+    return "; ".join(keywords) + (";" if len(keywords) == 1 else "")
+
+
+#: Every line separator a consumer may split on: LF, CR, CRLF (every reader), VT, FF, FS, GS,
+#: RS, NEL, LINE and PARAGRAPH SEPARATOR (Python's ``str.splitlines``, Unicode's UAX #14).
+
+
+LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+#: Default_Ignorable_Code_Point ranges that are not Cf (Unicode DerivedCoreProperties.txt):
+#: combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian and other
+#: variation selectors, reserved ignorables. Renderers show nothing for them.
+_IGNORABLE_RANGES = (
+    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF),
+)  # fmt: skip
+
+
+def is_invisible(char: str) -> bool:
+    """True for a character a lenient reader may drop before it looks for a tag: whitespace
+    of any kind (``str.isspace``), format characters (category Cf: U+FEFF, U+200B, U+2060...),
+    other default-ignorable code points and noncharacters (U+FDD0-U+FDEF, U+xFFFE, U+xFFFF).
+    bibutils, for one, skips a U+FEFF at the start of every line."""
+    code = ord(char)
+    return (
+        char.isspace()
+        or unicodedata.category(char) == "Cf"
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE
+        or any(low <= code <= high for low, high in _IGNORABLE_RANGES)
+    )
+
+
+@lru_cache(maxsize=1)
+def _invisible_class() -> str:
+    """The invisible characters that are not whitespace (``is_invisible``), as the body of a
+    regex character class, built on first use (~20 ms: Cf is only in the planes scanned; no
+    invisible character is ASCII)."""
+    category = unicodedata.category
+    ranges = [(c, c) for c in (*range(0x80, 0x20000), *range(0xE0000, 0xE0080))
+              if category(chr(c)) == "Cf" and not chr(c).isspace()]  # fmt: skip
+    ranges += [(0xFDD0, 0xFDEF), *_IGNORABLE_RANGES]
+    ranges += [(plane | 0xFFFE, plane | 0xFFFF) for plane in range(0, 0x110000, 0x10000)]
+    return "".join(
+        re.escape(chr(low)) + ("-" + re.escape(chr(high)) if high > low else "")
+        for low, high in ranges
+    )
+
+
+@lru_cache(maxsize=16)
+def lenient_pattern(template: str) -> re.Pattern[str]:
+    """``template`` as the most lenient reader matches it at the start of a line: leading
+    whitespace and invisible characters skipped; in the template ``{inv}`` stands for a run of
+    invisible characters and ``{skip}`` for one of whitespace or invisible characters
+    (``r"\\w{inv}\\w{skip}-"``: a RIS tag). It matches every line whose visible form (the
+    line with its invisible characters dropped, ``is_invisible``, except whitespace after the
+    first visible one: "\ufeff \u200bE\u2060R  - " is "ER  - ") matches the template without
+    them, in time that does not grow with the line; a letter that is invisible too (U+3164)
+    may make it match more, which errs towards caution."""
+    invisible = _invisible_class()
+    skip = f"[\\s{invisible}]*"
+    return re.compile(skip + template.format(inv=f"[{invisible}]*", skip=skip))
+
+
+def is_blank_to_readers(line: str) -> bool:
+    """True when the line's visible form (``lenient_pattern``) is empty: only whitespace and
+    invisible characters."""
+    if line.isascii():
+        return not line.strip()
+    return lenient_pattern(r"\Z").match(line) is not None
+
+
+def value_lines(value: str) -> list[str]:
+    """The non-blank lines of a value, split at every ``LINE_BREAK``, stripped; at least one
+    (maybe empty), so a line-based writer never writes a separator or a blank line of its own.
+
+    A line that is blank to a lenient reader (only U+FEFF, U+200B...: ``is_blank_to_readers``) would
+    end a Refer record there: it is joined to the line before it with a space, which keeps its
+    characters and writes no blank line."""
+    if value.isprintable():  # no separator is printable: the common one-line value
+        return [value.strip()]
+    lines: list[str] = []
+    for line in LINE_BREAK.split(value):
+        line = line.strip()
+        if not line:
+            continue
+        if lines and is_blank_to_readers(line):
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return lines or [""]
+
+
+def one_line(value: str) -> str:
+    """A value for a field that is one line: its lines joined by a space."""
+    return " ".join(value_lines(value))
