@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from refconv.diagnostics import Diagnostics, format_location
 from refconv.model import Record
@@ -92,8 +93,10 @@ class CheckDiagnostics(Diagnostics):
     """Diagnostics that remember what the readers said since the last record, so ``check``
     does not say it again."""
 
-    def __init__(self, **options):
-        super().__init__(**options)
+    def __init__(
+        self, *, strict: bool = False, quiet: bool = False, stream: TextIO | None = None
+    ) -> None:
+        super().__init__(strict=strict, quiet=quiet, stream=stream)
         self.recent: set[str] = set()
 
     def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:

@@ -89,7 +89,9 @@ def _options(command: click.Command, ctx: click.Context) -> list[str]:
 def render(group: click.Group | None = None) -> str:
     """The whole man page, as roff text."""
     if group is None:
-        from refconv.cli import cli as group
+        from refconv.cli import cli
+
+        group = cli
     # make_context applies the group's context_settings (-h as well as --help)
     ctx = group.make_context("refconv", [], resilient_parsing=True)
     lines = [

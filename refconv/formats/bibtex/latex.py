@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -253,15 +257,16 @@ def _char_to_latex(char: str) -> str:
     if _no_kernel_form(ord(char)):
         plain = unicodedata.normalize("NFKD", char).translate(_PLAIN)
         return plain if plain.isascii() and plain.isprintable() else char
-    from pylatexenc.latexencode import UnicodeToLatexEncoder  # only when --latex is used
-
-    encoder = _encoder(UnicodeToLatexEncoder)
-    return encoder.unicode_to_latex(char)
+    latex: str = _encoder().unicode_to_latex(char)
+    return latex
 
 
 @lru_cache(maxsize=1)
-def _encoder(cls):
-    return cls(
+def _encoder() -> UnicodeToLatexEncoder:
+    """pylatexenc's encoder, built once; imported only when --latex is used."""
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
         non_ascii_only=True,
         replacement_latex_protection="braces-all",
         unknown_char_policy="keep",
