@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from refconv.cli import cli
 from refconv.diagnostics import Diagnostics
 from refconv.formats.formatted import write as formatted
-from refconv.formats.formatted.citeproc import compat as citeproc_compat
+from refconv.formats.formatted.citeproc import INSTALLED
 from refconv.formats.formatted.styles import find_style
 from refconv.keys import KeyAssigner
 
@@ -364,7 +364,7 @@ def test_names_citeproc_py_does_not_know_do_not_crash():
 
 
 def test_a_citeproc_failure_names_the_record_and_the_others_render(monkeypatch):
-    original = citeproc_compat._render_bibliography
+    from refconv.formats.formatted.citeproc.bibliography import render_bibliography as original
 
     def failing(layout, items):
         if "Cooking" in str(items[0].reference.get("title")):
@@ -381,14 +381,15 @@ def test_a_citeproc_failure_names_the_record_and_the_others_render(monkeypatch):
 
 
 def test_a_failing_sort_key_sorts_that_record_last(monkeypatch):
-    original = citeproc_compat._original["Key.sort_keys"]
+    formatted._citeproc()  # installs the fixes: INSTALLED.originals holds citeproc-py's own
+    original = INSTALLED.originals["Key.sort_keys"]
 
     def failing(key, items, context):
         if any("Cooking" in str(item.reference.get("title")) for item in items):
             raise ValueError("no key")
         return original(key, items, context)
 
-    monkeypatch.setitem(citeproc_compat._original, "Key.sort_keys", failing)
+    monkeypatch.setitem(INSTALLED.originals, "Key.sort_keys", failing)
     monkeypatch.chdir(VARIED.parent)
     result = convert(VARIED.name, "-t", "text", "--style", "apa", "-j", "1")
     assert result.exit_code == 0, result.stderr

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from refconv.cli import cli
 from refconv.formats.csljson.read import CslJsonReader
 from refconv.formats.formatted import write as formatted
-from refconv.formats.formatted.citeproc import compat as citeproc_compat
+from refconv.formats.formatted.citeproc import protect as citeproc_protect
 
 from .conftest import Collect
 
@@ -184,7 +184,7 @@ def _write(records, output: str, style: str, **options) -> tuple[str, list[str]]
 def _shown(value: str) -> str:
     """What must appear of a value: its cleaned text, compared without case (styles change
     case), typographic apostrophes or the trailing punctuation a seam may merge."""
-    return _flat(citeproc_compat.normalise(value)).rstrip(".,;:?! ")
+    return _flat(citeproc_protect.normalise(value)).rstrip(".,;:?! ")
 
 
 def _flat(text: str) -> str:
@@ -399,7 +399,7 @@ def test_text_is_one_line_of_printable_text_per_record(values):
     ],
 )
 def test_normalise_cleans_text(text, expected):
-    assert citeproc_compat.normalise(text) == expected
+    assert citeproc_protect.normalise(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -421,8 +421,8 @@ def test_normalise_cleans_text(text, expected):
     ],
 )
 def test_link_marks(value, output, expected):
-    text = citeproc_compat.protect({"note": value})["note"]
-    assert citeproc_compat.unprotect(text, formatted.ESCAPES[output]) == expected
+    text = citeproc_protect.protect({"note": value})["note"]
+    assert citeproc_protect.unprotect(text, formatted.ESCAPES[output]) == expected
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,385 @@
+"""Fixes where citeproc-py (0.11.1) renders differently from citeproc-js and the CSL spec.
+
+citeproc-js is the reference CSL processor; ``tests/test_formatted.py`` compares our output with
+it. Each fix is one function that replaces a method of a ``citeproc.model`` class (``FIXES``);
+its docstring names the citeproc-py defect and the CSL 1.0.2 section or citeproc-js behaviour
+it follows. The sorting fixes are in ``sorting``; what the fixes share while an entry renders
+is ``INSTALLED.entry`` and ``INSTALLED.substituting`` (see ``installed``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# citeproc-py ships no type information (the mypy override in pyproject.toml makes it Any)
+from citeproc import model, string
+from citeproc.source import CitationItem
+from citeproc.string import MixedString, String
+
+from refconv.formats.formatted.citeproc import bibliography
+from refconv.formats.formatted.citeproc.installed import INSTALLED, Substitution
+from refconv.formats.formatted.citeproc.protect import CLOSE_MARK, CLOSES
+
+_INITIAL = re.compile(r"^([A-Z\u00c0-\u024f])\.?$")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+#: CSL 1.0.2 "Terms", term forms: verb-short → verb → long, symbol → short → long
+_TERM_FALLBACK = {"verb-short": "verb", "symbol": "short", "verb": None, "short": None}
+
+
+def quote(self: Any, text: Any) -> Any:
+    """``Quoted.quote`` that marks the closing quote the style adds (``CLOSE_MARK``).
+
+    citeproc-py reads ``punctuation-in-quote`` but never applies it (``“Title”,`` where en-US
+    wants ``“Title,”``); CSL 1.0.2 "Locale Options": a comma or period after a quote moves
+    inside it. The writer moves it (``protect.apply_quote_punctuation``)."""
+    if self.get("quotes", "false").lower() == "true":
+        open_quote = self.get_single_term(name="open-quote")
+        close_quote = self.get_single_term(name="close-quote")
+        text = open_quote + text + close_quote + CLOSE_MARK
+    return text
+
+
+def initialize(self: Any, given: str, mark: str, context: Any) -> Any:
+    """``Name.initialize`` that honours ``initialize="false"``.
+
+    citeproc-py ignores it, so MLA and Chicago printed ``Nahta, R.`` for ``Rita``. CSL 1.0.2
+    "Name-part Formatting"/``cs:name`` ``initialize``: with "false" given names stay whole and
+    only initials already in them get the ``initialize-with`` mark."""
+    if self.get_option("initialize", context) != "false":
+        return INSTALLED.originals["Name.initialize"](self, given, mark, context)
+    words = []
+    for word in given.split():
+        m = _INITIAL.match(word)
+        words.append(m[1] + mark.rstrip() if m else word)
+    return " ".join(words)
+
+
+def text_variable(self: Any, item: Any, context: Any) -> Any:
+    """``Text._variable`` that prints ``year-suffix`` and notes a text used as a substitute.
+
+    citeproc-py never generates year suffixes (two works of one author in one year both print
+    ``2012``); the writer assigns them (CSL 1.0.2 "Disambiguation", step
+    ``disambiguate-add-year-suffix``) and this prints one where the style asks for the
+    variable. A text printed inside ``cs:substitute`` (a title in the authors' place) is noted
+    so that it is suppressed in the rest of the entry (CSL 1.0.2 "Substitute")."""
+    if self.get("variable") == "year-suffix":
+        return item.reference.get("year_suffix")
+    text = INSTALLED.originals["Text._variable"](self, item, context)
+    if text and INSTALLED.substituting:
+        INSTALLED.substituting[-1].texts.append((self.tag, self.get("variable")))
+    return text
+
+
+def date_process(
+    self: Any, item: Any, variable: Any = None, show_parts: Any = None, context: Any = None,
+    **kwargs: Any,
+) -> Any:  # fmt: skip
+    """``Date.process`` that puts the year suffix after the first year of the entry when the
+    style has no ``year-suffix`` variable, as citeproc-js does (CSL 1.0.2 "Disambiguation":
+    the suffix then follows the first year rendered through ``cs:date``)."""
+    text = INSTALLED.originals["Date.process"](self, item, variable, show_parts, context, **kwargs)
+    suffix = item.reference.get("year_suffix") if text else None
+    entry = INSTALLED.entry
+    if (
+        suffix
+        and (variable or self.get("variable")) == "issued"
+        and not entry.explicit
+        and entry.item is not item
+    ):
+        date = item.reference.get("issued")
+        date = getattr(date, "begin", date)
+        year = str(abs(date.year)) if getattr(date, "year", None) is not None else ""
+        if year and year in str(text):
+            entry.item = item
+            text = text.replace(year, year + suffix, 1)
+    return text
+
+
+def group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    """``Group.process`` that counts only the chosen branch of a ``cs:choose``.
+
+    CSL 1.0.2 "Group": a group is suppressed when it calls variables and all of them are empty.
+    citeproc-py counts the variables of every branch of a ``cs:choose``, so APA's thesis entry
+    kept a lone "(Publication)"; citeproc-js counts the branch that was chosen."""
+    output = []
+    called = rendered = False
+    delimiter = self.get("delimiter", "")
+    for child in self.iterchildren():
+        if isinstance(child, model.Choose):
+            branch, text = _chosen(child, item, context, delimiter, **kwargs)
+            calls = branch is not None and branch.calls_variable()
+        else:
+            calls = child.calls_variable()
+            try:
+                text = child.render(item, context=context, **kwargs)
+            except model.VariableError:
+                text = None
+        called = called or calls
+        if text is not None:
+            output.append(text)
+            rendered = rendered or calls
+    if output and (not called or rendered):
+        return self.join(output)
+    raise model.VariableError
+
+
+def _chosen(choose: Any, item: Any, context: Any, delimiter: str, **kwargs: Any) -> Any:
+    """(the branch of ``choose`` whose condition holds, its rendering)."""
+    for branch in choose.getchildren():
+        try:
+            return branch, branch.render(item, context=context, delimiter=delimiter, **kwargs)
+        except model.ConditionFailed:
+            continue
+    return None, None
+
+
+def substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    """``Substitute.render`` that suppresses what it substituted in the rest of the entry.
+
+    CSL 1.0.2 "Substitute": substituted variables are suppressed in the rest of the output.
+    citeproc-py records a names variable but never checks it (APA printed the editors twice:
+    "Della Porta, D., & Diani, M. (Eds.). (2015). Title (D. Della Porta & M. Diani, eds.)"),
+    and printed a substituted title twice. A shorthand ``<names variable="editor"/>`` inherits
+    the parent's ``cs:name`` and ``cs:label``, also inside a ``cs:choose`` (Chicago), where
+    citeproc-py used a bare default name."""
+    names = self.getparent()
+    substitution = Substitution(names)
+    INSTALLED.substituting.append(substitution)
+    try:
+        for child in self.getchildren():
+            substitution.roles.clear()
+            substitution.texts.clear()
+            try:
+                if isinstance(child, model.Names) and child.name is None:
+                    text = child.render(item, names_context=names, context=context, **kwargs)
+                else:
+                    text = child.render(item, context=context, **kwargs)
+            except model.VariableError:
+                continue
+            if text:
+                self.add_to_repressed_list(child, context)
+                layout = (context if context is not None else self).get_layout()
+                layout.repressed.setdefault("names-roles", []).extend(substitution.roles)
+                for tag, variable in substitution.texts:  # a title put in the authors' place
+                    layout.repressed.setdefault(tag, []).append(variable)
+                return text
+        return None
+    finally:
+        INSTALLED.substituting.pop()
+
+
+def add_to_repressed_list(self: Any, child: Any, context: Any) -> None:
+    """``Substitute.add_to_repressed_list`` that also records the roles of a ``cs:names``
+    substitute, which ``names_process`` then leaves out (CSL 1.0.2 "Substitute")."""
+    INSTALLED.originals["Substitute.add_to_repressed_list"](self, child, context)
+    if isinstance(child, model.Names):
+        layout = context.get_layout()
+        layout.repressed.setdefault("names-roles", []).extend(child.get("variable", "").split())
+
+
+def names_process(
+    self: Any, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any
+) -> Any:
+    """``Names.process`` that skips substituted roles, lets a shorthand ``cs:names`` in a
+    substitute inherit (CSL 1.0.2 "Substitute"), and keeps the text of the entry's authors
+    for ``subsequent-author-substitute`` (CSL 1.0.2 "Reference Grouping"), which citeproc-py
+    does not implement; the writer applies it."""
+    substituting = INSTALLED.substituting
+    if names_context is None and substituting and self.name is None:
+        names_context = substituting[-1].names  # shorthand names in a substitute: inherit
+    if substituting:
+        roles = self.get("variable", "").split()
+        substituting[-1].roles.extend(r for r in roles if r.replace("-", "_") in item.reference)
+    entry = INSTALLED.entry
+    entry.depth += 1
+    try:
+        text = _names_without_repressed(self, item, names_context, context, **kwargs)
+    finally:
+        entry.depth -= 1
+    if text and entry.depth == 0 and entry.names is None:
+        entry.names = text
+    return text
+
+
+def _names_without_repressed(
+    self: Any, item: Any, names_context: Any, context: Any, **kwargs: Any
+) -> Any:
+    """The original ``Names.process`` for the roles no substitute has printed yet."""
+    process = INSTALLED.originals["Names.process"]
+    repressed = (context if context is not None else self).get_layout().repressed
+    done = repressed.get("names-roles", ())
+    roles = self.get("variable", "").split()
+    if done and any(role in done for role in roles):
+        kept = " ".join(role for role in roles if role not in done)
+        if not kept:
+            raise model.VariableError
+        original = self.get("variable")
+        self.set("variable", kept)
+        try:
+            return process(self, item, names_context, context, **kwargs)
+        finally:
+            self.set("variable", original)
+    return process(self, item, names_context, context, **kwargs)
+
+
+def name_process(
+    self: Any, item: Any, variable: Any, context: Any = None, sort_options: Any = None,
+    **kwargs: Any,
+) -> Any:  # fmt: skip
+    """``Name.process`` that notes whether every name is in a CJK script (``name_get_option``
+    then drops the delimiter before "and")."""
+    people = item.reference.get(variable) or []
+    INSTALLED.entry.cjk = len(people) > 1 and all(_is_cjk(p) for p in people)
+    try:
+        process = INSTALLED.originals["Name.process"]
+        return process(self, item, variable, context, sort_options, **kwargs)
+    finally:
+        INSTALLED.entry.cjk = False
+
+
+def _is_cjk(person: Any) -> bool:
+    text = "".join(str(v) for v in person.values())
+    return bool(_CJK.search(text))
+
+
+def name_get_option(self: Any, name: str, context: Any = None, sort_options: Any = None) -> Any:
+    """``Name.get_option`` with two citeproc-js behaviours.
+
+    CJK names: citeproc-js puts no delimiter before "and" between names in CJK scripts
+    (``余敏 & 朱江``), where citeproc-py follows ``delimiter-precedes-last`` (``余敏, & 朱江``).
+    ``demote-non-dropping-particle="sort-only"``: citeproc-py ignores it when sorting by a
+    macro, so "van der Berg" sorted under V instead of B (Harvard); CSL 1.0.2 "Name Particles"
+    demotes the particle in sort keys."""
+    value = INSTALLED.originals["Name.get_option"](self, name, context, sort_options)
+    if name == "delimiter-precedes-last" and INSTALLED.entry.cjk:
+        return "never"
+    if name == "demote-non-dropping-particle" and sort_options is not None:
+        return "display-and-sort" if value == "sort-only" else value
+    return value
+
+
+def label_process(
+    self: Any, item: Any, variable: Any = None, plural: Any = None, context: Any = None,
+    **kwargs: Any,
+) -> Any:  # fmt: skip
+    """``Label.process`` that prints nothing for an empty variable.
+
+    citeproc-py printed "Edition" for an item without an edition (Chicago's
+    ``<label variable="edition"/>``); CSL 1.0.2 "Label": the term is only rendered if the
+    selected variable is non-empty."""
+    own = self.get("variable")
+    missing = own and own != "locator" and own.replace("-", "_") not in item.reference
+    if variable is None and missing:
+        return None
+    return INSTALLED.originals["Label.process"](self, item, variable, plural, context, **kwargs)
+
+
+def text_case(self: Any, text: Any, language: Any = None) -> Any:
+    """``TextCased.case`` that takes an item without a language as English, and accepts text
+    whose pieces are ``str``.
+
+    citeproc-py takes a missing language as unknown, so labels were never title-cased
+    (``eds.`` for ``Eds.``); CSL 1.0.2 "Text-case" (title case) treats such items as English,
+    as citeproc-js does. ``_cased`` avoids citeproc-py's AttributeError on ``str`` pieces."""
+    case = INSTALLED.originals["TextCased.case"]
+    return case(self, _cased(text), "en" if language is None else language)
+
+
+def _cased(text: Any) -> Any:
+    """``text`` with every piece a ``String``: citeproc-py's text-case calls ``words`` and
+    ``capitalize_first`` on each, which a name part, a number or a locale's term given as
+    ``str`` lacks (AttributeError: every record failed in iso690-numeric-lt)."""
+    if type(text) is str:
+        return String(text)
+    if isinstance(text, MixedString) and not all(isinstance(p, String) for p in text):
+        return MixedString([_cased(p) for p in text])
+    return text
+
+
+def capitalize_first(self: Any) -> Any:
+    """``String.capitalize_first`` that accepts an empty string (IndexError: every record
+    failed in 12 ABNT and ISO 690 styles when a name part was empty after a case change)."""
+    return self.__class__(self[:1].upper() + self[1:])
+
+
+def normalize_seam(left: Any, other: Any) -> Any:
+    """``normalize_seam`` that keeps only the ``?`` or ``!`` before a period, as citeproc-js
+    does (citeproc-py printed ``Why do we sleep?.``), and looks through closing marks."""
+    left_text, other_text = str(left), str(other)
+    if left_text[-1:] in CLOSES:  # "*Title.*" + ". ": the seam is the text's, not the mark's
+        left = left_text = left_text.rstrip(CLOSES)
+    if left_text[-1:] in ("?", "!") and other_text[:1] == ".":
+        return INSTALLED.originals["strip_first"](other)
+    return INSTALLED.originals["normalize_seam"](left, other)
+
+
+def date_part_process(self: Any, date: Any, context: Any = None) -> Any:
+    """``Date_Part.process`` that prints the season's term where the style wants a numeric
+    month (citeproc-py: ``assert term == 'month'`` for ``"season": 2``); CSL 1.0.2 "Seasons":
+    a season's term stands in for the month."""
+    try:
+        return INSTALLED.originals["Date_Part.process"](self, date, context)
+    except AssertionError:
+        term = f"season-{date.season:02}"
+        return (context if context is not None else self).get_single_term(name=term)
+
+
+def if_type(self: Any, item: Any) -> list[bool]:
+    """``If._type`` as one test that holds when the item has any of the types, as in
+    citeproc-js; citeproc-py tested each type, and with the default ``match="all"`` (CSL 1.0.2
+    "Choose") ``<if type="thesis manuscript">`` never held (ASA)."""
+    return [item.reference.type in self.get("type").lower().split()]
+
+
+def get_term(
+    self: Any, name: str, form: Any = None, fallback_locale: bool = True, zero_padded: bool = False
+) -> Any:
+    """``CitationStylesElement.get_term`` that falls back to the next longer form (CSL 1.0.2
+    "Terms", term forms) where citeproc-py gave an empty string (IEEE's "Spring 2012")."""
+    original = INSTALLED.originals["CitationStylesElement.get_term"]
+    term = original(self, name, form, fallback_locale, zero_padded)
+    while term is None and form in _TERM_FALLBACK:
+        form = _TERM_FALLBACK[form]
+        term = original(self, name, form, fallback_locale, zero_padded)
+    return term
+
+
+#: citeproc-py methods we replace: "Class.attribute" in ``citeproc.model`` → our function.
+FIXES: dict[str, Any] = {
+    "Name.initialize": initialize,
+    "Name.process": name_process,
+    "Name.get_option": name_get_option,
+    "Names.process": names_process,
+    "Substitute.render": substitute_render,
+    "Substitute.add_to_repressed_list": add_to_repressed_list,
+    "Label.process": label_process,
+    "TextCased.case": text_case,
+    "Group.process": group_process,
+    "Quoted.quote": quote,
+    "Text._variable": text_variable,
+    "Date.process": date_process,
+    "Date_Part.process": date_part_process,
+    "If._type": if_type,
+    "Layout.render_bibliography": bibliography.render_bibliography,
+    "CitationStylesElement.get_term": get_term,
+    "Key.sort_keys": bibliography.sort_keys,
+    "Sort.sort": bibliography.sort,
+    # citeproc-py's ``\d+[^\d.]+\d+`` (two numbers: a plural label) backtracks quadratically
+    # on a long run of digits (an issue number of 40,000 digits took 30 s; found by fuzzing);
+    # this matches the same strings in linear time
+    "Label.RE_MULTIPLE_NUMBERS": re.compile(r"\d[^\d.]+\d"),
+}
+
+
+def install() -> None:
+    """Apply the fixes to citeproc-py's classes (``install`` in the package calls this once)."""
+    model.CitationStylesElement._default_options["initialize"] = "true"  # see ``initialize``
+    for dotted, replacement in FIXES.items():
+        owner, attribute = dotted.split(".")
+        INSTALLED.replace(getattr(model, owner), attribute, dotted, replacement)
+    INSTALLED.replace(string, "normalize_seam", "normalize_seam", normalize_seam)
+    model.normalize_seam = normalize_seam  # citeproc.model imported the function itself
+    INSTALLED.originals["strip_first"] = string._strip_first_char
+    INSTALLED.replace(String, "capitalize_first", "String.capitalize_first", capitalize_first)
+    CitationItem.number = property(bibliography.citation_number)
