@@ -16,6 +16,8 @@ from refconv.io import iter_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+#: The goldens per reader: tests/formats/<format>/ (test_golden.py).
+FORMATS = Path(__file__).resolve().parent / "formats"
 EXAMPLES = ROOT / "examples"
 SEED = EXAMPLES / "nahta2012-flat.enw"
 #: What every conversion of the seed says about its mis-decoded en dash, and --fix-text's note.
