@@ -399,6 +399,62 @@ def test_a_failing_sort_key_sorts_that_record_last(monkeypatch):
     assert result.stdout.splitlines()[-1].startswith("Garcia, A. (2005). Cooking")
 
 
+def test_install_patches_once_and_a_second_install_changes_nothing():
+    from citeproc import model
+
+    from refconv.formats.formatted.citeproc import fixes, install
+
+    formatted._citeproc()
+    originals = dict(INSTALLED.originals)
+    owners = {k: k.split(".") for k in originals if "." in k and k.split(".")[0] in vars(model)}
+    patched = {k: getattr(getattr(model, owner), name) for k, (owner, name) in owners.items()}
+    for fast in (True, False):
+        install(fast=fast)
+        assert INSTALLED.originals == originals
+        for dotted, value in patched.items():
+            owner, attribute = dotted.split(".")
+            assert getattr(getattr(model, owner), attribute) is value, dotted
+    for dotted, fix in fixes.FIXES.items():  # our fix is in place, citeproc-py's is kept
+        owner, attribute = dotted.split(".")
+        assert getattr(getattr(model, owner), attribute) is fix, dotted
+        assert INSTALLED.originals[dotted] is not fix, dotted
+
+
+def test_every_fix_names_the_defect_and_what_it_follows():
+    """STYLE.md: each fix says what citeproc-py did wrong and which CSL 1.0.2 section or
+    citeproc-js behaviour it follows."""
+    from refconv.formats.formatted.citeproc import fixes
+
+    functions = [f for f in fixes.FIXES.values() if callable(f)]
+    assert len(functions) == len(fixes.FIXES) - 1  # the plural-label regex is commented
+    for fix in functions:
+        doc = fix.__doc__ or ""
+        assert "citeproc-py" in doc, fix.__name__
+        assert "CSL 1.0.2" in doc or "citeproc-js" in doc, fix.__name__
+
+
+def test_the_render_state_is_left_clean_even_after_a_failure(monkeypatch):
+    """The per-entry state the patches share (``INSTALLED.entry``, ``substituting``) must not
+    leak from one entry, or one failed entry, into the next."""
+    records = records_of(VARIED)
+    original = INSTALLED.originals
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("inside a substitute")
+
+    formatted._citeproc()
+    monkeypatch.setitem(original, "Names.process", failing)
+    diagnostics = Diagnostics(quiet=True)
+    assert formatted.render(records, "apa", None, "text", diagnostics=diagnostics) == []
+    assert INSTALLED.substituting == [] and INSTALLED.entry.depth == 0
+    assert not INSTALLED.entry.cjk
+    monkeypatch.undo()
+    again = formatted.render(records, "apa", None, "text")
+    assert [str(e) for e in again] == (DATA / "formatting" / "varied.apa.txt").read_text(
+        encoding="utf-8"
+    ).splitlines()
+
+
 def test_season_dates_render():
     record = "%0 Journal Article\n%A Smith, John\n%T Paper\n%J J\n%D 2012\n%8 Spring\n"
     ieee = convert("-", "-f", "refer", "-t", "text", "--style", "ieee", input=record)

@@ -44,8 +44,8 @@ def initialize(self: Any, given: str, mark: str, context: Any) -> Any:
     """``Name.initialize`` that honours ``initialize="false"``.
 
     citeproc-py ignores it, so MLA and Chicago printed ``Nahta, R.`` for ``Rita``. CSL 1.0.2
-    "Name-part Formatting"/``cs:name`` ``initialize``: with "false" given names stay whole and
-    only initials already in them get the ``initialize-with`` mark."""
+    "Name" (``initialize``): with "false" given names stay whole and only the initials already
+    in them get the ``initialize-with`` mark. citeproc-py's default becomes "true" to match."""
     if self.get_option("initialize", context) != "false":
         return INSTALLED.originals["Name.initialize"](self, given, mark, context)
     words = []
@@ -77,7 +77,8 @@ def date_process(
 ) -> Any:  # fmt: skip
     """``Date.process`` that puts the year suffix after the first year of the entry when the
     style has no ``year-suffix`` variable, as citeproc-js does (CSL 1.0.2 "Disambiguation":
-    the suffix then follows the first year rendered through ``cs:date``)."""
+    by default the suffix follows the first year rendered through ``cs:date``); citeproc-py
+    generates no suffix at all, so two works of one author in one year both printed ``2012``."""
     text = INSTALLED.originals["Date.process"](self, item, variable, show_parts, context, **kwargs)
     suffix = item.reference.get("year_suffix") if text else None
     entry = INSTALLED.entry
@@ -171,7 +172,8 @@ def substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any) 
 
 def add_to_repressed_list(self: Any, child: Any, context: Any) -> None:
     """``Substitute.add_to_repressed_list`` that also records the roles of a ``cs:names``
-    substitute, which ``names_process`` then leaves out (CSL 1.0.2 "Substitute")."""
+    substitute, which ``names_process`` then leaves out: citeproc-py records the element but
+    never checks it, so substituted editors printed again (CSL 1.0.2 "Substitute")."""
     INSTALLED.originals["Substitute.add_to_repressed_list"](self, child, context)
     if isinstance(child, model.Names):
         layout = context.get_layout()
@@ -227,8 +229,9 @@ def name_process(
     self: Any, item: Any, variable: Any, context: Any = None, sort_options: Any = None,
     **kwargs: Any,
 ) -> Any:  # fmt: skip
-    """``Name.process`` that notes whether every name is in a CJK script (``name_get_option``
-    then drops the delimiter before "and")."""
+    """``Name.process`` that notes whether every name is in a CJK script: citeproc-py's
+    ``Name.get_option`` is not given the item, and ``name_get_option`` needs to know for the
+    citeproc-js behaviour it follows (no delimiter before "and" between CJK names)."""
     people = item.reference.get(variable) or []
     INSTALLED.entry.cjk = len(people) > 1 and all(_is_cjk(p) for p in people)
     try:
@@ -280,8 +283,9 @@ def text_case(self: Any, text: Any, language: Any = None) -> Any:
     whose pieces are ``str``.
 
     citeproc-py takes a missing language as unknown, so labels were never title-cased
-    (``eds.`` for ``Eds.``); CSL 1.0.2 "Text-case" (title case) treats such items as English,
-    as citeproc-js does. ``_cased`` avoids citeproc-py's AttributeError on ``str`` pieces."""
+    (``eds.`` for ``Eds.``); CSL 1.0.2 "Text-case", "Non-English Items": in a style whose
+    ``default-locale`` is English or unset, an item without a ``language`` is English, as in
+    citeproc-js. ``_cased`` avoids citeproc-py's AttributeError on ``str`` pieces."""
     case = INSTALLED.originals["TextCased.case"]
     return case(self, _cased(text), "en" if language is None else language)
 
@@ -315,9 +319,9 @@ def normalize_seam(left: Any, other: Any) -> Any:
 
 
 def date_part_process(self: Any, date: Any, context: Any = None) -> Any:
-    """``Date_Part.process`` that prints the season's term where the style wants a numeric
-    month (citeproc-py: ``assert term == 'month'`` for ``"season": 2``); CSL 1.0.2 "Seasons":
-    a season's term stands in for the month."""
+    """``Date_Part.process`` that prints the season's term (CSL 1.0.2 Appendix II, "Seasons")
+    where the style wants a numeric month, as citeproc-js does; citeproc-py crashed
+    (``assert term == 'month'``) on a date with ``"season": 2``."""
     try:
         return INSTALLED.originals["Date_Part.process"](self, date, context)
     except AssertionError:
@@ -327,8 +331,9 @@ def date_part_process(self: Any, date: Any, context: Any = None) -> Any:
 
 def if_type(self: Any, item: Any) -> list[bool]:
     """``If._type`` as one test that holds when the item has any of the types, as in
-    citeproc-js; citeproc-py tested each type, and with the default ``match="all"`` (CSL 1.0.2
-    "Choose") ``<if type="thesis manuscript">`` never held (ASA)."""
+    citeproc-js, which the styles rely on (ASA's ``<if type="thesis manuscript">``).
+    citeproc-py tests each type, and under the default ``match="all"`` (CSL 1.0.2 "Choose")
+    an item would need every type, which never holds."""
     return [item.reference.type in self.get("type").lower().split()]
 
 
@@ -336,7 +341,8 @@ def get_term(
     self: Any, name: str, form: Any = None, fallback_locale: bool = True, zero_padded: bool = False
 ) -> Any:
     """``CitationStylesElement.get_term`` that falls back to the next longer form (CSL 1.0.2
-    "Terms", term forms) where citeproc-py gave an empty string (IEEE's "Spring 2012")."""
+    "Terms": verb-short → verb → long, symbol → short → long) where citeproc-py gave an
+    empty string (IEEE's "Spring 2012")."""
     original = INSTALLED.originals["CitationStylesElement.get_term"]
     term = original(self, name, form, fallback_locale, zero_padded)
     while term is None and form in _TERM_FALLBACK:
