@@ -11,58 +11,79 @@ from __future__ import annotations
 
 import importlib
 from pathlib import PurePath
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from refconv.diagnostics import Diagnostics
 from refconv.formats.base import Reader, Writer
 
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
 READER_GROUP = "refconv.readers"
 WRITER_GROUP = "refconv.writers"
 
+
+class Builtin(NamedTuple):
+    """One built-in plugin: its group, ``module:Class``, name then aliases, and suffixes."""
+
+    group: str
+    target: str
+    names: tuple[str, ...]
+    suffixes: tuple[str, ...] = ()
+
+
 #: The built-in formats, so that a conversion between them neither scans the installed
-#: packages' entry points (~25 ms) nor imports the other formats: "module:Class" → (name and
-#: aliases, suffixes). They are also entry points (pyproject.toml); a test checks that these,
-#: the entry points and the classes agree.
-BUILTIN = {
-    READER_GROUP: {
-        "refconv.formats.refer.read:ReferReader": ("refer endnote enw", ".enw .refer .ref .txt"),
-        "refconv.formats.ris.read:RisReader": ("ris", ".ris"),
-        "refconv.formats.bibtex.read:BibtexReader": ("bibtex bib biblatex", ".bib"),
-        "refconv.formats.csljson.read:CslJsonReader": ("csljson csl-json json", ".json"),
-    },
-    WRITER_GROUP: {
-        "refconv.formats.csljson.write:CslJsonWriter": ("csljson csl-json json", ".json"),
-        "refconv.formats.bibtex.write:BibtexWriter": ("bibtex bib", ".bib"),
-        "refconv.formats.bibtex.write:BiblatexWriter": ("biblatex", ""),
-        "refconv.formats.ris.write:RisWriter": ("ris", ".ris"),
-        "refconv.formats.refer.write:ReferWriter": ("refer endnote enw", ".enw .refer"),
-        "refconv.formats.formatted.write:TextWriter": ("text txt plain", ""),
-        "refconv.formats.formatted.write:HtmlWriter": ("html", ".html .htm"),
-        "refconv.formats.formatted.write:MarkdownWriter": ("markdown md", ".md"),
-        "refconv.formats.formatted.write:RstWriter": ("rst", ".rst"),
-    },
-}
-BUILTIN_NAMES = {
-    group: {name: target for target, (names, _) in classes.items() for name in names.split()}
-    for group, classes in BUILTIN.items()
-}
-BUILTIN_SUFFIXES = {
-    group: {suffix: names.split()[0] for names, suffixes in classes.values()
-            for suffix in suffixes.split()}
-    for group, classes in BUILTIN.items()
-}  # fmt: skip
+#: packages' entry points (~25 ms) nor imports the other formats. They are also entry points
+#: (pyproject.toml); a test checks that this table, the entry points and the classes agree.
+BUILTIN = (
+    Builtin(READER_GROUP, "refconv.formats.refer.read:ReferReader",
+            ("refer", "endnote", "enw"), (".enw", ".refer", ".ref", ".txt")),
+    Builtin(READER_GROUP, "refconv.formats.ris.read:RisReader", ("ris",), (".ris",)),
+    Builtin(READER_GROUP, "refconv.formats.bibtex.read:BibtexReader",
+            ("bibtex", "bib", "biblatex"), (".bib",)),
+    Builtin(READER_GROUP, "refconv.formats.csljson.read:CslJsonReader",
+            ("csljson", "csl-json", "json"), (".json",)),
+    Builtin(WRITER_GROUP, "refconv.formats.csljson.write:CslJsonWriter",
+            ("csljson", "csl-json", "json"), (".json",)),
+    Builtin(WRITER_GROUP, "refconv.formats.bibtex.write:BibtexWriter",
+            ("bibtex", "bib"), (".bib",)),
+    Builtin(WRITER_GROUP, "refconv.formats.bibtex.write:BiblatexWriter", ("biblatex",)),
+    Builtin(WRITER_GROUP, "refconv.formats.ris.write:RisWriter", ("ris",), (".ris",)),
+    Builtin(WRITER_GROUP, "refconv.formats.refer.write:ReferWriter",
+            ("refer", "endnote", "enw"), (".enw", ".refer")),
+    Builtin(WRITER_GROUP, "refconv.formats.formatted.write:TextWriter",
+            ("text", "txt", "plain")),
+    Builtin(WRITER_GROUP, "refconv.formats.formatted.write:HtmlWriter",
+            ("html",), (".html", ".htm")),
+    Builtin(WRITER_GROUP, "refconv.formats.formatted.write:MarkdownWriter",
+            ("markdown", "md"), (".md",)),
+    Builtin(WRITER_GROUP, "refconv.formats.formatted.write:RstWriter", ("rst",), (".rst",)),
+)  # fmt: skip
 
 
-def load_builtin(group: str, name: str) -> type | None:
-    """The built-in class called ``name`` (or an alias) in ``group``, imported on demand."""
-    target = BUILTIN_NAMES[group].get(name.lower())
-    if target is None:
-        return None
-    module, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module), attr)
+def load_builtin(group: str, name: str = "", *, suffix: str = "") -> type | None:
+    """The built-in class in ``group`` called ``name`` (or an alias), or else the first whose
+    suffixes include ``suffix``; imported on demand, so only that format's module loads."""
+    wanted = name.lower()
+    for entry in BUILTIN:
+        if entry.group == group and (wanted in entry.names if wanted else suffix in entry.suffixes):
+            module, _, attr = entry.target.partition(":")
+            cls: type = getattr(importlib.import_module(module), attr)
+            return cls
+    return None
+
+
+#: A plugin class: readers and writers declare the same ``name``, ``aliases`` and ``suffixes``.
+PluginT = TypeVar("PluginT", Reader, Writer)
+_BASES: dict[str, type[Reader] | type[Writer]] = {READER_GROUP: Reader, WRITER_GROUP: Writer}
 
 
 class Registry:
-    """The readers and writers available in this process, looked up by name, alias or suffix."""
+    """The readers and writers available in this process, looked up by name, alias or suffix.
+
+    A run makes one (``refconv.pipeline``): the entry points are scanned at most once, and
+    only when a name or suffix is not a built-in one.
+    """
 
     def __init__(self, diagnostics: Diagnostics | None = None):
         self.diagnostics = diagnostics or Diagnostics()
@@ -74,7 +95,7 @@ class Registry:
             self._plugins = {READER_GROUP: {}, WRITER_GROUP: {}}
             from importlib.metadata import entry_points
 
-            for group, base in ((READER_GROUP, Reader), (WRITER_GROUP, Writer)):
+            for group, base in _BASES.items():
                 found = sorted(entry_points(group=group), key=lambda ep: not _is_builtin(ep))
                 for ep in found:
                     try:
@@ -116,11 +137,11 @@ class Registry:
 
     def readers(self) -> dict[str, type[Reader]]:
         """All readers by name, sorted."""
-        return dict(sorted(self._load()[READER_GROUP].items()))
+        return _sorted(self._load()[READER_GROUP], Reader)
 
     def writers(self) -> dict[str, type[Writer]]:
         """All writers by name, sorted."""
-        return dict(sorted(self._load()[WRITER_GROUP].items()))
+        return _sorted(self._load()[WRITER_GROUP], Writer)
 
     def find_reader(self, name: str) -> type[Reader]:
         """The reader called ``name`` (or an alias); ``LookupError`` lists the known names."""
@@ -130,12 +151,12 @@ class Registry:
         """The writer called ``name`` (or an alias); ``LookupError`` lists the known names."""
         return self._named(WRITER_GROUP, Writer, name) or _find(self.writers(), name, "output")
 
-    def _named(self, group: str, base: type, name: str):
+    def _named(self, group: str, base: type[PluginT], name: str) -> type[PluginT] | None:
         """Fast path: load only the entry point called ``name`` (built-in first), so that
         ``-t csljson`` does not import every other format's dependencies."""
         if self._plugins is not None:
             return None
-        builtin = load_builtin(group, name)
+        builtin = _as_plugin(load_builtin(group, name), base)
         if builtin is not None:
             return builtin
         from importlib.metadata import entry_points
@@ -143,24 +164,26 @@ class Registry:
         found = [ep for ep in entry_points(group=group) if ep.name == name.lower()]
         for ep in sorted(found, key=lambda ep: not _is_builtin(ep)):
             try:
-                cls = ep.load()
+                cls = _as_plugin(ep.load(), base)
             except Exception:  # reported by the full load that follows
                 return None
-            if isinstance(cls, type) and issubclass(cls, base) and cls.name == ep.name:
+            if cls is not None and cls.name == ep.name:
                 return cls
         return None
 
     def reader_for_path(self, path: str) -> type[Reader] | None:
         """The reader whose suffixes include the suffix of ``path``, if any (built-in first)."""
-        return self._for_path(READER_GROUP, path) or _by_suffix(self.readers(), path)
+        return self._for_path(READER_GROUP, Reader, path) or _by_suffix(self.readers(), path)
 
     def writer_for_path(self, path: str) -> type[Writer] | None:
         """The writer whose suffixes include the suffix of ``path``, if any (built-in first)."""
-        return self._for_path(WRITER_GROUP, path) or _by_suffix(self.writers(), path)
+        return self._for_path(WRITER_GROUP, Writer, path) or _by_suffix(self.writers(), path)
 
-    def _for_path(self, group: str, path: str) -> type | None:
-        name = BUILTIN_SUFFIXES[group].get(PurePath(path).suffix.lower())
-        return load_builtin(group, name) if name and self._plugins is None else None
+    def _for_path(self, group: str, base: type[PluginT], path: str) -> type[PluginT] | None:
+        suffix = PurePath(path).suffix.lower()
+        if not suffix or self._plugins is not None:
+            return None
+        return _as_plugin(load_builtin(group, suffix=suffix), base)
 
     def sniff_reader(self, head: str) -> type[Reader] | None:
         """The first reader (by name) whose ``sniff`` accepts the start of an input."""
@@ -190,11 +213,22 @@ def register_writer(cls: type[Writer]) -> type[Writer]:
     return cls
 
 
-def _is_builtin(ep) -> bool:
+def _is_builtin(ep: EntryPoint) -> bool:
     return ep.value.startswith("refconv.")
 
 
-def _find(plugins: dict[str, type], name: str, kind: str):
+def _as_plugin(cls: object, base: type[PluginT]) -> type[PluginT] | None:
+    """``cls`` if it is a subclass of ``base``, else None."""
+    return cls if isinstance(cls, type) and issubclass(cls, base) else None
+
+
+def _sorted(plugins: dict[str, type], base: type[PluginT]) -> dict[str, type[PluginT]]:
+    """The classes of ``plugins`` (all checked against ``base`` when added), sorted by name."""
+    checked = {name: _as_plugin(cls, base) for name, cls in sorted(plugins.items())}
+    return {name: cls for name, cls in checked.items() if cls is not None}
+
+
+def _find(plugins: dict[str, type[PluginT]], name: str, kind: str) -> type[PluginT]:
     wanted = name.lower()
     for plugin_name, cls in plugins.items():
         if wanted == plugin_name or wanted in cls.aliases:
@@ -203,7 +237,7 @@ def _find(plugins: dict[str, type], name: str, kind: str):
     raise LookupError(f"unknown {kind} format {name!r}; known: {known}")
 
 
-def _by_suffix(plugins: dict[str, type], path: str):
+def _by_suffix(plugins: dict[str, type[PluginT]], path: str) -> type[PluginT] | None:
     suffix = PurePath(path).suffix.lower()
     if not suffix:
         return None

@@ -45,13 +45,13 @@ def test_builtin_table_agrees_with_the_entry_points_and_classes(group):
     """The fast path's table (no entry-point scan) says what the classes and pyproject say."""
     eps = {ep.name: ep.value for ep in importlib.metadata.entry_points(group=group)
            if ep.value.startswith("refconv.")}  # fmt: skip
-    table = plugins.BUILTIN[group]
-    assert {names.split()[0]: target for target, (names, _) in table.items()} == eps
-    for target, (names, suffixes) in table.items():
-        module, _, attr = target.partition(":")
+    table = [entry for entry in plugins.BUILTIN if entry.group == group]
+    assert {entry.names[0]: entry.target for entry in table} == eps
+    for entry in table:
+        module, _, attr = entry.target.partition(":")
         cls = getattr(importlib.import_module(module), attr)
-        assert names.split() == [cls.name, *cls.aliases]
-        assert suffixes.split() == list(cls.suffixes)
+        assert entry.names == (cls.name, *cls.aliases)
+        assert entry.suffixes == cls.suffixes
 
 
 def test_a_conversion_between_builtin_formats_scans_no_entry_points(monkeypatch):
