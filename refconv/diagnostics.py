@@ -82,6 +82,9 @@ class Diagnostics:
         # For --report: values a writer put in a catch-all field, and types it had to change.
         self.moved: Counter[tuple[str, str]] = Counter()
         self.retyped: Counter[str] = Counter()
+        #: For --report: values a reader kept (CSL custom, the note) instead of placing them,
+        #: by the input field they came from.
+        self.kept_values: Counter[str] = Counter()
         self.records = 0
         #: Diagnostics that could not be printed (stderr full or closed): they do not fail
         #: the run, which succeeded; under ``strict`` a warning fails it before printing.
@@ -138,6 +141,13 @@ class Diagnostics:
                 line,
             )
 
+    def kept(self, field: str, message: str, path: str | None, line: int | None) -> None:
+        """Report a value a reader kept (in custom, or in the note) instead of placing it in a
+        field: a warning at ``path:line`` (so ``strict`` fails on it), counted for --report
+        under ``field``, the input field or tag it came from (the loss policy, STYLE.md §4b)."""
+        self.kept_values[field] += 1
+        self.warn(message, path, line)
+
     def changed_type(self, description: str) -> None:
         """Count a type the output format cannot express, e.g. ``article-newspaper -> @article``."""
         self.retyped[description] += 1
@@ -150,6 +160,13 @@ class Diagnostics:
             counts = [(key, n) for (w, key), n in self.moved.items() if w == where]
             lines.append(f"report: kept in {where} (no field of their own in {target}):")
             lines += [f"report: {n:6}  {key}" for key, n in sorted(counts, key=_by_count)]
+        if self.kept_values:
+            total = sum(self.kept_values.values())
+            lines.append(f"report: kept by the reader, not placed in a field ({total}):")
+            lines += [
+                f"report: {n:6}  {key}"
+                for key, n in sorted(self.kept_values.items(), key=_by_count)
+            ]
         if self.retyped:
             lines.append(f"report: types {target} cannot express (written as the nearest):")
             lines += [

@@ -4,6 +4,13 @@ Writers put such a value into the format's note field as ``key: value``, where `
 CSL variable (``event-title: ICML``) or, for values kept under a Refer tag, a human label with
 the tag (``Translated Author (%H): Yu Min``). Readers split notes into such lines and put each
 value back where it came from, so a round trip through BibTeX or RIS loses nothing.
+
+The protocol never drops (STYLE.md §4b): a ``key: value`` line is put back only when it
+round-trips exactly, i.e. the key is one refconv writes, the variable is not set already by
+the record's own fields, and the value reads back as the same text (``2019/03/15`` does,
+``sometime in 2019`` does as a literal date, ``Smith, J. and others`` does not). Any other
+such line is an ordinary note and stays in the note as written. Readers restore notes after
+every other field of the record, so "set already" does not depend on the order of fields.
 """
 
 from __future__ import annotations
@@ -12,8 +19,8 @@ import re
 
 from refconv.formats.refer.tables import TAG_LABELS
 from refconv.model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Date, Record
-from refconv.values.dates import parse_date
-from refconv.values.names import parse_name
+from refconv.values.dates import format_date, parse_date
+from refconv.values.names import format_inverted, parse_name
 from refconv.values.text import one_line
 
 _KEYED = re.compile(r"(?:[^:()\n]+ \((%.)\)|(%.)|([A-Za-z][A-Za-z_-]*)): (.*)", re.DOTALL)
@@ -55,25 +62,77 @@ def parse_note_line(text: str) -> tuple[str, str] | None:
     return None
 
 
-def restore(record: Record, key: str, value: str) -> None:
-    """Put a value read from a note back into the record."""
+def restore(record: Record, key: str, value: str) -> bool:
+    """Put a value read from a note back into the record, if it round-trips exactly.
+
+    False (and the record unchanged) when the variable is set already or the value would be
+    written back as other text: the caller keeps the line in the note as written.
+    """
+    value = value.strip()
+    if not key.startswith("%") and key not in _CSL:  # no key of refconv's notes
+        return False
     if key.startswith("%"):
         record.add_extra(key, value)
-    elif key in DATE_VARIABLES:
+        return True
+    if key in DATE_VARIABLES:
+        if key in record.dates:
+            return False
         parsed = parse_date(value)
-        if parsed.kind == "status":
-            record.fields.setdefault("status", parsed.status)
-        elif key not in record.dates:  # text that is no date, or more, stays as a literal
-            whole = parsed.date if parsed.kind == "date" and not parsed.leftover else None
-            record.dates[key] = whole or Date(literal=value)
-    elif key in NAME_VARIABLES:
+        whole = parsed.date if parsed.kind == "date" and not parsed.leftover else None
+        date = whole or Date(literal=value)
+        if format_date(date) != value:
+            return False
+        record.dates[key] = date
+        return True
+    if key in NAME_VARIABLES:
+        # A role in the note and in a field of its own is one list (the BibTeX writer keeps
+        # a name too long for bibtex's labels in the note, beside the others).
+        people = []
         for part in value.split(" and "):
             person = parse_name(part)[0]
-            if person is None:  # "et al.": kept as a marker, as the readers keep it
-                record.add_extra(key, part.strip())
-            else:
-                record.names.setdefault(key, []).append(person)
-    elif key == "keyword":
-        record.keywords.extend(k.strip() for k in value.split(",") if k.strip())
-    else:
-        record.fields.setdefault(key, value)
+            if person is None or format_inverted(person) != part.strip():
+                return False  # "et al.", or a name that would be written otherwise
+            people.append(person)
+        record.names.setdefault(key, []).extend(people)
+        return True
+    if key == "keyword":
+        words = [k.strip() for k in value.split(",") if k.strip()]
+        if record.keywords or ", ".join(words) != value:
+            return False
+        record.keywords.extend(words)
+        return True
+    if key in record.fields or not value:
+        return False
+    record.fields[key] = value
+    return True
+
+
+def restore_notes(record: Record, lines: list[str]) -> list[str]:
+    """Restore every ``key: value`` line of ``lines`` that round-trips exactly (``restore``);
+    return the others, in their order and as written, to stay in the note."""
+    return [line for line in lines if not _restored(record, line)]
+
+
+def _restored(record: Record, line: str) -> bool:
+    keyed = parse_note_line(line)
+    return keyed is not None and restore(record, *keyed)
+
+
+def reads_back(line: str) -> bool:
+    """True when ``line`` reads back as a value of its own (``restore`` on a record that
+    lacks it takes it), False when it reads back as note text."""
+    keyed = parse_note_line(line)
+    return keyed is not None and restore(Record(), *keyed)
+
+
+def arrange_notes(own: list[str], kept: list[str]) -> list[str]:
+    """The note lines of a record as a writer puts them: the ``kept`` lines (values with no
+    field, as ``note_line`` writes them) that read back as values, then the record's ``own``
+    note lines, then the kept lines that read back as note text.
+
+    A reader restores the values first, so a line of the own note that looks like
+    ``key: value`` finds its key set and stays in the note, and joins the rest, in order,
+    into the note: the second pass writes the same lines in the same order (a fixed point).
+    """
+    values = [line for line in kept if reads_back(line)]
+    return values + own + [line for line in kept if not reads_back(line)]

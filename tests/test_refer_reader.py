@@ -120,7 +120,7 @@ def test_c11_c12_identifiers_verbatim():
         pytest.param("%D 2012 Mar 15", Date(((2012, 3, 15),)), None, id="c13"),
         pytest.param("%D in press", None, "in press", id="c14_in_press"),
         pytest.param("%D forthcoming", None, "forthcoming", id="c14_forthcoming"),
-        pytest.param("%D n.d.", None, None, id="c14_nd"),
+        pytest.param("%D n.d.", Date(literal="n.d."), None, id="c14_nd"),  # kept as written
         pytest.param("%D 1996-2004", Date(((1996,), (2004,))), None, id="c15_range"),
         pytest.param("%D 1814/1995", Date(((1814,), (1995,))), None, id="c15_two_years"),
         pytest.param("%D 2019\n%8 2019-08-12", Date(((2019, 8, 12),)), None, id="c16"),
@@ -138,14 +138,14 @@ def test_c16_disagreeing_dates_keep_both():
     assert records[0].dates["issued"] == Date(((2019,),))
     assert records[0].extra == {"%8": ["2020-01-05"]}
     assert warnings == [
-        "t.enw:4: %8 '2020-01-05' does not agree with the other dates of the record; kept in custom"
+        "t.enw:4: %8 '2020-01-05': does not agree with the other dates; kept in custom"
     ]
 
 
 def test_unparseable_date_is_literal_with_warning():
     records, warnings = read_refer("%0 Journal Article\n%T X\n%D the year of the flood\n")
     assert records[0].dates["issued"] == Date(literal="the year of the flood")
-    assert warnings == ["t.enw:3: cannot parse date 'the year of the flood'; kept as text"]
+    assert warnings == ["t.enw:3: %D 'the year of the flood': not a date refconv can read; kept as literal text"]
 
 
 @pytest.mark.parametrize(

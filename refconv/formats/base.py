@@ -1,13 +1,132 @@
-"""The plugin interface: Reader and Writer bases."""
+"""The plugin interface: Reader and Writer bases, and the reader rules every format shares.
+
+``ReadRules`` is the loss policy of STYLE.md §4b written once: a value is placed in its field
+or kept (CSL ``custom``, under the input field or tag it came from) with one warning naming
+file:line and the field; the second value for a variable that is set already is kept that
+way; unknown types, repeated tags, records without a title and text outside records get the
+same message from every reader.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar, TextIO
 
 from refconv.diagnostics import Diagnostics
-from refconv.model import Record
+from refconv.model import Date, Record
 from refconv.notes import note_label
+from refconv.values.dates import ParsedDate
+
+#: A plain warning callback, ``warn(message, path, line)`` (``Diagnostics.warn``).
+Warn = Callable[[str, str | None, int | None], None]
+
+
+def shown(text: str) -> str:
+    """A value for a one-line message: quoted, escapes visible, at most 60 characters."""
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def date_trouble(parsed: ParsedDate) -> str:
+    """Why a date value is not placed as a date, in the words every reader uses."""
+    if parsed.problem:
+        return parsed.problem
+    if parsed.kind == "none":
+        return "says there is no date"
+    if parsed.leftover:
+        return f"{shown(parsed.leftover)} is not part of a date"
+    return "not a date refconv can read"
+
+
+class ReadRules:
+    """The shared rules of one input: place-or-keep, and the messages of every reader.
+
+    ``sink`` is the run's ``Diagnostics`` (kept values are counted for --report and fail
+    under --strict) or, from the Python API, a bare warning callback.
+    """
+
+    def __init__(self, sink: Diagnostics | Warn, path: str):
+        self.path = path
+        if isinstance(sink, Diagnostics):
+            self.diagnostics: Diagnostics | None = sink
+            self._warn: Warn = sink.warn
+        else:
+            self.diagnostics, self._warn = None, sink
+
+    def warn(self, message: str, line: int | None) -> None:
+        """A warning at ``line`` of this input."""
+        self._warn(message, self.path, line)
+
+    def keep(self, record: Record, key: str, value: str, why: str, line: int | None) -> None:
+        """Keep ``value`` in the record's extra (CSL ``custom``) under ``key``, the input
+        field or tag, with one warning ``key 'value': why; kept in custom``."""
+        self.kept(record, key, value, f"{key} {shown(value)}: {why}; kept in custom", line)
+
+    def kept(self, record: Record, key: str, value: str, message: str, line: int | None) -> None:
+        """Keep ``value`` under ``key`` with the warning ``message`` (counted for --report)."""
+        record.add_extra(key, value)
+        if self.diagnostics is not None:
+            self.diagnostics.kept(key, message, self.path, line)
+        else:
+            self._warn(message, self.path, line)
+
+    def place(self, record: Record, var: str, value: str, key: str, line: int | None) -> bool:
+        """Put ``value`` in the text field ``var``; if ``var`` holds another value already
+        (an earlier input field mapped to it), keep this one under ``key`` with a warning.
+        True when placed (a repeat of the same value counts as placed: nothing is lost)."""
+        fields = record.fields
+        if var not in fields:
+            fields[var] = value
+            return True
+        if fields[var] == value:
+            return True
+        self.keep(record, key, value, f"{var} is set already", line)
+        return False
+
+    def unknown_type(
+        self, record: Record, key: str, value: str, what: str, fallback: str, line: int | None
+    ) -> None:
+        """An input type with no mapping (``what``: "RIS type"): read as ``fallback``, the
+        type kept under ``key``."""
+        message = f"unknown {what} {shown(value)}; read as {fallback} (kept in custom)"
+        self.kept(record, key, value, message, line)
+
+    def unknown_field(
+        self, record: Record, key: str, value: str, what: str, line: int | None
+    ) -> None:
+        """A tag or key (``what``: "tag") the format does not define: kept under its name."""
+        self.kept(record, key, value, f"unknown {what} {key}; kept in custom", line)
+
+    def repeated(self, record: Record, key: str, value: str, line: int | None) -> None:
+        """A second value for a field that takes one: the first is used, this one kept."""
+        message = f"repeated {key}; the first value is used, this one is kept in custom"
+        self.kept(record, key, value, message, line)
+
+    def literal_date(self, key: str, text: str, why: str, line: int | None) -> Date:
+        """A date value that is no date ("MMXX", "n.d."), as the literal date of its record,
+        with a warning; every reader does this when no other field gives the date.
+
+        "n.d." (and the other words of ``NO_DATE_WORDS``) is kept so, as written, like any
+        text that is no date: it round-trips through every format, and CSL styles print a
+        literal date as it is. ``why`` is ``date_trouble`` of the parse, or the format's own
+        reason.
+        """
+        self.warn(f"{key} {shown(text)}: {why}; kept as literal text", line)
+        return Date(literal=" ".join(text.split()))
+
+    def no_title(self, record: Record) -> None:
+        """The warning for a record without a title (at the record's first line)."""
+        if "title" not in record.fields:
+            self.warn("record has no title", record.source.line)
+
+    def junk(self, count: int, line: int) -> None:
+        """Text outside any record (a database banner): skipped, with one warning."""
+        if count:
+            what = "1 line" if count == 1 else f"{count} lines"
+            self.warn(f"skipped {what} of text outside any record", line)
+
+    def no_records(self, hint: str) -> None:
+        """The warning for an input without a single record; ``hint`` says what one is."""
+        self.warn(f"no records found ({hint})", 1)
 
 
 class Reader:

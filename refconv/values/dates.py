@@ -24,7 +24,8 @@ MONTHS = (
 SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 
 _YEAR = re.compile(r"-?\d{4}", re.ASCII)  # "-0044": 44 BC (CSL), as ``year_text`` writes it
-_YMD = re.compile(r"(-?\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:/[^/]*)?/?", re.ASCII)
+# RIS dates are "YYYY/MM/DD/other info": the fourth part is text the parse leaves over.
+_YMD = re.compile(r"(-?\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:/([^/]*))?/?", re.ASCII)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
 _RANGE = re.compile(r"(\d{4})\s*[-–—/_]\s*(\d{2,4})", re.ASCII)
 _SIGNED_RANGE = re.compile(r"(-?\d{4})/(-?\d{4})", re.ASCII)  # how years BC are written
@@ -121,7 +122,7 @@ def _parse(text: str) -> ParsedDate:
     if m := _YMD.fullmatch(value):  # out of range: literal (parse_date), not a guess
         numbers = (int(m[1]), int(m[2])) + ((int(m[3]),) if m[3] else ())
         if 1 <= numbers[1] <= 12:  # else perhaps a range ("1996-97")
-            return ParsedDate("date", _date((numbers,)))
+            return ParsedDate("date", _date((numbers,)), leftover=(m[4] or "").strip())
     if m := _COMPACT.fullmatch(value):
         return ParsedDate("date", _date(((int(m[1]), int(m[2]), int(m[3])),)))
     if m := _RANGE.fullmatch(value):
@@ -171,6 +172,8 @@ def _scan(value: str) -> ParsedDate:
     if len(years) > 2 or (len(years) == 2 and (years[1] <= year or months)):
         leftover = " ".join([*map(str, years[1:]), leftover]).strip()
     if len(years) == 2 and years[1] > year and not months:
+        if day is not None:  # a range of years has no day: "1850 - 1851/01" keeps its "01"
+            leftover = " ".join([str(day), leftover]).strip()
         return ParsedDate("date", _date(((year,), (years[1],)), circa=circa), leftover=leftover)
     if len(months) > 2 or (len(months) == 2 and months[1] <= months[0]):
         leftover = " ".join([*(MONTHS[m - 1] for m in months[1:]), leftover]).strip()

@@ -16,8 +16,9 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 
-from refconv.formats.base import Reader
+from refconv.formats.base import Reader, ReadRules, date_trouble, shown
 from refconv.formats.bibtex.latex import sort_key_field, unescape_verbatim
 from refconv.formats.bibtex.tables import (
     BIBTEX_TO_CSL_TYPE,
@@ -29,7 +30,7 @@ from refconv.formats.bibtex.tables import (
     STATUS_TO_PUBSTATE,
 )
 from refconv.model import Date, Name, Record, SourcePos
-from refconv.notes import parse_note_line, restore
+from refconv.notes import restore_notes
 from refconv.values.dates import date_problem, format_date, parse_date
 from refconv.values.identifiers import find_doi
 from refconv.values.pages import normalize_pages
@@ -196,6 +197,7 @@ class BibtexReader(Reader):
         levels = [logger.level for logger in loggers]
         for logger in loggers:
             logger.setLevel(logging.CRITICAL)
+        rules = ReadRules(self.diagnostics, path)
         strings: list = []
         found = False
         try:
@@ -215,96 +217,92 @@ class BibtexReader(Reader):
                     if hasattr(block, "error"):
                         self.diagnostics.error(_failure(block), path, line)
                     else:
-                        yield self._record(block, path, line)
+                        yield _record(block, line, rules)
         finally:
             for logger, level in zip(loggers, levels, strict=True):
                 logger.setLevel(level)
         if not found:
-            self.diagnostics.warn("no records found (a BibTeX entry starts with '@')", path, 1)
+            rules.no_records("a BibTeX entry starts with '@'")
 
-    def _record(self, entry, path: str, line: int) -> Record:
-        kind = entry.entry_type.lower()
-        record = Record(
-            type=BIBTEX_TO_CSL_TYPE.get(kind, "document"),
-            source=SourcePos(path, line),
-            fields={"citation-key": entry.key},
-        )
-        if kind not in BIBTEX_TO_CSL_TYPE:
-            self.diagnostics.warn(
-                f"unknown entry type @{kind}; read as misc (kept in custom)", path, line
-            )
-            record.add_extra("entrytype", kind)
-        dates: dict[str, tuple[str, int]] = {}  # date field → (text, line), read at the end
-        offset = line - (entry.start_line or 0)
-        for field in entry.fields:
-            key, value = field.key.lower(), str(field.value).strip()
-            if not value:
-                continue
-            if key == "key" and value in _label_keys(entry.key):
-                continue  # the label key refconv writes for a key starting with "_"
-            if key in ("year", "month", "day") or key in _DATES:
-                dates.setdefault(key, (value, (field.start_line or 0) + offset))
-            else:
-                self._place(record, kind, key, value)
-        _Dates(record, dates, self.diagnostics.warn).read()
-        if record.fields.get("genre") in _DEFAULT_SUBTYPES.get(kind, ()):
-            del record.fields["genre"]  # BibLaTeX's type key for the entry type: no genre
-        if kind == "mastersthesis" and "genre" not in record.fields:
-            record.fields["genre"] = "Master's thesis"  # the only trace of "masters" in CSL
-        if "title" not in record.fields:
-            self.diagnostics.warn("record has no title", path, line)
-        return record
 
-    def _place(self, record: Record, kind: str, key: str, value: str) -> None:
-        fields = record.fields
-        if key in _NAMES:
-            role = _NAMES[key]
-            people = parse_names(value)
-            record.names.setdefault(role, []).extend(p for p in people if p is not None)
-            if None in people:  # "and others": kept as the Refer reader keeps "et al."
-                record.add_extra(ET_AL_TAGS.get(role, role), "et al.")
-        elif key in _VERBATIM:
-            target = {"url": "URL", "doi": "DOI"}.get(key)
-            if target:
-                value = unescape_verbatim(value)
-                fields.setdefault(target, find_doi(value) or value if key == "doi" else value)
-            else:
-                record.add_extra(key, value)
+#: Input fields read after the others: ``organization`` is the publisher only when there
+#: is no ``publisher`` field (else it is kept, with a warning, under its own name).
+_LAST = {"organization": 1}
+
+
+def _record(entry: Any, line: int, rules: ReadRules) -> Record:
+    kind = entry.entry_type.lower()
+    record = Record(
+        type=BIBTEX_TO_CSL_TYPE.get(kind, "document"),
+        source=SourcePos(rules.path, line),
+        fields={"citation-key": entry.key},
+    )
+    if kind not in BIBTEX_TO_CSL_TYPE:
+        rules.unknown_type(record, "entrytype", kind, "entry type", "misc", line)
+    dates: dict[str, tuple[str, int]] = {}  # date field → (text, line), read at the end
+    notes: dict[str, list[str]] = {}  # note variable → pieces, restored at the end
+    offset = line - (entry.start_line or 0)
+    for field in sorted(entry.fields, key=lambda f: _LAST.get(f.key.lower(), 0)):
+        key, value = field.key.lower(), str(field.value).strip()
+        if not value:
+            continue
+        where = (field.start_line or 0) + offset if field.start_line else line
+        if key == "key" and value in _label_keys(entry.key):
+            continue  # the label key refconv writes for a key starting with "_"
+        if key in ("year", "month", "day") or key in _DATES:
+            dates.setdefault(key, (value, where))
         elif key in _NOTE_FIELDS:
-            self._note(record, _NOTE_FIELDS[key], decode_latex(value))
-        elif key == "keywords":
-            sep = ";" if ";" in value else ","
-            record.keywords.extend(k.strip() for k in decode_latex(value).split(sep) if k.strip())
-        elif key == "pubstate":
-            fields.setdefault("status", _PUBSTATE.get(value, decode_latex(value)))
-        elif key == "pages":
-            fields.setdefault("page", normalize_pages(decode_latex(value)))
-        elif key == "crossref":
-            self.diagnostics.warn(
-                f"crossref to {value!r} is not resolved; kept in custom",
-                record.source.path,
-                record.source.line,
-            )
-            record.add_extra(key, value)
-        elif key in _FIELD_TO_CSL or key in ("howpublished", "organization"):
-            var = _target(kind, key, record.type)
-            text = decode_latex(value)
-            if fields.setdefault(var, text) != text:
-                record.add_extra(key, text)
+            var = _NOTE_FIELDS[key]
+            if var in notes:  # annote and annotation: both BibLaTeX's annotation
+                rules.keep(record, key, decode_latex(value), f"{var} is set already", where)
+            else:
+                notes[var] = decode_latex(value).split("; ")
         else:
-            record.add_extra(key, decode_latex(value))
-
-    @staticmethod
-    def _note(record: Record, var: str, text: str) -> None:
-        plain = []
-        for piece in text.split("; "):
-            keyed = parse_note_line(piece)
-            if keyed:
-                restore(record, *keyed)
-            elif piece.strip():
-                plain.append(piece)
+            _place(record, kind, key, value, where, rules)
+    # Notes after the other fields ("set already" is then known), before the dates: a date
+    # the writer kept in a note is checked against the date fields as they are read.
+    for var, pieces in notes.items():
+        plain = [p for p in restore_notes(record, pieces) if p.strip()]
         if plain:
-            record.fields[var] = "; ".join(plain)
+            rules.place(record, var, "; ".join(plain), var, line)
+    _Dates(record, dates, rules).read()
+    if record.fields.get("genre") in _DEFAULT_SUBTYPES.get(kind, ()):
+        del record.fields["genre"]  # BibLaTeX's type key for the entry type: no genre
+    if kind == "mastersthesis" and "genre" not in record.fields:
+        record.fields["genre"] = "Master's thesis"  # the only trace of "masters" in CSL
+    rules.no_title(record)
+    return record
+
+
+def _place(record: Record, kind: str, key: str, value: str, line: int, rules: ReadRules) -> None:
+    if key in _NAMES:
+        role = _NAMES[key]
+        people = parse_names(value)
+        record.names.setdefault(role, []).extend(p for p in people if p is not None)
+        if None in people:  # "and others": kept as the Refer reader keeps "et al."
+            record.add_extra(ET_AL_TAGS.get(role, role), "et al.")
+    elif key in _VERBATIM:
+        target = {"url": "URL", "doi": "DOI"}.get(key)
+        if target:
+            value = unescape_verbatim(value)
+            value = find_doi(value) or value if key == "doi" else value
+            rules.place(record, target, value, key, line)
+        else:
+            record.add_extra(key, value)  # file, eprint: no CSL variable, kept by design
+    elif key == "keywords":
+        sep = ";" if ";" in value else ","
+        record.keywords.extend(k.strip() for k in decode_latex(value).split(sep) if k.strip())
+    elif key == "pubstate":
+        rules.place(record, "status", _PUBSTATE.get(value, decode_latex(value)), key, line)
+    elif key == "pages":
+        rules.place(record, "page", normalize_pages(decode_latex(value)), key, line)
+    elif key == "crossref":
+        message = f"crossref to {value!r} is not resolved; kept in custom"
+        rules.kept(record, key, value, message, record.source.line)
+    elif key in _FIELD_TO_CSL or key in ("howpublished", "organization"):
+        rules.place(record, _target(kind, key, record.type), decode_latex(value), key, line)
+    else:
+        record.add_extra(key, decode_latex(value))  # a field CSL has no variable for
 
 
 def _target(kind: str, key: str, csl_type: str) -> str:
@@ -333,8 +331,10 @@ class _Dates:
     rule of the RIS and Refer readers.
     """
 
-    def __init__(self, record: Record, fields: dict[str, tuple[str, int]], warn) -> None:
-        self.record, self.fields, self.warn = record, fields, warn
+    def __init__(
+        self, record: Record, fields: dict[str, tuple[str, int]], rules: ReadRules
+    ) -> None:
+        self.record, self.fields, self.rules = record, fields, rules
         self.unread: list[tuple[str, str]] = []  # (field, why) to keep in custom
         self.status = ""  # "in press" in the year field
         self.bad_year = ""  # why the year field is no year
@@ -358,7 +358,7 @@ class _Dates:
         if date is not None:
             before = len(self.unread)
             ymd = self._ymd() if "year" in self.fields else None
-            disagree = f"does not agree with date {_shown(self.fields['date'][0])}"
+            disagree = f"does not agree with date {shown(self.fields['date'][0])}"
             if ymd is None and "year" in ymd_keys:
                 self._keep("year", self.bad_year or disagree)
             elif ymd is not None and not _agrees(ymd, date):
@@ -385,9 +385,7 @@ class _Dates:
                 self.record.dates["issued"] = ymd
         for key, why in self.unread:
             text, line = self.fields[key]
-            self.warn(f"{key} {_shown(text)}: {why}; kept in custom", self.record.source.path,
-                      line)  # fmt: skip
-            self.record.add_extra(key, text)
+            self.rules.keep(self.record, key, text, why, line)
 
     def _field(self, key: str) -> tuple[Date | None, str]:
         """A date field: ISO 8601 / EDTF as biblatex wants, or text a person wrote."""
@@ -395,16 +393,16 @@ class _Dates:
         date, why = parse_edtf(text)
         if date is None and not why:
             parsed = parse_date(text)
-            if parsed.kind == "date" and not parsed.leftover:
+            if parsed.kind == "date" and parsed.leftover:  # the date is used, the text kept
+                self._keep(key, date_trouble(parsed))
+            if parsed.kind == "date":
                 return parsed.date, ""
-            why = _why(parsed)
+            why = date_trouble(parsed)
         return date, why
 
     def _literal(self, key: str, why: str, var: str) -> None:
         text, line = self.fields[key]
-        self.warn(f"{key} {_shown(text)}: {why}; kept as literal text", self.record.source.path,
-                  line)  # fmt: skip
-        self.record.dates[var] = Date(literal=" ".join(text.split()))
+        self.record.dates[var] = self.rules.literal_date(key, text, why, line)
 
     def _keep(self, key: str, why: str) -> None:
         """Keep ``key`` in custom (once), with a warning: no date here says what it says."""
@@ -419,10 +417,12 @@ class _Dates:
             parsed = parse_date(text.replace("--", "-"))
             if parsed.kind == "status":
                 self.status = parsed.status
-            elif parsed.kind == "date" and not parsed.leftover:
+            elif parsed.kind == "date":
                 year = parsed.date
+                if parsed.leftover:  # the year is used, the text kept
+                    self._keep("year", date_trouble(parsed))
             else:
-                why = _why(parsed)
+                why = date_trouble(parsed)
         if year is None:
             self.bad_year = why
             for key in ("month", "day"):
@@ -436,7 +436,7 @@ class _Dates:
         if len(year.parts) != 1 or len(year.parts[0]) != 1 or year.season:
             for key in ("month", "day"):
                 if key in self.fields:
-                    self._keep(key, f"year {_shown(text)} is more than one year")
+                    self._keep(key, f"year {shown(text)} is more than one year")
             return year
         return self._month_day(year)
 
@@ -465,21 +465,6 @@ class _Dates:
             day = None
         parts = (y, month) if day is None else (y, month, day)
         return Date((parts,), circa=year.circa)
-
-
-def _shown(text: str) -> str:
-    """A value for a one-line message: quoted, escapes visible, at most 60 characters."""
-    return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
-def _why(parsed) -> str:
-    if parsed.problem:
-        return parsed.problem
-    if parsed.kind == "none":
-        return "says there is no date"
-    if parsed.leftover:
-        return f"{_shown(parsed.leftover)} is not part of a date"
-    return "not a date refconv can read"
 
 
 _INTEGER = re.compile(r"-?[0-9]+")  # ASCII digits: str.isdigit also takes '²' and '٣'

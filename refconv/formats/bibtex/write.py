@@ -51,6 +51,7 @@ from refconv.formats.bibtex.tables import (
 )
 from refconv.formats.refer.tables import TAG_LABELS
 from refconv.model import Date, Name, Record
+from refconv.notes import arrange_notes
 from refconv.values.dates import format_date, year_text
 from refconv.values.names import format_inverted, is_et_al
 from refconv.values.text import join_keywords
@@ -311,11 +312,9 @@ def build_entry(
         e.moved += [tag] * len(values)
     if e.notes:
         note_field = "annotation" if biblatex else "note"
-        note = "; ".join(e.notes)
-        if note_field in e.fields:
-            e.fields[note_field] = e.fields[note_field][:-1] + "; " + e.text(note) + "}"
-        else:
-            e.fields[note_field] = "{" + e.text(note) + "}"
+        own = [e.fields.pop(note_field)[1:-1]] if note_field in e.fields else []
+        lines = arrange_notes(own, e.notes)
+        e.fields[note_field] = "{" + "; ".join(x if x in own else e.text(x) for x in lines) + "}"
     if moved is not None:
         moved += e.moved
     key = citation_key(record.id, problems)

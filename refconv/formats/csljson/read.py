@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from refconv.diagnostics import RefconvError
-from refconv.formats.base import Reader
+from refconv.diagnostics import Diagnostics, RefconvError
+from refconv.formats.base import Reader, ReadRules, Warn
 from refconv.model import (
     CSL_TYPES,
     DATE_VARIABLES,
@@ -200,15 +200,14 @@ def _date_from_text(text: str, cleaned: str, problem: Callable[[str], None]) -> 
     elif parsed.leftover and parsed.kind == "date":
         problem(f"{parsed.leftover!r} is not part of a date")
         return Date(literal=text)
-    if parsed.kind == "literal":
+    if parsed.kind in ("literal", "none"):  # "n.d." too: the literal as written
         return Date(literal=text)
     return parsed.date
 
 
-def _unreadable(record: Record, key: str, value: Any, source: SourcePos, warn) -> None:
+def _unreadable(record: Record, key: str, value: Any, rules: ReadRules, line: int) -> None:
     text = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
-    warn(f"cannot read {key} {text}; kept in custom", source.path, source.line)
-    record.add_extra(key, text)
+    rules.kept(record, key, text, f"cannot read {key} {text}; kept in custom", line)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -244,7 +243,7 @@ def _without_surrogates(value: Any, where: str, found: list[str]) -> Any:
 
 
 def record_from_csl(
-    item: dict[str, Any], source: SourcePos, warn, *, surrogates: bool = True
+    item: dict[str, Any], source: SourcePos, warn: Diagnostics | Warn, *, surrogates: bool = True
 ) -> Record:
     """The inverse of ``writers.csljson.record_to_csl``.
 
@@ -252,24 +251,19 @@ def record_from_csl(
     U+FFFD with a warning naming the field; ``surrogates=False`` skips the check when the
     caller knows there are none.
     """
+    rules = ReadRules(warn, source.path)
     if surrogates:
         found: list[str] = []
         item = _without_surrogates(item, "", found)
         for where in dict.fromkeys(found):
-            warn(
+            rules.warn(
                 f"{where or 'a key'}: lone UTF-16 surrogate (invalid Unicode) replaced by U+FFFD;"
                 " the rest of the value is kept",
-                source.path,
                 source.line,
             )
     record = Record(type=str(item.get("type", "document")), source=source)
     if record.type not in CSL_TYPES:
-        warn(
-            f"unknown CSL type {record.type!r}; read as document (kept in custom)",
-            source.path,
-            source.line,
-        )
-        record.add_extra("type", record.type)
+        rules.unknown_type(record, "type", record.type, "CSL type", "document", source.line)
         record.type = "document"
     for key, value in item.items():
         if key in ("type", "id"):
@@ -279,7 +273,7 @@ def record_from_csl(
             record.names[key] = [p for p in people if p is not None]
             bad = [v for v, p in zip(value, people, strict=True) if p is None]
             if bad:
-                _unreadable(record, key, bad, source, warn)
+                _unreadable(record, key, bad, rules, source.line)
             if not record.names[key]:
                 del record.names[key]
         elif key in DATE_VARIABLES:
@@ -288,14 +282,17 @@ def record_from_csl(
             if problems:
                 shown = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
                 kept = "; kept as literal text" if date is not None and date.literal else ""
+                message = f"{key} {shown[:80]}: {'; '.join(problems)}"
                 if date is not None and not kept and isinstance(value, dict):
-                    kept = "; the date object is kept in custom"
-                    record.add_extra(key, json.dumps(value, ensure_ascii=False))
-                warn(f"{key} {shown[:80]}: {'; '.join(problems)}{kept}", source.path, source.line)
+                    message += "; the date object is kept in custom"
+                    whole = json.dumps(value, ensure_ascii=False)
+                    rules.kept(record, key, whole, message, source.line)
+                else:
+                    rules.warn(message + kept, source.line)
             if date is not None:
                 record.dates[key] = date
             else:
-                _unreadable(record, key, value, source, warn)
+                _unreadable(record, key, value, rules, source.line)
         elif key == "keyword":
             text = str(value)
             sep = ";" if ";" in text else ","
@@ -307,10 +304,9 @@ def record_from_csl(
         elif key in _TEXT and isinstance(value, (str, int, float)):
             record.fields[key] = value if isinstance(value, str) else _number_text(value)
         else:
-            warn(f"CSL key {key!r} is not a CSL variable; kept in custom", source.path, source.line)
-            record.add_extra(
-                key, json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-            )
+            text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+            message = f"CSL key {key!r} is not a CSL variable; kept in custom"
+            rules.kept(record, key, text, message, source.line)
     if item.get("id") not in (None, "") and "citation-key" not in record.fields:
         record.fields["citation-key"] = str(item["id"])
     return record
@@ -334,7 +330,7 @@ class CslJsonReader(Reader):
         warn = self.diagnostics.warn
         buf = _Buffer(iter(lines))
         if not buf.skip():
-            warn("no records found (empty input)", path, 1)
+            ReadRules(self.diagnostics, path).no_records("empty input")
             return
         single = buf.char() == "{"
         if not single:
@@ -350,7 +346,8 @@ class CslJsonReader(Reader):
                 warn("NUL characters (\\u0000) replaced by U+FFFD", path, line)
                 item = _without_nul(item)
             escaped = SURROGATE_ESCAPE.search(buf.text, start, buf.pos) is not None
-            yield record_from_csl(item, SourcePos(path, line), warn, surrogates=escaped)
+            source = SourcePos(path, line)
+            yield record_from_csl(item, source, self.diagnostics, surrogates=escaped)
             if single:
                 return
             if buf.skip() and buf.char() == ",":

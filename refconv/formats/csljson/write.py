@@ -66,8 +66,9 @@ def record_to_csl(record: Record, moved: list[str] | None = None) -> dict[str, A
         custom.setdefault(key, []).extend(values)
     if moved is not None:  # the EndNote type is kept for Refer output, not lost
         moved += [key for key, values in custom.items() if key != "%0" for _ in values]
-    if custom:
-        item["custom"] = custom
+    if custom:  # keys sorted: the order in which a reader met them is no data, and it
+        # changes when a round trip moves a value through a note (refer -> csljson -> refer)
+        item["custom"] = dict(sorted(custom.items()))
     return dict(sorted(item.items(), key=lambda kv: _ORDER.get(kv[0], len(_ORDER))))
 
 

@@ -8,10 +8,10 @@ dialect and type decision, name/date/page/identifier handling, fallbacks and wha
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
+from refconv.formats.base import ReadRules, date_trouble
 from refconv.formats.refer.syntax import lookup_type
 from refconv.formats.refer.tables import (
     CLASSIC_TAGS,
@@ -22,7 +22,7 @@ from refconv.formats.refer.tables import (
     REPEATABLE_TAGS,
 )
 from refconv.model import DATE_VARIABLES, NAME_VARIABLES, Date, Name, Record, SourcePos
-from refconv.notes import parse_note_line, restore
+from refconv.notes import restore_notes
 from refconv.values.dates import complete_date, parse_date
 from refconv.values.identifiers import (
     classify_serials,
@@ -36,7 +36,6 @@ from refconv.values.pages import normalize_extent, normalize_pages
 from refconv.values.text import split_keywords
 from refconv.values.vocabulary import CONFERENCE_WORDS, EDITOR_MARKERS
 
-Warn = Callable[[str, str | None, int | None], None]
 Target = str | tuple[str, ...] | None
 
 _NAME_VARS = frozenset(NAME_VARIABLES)
@@ -70,9 +69,10 @@ class _Builder:
 
     record: Record
     classic: bool
-    path: str
-    warn: Warn
+    rules: ReadRules
     tags: dict[str, Target]
+    notes: list[tuple[RawField, str]] = field(default_factory=list)
+    conflict: str = ""  # the variable set_text found set already with another value
     pending: list[tuple[str, RawField, str, bool]] = field(default_factory=list)
     raw_dates: dict[str, list[tuple[RawField, str]]] = field(default_factory=dict)
     corporate: list[tuple[RawField, str]] = field(default_factory=list)
@@ -89,12 +89,16 @@ class _Builder:
         if var in NEWLINE_JOINED_TARGETS:
             fields[var] += "\n" + text
             return True
-        return fields[var] == text  # a repeat of the same value is not a loss
+        if fields[var] == text:  # a repeat of the same value is not a loss
+            return True
+        self.conflict = var
+        return False
 
     def apply(self, target: Target, raw: RawField, text: str) -> None:
         """Put one value where ``target`` says; keep it in extra if it found no place."""
         targets = target if isinstance(target, tuple) else (target,)
         placed = False
+        self.conflict = ""
         for one in targets:
             if one is None:
                 continue
@@ -103,8 +107,12 @@ class _Builder:
                 placed = True
             else:
                 placed = self.place(one, raw, text) or placed
-        if not placed:
-            self.keep(raw, text)
+        if placed:
+            return
+        if self.conflict:  # a variable an earlier tag set: the loss policy keeps this one
+            self.rules.keep(self.record, raw.tag, text, f"{self.conflict} is set already", raw.line)
+        else:
+            self.keep(raw, text)  # a tag with no variable of its own, kept by design
 
     def place(self, var: str, raw: RawField, text: str) -> bool:
         """Place ``text`` in ``var`` with that variable's rules; False if it found no place."""
@@ -144,11 +152,9 @@ class _Builder:
             if is_valid_isbn(text) or is_valid_issn(text):
                 return self.place_serials(raw, text)
             return self.set_text("number", raw, text)
-        if var == "note" and not self.classic:  # "key: value" a writer parked here
-            keyed = parse_note_line(text)
-            if keyed:
-                restore(self.record, *keyed)
-                return True
+        if var == "note" and not self.classic:  # may hold "key: value" lines: restored last
+            self.notes.append((raw, text))
+            return True
         if var == "gov-number":  # classic %G: an ordering number, unless it names a language
             return self.set_text("language" if _LANGUAGE.fullmatch(text) else "number", raw, text)
         if var in ("access-year", "access-date"):  # Web Page %V/%N: the date accessed, in two
@@ -163,16 +169,14 @@ class _Builder:
         values = [text]
         if not self.classic and _SEMICOLON_NAMES.fullmatch(text):
             values = [v.strip() for v in text.split(";") if v.strip()]
-            self.warn(
-                f"{raw.tag} holds {len(values)} names separated by ';'; split them",
-                self.path,
-                raw.line,
+            self.rules.warn(
+                f"{raw.tag} holds {len(values)} names separated by ';'; split them", raw.line
             )
         people = self.record.names.setdefault(var, [])
         for value in values:
             person, problem = parse_name(value, natural_order=self.classic)
             if problem:
-                self.warn(problem, self.path, raw.line)
+                self.rules.warn(problem, raw.line)
             if person is None:  # "et al.": not a person; keep the marker
                 self.keep(raw, value)
             else:
@@ -186,7 +190,8 @@ class _Builder:
         for var, found in (("ISBN", isbns), ("ISSN", issns)):
             for number in found:
                 if not self.set_text(var, raw, number):
-                    self.keep(raw, number)
+                    self.rules.keep(self.record, raw.tag, number, f"{var} is set already",
+                                    raw.line)  # fmt: skip
         for piece in other:
             self.keep(raw, piece)
         return True
@@ -211,42 +216,41 @@ class _Builder:
         for var, values in self.raw_dates.items():
             self.record.dates.update(self.resolve_date(var, values))
 
-    def keep_leftover(self, raw: RawField, text: str, leftover: str) -> None:
-        """A date read from text that says more ("zq1987word"): the text is kept too."""
-        self.warn(
-            f"{raw.tag} {text!r}: {leftover!r} is not part of a date; the text is kept in custom",
-            self.path,
-            raw.line,
-        )
-        self.keep(raw, text)
+    def finish_notes(self) -> None:
+        """Restore the ``key: value`` lines of the notes that round-trip exactly
+        (``refconv.notes``), once every other tag is placed; the others stay notes."""
+        texts = [text for _, text in self.notes]
+        for text in restore_notes(self.record, texts):
+            raw = next(raw for raw, t in self.notes if t == text)
+            self.set_text("note", raw, text)
 
     def resolve_date(self, var: str, values: list[tuple[RawField, str]]) -> dict[str, Date]:
-        """Combine the values of one date variable: the first full date is the base (§5.2)."""
+        """Combine the values of one date variable: the first full date is the base (§5.2).
+
+        The loss policy for dates, as in every reader: text the parse cannot use wholly is
+        kept in custom (its date is still used); text that is no date ("n.d.") is the
+        literal date when no value gives one, else kept in custom; a warning either way.
+        """
+        rules, record = self.rules, self.record
         parsed = [(raw, text, parse_date(text)) for raw, text in values]
         base = next((p.date for _, _, p in parsed if p.kind == "date"), None)
         for raw, text, p in parsed:
             if p.leftover and p.kind in ("date", "partial"):
-                self.keep_leftover(raw, text, p.leftover)
+                rules.keep(record, raw.tag, text, date_trouble(p), raw.line)
             if p.kind == "status":
                 if var != "issued" or not self.set_text("status", raw, p.status):
                     self.keep(raw, text)
-            elif p.kind == "literal":
-                why = f" ({p.problem})" if p.problem else ""
-                self.warn(f"cannot parse date {text!r}{why}; kept as text", self.path, raw.line)
+            elif p.kind in ("literal", "none"):
                 if base is None:
-                    base = p.date
+                    base = rules.literal_date(raw.tag, text, date_trouble(p), raw.line)
                 else:
-                    self.keep(raw, text)
+                    rules.keep(record, raw.tag, text, date_trouble(p), raw.line)
             elif p.kind in ("date", "partial") and p.date is not base:
                 refined = complete_date(base, p) if base and not base.literal else None
                 if refined is None:
-                    self.warn(
-                        f"{raw.tag} {text!r} does not agree with the other dates of "
-                        "the record; kept in custom",
-                        self.path,
-                        raw.line,
-                    )
-                    self.keep(raw, text)
+                    if not p.leftover:
+                        why = "does not agree with the other dates"
+                        rules.keep(record, raw.tag, text, why, raw.line)
                 else:
                     base = refined
         return {var: base} if base else {}
@@ -292,22 +296,17 @@ def _endnote_tags(type_name: str) -> dict[str, Target]:
     return ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})
 
 
-def build_record(fields: list[RawField], path: str, dialect: str, warn: Warn) -> Record:
+def build_record(fields: list[RawField], dialect: str, rules: ReadRules) -> Record:
     """Map the raw fields of one record to a ``Record``."""
     classic = dialect == "refer" or (dialect == "auto" and not _is_endnote(fields))
-    record = Record(source=SourcePos(path, fields[0].line))
+    record = Record(source=SourcePos(rules.path, fields[0].line))
     type_field = next((f for f in fields if f.tag == "%0"), None)
     type_name: str | None = None
     if type_field is not None:
         raw_type = " ".join(type_field.lines)
         type_name, record.type = lookup_type(raw_type)
         if type_name is None:
-            warn(
-                f"unknown reference type {raw_type!r}; read as Generic (kept in custom)",
-                path,
-                type_field.line,
-            )
-            record.add_extra("%0", raw_type)
+            rules.unknown_type(record, "%0", raw_type, "reference type", "Generic", type_field.line)
         elif type_name not in (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book"):
             record.add_extra("%0", type_name)  # e.g. Electronic Article: not the CSL default
     if classic:
@@ -316,7 +315,7 @@ def build_record(fields: list[RawField], path: str, dialect: str, warn: Warn) ->
             tags["%A"] = "editor"
     else:
         tags = _endnote_tags(type_name or "")
-    builder = _Builder(record, classic, path, warn, tags)
+    builder = _Builder(record, classic, rules, tags)
     seen: set[str] = set()
     for raw in fields:
         if raw is type_field:
@@ -328,25 +327,22 @@ def build_record(fields: list[RawField], path: str, dialect: str, warn: Warn) ->
         if not text:
             continue
         if target == _UNKNOWN:
-            warn(f"unknown tag {raw.tag}; kept in custom", path, raw.line)
-            builder.keep(raw, text)
+            rules.unknown_field(record, raw.tag, text, "tag", raw.line)
         elif raw.tag in seen and raw.tag not in REPEATABLE_TAGS:
-            warn(
-                f"repeated {raw.tag}; the first value is used, this one is kept in custom",
-                path,
-                raw.line,
-            )
-            builder.keep(raw, text)
+            rules.repeated(record, raw.tag, text, raw.line)
         else:
             builder.apply(target, raw, text)
         seen.add(raw.tag)
     builder.finish_pending()
     builder.finish_dates()
+    builder.finish_notes()
     _finish(builder, fields, type_field is None, type_name)
     return record
 
 
-def _finish(builder: _Builder, fields: list[RawField], no_type: bool, type_name: str | None):
+def _finish(
+    builder: _Builder, fields: list[RawField], no_type: bool, type_name: str | None
+) -> None:
     record = builder.record
     for raw, text in builder.corporate:  # classic %Q: the author only when there is no %A
         if "author" in record.names:
@@ -363,5 +359,4 @@ def _finish(builder: _Builder, fields: list[RawField], no_type: bool, type_name:
             record.type = "broadcast"
     if no_type:
         record.type = infer_type({f.tag for f in fields}, record)
-    if "title" not in record.fields:
-        builder.warn("record has no title", builder.path, fields[0].line)
+    builder.rules.no_title(record)

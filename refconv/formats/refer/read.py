@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from refconv.formats.base import Reader
+from refconv.formats.base import Reader, ReadRules
 from refconv.formats.refer.fields import RawField, build_record
 from refconv.formats.refer.syntax import is_tag_line, split_flattened
 from refconv.model import Record
@@ -41,14 +41,14 @@ class ReferReader(Reader):
     def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
         """Yield one record per blank-line separated block (or per flattened record)."""
         dialect = self.options.get("dialect") or "auto"
-        warn = self.diagnostics.warn
+        rules = ReadRules(self.diagnostics, path)
         fields: list[RawField] = []
         junk_line = junk_count = 0
         seen_any = False
         for lineno, line in enumerate(lines, 1):
             if not line or line.isspace():
                 if fields:
-                    yield build_record(fields, path, dialect, warn)
+                    yield build_record(fields, dialect, rules)
                     fields = []
                 continue
             if not is_tag_line(line):
@@ -59,7 +59,7 @@ class ReferReader(Reader):
                     junk_count += 1
                 continue
             if junk_count:
-                self._report_junk(path, junk_line, junk_count)
+                rules.junk(junk_count, junk_line)
                 junk_count = 0
             seen_any = True
             # A flattened record is a whole record on one line (§6): a tag line inside a
@@ -69,18 +69,13 @@ class ReferReader(Reader):
                 fields.append(RawField(line[:2], [line[3:].strip()], lineno))
                 continue
             if fields:
-                yield build_record(fields, path, dialect, warn)
+                yield build_record(fields, dialect, rules)
                 fields = []
             for record_fields in flat:
                 raw = [RawField(tag, [value], lineno) for tag, value in record_fields]
-                yield build_record(raw, path, dialect, warn)
+                yield build_record(raw, dialect, rules)
         if fields:
-            yield build_record(fields, path, dialect, warn)
-        if junk_count:
-            self._report_junk(path, junk_line, junk_count)
+            yield build_record(fields, dialect, rules)
+        rules.junk(junk_count, junk_line)
         if not seen_any:
-            warn("no records found (a Refer record starts with a line like '%T Title')", path, 1)
-
-    def _report_junk(self, path: str, line: int, count: int) -> None:
-        what = "1 line" if count == 1 else f"{count} lines"
-        self.diagnostics.warn(f"skipped {what} of text outside any record", path, line)
+            rules.no_records("a Refer record starts with a line like '%T Title'")

@@ -19,7 +19,7 @@ from functools import cache
 from typing import TextIO
 
 from refconv.formats.base import Writer
-from refconv.formats.refer.syntax import flattened_at, is_tag_line
+from refconv.formats.refer.syntax import flattened_at, is_tag_line, lookup_type
 from refconv.formats.refer.tables import (
     CSL_TO_ENDNOTE_TYPE,
     ENDNOTE_TAGS,
@@ -29,7 +29,7 @@ from refconv.formats.refer.tables import (
     REPEATABLE_TAGS,
 )
 from refconv.model import Record
-from refconv.notes import note_line
+from refconv.notes import arrange_notes, note_line
 from refconv.values.dates import format_date, year_text
 from refconv.values.names import format_inverted
 from refconv.values.text import lenient_pattern, one_line, value_lines
@@ -78,11 +78,22 @@ def _eight_is_issued(type_name: str) -> bool:
     return (ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})).get("%8") == "issued"
 
 
+def kept_type(record: Record) -> int | None:
+    """The index in ``extra["%0"]`` of the %0 name kept from a Refer input that names this
+    record's CSL type (Electronic Article for an article-journal; an unknown name for a
+    document), if any. Other kept %0 values (a repeated %0) are data for the note: taken for
+    the type, they would change it."""
+    for i, name in enumerate(record.extra.get("%0", ())):
+        if lookup_type(name)[1] == record.type:
+            return i
+    return None
+
+
 def endnote_type(record: Record) -> str:
     """The %0 name: the one kept from a Refer input, else the default for the CSL type."""
-    kept = record.extra.get("%0")
-    if kept:
-        return kept[0]
+    kept = kept_type(record)
+    if kept is not None:
+        return record.extra["%0"][kept]
     if record.type == "book" and "editor" in record.names and "author" not in record.names:
         return "Edited Book"
     return CSL_TO_ENDNOTE_TYPE.get(record.type, "Generic")
@@ -130,7 +141,9 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
     late: list[tuple[str, str]] = []
     meanings = ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})
     for key, values in record.extra.items():
-        if key == "%0":
+        if key == "%0":  # the one written as the type; any other goes to the note
+            used = kept_type(record)
+            notes += [(key, value) for i, value in enumerate(values) if i != used]
             continue
         if len(key) == 2 and is_tag_line(key) and key[1].isprintable():  # "%\r" is no tag
             # A value the reader kept because its variable was already filled must come
@@ -140,7 +153,9 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
             place += [(key, value) for value in values]
         else:
             notes += [(key, value) for value in values]
-    lines += [("%Z", note_line(key, value)) for key, value in notes]
+    own = [value for tag, value in lines if tag == "%Z"]  # the record's note
+    lines = [(tag, value) for tag, value in lines if tag != "%Z"]
+    lines += [("%Z", line) for line in arrange_notes(own, [note_line(*n) for n in notes])]
     if moved is not None:
         moved += [key for key, _ in notes]
     return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER))) + late

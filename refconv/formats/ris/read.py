@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from refconv.formats.base import Reader
+from refconv.formats.base import Reader, ReadRules, date_trouble
 from refconv.formats.refer.tables import CSL_TO_ENDNOTE_TYPE
 from refconv.formats.ris.tables import (
+    BOOK_TYPES,
     CSL_TO_RIS_FIELD,
     NAME_TO_RIS,
     REFER_EXTRA_TO_RIS,
@@ -23,8 +24,8 @@ from refconv.formats.ris.tables import (
     RIS_TO_CSL_TYPE,
     RIS_TO_ENDNOTE_TYPE,
 )
-from refconv.model import Date, Record, SourcePos
-from refconv.notes import parse_note_line, restore
+from refconv.model import Record, SourcePos
+from refconv.notes import restore_notes
 from refconv.values.dates import ParsedDate, complete_date, parse_date
 from refconv.values.identifiers import classify_serials, doi_from_url, find_doi
 from refconv.values.names import parse_name
@@ -36,7 +37,6 @@ _NAMES = {tag: var for var, tag in NAME_TO_RIS.items()} | RIS_NAME_ALIASES
 _EXTRAS = {tag: refer for refer, tag in REFER_EXTRA_TO_RIS.items()}
 _REPEATABLE = frozenset({"AU", "A1", "A2", "A3", "A4", "ED", "KW", "N1", "UR", "SN", "TA",
                          "AD", "L1", "L2", "L3", "L4"})  # fmt: skip
-BOOK_TYPES = frozenset({"book", "classic", "thesis", "periodical"})
 
 
 class RisReader(Reader):
@@ -57,7 +57,7 @@ class RisReader(Reader):
 
     def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
         """Yield one record per TY ... ER block."""
-        warn = self.diagnostics.warn
+        rules = ReadRules(self.diagnostics, path)
         fields: list[tuple[str, list[str], int]] = []
         junk_line = junk = 0
         for lineno, line in enumerate(lines, 1):
@@ -73,118 +73,93 @@ class RisReader(Reader):
             tag, value = m[1], (m[2] or "").strip()
             if tag == "TY":
                 if fields:
-                    warn("record not closed with 'ER  - '; closed here", path, lineno)
-                    yield self._build(fields, path)
-                if junk:
-                    warn(
-                        f"skipped {junk} line{'s' if junk > 1 else ''} of text outside any record",
-                        path,
-                        junk_line,
-                    )
-                    junk = 0
+                    rules.warn("record not closed with 'ER  - '; closed here", lineno)
+                    yield _build(fields, rules)
+                rules.junk(junk, junk_line)
+                junk = 0
                 fields = [(tag, [value], lineno)]
             elif not fields:
                 junk_line, junk = (junk_line if junk else lineno), junk + 1
             elif tag == "ER":
-                yield self._build(fields, path)
+                yield _build(fields, rules)
                 fields = []
             else:
                 fields.append((tag, [value], lineno))
         if fields:
-            warn("record not closed with 'ER  - ' at the end of the input", path, fields[0][2])
-            yield self._build(fields, path)
-        if junk:
-            warn(
-                f"skipped {junk} line{'s' if junk > 1 else ''} of text outside any record",
-                path,
-                junk_line,
-            )
+            rules.warn("record not closed with 'ER  - ' at the end of the input", fields[0][2])
+            yield _build(fields, rules)
+        rules.junk(junk, junk_line)
 
-    def _build(self, fields: list[tuple[str, list[str], int]], path: str) -> Record:
-        warn = self.diagnostics.warn
-        _, type_lines, first_line = fields[0]
-        code = type_lines[0].upper()
-        record = Record(
-            type=RIS_TO_CSL_TYPE.get(code, "document"), source=SourcePos(path, first_line)
-        )
-        if code not in RIS_TO_CSL_TYPE:
-            warn(f"unknown RIS type {code!r}; read as GEN (kept in custom)", path, first_line)
-            record.add_extra("TY", code)
-        endnote = RIS_TO_ENDNOTE_TYPE.get(code)
-        if endnote and endnote not in (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book"):
-            record.add_extra("%0", endnote)  # EJOUR: an Electronic Article, kept for Refer
-        dates: dict[str, str] = {}
-        pages: dict[str, str] = {}
-        seen: set[str] = set()
-        for tag, values, line in fields[1:]:
-            text = "\n".join(v for v in values if v).strip()
-            if not text:
-                continue
-            if tag in seen and tag not in _REPEATABLE:
-                warn(
-                    f"repeated {tag}; the first value is used, this one is kept in custom",
-                    path,
-                    line,
-                )
-                record.add_extra(tag, text)
-                continue
-            seen.add(tag)
-            self._place(record, tag, text, dates, pages, line)
-        _finish_pages(record, pages)
-        _finish_dates(record, dates, warn)
-        if "title" not in record.fields:
-            warn("record has no title", path, first_line)
-        return record
 
-    def _place(
-        self, record: Record, tag: str, text: str, dates: dict, pages: dict, line: int
-    ) -> None:
-        fields = record.fields
-        if tag in _NAMES:
-            person, _ = parse_name(text)
-            if person is None:
-                record.add_extra(tag, text)
-            else:
-                record.names.setdefault(_NAMES[tag], []).append(person)
-        elif tag in ("PY", "Y1", "DA", "Y2"):
+def _build(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> Record:
+    _, type_lines, first_line = fields[0]
+    code = type_lines[0].upper()
+    record = Record(
+        type=RIS_TO_CSL_TYPE.get(code, "document"), source=SourcePos(rules.path, first_line)
+    )
+    if code not in RIS_TO_CSL_TYPE:
+        rules.unknown_type(record, "TY", code, "RIS type", "GEN", first_line)
+    endnote = RIS_TO_ENDNOTE_TYPE.get(code)
+    if endnote and endnote not in (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book"):
+        record.add_extra("%0", endnote)  # EJOUR: an Electronic Article, kept for Refer
+    dates: dict[str, tuple[str, int]] = {}
+    pages: dict[str, str] = {}
+    notes: list[str] = []
+    seen: set[str] = set()
+    for tag, values, line in fields[1:]:
+        text = "\n".join(v for v in values if v).strip()
+        if not text:
+            continue
+        if tag in seen and tag not in _REPEATABLE:
+            rules.repeated(record, tag, text, line)
+            continue
+        seen.add(tag)
+        if tag in ("PY", "Y1", "DA", "Y2"):
             dates[tag] = (text, line)
         elif tag in ("SP", "EP"):
             pages[tag] = text
-        elif tag == "KW":
-            record.keywords.extend(k.strip() for k in text.split("\n") if k.strip())
         elif tag == "N1":
-            self._note(record, text)
-        elif tag == "SN":
-            isbns, issns, other = classify_serials(text)
-            for var, values in (("ISBN", isbns), ("ISSN", issns), ("number", other)):
-                for value in values:
-                    if fields.setdefault(var, value) != value:
-                        record.add_extra(tag, value)
-        elif tag == "DO":
-            fields.setdefault("DOI", find_doi(text) or text)
-        elif tag == "UR":
-            if fields.setdefault("URL", text) != text:
-                record.add_extra(tag, text)
-            if doi := doi_from_url(text):
-                fields.setdefault("DOI", doi)
-        elif tag in _EXTRAS:
-            record.add_extra(_EXTRAS[tag], text)
-        elif tag in _FIELDS:
-            var = _FIELDS[tag]
-            if fields.setdefault(var, text) != text:
-                record.add_extra(tag, text)
+            notes.append(text)  # each N1 is one note: restored last (refconv.notes)
         else:
-            record.add_extra(tag, text)
+            _place(record, tag, text, line, rules)
+    _finish_pages(record, pages)
+    # Notes after the other fields ("set already" is then known), before the dates: the
+    # writer keeps in a note the issued date PY cannot carry ("1996-2004" beside PY 1996).
+    for text in restore_notes(record, notes):
+        record.fields["note"] = (
+            record.fields["note"] + "\n" + text if "note" in record.fields else text
+        )
+    _finish_dates(record, dates, rules)
+    rules.no_title(record)
+    return record
 
-    @staticmethod
-    def _note(record: Record, text: str) -> None:
-        keyed = parse_note_line(text)  # each N1 is one note: "key: value" or plain text
-        if keyed:
-            restore(record, *keyed)
-        elif "note" in record.fields:
-            record.fields["note"] += "\n" + text
+
+def _place(record: Record, tag: str, text: str, line: int, rules: ReadRules) -> None:
+    if tag in _NAMES:
+        person, _ = parse_name(text)
+        if person is None:
+            record.add_extra(tag, text)  # "et al.": a marker, kept for the writers
         else:
-            record.fields["note"] = text
+            record.names.setdefault(_NAMES[tag], []).append(person)
+    elif tag == "KW":
+        record.keywords.extend(k.strip() for k in text.split("\n") if k.strip())
+    elif tag == "SN":
+        isbns, issns, other = classify_serials(text)
+        for var, values in (("ISBN", isbns), ("ISSN", issns), ("number", other)):
+            for value in values:
+                rules.place(record, var, value, tag, line)
+    elif tag == "DO":
+        rules.place(record, "DOI", find_doi(text) or text, tag, line)
+    elif tag == "UR":
+        rules.place(record, "URL", text, tag, line)
+        if (doi := doi_from_url(text)) and "DOI" not in record.fields:
+            record.fields["DOI"] = doi
+    elif tag in _EXTRAS:
+        record.add_extra(_EXTRAS[tag], text)  # a Refer tag RIS carries: kept for Refer
+    elif tag in _FIELDS:
+        rules.place(record, _FIELDS[tag], text, tag, line)
+    else:
+        rules.unknown_field(record, tag, text, "tag", line)
 
 
 def _finish_pages(record: Record, pages: dict[str, str]) -> None:
@@ -197,57 +172,52 @@ def _finish_pages(record: Record, pages: dict[str, str]) -> None:
         )
 
 
-def _finish_dates(record: Record, dates: dict[str, tuple[str, int]], warn) -> None:
+def _finish_dates(record: Record, dates: dict[str, tuple[str, int]], rules: ReadRules) -> None:
     """DA (full date) wins over PY over Y1; Y2 is the access date (user-needs case 16).
 
-    A value that is no date or says more than one ("2020/02/30", "1999 zq") is kept: as the
-    literal date when no tag has a date, else in custom, with a warning either way.
+    The loss policy for dates (also the Refer and BibTeX readers'): a value the parse uses
+    wholly is the date; one that says more ("1999/12/31/Winter issue", "ref 2019") gives its
+    date and its whole text is kept in custom; one that is no date ("MMXX", "n.d.") is the
+    literal date when no tag gives a date, else kept in custom; a warning either way.
     """
-    path = record.source.path
-    issued: Date | None = record.dates.get("issued")
+    found = [(tag, *dates[tag], parse_date(dates[tag][0])) for tag in ("DA", "PY", "Y1")
+             if tag in dates]  # fmt: skip
+    issued = record.dates.get("issued")  # from a note the writer kept it in
+    if issued is None:
+        issued = next((p.date for _, _, _, p in found if p.kind == "date"), None)
     unread: list[tuple[str, str, int, ParsedDate]] = []
-    for tag in ("DA", "PY", "Y1"):
-        if tag not in dates:
-            continue
-        text, line = dates[tag]
-        parsed = parse_date(text)
+    for tag, text, line, parsed in found:
         if parsed.kind == "status":
-            record.fields.setdefault("status", parsed.status)
-        elif parsed.kind == "literal" or parsed.leftover:
+            rules.place(record, "status", parsed.status, tag, line)
+        elif parsed.kind in ("literal", "none"):
             unread.append((tag, text, line, parsed))
-        elif issued is None and parsed.kind == "date":
-            issued = parsed.date
-        elif issued is not None and parsed.kind in ("date", "partial"):
-            refined = complete_date(issued, parsed)
-            if refined is None and parsed.date != issued:
-                warn(f"{tag} {text!r} does not agree with the other dates; kept in custom",
-                     path, line)  # fmt: skip
-                record.add_extra(tag, text)
-            issued = refined or issued
+        elif parsed.leftover:  # its date is used below, its whole text kept
+            rules.keep(record, tag, text, date_trouble(parsed), line)
+        if parsed.kind not in ("date", "partial") or parsed.date is issued:
+            continue
+        refined = complete_date(issued, parsed) if issued is not None else None
+        if refined is None and not parsed.leftover and parsed.date != issued:
+            why = "does not agree with the other dates" if issued else "no year to go with"
+            rules.keep(record, tag, text, why, line)
+        issued = refined or issued
     for tag, text, line, parsed in unread:
-        literal = issued is None and parsed.kind == "literal"
-        why = _why(parsed)
-        warn(f"{tag} {text!r}: {why}; kept {'as literal text' if literal else 'in custom'}",
-             path, line)  # fmt: skip
-        if literal:
-            issued = parsed.date
+        if issued is None:
+            issued = rules.literal_date(tag, text, date_trouble(parsed), line)
         else:
-            record.add_extra(tag, text)
+            rules.keep(record, tag, text, date_trouble(parsed), line)
     if issued is not None:
         record.dates["issued"] = issued
     if "Y2" in dates:
         text, line = dates["Y2"]
         accessed = parse_date(text)
-        if accessed.kind == "date" and not accessed.leftover:
-            record.dates.setdefault("accessed", accessed.date)
-        elif accessed.kind != "none":
-            warn(f"Y2 {text!r}: {_why(accessed)}; kept in custom", path, line)
-            record.add_extra("Y2", text)
-
-
-def _why(parsed: ParsedDate) -> str:
-    if parsed.problem:
-        return parsed.problem
-    if parsed.leftover:
-        return f"{parsed.leftover!r} is not part of a date"
-    return "not a date refconv can read"
+        if accessed.kind == "date" and accessed.date is not None:
+            if record.dates.setdefault("accessed", accessed.date) != accessed.date:
+                why = "does not agree with the other dates"
+                rules.keep(record, "Y2", text, why, line)
+                return
+            if accessed.leftover:
+                rules.keep(record, "Y2", text, date_trouble(accessed), line)
+        elif "accessed" not in record.dates:
+            record.dates["accessed"] = rules.literal_date("Y2", text, date_trouble(accessed), line)
+        else:
+            rules.keep(record, "Y2", text, date_trouble(accessed), line)

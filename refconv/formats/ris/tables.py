@@ -209,3 +209,9 @@ RIS_TAG_ORDER = (
     "UR", "L1", "LA", "AN", "CN", "DB", "DP", "AD", "CA", "RP", "C1", "C2", "C3", "C4", "C5",
     "C6", "C7", "KW", "AB", "N1", "RN",
 )  # fmt: skip
+
+#: CSL types whose lone ``SP`` is the number of pages of the whole work, not a page (RIS
+#: spec: ``SP`` is "Pages" for BOOK, EBOOK, EDBOOK, THES). One table for the reader and the
+#: writer, which asks it about the type its TY reads back as: two copies once disagreed, and
+#: a collection (TY GEN) wrote its number-of-pages as an SP that read back as a page.
+BOOK_TYPES = frozenset({"book", "classic", "thesis", "periodical"})

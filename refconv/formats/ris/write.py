@@ -20,6 +20,7 @@ from typing import TextIO
 
 from refconv.formats.base import Writer
 from refconv.formats.ris.tables import (
+    BOOK_TYPES,
     CSL_TO_RIS_FIELD,
     CSL_TO_RIS_TYPE,
     ENDNOTE_TO_RIS_TYPE,
@@ -29,7 +30,7 @@ from refconv.formats.ris.tables import (
     RIS_TO_CSL_TYPE,
 )
 from refconv.model import Record
-from refconv.notes import note_line
+from refconv.notes import arrange_notes, note_line
 from refconv.values.dates import format_date, year_text
 from refconv.values.names import format_inverted
 from refconv.values.text import lenient_pattern, one_line, value_lines
@@ -47,7 +48,6 @@ ONE_LINE_TAGS = frozenset(
     {"TY", "ID", "AU", "A1", "A2", "A3", "A4", "ED", "TA", "PY", "DA", "Y1", "Y2", "SP", "EP",
      "SN", "DO", "UR", "L1", "L2", "L3", "L4", "KW", "ER"}
 )  # fmt: skip
-BOOK_TYPES = frozenset({"book", "classic", "thesis", "periodical", "collection"})
 
 
 def ris_date(date_parts: tuple[int, ...]) -> str:
@@ -60,10 +60,10 @@ def ris_date(date_parts: tuple[int, ...]) -> str:
 def ris_type(record: Record) -> tuple[str, bool]:
     """The TY code, and whether it carries the EndNote type kept from a Refer input (EJOUR
     for an Electronic Article), so that type needs no note."""
-    kept = record.extra.get("%0")
-    code = ENDNOTE_TO_RIS_TYPE.get(kept[0]) if kept else None
-    if code and RIS_TO_CSL_TYPE.get(code) == record.type:
-        return code, True
+    for kept in record.extra.get("%0", ()):
+        code = ENDNOTE_TO_RIS_TYPE.get(kept)
+        if code and RIS_TO_CSL_TYPE.get(code) == record.type:
+            return code, True
     return CSL_TO_RIS_TYPE.get(record.type, "GEN"), False
 
 
@@ -90,13 +90,14 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
             if var == "issued" and date.parts:
                 lines.append(("PY", year_text(date.parts[0][0])))
             notes.append((var, format_date(date)))
+    book = RIS_TO_CSL_TYPE.get(ris_type(record)[0]) in BOOK_TYPES  # as the reader decides
     for var, value in record.fields.items():
         if var == "citation-key" or record.derivable(var):
             continue
         if var == "page":
             m = _RANGE.fullmatch(value)
             lines += [("SP", m[1]), ("EP", m[2])] if m else [("SP", value)]
-        elif var == "number-of-pages" and record.type in BOOK_TYPES and "page" not in record.fields:
+        elif var == "number-of-pages" and book and "page" not in record.fields:
             lines.append(("SP", value))
         elif var in ("ISBN", "ISSN"):
             lines.append(("SN", value))
@@ -106,13 +107,17 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
             notes.append((var, value))
     lines += [("KW", keyword) for keyword in record.keywords]
     for tag, values in record.extra.items():
-        if tag == "%0" and ris_type(record)[1]:
-            continue
+        if tag == "%0" and ris_type(record)[1]:  # the one TY carries; others to the note
+            code = ris_type(record)[0]
+            used = next(i for i, v in enumerate(values) if ENDNOTE_TO_RIS_TYPE.get(v) == code)
+            values = values[:used] + values[used + 1 :]
         if tag in REFER_EXTRA_TO_RIS:
             lines += [(REFER_EXTRA_TO_RIS[tag], value) for value in values]
         else:
             notes += [(tag, value) for value in values]
-    lines += [("N1", note_line(key, value)) for key, value in notes]
+    own = [value for tag, value in lines if tag == "N1"]  # the record's note
+    lines = [(tag, value) for tag, value in lines if tag != "N1"]
+    lines += [("N1", line) for line in arrange_notes(own, [note_line(*n) for n in notes])]
     if moved is not None:
         moved += [key for key, _ in notes]
     return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER)))
