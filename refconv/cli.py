@@ -13,23 +13,14 @@ import io
 import os
 import signal
 import sys
+from collections.abc import Callable
+from typing import IO, Any
 
 import click
 from click.shell_completion import CompletionItem
 
 from refconv import __version__
-from refconv.api import (
-    DIALECTS,
-    SkippedRecords,
-    batch_targets,
-    check_distinct_output,
-    check_readable,
-    convert,
-    convert_batch,
-    handle_stop_signals,
-    make_writer,
-    read,
-)
+from refconv.batch import batch_targets, convert_batch
 from refconv.check import CheckDiagnostics, check
 from refconv.diagnostics import (
     Collected,
@@ -39,9 +30,21 @@ from refconv.diagnostics import (
     UnknownFormat,
     one_line,
 )
-from refconv.io import check_encoding
+from refconv.io import check_distinct_output, check_encoding, check_readable, open_sources
 from refconv.keys import check_key_format
+from refconv.output import handle_stop_signals
+from refconv.pipeline import (
+    DIALECTS,
+    Plan,
+    SkippedRecords,
+    check_input_options,
+    read_sources,
+    resolve_reader,
+    resolve_writer,
+    run,
+)
 from refconv.plugins import Registry
+from refconv.transforms.textfix import TextCheck
 from refconv.values.vocabulary import DEFAULT_KEY_FORMAT, KEY_PLACEHOLDERS
 
 
@@ -55,7 +58,7 @@ class DataError(click.ClickException):
     def __init__(self, error: RefconvError):
         super().__init__(error.describe())
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         _echo_err(self.message)
 
 
@@ -63,7 +66,7 @@ class Refused(click.UsageError):
     """An output that would destroy what it should not (an input, a file named as the
     directory): exit 2 like any usage error, shown as one ``error:`` line."""
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         _echo_err(one_line(f"error: {self.message}"))
 
 
@@ -74,7 +77,7 @@ def _echo_err(line: str) -> None:
         click.echo(line, err=True)
 
 
-def _validate_encoding(ctx, param, value: str | None) -> str | None:
+def _validate_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None:
         try:
             check_encoding(value)
@@ -83,10 +86,14 @@ def _validate_encoding(ctx, param, value: str | None) -> str | None:
     return value
 
 
-def _complete_formats(group: str):
+def _complete_formats(
+    group: str,
+) -> Callable[[click.Context, click.Parameter, str], list[CompletionItem]]:
     """Shell completion of format names (``-f``/``-t``), with their descriptions."""
 
-    def complete(ctx, param, incomplete: str) -> list[CompletionItem]:
+    def complete(
+        ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
         registry = Registry(Collected())
         plugins = registry.readers() if group == "readers" else registry.writers()
         return [
@@ -98,7 +105,9 @@ def _complete_formats(group: str):
     return complete
 
 
-def _complete_styles(ctx, param, incomplete: str) -> list[CompletionItem]:
+def _complete_styles(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
     """Shell completion of ``--style``: installed style names (paths complete as files)."""
     if "/" in incomplete or incomplete.endswith(".csl"):
         return [CompletionItem(incomplete, type="file")]
@@ -107,13 +116,15 @@ def _complete_styles(ctx, param, incomplete: str) -> list[CompletionItem]:
     return [CompletionItem(name) for name in style_names() if name.startswith(incomplete)]
 
 
-def _complete_locales(ctx, param, incomplete: str) -> list[CompletionItem]:
+def _complete_locales(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
     from refconv.formats.formatted.write import known_locales
 
     return [CompletionItem(tag) for tag in known_locales() if tag.startswith(incomplete)]
 
 
-def _validate_key_format(ctx, param, value: str) -> str:
+def _validate_key_format(ctx: click.Context, param: click.Parameter, value: str) -> str:
     try:
         check_key_format(value)
     except ValueError as exc:
@@ -230,23 +241,23 @@ def cli() -> None:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
 def convert_command(
-    inputs,
-    from_format,
-    to_format,
-    output,
-    out_dir,
-    dialect,
-    encoding,
-    fix_text,
-    key_format,
-    latex,
-    style,
-    locale,
-    standalone,
-    jobs,
-    strict,
-    report,
-    quiet,
+    inputs: tuple[str, ...],
+    from_format: str | None,
+    to_format: str | None,
+    output: str | None,
+    out_dir: str | None,
+    dialect: str,
+    encoding: str | None,
+    fix_text: bool,
+    key_format: str,
+    latex: bool,
+    style: str | None,
+    locale: str | None,
+    standalone: bool,
+    jobs: int | None,
+    strict: bool,
+    report: bool,
+    quiet: bool,
 ) -> None:
     """Convert INPUT files (default: stdin; '-' is stdin) to one output.
 
@@ -262,15 +273,28 @@ def convert_command(
       refconv convert *.enw --out-dir bib/ -t bibtex --jobs 4
     """
     diagnostics = Diagnostics(strict=strict, quiet=quiet)
-    options = {"latex": latex, "style": style, "locale": locale, "standalone": standalone,
-               "fix_text": fix_text}  # fmt: skip
+    registry = Registry(diagnostics)  # the run's one registry
+    options: dict[str, Any] = {"latex": latex, "style": style, "locale": locale,
+                               "standalone": standalone}  # fmt: skip
+    sources: list[str] = list(inputs) or ["-"]
+    dest = "-" if output is None else output
     try:  # names and paths given on the command line: usage errors, before reading anything
-        if from_format:
-            Registry(diagnostics).find_reader(from_format)
+        reader = resolve_reader(registry, from_format)
         if out_dir is not None:
-            return _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, options)
-        writer_cls = make_writer(Registry(diagnostics), to_format, output, diagnostics, options)
-        check_distinct_output(list(inputs) or ["-"], "-" if output is None else output)
+            batch_options = {**options, "fix_text": fix_text}
+            return _convert_batch(inputs, out_dir, to_format, output, jobs, registry, batch_options)
+        writer = resolve_writer(registry, to_format, output, diagnostics, {**options, "jobs": jobs})
+        check_distinct_output(list(sources), dest)
+        plan = Plan(
+            registry,
+            diagnostics,
+            reader=reader,
+            reader_options=check_input_options(encoding, dialect),
+            encoding=encoding,
+            transforms=(TextCheck(fix=fix_text),),
+            writer=writer,
+            key_format=key_format,
+        )
     except LookupError as exc:
         raise click.UsageError(str(exc)) from None
     except ValueError as exc:
@@ -281,18 +305,7 @@ def convert_command(
         for name in inputs:
             if name != "-":
                 check_readable(name)
-        convert(
-            list(inputs) or ["-"],
-            "-" if output is None else output,
-            from_format,
-            writer_cls.name,
-            encoding=encoding,
-            dialect=dialect,
-            diagnostics=diagnostics,
-            key_format=key_format,
-            jobs=jobs,
-            **options,
-        )
+        run(plan, open_sources(list(sources)), dest)
     except SkippedRecords:  # each was reported; an -o target is left as it was
         _report(report, diagnostics, to_format or output)
         raise SystemExit(1) from None
@@ -303,7 +316,7 @@ def convert_command(
     except BrokenPipeError:
         _silence_stdout()
         return
-    _report(report, diagnostics, writer_cls.name)
+    _report(report, diagnostics, writer.name)
 
 
 def _report(report: bool, diagnostics: Diagnostics, target: str | None) -> None:
@@ -312,7 +325,15 @@ def _report(report: bool, diagnostics: Diagnostics, target: str | None) -> None:
             _echo_err(line)
 
 
-def _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, options) -> None:
+def _convert_batch(
+    inputs: tuple[str, ...],
+    out_dir: str,
+    to_format: str | None,
+    output: str | None,
+    jobs: int | None,
+    registry: Registry,
+    options: dict[str, Any],
+) -> None:
     """``--out-dir``: one output per input, in parallel with ``--jobs``."""
     if output is not None:
         raise click.UsageError("-o and --out-dir exclude each other")
@@ -320,11 +341,11 @@ def _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, option
         raise click.UsageError("--out-dir needs -t FORMAT")
     if not inputs:
         raise click.UsageError("--out-dir needs input files (not standard input)")
-    batch_targets(inputs, out_dir, to_format)  # usage errors: the caller reports them
+    batch_targets(inputs, out_dir, to_format, registry=registry)  # usage errors: see caller
     try:
         failed = convert_batch(
             inputs, out_dir, to_format, jobs=jobs or os.cpu_count() or 1,
-            diagnostics=diagnostics, **options,
+            diagnostics=registry.diagnostics, registry=registry, **options,
         )  # fmt: skip
     except RefconvError as exc:
         raise DataError(exc) from None
@@ -355,7 +376,9 @@ def _convert_batch(inputs, out_dir, to_format, output, jobs, diagnostics, option
     callback=_validate_encoding,
     help="Input encoding. Default: BOM, else UTF-8 with a Windows-1252 fallback.",
 )
-def check_command(inputs, from_format, dialect, encoding) -> None:
+def check_command(
+    inputs: tuple[str, ...], from_format: str | None, dialect: str, encoding: str | None
+) -> None:
     """Report every problem of INPUT files (default: stdin) as file:line: warning lines.
 
     Problems: what the reader could not read (unknown type or tag, a date it could not
@@ -369,22 +392,23 @@ def check_command(inputs, from_format, dialect, encoding) -> None:
       refconv check *.bib *.ris
     """
     diagnostics = CheckDiagnostics()
-    if from_format:
-        try:
-            Registry(diagnostics).find_reader(from_format)
-        except LookupError as exc:
-            raise click.UsageError(str(exc)) from None
+    registry = Registry(diagnostics)
+    try:
+        reader = resolve_reader(registry, from_format)
+    except LookupError as exc:
+        raise click.UsageError(str(exc)) from None
+    plan = Plan(
+        registry,
+        diagnostics,
+        reader=reader,
+        reader_options=check_input_options(encoding, dialect),
+        encoding=encoding,
+    )
     try:
         for name in inputs:
             if name != "-":
                 check_readable(name)
-        records = read(
-            list(inputs) or ["-"],
-            from_format,
-            encoding=encoding,
-            dialect=dialect,
-            diagnostics=diagnostics,
-        )
+        records = read_sources(plan, open_sources(list(inputs) or ["-"]))
         count, problems = check(records, diagnostics)
     except RefconvError as exc:
         raise DataError(exc) from None
@@ -445,7 +469,7 @@ def main() -> None:
     """Console entry point (``refconv`` and ``python -m refconv``).
 
     SIGINT, SIGTERM, SIGHUP and every other signal that would end the process (SIGQUIT,
-    SIGUSR1, SIGALRM, ...; ``refconv.api._STOP_SIGNALS``) remove the temporary files of
+    SIGUSR1, SIGALRM, ...; ``refconv.output.STOP_SIGNALS``) remove the temporary files of
     ``-o`` and ``--out-dir``, print one line and exit with 128 + the signal's number (130,
     143, 129, ...), as a shell reports a command killed by it.
     """

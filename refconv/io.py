@@ -16,15 +16,28 @@ whatever the input; a minified CSL-JSON file is one line and may be that large.
 from __future__ import annotations
 
 import codecs
+import errno
+import io
+import itertools
+import os
 import re
+import stat
+import sys
 from collections.abc import Iterable, Iterator
-from typing import AnyStr, BinaryIO
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, AnyStr, BinaryIO, TypeGuard, Union
 
 from refconv.diagnostics import Diagnostics, RefconvError
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 CHUNK_SIZE = 1 << 16
 #: The longest line read (see the module docstring); longer ones are an error.
 MAX_LINE = 64 << 20
+#: How much of an input the format sniffers see.
+SNIFF_BYTES = 8192
+STDIN_LABEL = "<stdin>"
 _BYTE_EOL = re.compile(rb"\r\n|\r|\n")
 _TEXT_EOL = re.compile(r"\r\n|\r|\n")
 
@@ -104,7 +117,9 @@ def iter_lines(
         yield from _iter_decoded(chunks, path, check_encoding(encoding))
 
 
-def _iter_utf8_or_cp1252(chunks: Iterable[bytes], path: str, diagnostics: Diagnostics):
+def _iter_utf8_or_cp1252(
+    chunks: Iterable[bytes], path: str, diagnostics: Diagnostics
+) -> Iterator[str]:
     """Lines decoded as UTF-8, a line that is not as Windows-1252 (with one warning). The
     lines of a block are decoded at once while they are clean UTF-8: the common case, and a
     third of the reading time when done line by line. Blocks hold no NUL (``_line_blocks``)."""
@@ -148,7 +163,7 @@ def _line_blocks(chunks: Iterable[AnyStr]) -> Iterator[AnyStr]:
     """
     pending: list[AnyStr] = []  # the unfinished last line, in pieces
     size = 0  # its length
-    carry = None  # a CR that ended a chunk: it may be the first half of a CRLF
+    carry: AnyStr | None = None  # a CR that ended a chunk: it may be the first half of a CRLF
     limit = MAX_LINE
     for chunk in chunks:
         if isinstance(chunk, str):
@@ -181,16 +196,18 @@ def _line_blocks(chunks: Iterable[AnyStr]) -> Iterator[AnyStr]:
             raise _BadChunk(_too_long(limit))
         if binary >= 0:
             raise _BadChunk(f"binary data (NUL {what}); this is not a text file")
-    if pending or carry is not None:  # a final CR ends the last line; it starts none
-        block = (pending[0] if pending else carry)[:0].join(pending)
+    if pending:  # a final CR ends the last line; it starts none
+        block = pending[0][:0].join(pending)
         pending.clear()  # the pieces are not kept while the block is read
         yield block
+    elif carry is not None:  # the input ends in a CR: one empty line before it
+        yield carry[:0]
 
 
 def _joined(pending: list[AnyStr], chunk: AnyStr, end: int, lf: AnyStr, cr: AnyStr) -> AnyStr:
     """The pending pieces and ``chunk`` up to the line end at ``end`` (a CRLF's CR dropped)."""
     stop = end - 1 if chunk[end : end + 1] == lf and chunk[end - 1 : end] == cr and end else end
-    return chunk[:0].join([*pending, chunk[:stop]])
+    return chunk[:0].join(itertools.chain(pending, (chunk[:stop],)))
 
 
 def _too_long(limit: int) -> str:
@@ -221,3 +238,161 @@ def _iter_decoded(chunks: Iterable[bytes], path: str, encoding: str) -> Iterator
             yield line.lstrip("\ufeff") if lineno == 1 else line
     except _BadChunk as exc:
         raise RefconvError(str(exc), path, lineno + 1) from None
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+#: What ``refconv.read`` accepts: a path (``-`` is standard input), bytes, a binary or text
+#: stream, or a list of those (read in turn).
+SourceLike = Union[str, os.PathLike[str], bytes, IO[bytes], IO[str], "list[SourceLike]"]
+
+
+@dataclass
+class Source:
+    """One input: a label for messages (path or ``<stdin>``) and its byte stream."""
+
+    label: str
+    stream: BinaryIO
+
+
+def peek_text(stream: BinaryIO) -> tuple[BinaryIO, str]:
+    """Return (a stream that still yields every byte, the decoded first few KB) for sniffing."""
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        head = bytes(peek(SNIFF_BYTES))[:SNIFF_BYTES]
+    else:
+        data = stream.read()
+        stream, head = io.BytesIO(data), data[:SNIFF_BYTES]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return stream, head.decode("utf-16", errors="ignore")
+    return stream, head.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def open_sources(source: SourceLike, label: str | None = None) -> Iterator[Source]:
+    """Open each input in turn (so only one file is open at a time), with its label."""
+    if isinstance(source, (list, tuple)):
+        for one in source:
+            yield from open_sources(one, label)
+        return
+    if isinstance(source, (str, os.PathLike)):
+        name = os.fspath(source)
+        if name == "-":
+            if sys.stdin is None:  # started with fd 0 closed (refconv ... <&-)
+                raise RefconvError("cannot read: standard input is closed", STDIN_LABEL)
+            yield Source(STDIN_LABEL, sys.stdin.buffer)
+            return
+        check_readable(name)
+        try:
+            with open(name, "rb") as stream:
+                yield Source(name, stream)
+        except OSError as exc:
+            raise RefconvError(f"cannot read: {exc.strerror}", name) from None
+        return
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        yield Source(label or "<bytes>", io.BufferedReader(io.BytesIO(bytes(source))))
+        return
+    stream_name = getattr(source, "name", None)
+    label = label or (stream_name if isinstance(stream_name, str) else "<stream>")
+    if _is_text(source):
+        yield Source(label, io.BufferedReader(_EncodedText(source)))
+    else:
+        yield Source(label, _as_binary(source))
+
+
+def _is_text(stream: IO[bytes] | IO[str]) -> TypeGuard[IO[str]]:
+    """True for a text stream (anything with an ``encoding``, as ``sys.stdin``)."""
+    return isinstance(stream, io.TextIOBase) or hasattr(stream, "encoding")
+
+
+def _as_binary(stream: IO[bytes] | IO[str]) -> BinaryIO:
+    """``stream``, known not to be a text stream (``_is_text``), as the byte stream it is."""
+    return stream  # type: ignore[return-value]  # narrowed by _is_text, which mypy cannot see
+
+
+def check_readable(name: str) -> None:
+    """Raise ``RefconvError`` (with the path) if ``name`` cannot be read as a file.
+
+    Every ``OSError`` of looking at it (a directory on the way that we may not search, a
+    link loop, a name too long, a file used as a directory) is named by its system message,
+    as ``cat`` names it; a missing file or a directory keep their short wording."""
+    try:
+        st = os.stat(name)
+    except FileNotFoundError:
+        raise RefconvError("cannot read: no such file", name) from None
+    except OSError as exc:
+        raise RefconvError(f"cannot read: {exc.strerror}", name) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise RefconvError("cannot read: is a directory", name)
+    if not os.access(name, os.R_OK):
+        raise RefconvError(f"cannot read: {os.strerror(errno.EACCES)}", name)
+
+
+class _EncodedText(io.RawIOBase):
+    """A text stream seen as UTF-8 bytes, read in chunks (readers take bytes)."""
+
+    def __init__(self, text: IO[str]):
+        self.text = text
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        while not self.pending:
+            chunk = self.text.read(1 << 16)
+            if not chunk:
+                return 0
+            self.pending = chunk.encode("utf-8", "surrogatepass")
+        view = memoryview(buffer).cast("B")
+        n = min(len(view), len(self.pending))
+        view[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
+
+
+def check_distinct_output(sources: SourceLike, dest: str | os.PathLike[str]) -> None:
+    """Raise ``ValueError`` if the output ``dest`` is one of the input files ``sources``.
+
+    The same file is found by device and inode, so links and hard links count (``cat`` does
+    the same). Only a regular file is refused: reading /dev/null and writing it harms nothing.
+    ``-`` is standard output, refused when it is a regular file that is an input
+    (``refconv convert a.enw -t ris >> a.enw`` would read its own output). An input ``-``
+    is standard input, compared by its descriptor: ``refconv convert - < a.enw >> a.enw``
+    would read what it appends, for ever.
+    """
+    name = os.fspath(dest)
+    try:
+        if name == "-":
+            if sys.stdout is None:
+                return
+            out = os.fstat(sys.stdout.fileno())
+        else:
+            out = os.stat(name)
+    except (OSError, ValueError):  # no such file yet, or stdout in memory
+        return
+    if not stat.S_ISREG(out.st_mode):
+        return
+    for source, st in _input_stats(sources):
+        if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+            where = "<stdout>" if name == "-" else name
+            raise ValueError(f"the output {where} is the input {source}; write elsewhere")
+
+
+def _input_stats(sources: SourceLike) -> Iterator[tuple[str, os.stat_result]]:
+    """(label, stat) of each input that is a file we can stat: paths, and ``-`` (stdin)."""
+    if isinstance(sources, (list, tuple)):
+        for one in sources:
+            yield from _input_stats(one)
+        return
+    if not isinstance(sources, (str, os.PathLike)):
+        return
+    name = os.fspath(sources)
+    try:
+        if name == "-":
+            if sys.stdin is None:
+                return
+            yield STDIN_LABEL, os.fstat(sys.stdin.fileno())
+        else:
+            yield name, os.stat(name)
+    except (OSError, ValueError):  # missing (reported when read), or stdin in memory
+        return

@@ -1,41 +1,140 @@
-"""Reading sources: format detection and the record stream (``refconv.api`` builds on it)."""
+"""The one pipeline: source → reader → transforms → keys → writer, planned once per run.
+
+A ``Plan`` holds what a run needs, looked up and checked before the first byte is read: one
+``Registry``, the reader class (or None: one lookup per source, by suffix and then content),
+the reader options, the transforms, one writer instance and the key options. ``run`` streams
+records through it. The command line and the library API both build a Plan here, so they
+cannot disagree; nothing here knows click.
+"""
 
 from __future__ import annotations
 
-import codecs
-import io
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import BinaryIO
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-from refconv.diagnostics import Diagnostics, UnknownFormat
-from refconv.formats.base import Reader
-from refconv.io import iter_lines
+from refconv.diagnostics import Diagnostics, RefconvError, UnknownFormat
+from refconv.formats.base import Reader, Writer
+from refconv.io import (
+    Source,
+    SourceLike,
+    check_distinct_output,
+    check_encoding,
+    iter_lines,
+    peek_text,
+)
+from refconv.keys import KeyAssigner
 from refconv.model import Record
+from refconv.output import DestLike, open_output
 from refconv.plugins import Registry
-from refconv.transforms.textfix import check_text
+from refconv.transforms import Transform, apply_transforms
+from refconv.transforms.textfix import TextCheck
+from refconv.values.vocabulary import DEFAULT_KEY_FORMAT
 
-SNIFF_BYTES = 8192
-
-
-@dataclass
-class Source:
-    """One input: a label for messages (path or ``<stdin>``) and its byte stream."""
-
-    label: str
-    stream: BinaryIO
+#: The Refer dialects (refer-format.md): ``auto`` decides per record (EndNote with ``%0``).
+DIALECTS = ("auto", "refer", "endnote")
 
 
-def peek_text(stream: BinaryIO) -> tuple[BinaryIO, str]:
-    """Return (a stream that still yields every byte, the decoded first few KB) for sniffing."""
-    if hasattr(stream, "peek"):
-        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
-    else:
-        data = stream.read()
-        stream, head = io.BytesIO(data), data[:SNIFF_BYTES]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return stream, head.decode("utf-16", errors="ignore")
-    return stream, head.decode("utf-8", errors="replace").lstrip("\ufeff")
+class SkippedRecords(RefconvError):
+    """Some records could not be converted (each was reported); the others were written,
+    except to a path, which is left as it was."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A run's readers, transforms, keys and writer, resolved and validated once.
+
+    ``reader`` None means: each source's reader is chosen by its suffix, then its content
+    (``choose_reader``). ``writer`` None is a plan that only reads. Build one with
+    ``resolve_reader``, ``check_input_options`` and ``resolve_writer``, which raise the
+    usage errors (``LookupError``, ``ValueError``) before anything is read.
+    """
+
+    registry: Registry
+    diagnostics: Diagnostics
+    reader: type[Reader] | None = None
+    reader_options: Mapping[str, Any] = field(default_factory=dict)
+    encoding: str | None = None
+    transforms: tuple[Transform, ...] = (TextCheck(),)
+    writer: Writer | None = None
+    key_format: str = DEFAULT_KEY_FORMAT
+
+
+def resolve_reader(registry: Registry, name: str | None) -> type[Reader] | None:
+    """The reader called ``name``, or None without a name; ``LookupError`` for an unknown one."""
+    return registry.find_reader(name) if name else None
+
+
+def check_input_options(encoding: str | None, dialect: str) -> dict[str, Any]:
+    """The reader options for ``dialect``; ``LookupError`` for an encoding that is no text
+    encoding, ``ValueError`` for an unknown dialect."""
+    if encoding is not None:
+        check_encoding(encoding)
+    if dialect not in DIALECTS:  # the reader would take any other as "auto", silently
+        raise ValueError(f"unknown dialect {dialect!r}; known: {', '.join(DIALECTS)}")
+    return {"dialect": dialect}
+
+
+def resolve_writer(
+    registry: Registry,
+    name: str | None,
+    dest: DestLike,
+    diagnostics: Diagnostics,
+    options: Mapping[str, Any],
+) -> Writer:
+    """The writer for ``name`` (or the suffix of a path ``dest``), made with ``options``.
+
+    Raises ``LookupError`` for an unknown format, style or locale, or style options given to
+    a writer that is not a formatted one.
+    """
+    writer_cls = registry.find_writer(name) if name else None
+    if writer_cls is None and isinstance(dest, (str, os.PathLike)) and os.fspath(dest) != "-":
+        writer_cls = registry.writer_for_path(os.fspath(dest))
+    if writer_cls is None:
+        known = ", ".join(registry.writers())
+        raise LookupError(f"no output format; give -t FORMAT ({known})")
+    if options.get("style") or options.get("locale"):
+        from refconv.formats.formatted.write import DEFAULT_STYLE, FormattedWriter, load_style
+
+        if not issubclass(writer_cls, FormattedWriter):
+            raise LookupError(
+                f"--style and --locale apply to formatted output, not {writer_cls.name}"
+            )
+        load_style(options.get("style") or DEFAULT_STYLE, options.get("locale"))
+    return writer_cls(diagnostics=diagnostics, **options)
+
+
+def plan_conversion(
+    registry: Registry,
+    diagnostics: Diagnostics,
+    source: SourceLike,
+    dest: DestLike,
+    from_: str | None,
+    to: str | None,
+    *,
+    encoding: str | None = None,
+    dialect: str = "auto",
+    key_format: str = DEFAULT_KEY_FORMAT,
+    fix_text: bool = False,
+    **options: Any,
+) -> Plan:
+    """The plan of ``convert``: the writer first (a wrong output fails before anything is
+    read), an output that is one of the inputs refused, then the reader and its options."""
+    writer = resolve_writer(registry, to, dest, diagnostics, options)
+    if isinstance(dest, (str, os.PathLike)):
+        check_distinct_output(source, dest)
+    reader = resolve_reader(registry, from_)
+    return Plan(
+        registry,
+        diagnostics,
+        reader=reader,
+        reader_options=check_input_options(encoding, dialect),
+        encoding=encoding,
+        transforms=(TextCheck(fix=fix_text),),
+        writer=writer,
+        key_format=key_format,
+    )
 
 
 def choose_reader(registry: Registry, source: Source, name: str | None) -> type[Reader]:
@@ -55,6 +154,50 @@ def choose_reader(registry: Registry, source: Source, name: str | None) -> type[
     return cls
 
 
+def read_sources(plan: Plan, sources: Iterable[Source]) -> Iterator[Record]:
+    """Yield the records of every source in turn, each through the plan's transforms."""
+    for source in sources:
+        cls = plan.reader or choose_reader(plan.registry, source, None)
+        reader = cls(diagnostics=plan.diagnostics, **plan.reader_options)
+        lines = iter_lines(source.stream, source.label, plan.diagnostics, plan.encoding)
+        records = reader.read(lines, source.label)
+        yield from apply_transforms(plan.transforms, records, plan.diagnostics)
+
+
+def write_records(
+    plan: Plan, records: Iterable[Record], dest: DestLike, keys: Iterable[str] | None = None
+) -> str | None:
+    """Give ``records`` keys (``plan.key_format``, or ``keys`` in order) and write them with
+    the plan's writer to ``dest``; a path is replaced only when everything was written.
+
+    Returns the text when ``dest`` is None. Raises ``SkippedRecords`` when the writer reported
+    records it could not convert.
+    """
+    diagnostics = plan.diagnostics
+    if plan.writer is None:
+        raise ValueError("this plan has no writer")
+    before = diagnostics.errors
+    if keys is None:
+        keyed = KeyAssigner(plan.key_format, diagnostics).assign(records)
+    else:
+        keyed = _with_keys(records, keys)
+    with open_output(dest) as out:
+        plan.writer.write(_counted(keyed, diagnostics), out)
+        if diagnostics.errors > before:  # raised inside: a path target stays as it was
+            n = diagnostics.errors - before
+            raise SkippedRecords(f"{n} record{'s' * (n != 1)} could not be converted")
+        getvalue = getattr(out, "getvalue", None)  # dest None: the StringIO of open_output
+        if dest is None and getvalue is not None:
+            text: str = getvalue()
+            return text
+    return None
+
+
+def run(plan: Plan, sources: Iterable[Source], dest: DestLike) -> str | None:
+    """Stream ``sources`` through the whole plan into ``dest`` (see ``write_records``)."""
+    return write_records(plan, read_sources(plan, sources), dest)
+
+
 def read_records(
     sources: Iterable[Source],
     registry: Registry,
@@ -63,12 +206,50 @@ def read_records(
     from_format: str | None = None,
     encoding: str | None = None,
     fix_text: bool = False,
-    **options: object,
+    **options: Any,
 ) -> Iterator[Record]:
     """Yield the records of every source in turn, with damaged text reported (or repaired
-    with ``fix_text``; see ``refconv.transforms.textfix``)."""
-    for source in sources:
-        cls = choose_reader(registry, source, from_format)
-        reader = cls(diagnostics=diagnostics, **options)
-        lines = iter_lines(source.stream, source.label, diagnostics, encoding)
-        yield from check_text(reader.read(lines, source.label), diagnostics, fix=fix_text)
+    with ``fix_text``; see ``refconv.transforms.textfix``): ``read_sources`` of a plan made
+    of these arguments."""
+    plan = Plan(
+        registry,
+        diagnostics,
+        reader=resolve_reader(registry, from_format),
+        reader_options=options,
+        encoding=encoding,
+        transforms=(TextCheck(fix=fix_text),),
+    )
+    return read_sources(plan, sources)
+
+
+def _with_keys(records: Iterable[Record], keys: Iterable[str]) -> Iterator[Record]:
+    given = iter(keys)
+    for record in records:
+        key = next(given, None)
+        if key is None:
+            raise ValueError("fewer keys than records")
+        record.id = key
+        yield record
+
+
+def _counted(records: Iterable[Record], diagnostics: Diagnostics) -> Iterator[Record]:
+    for record in records:
+        diagnostics.records += 1
+        yield record
+
+
+__all__ = [
+    "DIALECTS",
+    "Plan",
+    "SkippedRecords",
+    "Source",
+    "check_input_options",
+    "choose_reader",
+    "plan_conversion",
+    "read_records",
+    "read_sources",
+    "resolve_reader",
+    "resolve_writer",
+    "run",
+    "write_records",
+]

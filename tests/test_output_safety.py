@@ -25,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import refconv.api as api
+import refconv.output
 from refconv.cli import cli
 
 from .corpus import corpus
@@ -163,13 +164,13 @@ def test_links_are_followed_and_the_real_file_replaced(enw, tmp_path, monkeypatc
     (tmp_path / "one.ris").symlink_to("dir-link/refs.ris")
     (tmp_path / "two.ris").symlink_to(tmp_path / "one.ris")  # absolute, two levels
     temp_dirs = []
-    create_temp = api._create_temp
+    create_temp = refconv.output._create_temp
 
     def spy(dir_fd, base):
         temp_dirs.append(os.readlink(f"/proc/self/fd/{dir_fd}"))
         return create_temp(dir_fd, base)
 
-    monkeypatch.setattr(api, "_create_temp", spy)
+    monkeypatch.setattr(refconv.output, "_create_temp", spy)
     api.convert(str(enw), str(tmp_path / "two.ris"), to="ris")
     assert real.read_text("utf-8").startswith("TY  - JOUR")
     assert os.readlink(tmp_path / "two.ris") == str(tmp_path / "one.ris")

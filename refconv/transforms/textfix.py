@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from refconv.diagnostics import Diagnostics
@@ -99,24 +99,42 @@ def check_text(
 ) -> Iterator[Record]:
     """Yield ``records``, warning about damaged text, or repairing it with a note if ``fix``."""
     for record in records:
-        for label, text, holder, key in _values(record):
-            found = problem(text)
-            if found is None:
-                continue
-            where = (record.source.path, record.source.line)
-            if not fix:
-                diagnostics.warn(f"{label} {found}; --fix-text repairs it", *where)
-                continue
-            fixed = repair(text)
-            if problem(fixed) is not None:
-                diagnostics.warn(f"{label} {found}; --fix-text could not repair it all", *where)
-            if fixed != text:
-                _put(holder, key, fixed)
-                diffs = (i for i, (a, b) in enumerate(zip(text, fixed, strict=False)) if a != b)
-                at = next(diffs, min(len(text), len(fixed)))
-                before, after = excerpt(text, at), excerpt(fixed, at)
-                diagnostics.note(f"{label}: repaired {before!r} as {after!r}", *where)
-        yield record
+        yield check_record(record, diagnostics, fix=fix)
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    """The pipeline's text step (``refconv.transforms.Transform``): damaged text is a warning,
+    or with ``fix`` (``--fix-text``) repaired with a note. Default: report only."""
+
+    fix: bool = False
+
+    def __call__(self, record: Record, diagnostics: Diagnostics, /) -> Record:
+        """``check_record`` with this step's ``fix``."""
+        return check_record(record, diagnostics, fix=self.fix)
+
+
+def check_record(record: Record, diagnostics: Diagnostics, *, fix: bool = False) -> Record:
+    """Warn about each damaged text value of ``record``, or repair it with a note if ``fix``;
+    return ``record`` (repaired in place)."""
+    for label, text, holder, key in _values(record):
+        found = problem(text)
+        if found is None:
+            continue
+        where = (record.source.path, record.source.line)
+        if not fix:
+            diagnostics.warn(f"{label} {found}; --fix-text repairs it", *where)
+            continue
+        fixed = repair(text)
+        if problem(fixed) is not None:
+            diagnostics.warn(f"{label} {found}; --fix-text could not repair it all", *where)
+        if fixed != text:
+            _put(holder, key, fixed)
+            diffs = (i for i, (a, b) in enumerate(zip(text, fixed, strict=False)) if a != b)
+            at = next(diffs, min(len(text), len(fixed)))
+            before, after = excerpt(text, at), excerpt(fixed, at)
+            diagnostics.note(f"{label}: repaired {before!r} as {after!r}", *where)
+    return record
 
 
 def _values(record: Record) -> Iterator[tuple[str, str, Any, Any]]:
