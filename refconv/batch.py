@@ -23,7 +23,8 @@ if TYPE_CHECKING:  # multiprocessing costs ~30 ms to import: only when -j runs p
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
-#: One input of a batch: (input path, output path, output format, options of ``convert``).
+#: One input of a batch: (input path, output path, output format, options of ``convert``,
+#: its input format as ``from_``).
 Task = tuple[str, str, str, dict[str, Any]]
 #: What converting one input gives: (its diagnostics, its record count, whether it succeeded).
 Result = tuple[list[Diagnostic], int, bool]
@@ -81,6 +82,7 @@ def convert_batch(
     With ``jobs > 1`` the inputs are converted by that many processes; the outputs and the
     order of the diagnostics are the same as with one. An input that fails is reported and
     its output left as it was; the others are still written. Returns how many failed.
+    ``options`` are those of ``convert`` (``from_``, ``encoding``, ``key_format``, ...).
     """
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     pairs = batch_targets(sources, out_dir, to, registry=registry)
@@ -180,8 +182,9 @@ def _convert_one(task: Task) -> Result:
     name, target, to, options = task
     options = dict(options)
     collected = Collected(strict=options.pop("strict"), quiet=options.pop("quiet"))
+    from_ = options.pop("from_", None)
     try:
-        plan = plan_conversion(Registry(collected), collected, name, target, None, to, **options)
+        plan = plan_conversion(Registry(collected), collected, name, target, from_, to, **options)
         run(plan, open_sources(name), target)
         ok = True
     except SkippedRecords:

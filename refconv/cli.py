@@ -281,7 +281,10 @@ def convert_command(
     try:  # names and paths given on the command line: usage errors, before reading anything
         reader = resolve_reader(registry, from_format)
         if out_dir is not None:
-            batch_options = {**options, "fix_text": fix_text}
+            batch_options = {
+                **options, "fix_text": fix_text, "from_": from_format, "encoding": encoding,
+                "dialect": dialect, "key_format": key_format,
+            }  # fmt: skip
             return _convert_batch(inputs, out_dir, to_format, output, jobs, registry, batch_options)
         writer = resolve_writer(registry, to_format, output, diagnostics, {**options, "jobs": jobs})
         check_distinct_output(list(sources), dest)

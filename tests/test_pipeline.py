@@ -219,3 +219,22 @@ def test_a_plan_without_a_writer_cannot_write() -> None:
     assert plan.transforms == (TextCheck(),)
     with pytest.raises(ValueError, match="no writer"):
         pipeline.write_records(plan, [], None)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_batch_plans_with_every_option_of_the_command(jobs: str, tmp_path: Path) -> None:
+    """--out-dir took only the writer options: -f, --encoding and --key-format were lost
+    (an RIS file named .txt was read as Refer, keys were the default template)."""
+    (tmp_path / "a.txt").write_bytes(
+        "TY  - BOOK\nTI  - Caf\xe9\nPY  - 2001\nER  - \n".encode("latin-1")
+    )
+    (tmp_path / "b.txt").write_bytes(b"TY  - JOUR\nTI  - Two\nPY  - 1999\nER  - \n")
+    out = tmp_path / "out"
+    args = ["convert", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--out-dir", str(out),
+            "-t", "bibtex", "-f", "ris", "--encoding", "latin-1", "--key-format", "{year}x",
+            "-j", jobs]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert (out / "a.bib").read_text(encoding="utf-8").startswith("@book{2001x,\n  title")
+    assert "Café" in (out / "a.bib").read_text(encoding="utf-8")
+    assert (out / "b.bib").read_text(encoding="utf-8").startswith("@article{1999x,")
