@@ -93,6 +93,4 @@ def test_the_refer_reader_keeps_a_date_with_leftover_words():
     records, warnings = read_refer("%0 Book\n%T T\n%D 1987a\n")
     assert records[0].dates["issued"].parts == ((1987,),)
     assert records[0].extra == {"%D": ["1987a"]}
-    assert warnings == [
-        "t.enw:3: %D '1987a': 'a' is not part of a date; kept in custom"
-    ]
+    assert warnings == ["t.enw:3: %D '1987a': 'a' is not part of a date; kept in custom"]

@@ -145,7 +145,9 @@ def test_c16_disagreeing_dates_keep_both():
 def test_unparseable_date_is_literal_with_warning():
     records, warnings = read_refer("%0 Journal Article\n%T X\n%D the year of the flood\n")
     assert records[0].dates["issued"] == Date(literal="the year of the flood")
-    assert warnings == ["t.enw:3: %D 'the year of the flood': not a date refconv can read; kept as literal text"]
+    assert warnings == [
+        "t.enw:3: %D 'the year of the flood': not a date refconv can read; kept as literal text"
+    ]
 
 
 @pytest.mark.parametrize(

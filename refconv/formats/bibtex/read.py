@@ -16,7 +16,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refconv.formats.base import Reader, ReadRules, date_trouble, shown
 from refconv.formats.bibtex.latex import sort_key_field, unescape_verbatim
@@ -34,6 +34,9 @@ from refconv.notes import restore_notes
 from refconv.values.dates import date_problem, format_date, parse_date
 from refconv.values.identifiers import find_doi
 from refconv.values.pages import normalize_pages
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
 
 _VERBATIM = frozenset({"url", "doi", "file", "eprint"})
 _ESCAPES = {
@@ -54,7 +57,7 @@ _RESTORE = str.maketrans({"\ue000": "{", "\ue001": "}", "\ue002": "\\", "\ue003"
                           "\ue004": "^", "\ue005": "$", "\ue006": "&", "\ue007": "%",
                           "\ue008": "#", "\ue009": "_"})  # fmt: skip
 _ESCAPE_RE = re.compile("|".join(re.escape(e) for e in sorted(_ESCAPES, key=len, reverse=True)))
-_FIELD_TO_CSL = {}
+_FIELD_TO_CSL: dict[str, str] = {}
 for _var, (_bibtex, _biblatex) in CSL_TO_BIBTEX_FIELD.items():
     for _name in (_bibtex, _biblatex):
         if _name:
@@ -76,7 +79,7 @@ _DATES = {
 _PUBSTATE = {v: k for k, v in STATUS_TO_PUBSTATE.items()}
 _DEFAULT_SUBTYPES = {"thesis": ("phdthesis",), "report": ("techreport",)}
 _NOTE_FIELDS = {"note": "note", "annote": "annote", "annotation": "annote"}
-_NAMES = {}
+_NAMES: dict[str, str] = {}
 for _role, (_bibtex, _biblatex) in NAME_FIELDS.items():
     for _name in (_bibtex, _biblatex):
         if _name:
@@ -84,7 +87,7 @@ for _role, (_bibtex, _biblatex) in NAME_FIELDS.items():
 
 
 @lru_cache(maxsize=1)
-def _latex2text():
+def _latex2text() -> LatexNodes2Text:
     from pylatexenc.latex2text import LatexNodes2Text
 
     return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
@@ -100,7 +103,7 @@ def decode_latex(value: str) -> str:
         # (checked on the 300-record hostile corpus), at a hundredth of the time.
         return protected.replace("{", "").replace("}", "").translate(_RESTORE)
     try:
-        text = _latex2text().latex_to_text(protected)
+        text: str = _latex2text().latex_to_text(protected)
     except Exception:  # pylatexenc gives up on odd input: keep the text as it was
         text = protected
     return text.translate(_RESTORE)
@@ -114,7 +117,7 @@ def parse_names(value: str) -> list[Name | None]:
         split_multiple_persons_names,
     )
 
-    people = []
+    people: list[Name | None] = []
     for raw in split_multiple_persons_names(value):
         raw = raw.strip()
         if raw.lower() == "others":
@@ -186,9 +189,9 @@ class BibtexReader(Reader):
     def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
         """Yield one record per entry, in file order, parsing a chunk of entries at a time
         (memory holds one chunk, not the file); ``@string`` macros carry over chunks."""
-        import bibtexparser
+        from bibtexparser.entrypoint import parse_string
         from bibtexparser.library import Library
-        from bibtexparser.model import DuplicateBlockKeyBlock
+        from bibtexparser.model import Block, DuplicateBlockKeyBlock
 
         # Both libraries log to the root logger (stderr); their failures are reported below
         # as diagnostics with their lines, and pylatexenc's complaints about odd LaTeX
@@ -198,18 +201,19 @@ class BibtexReader(Reader):
         for logger in loggers:
             logger.setLevel(logging.CRITICAL)
         rules = ReadRules(self.diagnostics, path)
-        strings: list = []
+        strings: list[Any] = []
         found = False
         try:
             for first, text in _chunks(lines):
-                library = bibtexparser.parse_string(text, library=Library(strings))
+                library = parse_string(text, library=Library(strings))
                 strings = list(library.strings)
-                blocks = {(e.start_line or 0) + first: e for e in library.entries}
-                for block in library.failed_blocks:
-                    line = (block.start_line or 0) + first
-                    if isinstance(block, DuplicateBlockKeyBlock):  # keys are made unique later
-                        again = bibtexparser.parse_string(block.raw, library=Library(strings))
-                        block = again.entries[0] if again.entries else block
+                blocks: dict[int, Block] = {(e.start_line or 0) + first: e for e in library.entries}
+                for failed in library.failed_blocks:
+                    line = (failed.start_line or 0) + first
+                    block: Block = failed
+                    if isinstance(failed, DuplicateBlockKeyBlock):  # keys are made unique later
+                        again = parse_string(failed.raw or "", library=Library(strings))
+                        block = again.entries[0] if again.entries else failed
                     blocks[line] = block
                 for line in sorted(blocks):
                     found = True
@@ -448,7 +452,7 @@ class _Dates:
             if "day" in self.fields:
                 self._keep("day", "no month to go with")
             return year
-        if season:
+        if season or month is None:
             if "day" in self.fields:
                 self._keep("day", "a season has no day")
             return Date(year.parts, season=season, circa=year.circa)
@@ -587,6 +591,6 @@ def _chunks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
         yield first, "\n".join(chunk)
 
 
-def _failure(block) -> str:
+def _failure(block: Any) -> str:
     reason = str(getattr(block, "error", "")) or type(block).__name__
     return f"cannot parse this BibTeX entry ({reason.splitlines()[0][:120]}); skipped"

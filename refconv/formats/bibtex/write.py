@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar, TextIO
 
-from bibtexparser import Library, write_string
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
@@ -214,7 +215,9 @@ def _braced(escaped: str) -> str:
     group text.prefix$ would count its characters and could cut it (btxhak)."""
     if "{" not in escaped:
         return "{" + escaped + "}"
-    out, plain, i = [], [], 0
+    out: list[str] = []
+    plain: list[str] = []
+    i = 0
     while i < len(escaped):
         if escaped.startswith("{\\", i):  # a special: copy through its matching brace
             depth, j = 0, i
@@ -437,15 +440,16 @@ class BibtexWriter(Writer):
     """Write BibTeX for bibtex(1) and the classic styles (plain, alpha, natbib's)."""
 
     name = "bibtex"
-    aliases = ("bib",)
-    suffixes = (".bib",)
+    aliases: ClassVar[tuple[str, ...]] = ("bib",)
+    suffixes: ClassVar[tuple[str, ...]] = (".bib",)
     description = "BibTeX database (UTF-8; --latex for ASCII with LaTeX accents)"
     biblatex: ClassVar[bool] = False
 
     def write(self, records: Iterable[Record], out: TextIO) -> None:
         """One entry per record, separated by blank lines."""
         latex = bool(self.options.get("latex"))
-        bibtex_format = BibtexFormat()
+        # bibtexparser 2 leaves BibtexFormat.__init__ untyped
+        bibtex_format = BibtexFormat()  # type: ignore[no-untyped-call]
         bibtex_format.indent = "  "
         separator = ""
         for record in records:
@@ -473,8 +477,8 @@ class BiblatexWriter(BibtexWriter):
     """Write BibLaTeX for biber: ISO ``date``, ``location``, ``journaltitle``, ``pubstate``."""
 
     name = "biblatex"
-    aliases = ()
-    suffixes = ()
+    aliases: ClassVar[tuple[str, ...]] = ()
+    suffixes: ClassVar[tuple[str, ...]] = ()
     out_suffix = ".bib"
     description = "BibLaTeX database for biber (ISO dates, biblatex entry types)"
     biblatex = True

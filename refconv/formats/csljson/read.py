@@ -107,7 +107,7 @@ def _number_text(value: int | float) -> str:
         return _scalar_text(value)
 
 
-def _parts_text(parts: list) -> str:
+def _parts_text(parts: list[Any]) -> str:
     """Date-parts as literal text: ``2020-17``, ranges joined by ``/``."""
     return "/".join("-".join(_scalar_text(x) for x in p) for p in parts)
 

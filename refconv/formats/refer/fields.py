@@ -20,6 +20,7 @@ from refconv.formats.refer.tables import (
     ENDNOTE_TYPE_TAGS,
     NEWLINE_JOINED_TARGETS,
     REPEATABLE_TAGS,
+    Target,
 )
 from refconv.model import DATE_VARIABLES, NAME_VARIABLES, Date, Name, Record, SourcePos
 from refconv.notes import restore_notes
@@ -35,8 +36,6 @@ from refconv.values.names import parse_name
 from refconv.values.pages import normalize_extent, normalize_pages
 from refconv.values.text import split_keywords
 from refconv.values.vocabulary import CONFERENCE_WORDS, EDITOR_MARKERS
-
-Target = str | tuple[str, ...] | None
 
 _NAME_VARS = frozenset(NAME_VARIABLES)
 _DATE_VARS = frozenset(DATE_VARIABLES)
@@ -310,7 +309,7 @@ def build_record(fields: list[RawField], dialect: str, rules: ReadRules) -> Reco
         elif type_name not in (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book"):
             record.add_extra("%0", type_name)  # e.g. Electronic Article: not the CSL default
     if classic:
-        tags = dict(CLASSIC_TAGS)
+        tags: dict[str, Target] = dict(CLASSIC_TAGS)
         if _fix_classic_editors(fields):
             tags["%A"] = "editor"
     else:

@@ -10,6 +10,11 @@ A *target* is what a tag's value becomes:
 * ``None``: no CSL variable; the value is kept in ``extra`` under its tag.
 """
 
+#: Where a tag's value goes: a CSL variable, several (a tuple), "?var" for a fallback
+#: taken only when no other tag fills it, or None (kept in custom under the tag).
+Target = str | tuple[str, ...] | None
+
+
 #: Targets that are not CSL variables but reader rules (refer-format.md §5.4).
 PSEUDO_TARGETS = frozenset(
     {
@@ -41,7 +46,7 @@ NAME_TAGS = frozenset({"%A", "%E", "%Y", "%?", "%H"})
 #: Classic refer(1) meanings (no %0 in the record). %Q is a corporate author, used only when
 #: the record has no %A; %R is a report number unless it is DOI-shaped; %G a government
 #: ordering number unless it looks like a language name.
-CLASSIC_TAGS = {
+CLASSIC_TAGS: dict[str, Target] = {
     "%A": "author",
     "%B": "container-title",
     "%C": "publisher-place",
@@ -70,7 +75,7 @@ CLASSIC_TAGS = {
 }
 
 #: EndNote generic field meanings (§7.1); per-type changes are in ENDNOTE_TYPE_TAGS.
-ENDNOTE_TAGS = {
+ENDNOTE_TAGS: dict[str, Target] = {
     "%0": None,
     "%A": "author",
     "%B": "container-title",
@@ -133,7 +138,7 @@ _CHAPTER = {
     "%N": "collection-number",
     "%&": "chapter-number",
 }
-_IMAGE = {
+_IMAGE: dict[str, Target] = {
     "%E": None,  # File, Name of
     "%B": None,  # Image Source Program
     "%V": "dimensions",
@@ -144,7 +149,7 @@ _IMAGE = {
 
 #: Per-type tag meanings that differ from ENDNOTE_TAGS (§2.2 and §7.2), keyed by the canonical
 #: EndNote type name.
-ENDNOTE_TYPE_TAGS = {
+ENDNOTE_TYPE_TAGS: dict[str, dict[str, Target]] = {
     "Journal Article": {
         "%&": ("page-first", "?page"),
         "%7": "available-date",

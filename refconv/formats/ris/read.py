@@ -180,8 +180,9 @@ def _finish_dates(record: Record, dates: dict[str, tuple[str, int]], rules: Read
     date and its whole text is kept in custom; one that is no date ("MMXX", "n.d.") is the
     literal date when no tag gives a date, else kept in custom; a warning either way.
     """
-    found = [(tag, *dates[tag], parse_date(dates[tag][0])) for tag in ("DA", "PY", "Y1")
-             if tag in dates]  # fmt: skip
+    found: list[tuple[str, str, int, ParsedDate]] = [
+        (tag, *dates[tag], parse_date(dates[tag][0])) for tag in ("DA", "PY", "Y1") if tag in dates
+    ]
     issued = record.dates.get("issued")  # from a note the writer kept it in
     if issued is None:
         issued = next((p.date for _, _, _, p in found if p.kind == "date"), None)
