@@ -115,3 +115,27 @@ def test_strict_accepts_what_has_a_place():
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("TY  - EJOUR\n")  # the EndNote type needs no note
+
+
+RIS_KEPT = "TY  - JOUR\nTI  - T\nPY  - 1999/12/31/Winter issue\nY2  - ref 2019\nER  - \n"
+
+
+def test_report_counts_what_the_reader_kept_by_field():
+    """The loss policy (issue 14): a value a reader kept instead of placing is counted."""
+    result = CliRunner().invoke(
+        cli, ["convert", "-f", "ris", "-t", "ris", "--report", "-q"], input=RIS_KEPT
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    start = lines.index("report: kept by the reader, not placed in a field (2):")
+    assert lines[start + 1 : start + 3] == ["report:      1  PY", "report:      1  Y2"]
+
+
+def test_strict_fails_on_a_value_the_reader_kept():
+    args = ["convert", "-f", "ris", "-t", "csljson", "--strict"]
+    result = CliRunner().invoke(cli, args, input=RIS_KEPT)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "<stdin>:3: error: PY '1999/12/31/Winter issue': 'Winter issue' is not part of a date;"
+        " kept in custom (a warning, but --strict is set)"
+    )
