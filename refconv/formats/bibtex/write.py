@@ -255,7 +255,8 @@ def build_entry(
     et_al: set[str] = set()  # extra keys whose "et al." became "and others"
     for role, people in record.names.items():
         field = NAME_FIELDS.get(role, (None, None))[e.col]
-        if field is None:  # into the note, in the form refconv.notes reads back
+        if field is None or field in e.fields:  # (director after author: both are author)
+            # into the note, in the form refconv.notes reads back, not in BibTeX's syntax
             e.put(None, " and ".join(format_inverted(p) for p in people), role)
         else:
             written = [(p, e.name(p)) for p in people]

@@ -83,8 +83,10 @@ def kept_type(record: Record) -> int | None:
     record's CSL type (Electronic Article for an article-journal; an unknown name for a
     document), if any. Other kept %0 values (a repeated %0) are data for the note: taken for
     the type, they would change it."""
+    default = (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book")
     for i, name in enumerate(record.extra.get("%0", ())):
-        if lookup_type(name)[1] == record.type:
+        known, csl = lookup_type(name)
+        if csl == record.type and known not in default:  # what the reader keeps as a marker
             return i
     return None
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from refconv.formats.base import Writer
+from refconv.formats.refer.tables import CSL_TO_ENDNOTE_TYPE
 from refconv.formats.ris.tables import (
     BOOK_TYPES,
     CSL_TO_RIS_FIELD,
@@ -36,6 +37,8 @@ from refconv.values.names import format_inverted
 from refconv.values.text import lenient_pattern, one_line, value_lines
 
 _ORDER = {tag: i for i, tag in enumerate(RIS_TAG_ORDER)}
+_OWN_TAG = re.compile(r"[A-Z][A-Z0-9]")  # the reader's TAG_LINE
+_NOT_KEPT = frozenset({"TY", "ER", "ID", "N1"})  # record structure, or the note itself
 _RANGE = re.compile(r"([^-\s,]+)-([^-\s,]+)")
 # A line some reader takes for a tag: ours reads ``[A-Z][A-Z0-9] {1,2}-``, rispy any two
 # upper-case letters and "  -", bibutils skips a U+FEFF first, others take lower case too; a
@@ -57,13 +60,21 @@ def ris_date(date_parts: tuple[int, ...]) -> str:
     return "/".join(padded) + "/"
 
 
+def _is_type_marker(record: Record, name: str) -> bool:
+    """True for a kept %0 name that TY can carry: one the reader keeps as the exact EndNote
+    type (EJOUR's Electronic Article), not the default name of the record's type, which is
+    a repeated %0 line (data for the note)."""
+    code = ENDNOTE_TO_RIS_TYPE.get(name)
+    default = (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book")
+    return code is not None and RIS_TO_CSL_TYPE.get(code) == record.type and name not in default
+
+
 def ris_type(record: Record) -> tuple[str, bool]:
     """The TY code, and whether it carries the EndNote type kept from a Refer input (EJOUR
     for an Electronic Article), so that type needs no note."""
     for kept in record.extra.get("%0", ()):
-        code = ENDNOTE_TO_RIS_TYPE.get(kept)
-        if code and RIS_TO_CSL_TYPE.get(code) == record.type:
-            return code, True
+        if _is_type_marker(record, kept):
+            return ENDNOTE_TO_RIS_TYPE[kept], True
     return CSL_TO_RIS_TYPE.get(record.type, "GEN"), False
 
 
@@ -108,11 +119,14 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
     lines += [("KW", keyword) for keyword in record.keywords]
     for tag, values in record.extra.items():
         if tag == "%0" and ris_type(record)[1]:  # the one TY carries; others to the note
-            code = ris_type(record)[0]
-            used = next(i for i, v in enumerate(values) if ENDNOTE_TO_RIS_TYPE.get(v) == code)
+            used = next(i for i, v in enumerate(values) if _is_type_marker(record, v))
             values = values[:used] + values[used + 1 :]
         if tag in REFER_EXTRA_TO_RIS:
             lines += [(REFER_EXTRA_TO_RIS[tag], value) for value in values]
+        elif _OWN_TAG.fullmatch(tag) and tag not in _NOT_KEPT and all(t != tag for t, _ in lines):
+            # An RIS tag the reader kept (a PY beside the date it could not agree with, an
+            # unknown tag): written back under its tag, so the next read keeps it the same way
+            lines += [(tag, value) for value in values]
         else:
             notes += [(tag, value) for value in values]
     own = [value for tag, value in lines if tag == "N1"]  # the record's note
