@@ -16,7 +16,7 @@ import pytest
 from refconv.diagnostics import Collected, Diagnostics, RefconvError
 from refconv.formats.base import Reader, Writer
 from refconv.formats.bibtex.read import BibtexReader
-from refconv.formats.bibtex.write import BibtexWriter
+from refconv.formats.bibtex.write import BiblatexWriter, BibtexWriter
 from refconv.formats.csljson.read import CslJsonReader
 from refconv.formats.csljson.write import CslJsonWriter, record_to_csl
 from refconv.formats.refer.read import ReferReader
@@ -30,12 +30,14 @@ READERS: dict[str, type[Reader]] = {
     "ris": RisReader,
     "refer": ReferReader,
     "bibtex": BibtexReader,
+    "biblatex": BibtexReader,
     "csljson": CslJsonReader,
 }
 WRITERS: dict[str, type[Writer]] = {
     "ris": RisWriter,
     "refer": ReferWriter,
     "bibtex": BibtexWriter,
+    "biblatex": BiblatexWriter,
     "csljson": CslJsonWriter,
 }
 
@@ -236,6 +238,16 @@ FIXED_POINTS = [
                  id="ris-other-info"),
     pytest.param("bibtex", "ris", bib("organization = {Org}", "publisher = {Pub}", kind="book"),
                  id="bibtex-organization-via-ris"),
+    pytest.param("refer", "bibtex", "%0 Journal Article\n%A Cc\n%T T\n%Z director: Aa, Bb\n",
+                 id="role-whose-bibtex-field-is-taken"),
+    pytest.param("csljson", "ris", '[{"id": "k", "type": "book", "title": "T", '
+                 '"issued": {"date-parts": [[1850], [1850]]}}]', id="ris-tag-kept-in-custom"),
+    pytest.param("refer", "csljson", "%0 Book\n%T T\n%0 Book\n%0 Book\n",
+                 id="repeated-default-type-lines"),
+    pytest.param("refer", "biblatex", "%0 Book\n%T T\n%0 Edited Book\n",
+                 id="second-type-line-via-biblatex"),
+    pytest.param("refer", "csljson", "%0 Book\n%T T\n%Z issue: 7\n%Z issue: 7\n%Z shelf: B1\n",
+                 id="keyed-lines-in-the-own-note"),
 ]  # fmt: skip
 
 

@@ -88,6 +88,11 @@ def parse_date(text: str) -> ParsedDate:
     """Parse a Refer date value ("2012", "2012/03/15", "March 2012", "1996-2004", "in press").
 
     A date whose numbers are out of range ("2021/02/30", "0000", "20201399") is "literal".
+    Words and numbers the parse did not use are in ``leftover`` (the readers keep the whole
+    text then: the loss policy, STYLE.md §4b). "n.d." and the other ``NO_DATE_WORDS`` are
+    "none": every reader keeps such a value as the literal date, as written, when nothing
+    else gives the date (so it round-trips, and a style prints it as the user wrote it),
+    else in custom, with a warning either way.
     """
     try:
         return _parse(text)
