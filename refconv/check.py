@@ -41,9 +41,7 @@ def record_problems(record: Record) -> Iterator[str]:
     if "issued" not in record.dates and "status" not in fields:
         yield "record has no year"
     for var, date in record.dates.items():
-        if date.literal and not date.parts:
-            yield f"cannot parse date {date.literal!r}; kept as text"
-        elif date.year is not None and date.year > 2100:
+        if date.year is not None and date.year > 2100:
             yield f"{var} year {date.year} is in the far future (a typo?)"
     doi = fields.get("DOI")
     if doi is not None and not _DOI.fullmatch(doi):

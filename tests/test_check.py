@@ -29,7 +29,10 @@ def test_clean_input_is_quiet_and_exits_0(tmp_path):
         (("%T Title\n", ""), "record has no title"),
         (("%D 2001\n", ""), "record has no year"),
         (("%D 2001\n", "%D 2201\n"), "issued year 2201 is in the far future (a typo?)"),
-        (("%D 2001\n", "%D sometime\n"), "9: warning: cannot parse date 'sometime'; kept as text"),
+        (
+            ("%D 2001\n", "%D sometime\n"),
+            "9: warning: %D 'sometime': not a date refconv can read; kept as literal text",
+        ),
         (("%@ 0028-0836\n", "%@ 0028-0837\n"), "ISSN 0028-0837 has a wrong check digit or length"),
         (
             ("%@ 0028-0836\n", "%@ 978-0-19-852663-7\n"),

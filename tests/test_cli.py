@@ -383,13 +383,20 @@ def test_out_dir_that_cannot_be_made_is_one_line(tmp_path):
 
 
 def test_report_lines_are_one_line_each(tmp_path):
-    """A type written with a line end (a %0 continuation line) stays inside its report line."""
-    path = tmp_path / "t.enw"
-    path.write_bytes(b"%0 Journal Article\n%0 Journal Article\n0")
-    result = run(["convert", str(path), "-f", "refer", "-t", "refer", "--report", "-q"])
-    assert result.exit_code == 0
-    assert "report:      1  article-journal -> %0 Journal Article\\x0a0\n" in result.stderr
-    assert all(line.startswith("report: ") for line in result.stderr.splitlines())
+    """Types and keys that come from the data with a line end stay inside their report line."""
+    path = tmp_path / "t.json"
+    path.write_text(
+        '[{"id": "k", "type": "article-journal", "title": "T",'
+        ' "custom": {"%0": ["Electronic Article\\n0"], "a\\nb": ["x"]}}]'
+    )
+    for target, expected in [
+        ("refer", "report:      1  article-journal -> %0 Electronic Article\\x0a0\n"),
+        ("ris", "report:      1  a\\x0ab\n"),
+    ]:
+        result = run(["convert", str(path), "-f", "csljson", "-t", target, "--report", "-q"])
+        assert result.exit_code == 0
+        assert expected in result.stderr
+        assert all(line.startswith("report: ") for line in result.stderr.splitlines())
 
 
 # -- inputs that cannot be read: one line each, never a traceback --------------------------

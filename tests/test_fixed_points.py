@@ -202,25 +202,7 @@ def prove(
     )(test)()
 
 
-#: Reasons pairs fail today; each has a minimal reproducer in REPRODUCERS below.
-NAME_ROLE_NOTE = (
-    "BibTeX keeps a role it has no field for (director, translator...) in note as "
-    "'director: \\{Aa, Bb\\}', read back as family '{Aa'; each trip adds \\textbraceleft "
-    "(reproducer: name-role-in-bibtex-note)"
-)
-RIS_CUSTOM_NOTE = (
-    "RIS writes custom {'PY': ['1850']} as 'N1  - PY: 1850', read back as a note, so "
-    "what the RIS reader kept in custom moves to note (reproducer: ris-custom-comes-back-as-note)"
-)
-REFER_TYPE_LINES = (
-    "a second %0 line kept in custom '%0' is dropped or taken for the type on the next trip "
-    "(reproducers: refer-repeated-type-line, refer-second-type-line-via-biblatex)"
-)
-KEYED_NOTE_LINES = (
-    "a note 'issue: 7\\nshelf: B1' beside issue 7 is written as one '%Z issue: 7' with a "
-    "continuation line, read back as issue '7\\nshelf: B1' (reproducer: keyed-note-continuation)"
-)
-#: Records that show each bug, run first for every pair.
+#: Records that showed a bug once (issue 14), run first for every pair.
 BUG_ITEMS: list[list[dict[str, Any]]] = [
     [{"id": "k", "type": "article-journal", "title": "T", "author": [{"family": "Cc"}],
       "director": [{"family": "Aa", "given": "Bb"}]}],
@@ -233,19 +215,9 @@ BUG_LINES: list[list[str]] = [
     ["%0 Edited Book"],
     ["%Z issue: 7", "%Z issue: 7", "%Z shelf: B1"],
 ]
-_BIBTEX = ("bibtex", "biblatex")
-KNOWN: dict[tuple[str, str], str] = {
-    (x, y): NAME_ROLE_NOTE for x in FORMATS for y in FORMATS if x in _BIBTEX or y in _BIBTEX
-}
-KNOWN.update(
-    {pair: RIS_CUSTOM_NOTE for pair in [("ris", "ris"), ("ris", "csljson"), ("csljson", "ris")]}
-)
-KNOWN_REFER: dict[str, str] = {
-    "ris": f"{REFER_TYPE_LINES}; {KEYED_NOTE_LINES}",
-    "bibtex": REFER_TYPE_LINES,
-    "biblatex": f"{REFER_TYPE_LINES}; {KEYED_NOTE_LINES}",
-    "csljson": f"{REFER_TYPE_LINES}; {KEYED_NOTE_LINES}",
-}
+#: Pairs (and Refer targets) known not to reach a fixed point, with the reason: none today.
+KNOWN: dict[tuple[str, str], str] = {}
+KNOWN_REFER: dict[str, str] = {}
 
 
 def xfail_if(reason: str | None) -> list[pytest.MarkDecorator]:
@@ -305,35 +277,20 @@ def test_refer_records_reach_a_fixed_point(y: str) -> None:
 
 # --- minimal reproducers, one per bug found -----------------------------------------------
 
-#: (text in X, X, Y); a row marked xfail names the bug in refconv that makes it fail.
+#: (text in X, X, Y): one minimal reproducer per bug these tests found (issue 14), each fixed.
 REPRODUCERS = [
     pytest.param(
         "%0 Journal Article\n%A Cc\n%T T\n%Z director: Aa, Bb\n", "refer", "bibtex",
         id="name-role-in-bibtex-note",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "the BibTeX writer keeps a role it has no field for in note as "
-            "'director: \\{Aa, Bb\\}': it escapes its own braces, the reader takes '{Aa' as the "
-            "family name, and every trip adds a layer of \\textbraceleft"
-        )),
     ),
     pytest.param(
         '[{"id": "k", "type": "book", "title": "T", "issued": {"date-parts": [[1850], [1850]]}}]',
         "csljson", "ris",
         id="ris-custom-comes-back-as-note",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "issued [[1850], [1850]] -> 'PY  - 1850' + 'N1  - issued: 1850-1850' -> issued "
-            "literal '1850-1850' + custom {'PY': ['1850']}; the RIS writer keeps that custom as "
-            "'N1  - PY: 1850', which the RIS reader takes for a plain note: custom moves to note"
-        )),
     ),
     pytest.param(
         "%0 Book\n%T T\n%Z issue: 7\n%Z issue: 7\n%Z shelf: B1\n", "refer", "csljson",
         id="keyed-note-continuation",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "the second '%Z issue: 7' and '%Z shelf: B1' make note 'issue: 7\\nshelf: B1' beside "
-            "issue 7; the Refer writer writes it as '%Z issue: 7' + continuation 'shelf: B1', "
-            "read back as issue '7\\nshelf: B1' and note 'issue: 7': the lines swap every trip"
-        )),
     ),
     pytest.param(
         "@misc{k, title = {T}, date = {sometime}, eprint = {55}}\n", "bibtex", "bibtex",
@@ -342,20 +299,10 @@ REPRODUCERS = [
     pytest.param(
         "%0 Book\n%T T\n%0 Book\n%0 Book\n", "refer", "csljson",
         id="refer-repeated-type-line",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "custom '%0' means both 'the exact EndNote type' and 'extra %0 lines': "
-            "custom {'%0': ['Book', 'Book']} on a book is written as one "
-            "'%Z Reference Type (%0): Book', and the next trip drops that one too"
-        )),
     ),
     pytest.param(
         "%0 Book\n%T T\n%0 Edited Book\n", "refer", "biblatex",
         id="refer-second-type-line-via-biblatex",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "the kept second '%0 Edited Book' (biblatex annotation 'Reference Type (\\%0): "
-            "Edited Book') comes back as the record's type ('%0 Book' is lost), and the next "
-            "trip drops it: Book -> Edited Book -> Book"
-        )),
     ),
 ]  # fmt: skip
 

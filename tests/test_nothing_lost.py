@@ -22,79 +22,8 @@ import pytest
 from .conftest import DATA
 from .nothing_lost_cases import ALL_CASES, WRITERS, Case, landing, reproducer
 
-# Why values are lost silently today (issue 14); each group has a reproducer in its text.
-NO_DATE_REFER = (
-    "Refer reader: a date tag that says there is no date ('n.d.') is dropped with no warning "
-    "(printf '%%0 Generic\\n%%T T\\n%%D n.d.\\n' | refconv convert -f refer -t csljson); the "
-    "Refer writer writes other readers' 'n.d.' so, and it is lost on the way back"
-)
-NO_DATE_RIS = (
-    "RIS reader: PY/Y1/DA/Y2 'n.d.' is dropped with no warning "
-    "(printf 'TY  - JOUR\\nTI  - T\\nPY  - n.d.\\nER  - \\n' | refconv convert -f ris -t csljson)"
-)
-RIS_DATE_TAIL = (
-    "RIS reader: text after the day of a date ('PY  - 1999/12/31/Winter issue') is dropped "
-    "with no warning"
-)
-NOTE_KEY_SET = (
-    "a note line 'key: value' whose key already has a value is taken as refconv's overflow "
-    "and dropped, in every reader (N1 'issue: 7' with IS, %Z with %N, BibTeX note with number)"
-)
-ANNOTE = "BibTeX annote and annotation both read as annote: the first is dropped, no warning"
-PUBLISHER_NOTE = (
-    "BibTeX institution/school + publisher: publisher is kept in custom, written to the note "
-    "as 'publisher: ...', and that note line is dropped on read-back (publisher is set)"
-)
-
 #: Row id → why it is lost today. Each row is ``xfail(strict=True)``: remove it once fixed.
-KNOWN_SILENT_LOSSES: dict[str, str] = {
-    "refer:Journal Article:%7:n.d.": NO_DATE_REFER,
-    "refer:Journal Article:%8:n.d.": NO_DATE_REFER,
-    "refer:Journal Article:%D:n.d.": NO_DATE_REFER,
-    "refer:Journal Article:%[:n.d.": NO_DATE_REFER,
-    "refer:(classic):%D:n.d.": NO_DATE_REFER,
-    "refer:Aggregated Database:%7:n.d.": NO_DATE_REFER,
-    "refer:Aggregated Database:%8:n.d.": NO_DATE_REFER,
-    "refer:Case:%8:n.d.": NO_DATE_REFER,
-    "refer:Conference Proceedings:%2:n.d.": NO_DATE_REFER,
-    "refer:Conference Proceedings:%D:n.d.": NO_DATE_REFER,
-    "refer:Electronic Article:%&:n.d.": NO_DATE_REFER,
-    "refer:Electronic Article:%8:n.d.": NO_DATE_REFER,
-    "refer:Electronic Book:%8:n.d.": NO_DATE_REFER,
-    "refer:Generic:%8:n.d.": NO_DATE_REFER,
-    "refer:Generic:%D:n.d.": NO_DATE_REFER,
-    "refer:Generic:%[:n.d.": NO_DATE_REFER,
-    "refer:Online Database:%7:n.d.": NO_DATE_REFER,
-    "refer:Online Database:%8:n.d.": NO_DATE_REFER,
-    "refer:Online Multimedia:%8:n.d.": NO_DATE_REFER,
-    "refer:Journal Article:%Z issue: + %N:zq510first & zq510word": NOTE_KEY_SET,
-    "refer:Journal Article:%Z title: + %T:zq620first & zq620word": NOTE_KEY_SET,
-    "ris:JOUR:DA:n.d.": NO_DATE_RIS,
-    "ris:JOUR:PY:n.d.": NO_DATE_RIS,
-    "ris:JOUR:Y1:n.d.": NO_DATE_RIS,
-    "ris:JOUR:Y2:n.d.": NO_DATE_RIS,
-    "ris:GEN:DA:n.d.": NO_DATE_RIS,
-    "ris:GEN:PY:n.d.": NO_DATE_RIS,
-    "ris:GEN:Y1:n.d.": NO_DATE_RIS,
-    "ris:GEN:Y2:n.d.": NO_DATE_RIS,
-    "ris:JOUR:N1 issue: + IS:zq195first & zq195word": NOTE_KEY_SET,
-    "ris:JOUR:N1 title: + TI:zq249first & zq249word": NOTE_KEY_SET,
-    "ris:JOUR:PY season:zq252word": RIS_DATE_TAIL,
-    "bibtex:article:date:n.d.": NO_DATE_REFER,
-    "bibtex:article:urldate:n.d.": NO_DATE_REFER,
-    "bibtex:article:year:n.d.": NO_DATE_REFER,
-    "bibtex:misc:date:n.d.": NO_DATE_REFER,
-    "bibtex:misc:urldate:n.d.": NO_DATE_REFER,
-    "bibtex:misc:year:n.d.": NO_DATE_REFER,
-    "bibtex:misc:number+note issue::zq616first & zq616word": NOTE_KEY_SET,
-    "bibtex:article:number+note issue::zq727first & zq727word": NOTE_KEY_SET,
-    "bibtex:misc:annote+annotation:zq922first & zq922word": ANNOTE,
-    "bibtex:techreport:institution+publisher:zq693first & zq693word": PUBLISHER_NOTE,
-    "bibtex:phdthesis:school+publisher:zq830first & zq830word": PUBLISHER_NOTE,
-    "csljson:article-journal:issue+note issue::zq235first & zq235word": NOTE_KEY_SET,
-    "csljson:document:title+note title::zq918first & zq918word": NOTE_KEY_SET,
-    "csljson:document:annote+custom annote:zq409first & zq409word": NOTE_KEY_SET,
-}
+KNOWN_SILENT_LOSSES: dict[str, str] = {}
 
 
 def golden_path(reader: str):
