@@ -21,6 +21,8 @@ from refconv.cli import cli
 from .conftest import EXAMPLES, require_tool
 from .corpus import corpus
 
+pytestmark = pytest.mark.slow  # runs bibtex and biber
+
 CORPUS_SIZE = 300
 EXAMPLE_FILES = sorted(str(p) for p in EXAMPLES.iterdir() if p.suffix in (".enw", ".refer"))
 # Warnings that only say a field is genuinely missing or a style cannot use two fields together.

@@ -18,6 +18,8 @@ from refconv.cli import cli
 from .conftest import ROOT
 from .corpus import corpus
 
+pytestmark = pytest.mark.slow  # starts a Dask cluster
+
 if importlib.util.find_spec("distributed") is None and not os.environ.get("CI"):
     pytest.skip("dask is not installed (pip install 'refconv[dask]')", allow_module_level=True)
 

@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 from refconv.api import convert
 from refconv.diagnostics import Collected
 
+pytestmark = pytest.mark.slow  # hypothesis round trips for 25 format pairs
+
 #: format -> (reader, writer): the name refconv reads the text back with, and writes it with.
 FORMATS = {
     "refer": ("refer", "refer"),

@@ -173,6 +173,7 @@ def agreement():
     return ours, theirs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("style", STYLES)
 def test_agrees_with_citeproc_js(agreement, style):
     ours, theirs = agreement
@@ -228,6 +229,7 @@ print(json.dumps({s: [str(e) for e in formatted.render(records, s, None, "html")
 """
 
 
+@pytest.mark.slow
 def test_fast_path_gives_the_slow_paths_output():
     root = str(Path(__file__).parent.parent)
 

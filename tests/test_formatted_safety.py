@@ -30,6 +30,8 @@ from refconv.formats.formatted.citeproc import protect as citeproc_protect
 
 from .conftest import Collect
 
+pytestmark = pytest.mark.slow  # hostile records in several styles, compared with citeproc-js
+
 #: examples per hypothesis test: few, as each renders a bibliography in five styles;
 #: REFCONV_SAFETY_EXAMPLES=200 for a longer search
 EXAMPLES = int(os.environ.get("REFCONV_SAFETY_EXAMPLES", "5"))

@@ -37,6 +37,8 @@ from .hostile import (
     target,
 )
 
+pytestmark = pytest.mark.slow  # hypothesis fuzzing of every reader and writer
+
 #: a few seconds per format; deadline: a conversion of a small input taking more than 10 s is
 #: a hang (catastrophic backtracking, an endless loop).
 FUZZ = settings(

@@ -37,6 +37,8 @@ from refconv.values.text import LINE_BREAK, value_lines
 
 from .conftest import require_tool
 
+pytestmark = pytest.mark.slow  # every line separator through every reader and writer
+
 SEPARATORS = [
     "\r",
     "\r\n",

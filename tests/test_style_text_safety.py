@@ -34,6 +34,8 @@ from refconv.formats.formatted.styles import style_names
 from .conftest import Collect
 from .test_formatted_safety import MD_HTML, RST_NODES, SAFE_HREF, _need
 
+pytestmark = pytest.mark.slow  # every installed style family with hostile records
+
 COMMON = [
     "apa",
     "ieee",

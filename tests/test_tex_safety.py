@@ -39,6 +39,8 @@ from refconv.model import Date, Name, Record
 
 from .conftest import Collect, require_tool
 
+pytestmark = pytest.mark.slow  # runs bibtex, biber and pdflatex on the attack matrix
+
 SECRET = "SECRET-DECOY-WAS-READ"
 
 #: (id, payload, printable as text by a default pdflatex). Each tries one way to run TeX, read
