@@ -176,6 +176,77 @@ CASES = [
 ]  # fmt: skip
 
 
+# Refer and RIS: the silent losses and meaning changes found after the move (issue 14, the
+# Refer/RIS hunt); each row is a class the readers now place or keep with one warning.
+NO_YEAR = "a month or season with no year to go with"
+REFER_RIS_CASES = [
+    pytest.param("refer", refer("%8 Spring", "%D March"),
+                 {"issued": {"literal": "Spring"}, "custom": {"%D": ["March"]}},
+                 [f"t:3: warning: %8 'Spring': {NO_YEAR}; kept as literal text",
+                  f"t:4: warning: %D 'March': {NO_YEAR}; kept in custom"],
+                 id="refer-season-and-month-no-year"),
+    pytest.param("refer", refer("%[ March"), {"accessed": {"literal": "March"}},
+                 [f"t:3: warning: %[ 'March': {NO_YEAR}; kept as literal text"],
+                 id="refer-accessed-month-no-year"),
+    pytest.param("refer", refer("%N March", kind="Web Page"), {"accessed": {"literal": "March"}},
+                 [f"t:3: warning: %N 'March': {NO_YEAR}; kept as literal text"],
+                 id="refer-web-access-date-no-year"),
+    pytest.param("refer", refer("%N June 2 x", "%V 2023", kind="Web Page"),
+                 {"accessed": None, "custom": {"%N": ["June 2 x"], "%V": ["2023"]}},
+                 ["t:3: warning: %N 'June 2 x': %N and %V make no date refconv can read; kept "
+                  "in custom",
+                  "t:4: warning: %V '2023': %N and %V make no date refconv can read; kept in "
+                  "custom"], id="refer-web-access-no-date"),
+    pytest.param("ris", ris("DA  - Spring"), {"issued": {"literal": "Spring"}},
+                 [f"t:3: warning: DA 'Spring': {NO_YEAR}; kept as literal text"],
+                 id="ris-DA-season-no-year"),
+    pytest.param("ris", ris("PY  - ///Spring", "Y1  - //March"),
+                 {"issued": {"literal": "///Spring"}, "custom": {"Y1": ["//March"]}},
+                 [f"t:3: warning: PY '///Spring': {NO_YEAR}; kept as literal text",
+                  f"t:4: warning: Y1 '//March': {NO_YEAR}; kept in custom"],
+                 id="ris-PY-Y1-no-year"),
+    pytest.param("ris", ris("Y1  - //March", "PY  - 2001"), {"issued": {"date-parts": [[2001, 3]]}},
+                 [], id="ris-month-completed-by-a-year"),
+    pytest.param("ris", ris("Y2  - March"), {"accessed": {"literal": "March"}},
+                 [f"t:3: warning: Y2 'March': {NO_YEAR}; kept as literal text"],
+                 id="ris-Y2-month-no-year"),
+    pytest.param("ris", ris("T2  -Journal"), {"title": "T", "container-title": "Journal"},
+                 ["t:3: warning: T2 has no space after '-'; read as a tag line"],
+                 id="ris-known-tag-without-space"),
+    pytest.param("ris", ris("AB  - a", "XY  -b"), {"abstract": "a\nXY  -b"}, [],
+                 id="ris-unknown-tag-without-space-is-text"),
+    pytest.param("ris", ris("SN  - 3 (suppl)"), {"number": "3 (suppl)"}, [],
+                 id="ris-SN-qualifier-kept"),
+    pytest.param("ris", ris("SN  - 0317-8471 (Print)"), {"ISSN": "0317-8471"}, [],
+                 id="ris-SN-medium-qualifier"),
+    pytest.param("refer", refer("%R R-1"), {"custom": {"%R": ["R-1"]}},
+                 ["t:3: warning: %R 'R-1': not a DOI; kept in custom"], id="refer-R-not-a-DOI"),
+    pytest.param("refer", refer("%@ R-1", "%N 45", kind="Report"),
+                 {"number": "R-1", "custom": {"%N": ["45"]}},
+                 ["t:4: warning: %N '45': number is set already; kept in custom"],
+                 id="refer-fallback-of-a-set-variable"),
+    pytest.param("refer", refer("%] Alpha", "%] Omega"),
+                 {"number": "Alpha", "page": "Alpha", "custom": {"%]": ["Omega"]}},
+                 ["t:4: warning: %] 'Omega': page is set already; kept in custom"],
+                 id="refer-second-value-of-a-tag-with-a-fallback"),
+    pytest.param("refer", refer("%D in press", "%8 forthcoming"),
+                 {"status": "in press", "custom": {"%8": ["forthcoming"]}},
+                 ["t:4: warning: %8 'forthcoming': status is set already; kept in custom"],
+                 id="refer-second-status"),
+    pytest.param("refer", refer("%[ in press"), {"status": None, "custom": {"%[": ["in press"]}},
+                 ["t:3: warning: %[ 'in press': a publication status, not a date for accessed; "
+                  "kept in custom"], id="refer-status-in-another-date"),
+    pytest.param("refer", "%A J. Smith\n%Q Org\n%T T\n",
+                 {"author": [{"family": "Smith", "given": "J."}], "custom": {"%Q": ["Org"]}},
+                 ["t:2: warning: %Q 'Org': author is set already; kept in custom"],
+                 id="refer-corporate-author-beside-authors"),
+    pytest.param("refer", refer("%@ 3 (suppl)", kind="Book"), {"custom": {"%@": ["3 (suppl)"]}},
+                 ["t:3: warning: %@ '3 (suppl)': not an ISBN or ISSN; kept in custom"],
+                 id="refer-serial-that-is-none"),
+]  # fmt: skip
+CASES += REFER_RIS_CASES
+
+
 def _fragment_of(item: dict[str, Any], fragment: dict[str, Any]) -> dict[str, Any]:
     return {key: item.get(key) for key in fragment}
 

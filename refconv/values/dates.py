@@ -14,13 +14,16 @@ from refconv.model import YEAR_RANGE, Date, date_problem, days_in_month
 from refconv.values.vocabulary import NO_DATE_WORDS, STATUS_WORDS
 
 __all__ = [
-    "YEAR_RANGE", "date_problem", "days_in_month", "format_date", "parse_date", "year_text",
+    "NO_YEAR", "YEAR_RANGE", "date_problem", "days_in_month", "format_date", "parse_date",
+    "year_text",
 ]  # fmt: skip
 
 MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
 )  # fmt: skip
+#: Why a month or season alone ("partial") is no date: every reader's words for it.
+NO_YEAR = "a month or season with no year to go with"
 SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 
 _YEAR = re.compile(r"-?\d{4}", re.ASCII)  # "-0044": 44 BC (CSL), as ``year_text`` writes it

@@ -12,6 +12,17 @@ _DOI_PREFIX = re.compile(
 _DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\.[0-9]{4,9}/\S+)", re.IGNORECASE)
 _SERIAL_LABEL = re.compile(r"\b(ISSN|ISBN|eISSN|pISSN)\b[:\s]*", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\((?:[^()]{0,40})\)")
+#: Qualifiers that only say which medium or binding a number is for (PubMed's "(Print)",
+#: "(Linking)", a catalogue's "(pbk.)"): dropped. Any other "(...)" is text of the value.
+MEDIUM_QUALIFIERS = frozenset(
+    {"print", "electronic", "linking", "online", "pbk", "hbk", "paperback", "hardback",
+     "hardcover", "softcover", "cloth", "ebook", "e-book", "alk. paper", "acid-free paper"}
+)  # fmt: skip
+
+
+def _drop_medium(match: re.Match[str]) -> str:
+    inner = match[0][1:-1].strip().rstrip(".").lower()
+    return " " if inner in MEDIUM_QUALIFIERS else match[0]
 
 
 def find_doi(text: str, *, anywhere: bool = False) -> str:
@@ -39,12 +50,13 @@ def classify_serials(text: str) -> tuple[list[str], list[str], list[str]]:
     """Split an EndNote %@ value into (ISBNs, ISSNs, unrecognised pieces).
 
     An explicit ISSN/ISBN label wins; otherwise the count of digits decides: 8 → ISSN,
-    10 or 13 → ISBN. Qualifiers such as "(Print)" are dropped.
+    10 or 13 → ISBN. Medium qualifiers such as "(Print)" are dropped; any other "(...)" is
+    an unrecognised piece, so the reader keeps it.
     """
     isbns: list[str] = []
     issns: list[str] = []
     other: list[str] = []
-    for chunk in re.split(r"[;,]|\s{2,}", _QUALIFIER.sub(" ", text)):
+    for chunk in re.split(r"[;,]|\s{2,}", _QUALIFIER.sub(_drop_medium, text)):
         label = ""
         if m := _SERIAL_LABEL.search(chunk):
             label = m[1].upper()

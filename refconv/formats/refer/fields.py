@@ -24,7 +24,7 @@ from refconv.formats.refer.tables import (
 )
 from refconv.model import DATE_VARIABLES, NAME_VARIABLES, Date, Name, Record, SourcePos
 from refconv.notes import restore_notes
-from refconv.values.dates import complete_date, parse_date
+from refconv.values.dates import NO_YEAR, complete_date, parse_date
 from refconv.values.identifiers import (
     classify_serials,
     doi_from_url,
@@ -95,23 +95,21 @@ class _Builder:
 
     def apply(self, target: Target, raw: RawField, text: str) -> None:
         """Put one value where ``target`` says; keep it in extra if it found no place."""
-        targets = target if isinstance(target, tuple) else (target,)
+        targets = [one for one in (target if isinstance(target, tuple) else (target,)) if one]
         placed = False
         self.conflict = ""
         for one in targets:
-            if one is None:
-                continue
-            if one.startswith("?"):
-                self.pending.append((one[1:], raw, text, placed or len(targets) > 1))
-                placed = True
-            else:
+            if not one.startswith("?"):
                 placed = self.place(one, raw, text) or placed
-        if placed:
+        fallbacks = [one[1:] for one in targets if one.startswith("?")]
+        for var in fallbacks:  # decided once every tag is read (finish_pending)
+            self.pending.append((var, raw, text, placed))
+        if placed or fallbacks:
             return
         if self.conflict:  # a variable an earlier tag set: the loss policy keeps this one
             self.rules.keep(self.record, raw.tag, text, f"{self.conflict} is set already", raw.line)
-        else:
-            self.keep(raw, text)  # a tag with no variable of its own, kept by design
+        else:  # a tag with no variable of its own (target None), kept by design
+            self.keep(raw, text)
 
     def place(self, var: str, raw: RawField, text: str) -> bool:
         """Place ``text`` in ``var`` with that variable's rules; False if it found no place."""
@@ -133,7 +131,10 @@ class _Builder:
             if doi:
                 return self.set_text("DOI", raw, doi)
             # classic %R: a report number; EndNote: an electronic resource number (extra).
-            return self.classic and self.set_text("number", raw, text)
+            if self.classic:
+                return self.set_text("number", raw, text)
+            self.rules.keep(self.record, raw.tag, text, "not a DOI", raw.line)
+            return True
         if var == "URL":
             doi = doi_from_url(text)
             if doi and "DOI" not in rec.fields:
@@ -191,8 +192,9 @@ class _Builder:
                 if not self.set_text(var, raw, number):
                     self.rules.keep(self.record, raw.tag, number, f"{var} is set already",
                                     raw.line)  # fmt: skip
-        for piece in other:
-            self.keep(raw, piece)
+        if other:  # the rest as one value, in its order ("3 (suppl)")
+            why = "not an ISBN or ISSN"
+            self.rules.keep(self.record, raw.tag, " ".join(other), why, raw.line)
         return True
 
     def finish_pending(self) -> None:
@@ -200,8 +202,8 @@ class _Builder:
             filled = var in self.record.fields or var in self.raw_dates
             if not filled:
                 self.place(var, raw, text)
-            elif not placed_elsewhere:
-                self.keep(raw, text)
+            elif not placed_elsewhere:  # the fallback of a variable another tag set
+                self.rules.keep(self.record, raw.tag, text, f"{var} is set already", raw.line)
 
     def finish_dates(self) -> None:
         if self.access:  # "%N June 2" + "%V 2023" → accessed 2023-06-02
@@ -209,9 +211,15 @@ class _Builder:
             parsed = parse_date(joined)
             if parsed.kind == "date" and "accessed" not in self.raw_dates and not parsed.leftover:
                 self.raw_dates["accessed"] = [(self.access[0][0], joined)]
+            elif len(self.access) == 1 and "accessed" not in self.raw_dates:
+                self.raw_dates["accessed"] = self.access  # the date rules keep what is no date
             else:
+                tags = " and ".join(sorted(raw.tag for raw, _ in self.access))
+                why = f"{tags} make no date refconv can read"
+                if "accessed" in self.raw_dates:
+                    why = "accessed is set already"
                 for raw, text in self.access:
-                    self.keep(raw, text)
+                    self.rules.keep(self.record, raw.tag, text, why, raw.line)
         for var, values in self.raw_dates.items():
             self.record.dates.update(self.resolve_date(var, values))
 
@@ -234,11 +242,22 @@ class _Builder:
         parsed = [(raw, text, parse_date(text)) for raw, text in values]
         base = next((p.date for _, _, p in parsed if p.kind == "date"), None)
         for raw, text, p in parsed:
+            if p.kind == "partial" and (base is None or base.literal):
+                # a month or season with no year to go with: the literal date when nothing
+                # gives one ("Spring"), else kept; its whole text either way
+                if base is None:
+                    base = rules.literal_date(raw.tag, text, NO_YEAR, raw.line)
+                else:
+                    rules.keep(record, raw.tag, text, NO_YEAR, raw.line)
+                continue
             if p.leftover and p.kind in ("date", "partial"):
                 rules.keep(record, raw.tag, text, date_trouble(p), raw.line)
             if p.kind == "status":
-                if var != "issued" or not self.set_text("status", raw, p.status):
-                    self.keep(raw, text)
+                if var != "issued":
+                    why = f"a publication status, not a date for {var}"
+                    rules.keep(record, raw.tag, text, why, raw.line)
+                else:
+                    rules.place(record, "status", p.status, raw.tag, raw.line)
             elif p.kind in ("literal", "none"):
                 if base is None:
                     base = rules.literal_date(raw.tag, text, date_trouble(p), raw.line)
@@ -345,7 +364,7 @@ def _finish(
     record = builder.record
     for raw, text in builder.corporate:  # classic %Q: the author only when there is no %A
         if "author" in record.names:
-            builder.keep(raw, text)
+            builder.rules.keep(record, raw.tag, text, "author is set already", raw.line)
         else:
             record.names["author"] = [Name(literal=" ".join(text.split()))]
     location = record.fields.get("archive_location", "")

@@ -1,4 +1,4 @@
-"""Refer / EndNote-tagged mapping tables (data only; see shared refer-format.md §2, §3, §7).
+"""Refer / EndNote-tagged mapping tables (data only; docs/refer-format.md §2, §3, §7).
 
 A *target* is what a tag's value becomes:
 
@@ -15,16 +15,16 @@ A *target* is what a tag's value becomes:
 Target = str | tuple[str, ...] | None
 
 
-#: Targets that are not CSL variables but reader rules (refer-format.md §5.4).
+#: Targets that are not CSL variables but reader rules (docs/refer-format.md, as noted).
 PSEUDO_TARGETS = frozenset(
     {
-        "ISBN|ISSN",
-        "report-number",
-        "accession",
-        "gov-number",
-        "corporate-author",
-        "access-year",
-        "access-date",
+        "ISBN|ISSN",  # §5.4
+        "report-number",  # §5.4
+        "accession",  # §5.4
+        "gov-number",  # §2.3
+        "corporate-author",  # §5.1, §7.1
+        "access-year",  # §2.2, §7.2
+        "access-date",  # §2.2, §7.2
     }
 )
 

@@ -35,7 +35,7 @@ from refconv.values.names import format_inverted
 from refconv.values.text import lenient_pattern, one_line, value_lines
 
 _ORDER = {tag: i for i, tag in enumerate(REFER_TAG_ORDER)}
-#: Tags whose value is one line: the type, the key, and %K (one keyword per line, §5.4).
+#: Tags whose value is one line: the type, the key, and %K (one keyword per line, §5.5).
 ONE_LINE_TAGS = frozenset({"%0", "%F", "%K"})
 # Pseudo-targets of the reader and the variables they fill.
 _PSEUDO = {

@@ -3,7 +3,15 @@
 Lenient where real files are: one or two spaces before the dash, an empty tag without its
 trailing space (``EP  -``) never swallows the next line, untagged lines continue the previous
 field (all of them), text between records (database banners) is skipped with a warning, a
-missing ``ER`` is closed at the next ``TY``. Dates: ``DA`` wins over ``PY`` over ``Y1``; ``Y2``
+missing ``ER`` is closed at the next ``TY``.
+
+A tag this reader knows followed by its dash and no space (``T2  -Journal``) is read as a tag
+line, with a warning. The RIS specification and every exporter write ``TAG  - value``, so
+such a line is a damaged tag line, not running text: read as continuation it would change
+the previous field (the title would end in "T2  -Journal") and lose the journal. Other
+readers disagree: rispy takes it as a tag but cuts the first letter of the value
+("ournal"), bibutils' ris2xml appends it to the previous field. An unknown two-letter tag
+written so stays text of the field before it. Dates: ``DA`` wins over ``PY`` over ``Y1``; ``Y2``
 is the access date and never the publication date.
 """
 
@@ -26,15 +34,22 @@ from refconv.formats.ris.tables import (
 )
 from refconv.model import Record, SourcePos
 from refconv.notes import restore_notes
-from refconv.values.dates import ParsedDate, complete_date, parse_date
+from refconv.values.dates import NO_YEAR, ParsedDate, complete_date, parse_date
 from refconv.values.identifiers import classify_serials, doi_from_url, find_doi
 from refconv.values.names import parse_name
 from refconv.values.pages import normalize_extent, normalize_pages
 
 TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(?: (.*))?")
+_TIGHT_TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(\S.*)")  # "T2  -Journal": no space
 _FIELDS = {tag: var for var, tag in CSL_TO_RIS_FIELD.items()} | RIS_FIELD_ALIASES
 _NAMES = {tag: var for var, tag in NAME_TO_RIS.items()} | RIS_NAME_ALIASES
 _EXTRAS = {tag: refer for refer, tag in REFER_EXTRA_TO_RIS.items()}
+_DATES = frozenset({"PY", "Y1", "DA", "Y2"})
+#: Every tag this reader gives a meaning: only these are read from a tag line that lacks the
+#: space after its dash (an unknown "XY  -z" stays text of the field before it).
+_KNOWN = frozenset(
+    {"TY", "ER", "SP", "EP", "N1", "KW", "SN", "DO", "UR", *_DATES, *_FIELDS, *_NAMES, *_EXTRAS}
+)
 _REPEATABLE = frozenset({"AU", "A1", "A2", "A3", "A4", "ED", "KW", "N1", "UR", "SN", "TA",
                          "AD", "L1", "L2", "L3", "L4"})  # fmt: skip
 
@@ -62,6 +77,11 @@ class RisReader(Reader):
         junk_line = junk = 0
         for lineno, line in enumerate(lines, 1):
             m = TAG_LINE.fullmatch(line.rstrip())
+            if m is None and (m := _TIGHT_TAG_LINE.fullmatch(line.rstrip())):
+                if m[1] in _KNOWN:
+                    rules.warn(f"{m[1]} has no space after '-'; read as a tag line", lineno)
+                else:
+                    m = None
             if m is None:
                 if not line.strip():
                     continue
@@ -114,7 +134,7 @@ def _build(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> Record
             rules.repeated(record, tag, text, line)
             continue
         seen.add(tag)
-        if tag in ("PY", "Y1", "DA", "Y2"):
+        if tag in _DATES:
             dates[tag] = (text, line)
         elif tag in ("SP", "EP"):
             pages[tag] = text
@@ -145,7 +165,8 @@ def _place(record: Record, tag: str, text: str, line: int, rules: ReadRules) -> 
         record.keywords.extend(k.strip() for k in text.split("\n") if k.strip())
     elif tag == "SN":
         isbns, issns, other = classify_serials(text)
-        for var, values in (("ISBN", isbns), ("ISSN", issns), ("number", other)):
+        rest = [" ".join(other)] if other else []  # "3 (suppl)": one number, as written
+        for var, values in (("ISBN", isbns), ("ISSN", issns), ("number", rest)):
             for value in values:
                 rules.place(record, var, value, tag, line)
     elif tag == "DO":
@@ -186,26 +207,28 @@ def _finish_dates(record: Record, dates: dict[str, tuple[str, int]], rules: Read
     issued = record.dates.get("issued")  # from a note the writer kept it in
     if issued is None:
         issued = next((p.date for _, _, _, p in found if p.kind == "date"), None)
-    unread: list[tuple[str, str, int, ParsedDate]] = []
+    unread: list[tuple[str, str, int, str]] = []  # no date: literal or kept, with why
     for tag, text, line, parsed in found:
+        if parsed.kind == "partial" and (issued is None or issued.literal):
+            unread.append((tag, text, line, NO_YEAR))  # "DA  - Spring", "Y1  - //March"
+            continue
         if parsed.kind == "status":
             rules.place(record, "status", parsed.status, tag, line)
         elif parsed.kind in ("literal", "none"):
-            unread.append((tag, text, line, parsed))
+            unread.append((tag, text, line, date_trouble(parsed)))
         elif parsed.leftover:  # its date is used below, its whole text kept
             rules.keep(record, tag, text, date_trouble(parsed), line)
         if parsed.kind not in ("date", "partial") or parsed.date is issued:
             continue
         refined = complete_date(issued, parsed) if issued is not None else None
         if refined is None and not parsed.leftover and parsed.date != issued:
-            why = "does not agree with the other dates" if issued else "no year to go with"
-            rules.keep(record, tag, text, why, line)
+            rules.keep(record, tag, text, "does not agree with the other dates", line)
         issued = refined or issued
-    for tag, text, line, parsed in unread:
+    for tag, text, line, why in unread:
         if issued is None:
-            issued = rules.literal_date(tag, text, date_trouble(parsed), line)
+            issued = rules.literal_date(tag, text, why, line)
         else:
-            rules.keep(record, tag, text, date_trouble(parsed), line)
+            rules.keep(record, tag, text, why, line)
     if issued is not None:
         record.dates["issued"] = issued
     if "Y2" in dates:
@@ -218,7 +241,9 @@ def _finish_dates(record: Record, dates: dict[str, tuple[str, int]], rules: Read
                 return
             if accessed.leftover:
                 rules.keep(record, "Y2", text, date_trouble(accessed), line)
-        elif "accessed" not in record.dates:
-            record.dates["accessed"] = rules.literal_date("Y2", text, date_trouble(accessed), line)
         else:
-            rules.keep(record, "Y2", text, date_trouble(accessed), line)
+            why = NO_YEAR if accessed.kind == "partial" else date_trouble(accessed)
+            if "accessed" not in record.dates:
+                record.dates["accessed"] = rules.literal_date("Y2", text, why, line)
+            else:
+                rules.keep(record, "Y2", text, why, line)
