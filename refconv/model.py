@@ -9,7 +9,7 @@ writer can still place it (CSL ``custom``, a BibTeX note, an RIS ``N1``) and not
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
 
@@ -88,6 +88,26 @@ class Name:
     dropping_particle: str = ""
     suffix: str = ""
     literal: str = ""
+    #: CSL's name attributes (CSL-JSON schema ``name-variable``), data only: a comma before
+    #: the suffix ("Smith, Jr."), the name always in its written order, and ``parse-names``
+    #: (None: not given; citeproc-js then parses particles out of family and given).
+    comma_suffix: bool = field(default=False, repr=False)
+    static_ordering: bool = field(default=False, repr=False)
+    parse_names: bool | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        """The text parts always, the attributes only when set (most names have none)."""
+        shown = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr]
+        shown += [
+            f"{name}={value!r}"
+            for name, value, unset in (
+                ("comma_suffix", self.comma_suffix, False),
+                ("static_ordering", self.static_ordering, False),
+                ("parse_names", self.parse_names, None),
+            )
+            if value is not unset
+        ]
+        return f"Name({', '.join(shown)})"
 
     @property
     def is_literal(self) -> bool:

@@ -12,6 +12,7 @@ others: names get a unique family name, dates a year, numbers a number, words ``
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import zlib
@@ -335,7 +336,15 @@ def csljson_cases() -> list[Case]:
         custom = {f"zqkey{n}": word if shape == "string" else [word, "other"]}
         cases.append(_csl_case("article-journal", f"custom ({shape})", {"custom": custom}, word))
     cases += _pairs("csljson", _CSL_PAIRS)
+    for attr, value in NAME_ATTRIBUTES.items():  # the marker is the attribute's key
+        name = {"family": "Zqnamed", "given": "Ann", "suffix": "Jr.", attr: value}
+        case = _csl_case("article-journal", attr, {"author": [name]}, attr)
+        cases.append(dataclasses.replace(case, value=f"{json.dumps(attr)}: {json.dumps(value)}"))
     return cases
+
+
+#: CSL's name attributes (``refconv.model.Name`` flags), each with a value that is no default.
+NAME_ATTRIBUTES = {"comma-suffix": True, "static-ordering": True, "parse-names": False}
 
 
 def _csl_case(kind: str, key: str, item: dict, needle: str) -> Case:
@@ -417,8 +426,11 @@ def _pairs(reader: str, rows: tuple[tuple[str, str, str], ...]) -> list[Case]:
 
 # --- where a value lands --------------------------------------------------------------------
 def csl_path(value: object, needle: str, path: str = "") -> str | None:
-    """The first path in a CSL item that holds ``needle``, e.g. ``custom.%H[0]``."""
+    """The first path in a CSL item that holds ``needle``, e.g. ``custom.%H[0]``; a name
+    attribute (``comma-suffix``) is its own needle, found as a key."""
     if isinstance(value, dict):
+        if needle in NAME_ATTRIBUTES and needle in value:
+            return f"{path}.{needle}"
         for key, item in value.items():
             found = csl_path(item, needle, f"{path}.{key}" if path else key)
             if found:

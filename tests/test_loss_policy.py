@@ -9,9 +9,12 @@ all of its text says what it left over) and ``refconv.notes`` (the note protocol
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from refconv.diagnostics import Collected, Diagnostics, RefconvError
 from refconv.formats.base import Reader, Writer
@@ -173,6 +176,84 @@ CASES = [
                   "t:3: warning: record has no title"], id="refer-junk-no-title"),
     pytest.param("bibtex", "@book{k, year = 2000}\n", {},
                  ["t:1: warning: record has no title"], id="bibtex-no-title"),
+    # a field given twice in one entry: read (BibTeX uses the first), the others kept
+    pytest.param("bibtex", bib("title = {U}"), {"title": "T", "custom": {"title": ["U"]}},
+                 ["t:3: warning: repeated title; the first value is used, this one is kept in "
+                  "custom"], id="bibtex-repeated-field"),
+    pytest.param("bibtex", bib("Title = {U}"), {"title": "T", "custom": {"title": ["U"]}},
+                 ["t:3: warning: repeated title; the first value is used, this one is kept in "
+                  "custom"], id="bibtex-repeated-field-other-case"),
+    pytest.param("bibtex", bib("doi = {10.1/a}", "year = 2001", "doi = {10.1/b}", "year = 2002"),
+                 {"DOI": "10.1/a", "issued": {"date-parts": [[2001]]},
+                  "custom": {"doi": ["10.1/b"], "year": ["2002"]}},
+                 ["t:5: warning: repeated doi; the first value is used, this one is kept in "
+                  "custom",
+                  "t:6: warning: repeated year; the first value is used, this one is kept in "
+                  "custom"], id="bibtex-repeated-fields"),
+    pytest.param("bibtex", "@string{jn = {Str}}\n" + bib("title = jn", "note = \"n\""),
+                 {"title": "T", "note": "n", "custom": {"title": ["Str"]}},
+                 ["t:4: warning: repeated title; the first value is used, this one is kept in "
+                  "custom"], id="bibtex-repeated-field-with-macro"),
+    # an open EDTF range: the known end is the date, the text is kept (no CSL open range)
+    pytest.param("bibtex", bib("date = {1998/..}"),
+                 {"issued": {"date-parts": [[1998]]}, "custom": {"date": ["1998/.."]}},
+                 ["t:3: warning: date '1998/..': an open range; only its start is a date; kept "
+                  "in custom"], id="bibtex-date-open-end"),
+    pytest.param("bibtex", bib("date = {../1998}"),
+                 {"issued": {"date-parts": [[1998]]}, "custom": {"date": ["../1998"]}},
+                 ["t:3: warning: date '../1998': an open range; only its end is a date; kept "
+                  "in custom"], id="bibtex-date-open-start"),
+    pytest.param("bibtex", bib("date = {1998-05/..}"),
+                 {"issued": {"date-parts": [[1998, 5]]}, "custom": {"date": ["1998-05/.."]}},
+                 ["t:3: warning: date '1998-05/..': an open range; only its start is a date; "
+                  "kept in custom"], id="bibtex-date-open-end-month"),
+    pytest.param("bibtex", bib("urldate = {2001-02-03/}"),
+                 {"accessed": {"date-parts": [[2001, 2, 3]]},
+                  "custom": {"urldate": ["2001-02-03/"]}},
+                 ["t:3: warning: urldate '2001-02-03/': an open range; only its start is a "
+                  "date; kept in custom"], id="bibtex-urldate-unknown-end"),
+    pytest.param("bibtex", bib("date = {1998/..}", "year = {1998}"),
+                 {"issued": {"date-parts": [[1998]]}, "custom": {"date": ["1998/.."]}},
+                 ["t:3: warning: date '1998/..': an open range; only its start is a date; kept "
+                  "in custom"], id="bibtex-date-open-end-and-year"),
+    # fields: unknown ones warn (as unknown tags and keys do); BibLaTeX's own are carried
+    pytest.param("bibtex", bib("shelfmark = {B1}", "x-rating = {4}"),
+                 {"custom": {"shelfmark": ["B1"], "x-rating": ["4"]}},
+                 ["t:3: warning: unknown field shelfmark; kept in custom",
+                  "t:4: warning: unknown field x-rating; kept in custom"],
+                 id="bibtex-unknown-field"),
+    pytest.param("bibtex", bib("eprint = {55}", "eprinttype = {arxiv}", "addendum = {Add}"),
+                 {"custom": {"addendum": ["Add"], "eprint": ["55"], "eprinttype": ["arxiv"]}},
+                 [], id="bibtex-biblatex-field-without-csl-variable"),
+    pytest.param("bibtex", '@preamble{"\\newcommand{\\noop}[1]{}"}\n' + bib(), {"title": "T"},
+                 ["t:1: warning: @preamble is not a record; not carried (skipped)"],
+                 id="bibtex-preamble"),
+    # CSL-JSON: an item without a type, name attributes, unknown keys in a name
+    pytest.param("csljson", '[{"id": "k", "title": "T"}]', {"type": "document"},
+                 ["t:1: warning: record has no CSL type; read as document"],
+                 id="csljson-no-type"),
+    pytest.param("csljson", '[{"id": "k", "type": "book", "title": "T", "author": [{"family": '
+                 '"S", "suffix": "Jr.", "comma-suffix": true, "static-ordering": true, '
+                 '"parse-names": false}, {"literal": "L", "parse-names": true}]}]',
+                 {"author": [{"family": "S", "suffix": "Jr.", "comma-suffix": True,
+                              "static-ordering": True, "parse-names": False},
+                             {"literal": "L", "parse-names": True}]},
+                 [], id="csljson-name-attributes"),
+    pytest.param("csljson", '[{"id": "k", "type": "book", "title": "T", "author": [{"family": '
+                 '"S", "comma-suffix": false, "static-ordering": false}]}]',
+                 {"author": [{"family": "S"}]}, [], id="csljson-name-attributes-false"),
+    pytest.param("csljson", '[{"id": "k", "type": "book", "title": "T", "editor": [{"family": '
+                 '"A"}, {"family": "S", "odd": 1, "nick": "Sam"}]}]',
+                 {"editor": [{"family": "A"}, {"family": "S"}],
+                  "custom": {"editor[1].nick": ["Sam"], "editor[1].odd": ["1"]}},
+                 ["t:1: warning: unknown CSL name key editor[1].odd; kept in custom",
+                  "t:1: warning: unknown CSL name key editor[1].nick; kept in custom"],
+                 id="csljson-unknown-name-key"),
+    pytest.param("csljson", '[{"id": "k", "type": "book", "title": "T", "author": [{"family": '
+                 '"S", "comma-suffix": "yes"}]}]',
+                 {"author": [{"family": "S"}], "custom": {"author[0].comma-suffix": ["yes"]}},
+                 ['t:1: warning: author[0].comma-suffix "yes": not true or false; kept in '
+                  "custom"], id="csljson-name-attribute-not-boolean"),
 ]  # fmt: skip
 
 
@@ -344,3 +425,127 @@ def test_a_note_that_is_no_line_of_refconv_survives_every_writer(fmt):
     note = record.fields.get("note", "").replace("\n", "; ")
     assert "issue: 7" in note and "title: Originally published in German" in note
     assert record.fields["issue"] == "5"
+
+
+NON_OBJECTS = [
+    pytest.param("5", "5", id="number"),
+    pytest.param('"x"', '"x"', id="string"),
+    pytest.param("null", "null", id="null"),
+    pytest.param("true", "true", id="boolean"),
+    pytest.param('[{"id": "n"}]', "an array", id="array"),
+    pytest.param('"' + "w" * 70 + '"', '"' + "w" * 56 + "...", id="long-string"),
+]
+
+
+@pytest.mark.parametrize(("value", "shown"), NON_OBJECTS)
+def test_a_csljson_item_that_is_no_object_is_skipped_and_the_next_items_read(value, shown):
+    text = '[{"id": "a", "type": "book", "title": "A"},\n ' + value + ",\n"
+    text += ' {"id": "b", "type": "book", "title": "B"}\n]\n'
+    diagnostics = Collected()
+    records = read("csljson", text, diagnostics)
+    assert [r.fields["title"] for r in records] == ["A", "B"]
+    message = f"t:2: error: a CSL-JSON item must be an object, not {shown}; skipped"
+    assert [str(m) for m in diagnostics.messages] == [message]
+    assert diagnostics.errors == 1
+
+
+def test_a_csljson_file_with_a_bad_item_gives_well_formed_output_and_exit_1(tmp_path):
+    from click.testing import CliRunner
+
+    from refconv.cli import cli
+
+    path = tmp_path / "in.json"
+    path.write_text(
+        '[{"id": "a", "type": "book", "title": "A"}, 5, "x",\n'
+        ' {"id": "b", "type": "book", "title": "B"}]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["convert", str(path), "-t", "csljson"])
+    assert result.exit_code == 1
+    assert [item["id"] for item in json.loads(result.stdout)] == ["a", "b"]
+    assert result.stderr.count("error: a CSL-JSON item must be an object") == 2
+
+
+INVALID_JSON = [
+    pytest.param('[{"id": "a", "title": "x\ty"}]', 1,
+                 "invalid control character (column 25)", id="control-character"),
+    pytest.param('[\n {"id": "a" "title": "x"}]', 2,
+                 "expecting ',' delimiter (column 13)", id="missing-comma"),
+    pytest.param('[\n {"id": "a",}]', 2,
+                 "expecting property name enclosed in double quotes (column 13)",
+                 id="trailing-comma"),
+    pytest.param('[{"id": "a", "title": "x\\q"}]', 1, "invalid \\escape (column 25)",
+                 id="bad-escape"),
+    pytest.param('[{"id": "a", "title": x}]', 1, "expecting value (column 23)",
+                 id="bare-word"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "line", "message"), INVALID_JSON)
+def test_invalid_json_names_line_column_and_a_whole_message(text, line, message):
+    with pytest.raises(RefconvError) as caught:
+        read("csljson", text)
+    assert str(caught.value) == f"t:{line}: invalid JSON: {message}"
+
+
+def test_the_column_of_invalid_json_is_right_after_memory_is_freed():
+    """The reader forgets text it has read (whole lines only, so the column stays right)."""
+    items = ",\n".join(
+        f'  {{"id": "i{n}", "type": "book", "title": "{"t" * 60}"}}' for n in range(2000)
+    )
+    text = "[\n" + items + ',\n  {"id": "bad", "title": "x\ty"}\n]\n'
+    with pytest.raises(RefconvError) as caught:
+        read("csljson", text)
+    assert str(caught.value) == "t:2002: invalid JSON: invalid control character (column 28)"
+
+
+NAME_ATTRIBUTES = (
+    '[{"id": "k", "type": "book", "title": "T", "author": [{"family": "S", '
+    '"given": "J", "suffix": "Jr.", "comma-suffix": true, "static-ordering": true}]}]'
+)
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex", "ris", "refer"])
+def test_a_writer_without_name_attributes_reports_each_one_it_drops(fmt):
+    diagnostics = Collected()
+    WRITERS[fmt](diagnostics=diagnostics).write(read("csljson", NAME_ATTRIBUTES), io.StringIO())
+    assert [str(m) for m in diagnostics.messages] == [
+        f"t:1: warning: author 'S': comma-suffix has no place in {fmt}; dropped",
+        f"t:1: warning: author 'S': static-ordering has no place in {fmt}; dropped",
+    ]
+
+
+def test_csljson_carries_name_attributes_through_a_round_trip():
+    once = convert("csljson", "csljson", NAME_ATTRIBUTES)
+    assert json.loads(once)[0]["author"] == [
+        {"family": "S", "given": "J", "suffix": "Jr.", "comma-suffix": True,
+         "static-ordering": True}
+    ]  # fmt: skip
+    assert convert("csljson", "csljson", once) == once
+
+
+@given(
+    year=st.integers(1, 9999),
+    month=st.none() | st.integers(1, 12),
+    side=st.sampled_from(["start", "end"]),
+    mark=st.sampled_from(["..", ""]),
+    field=st.sampled_from(
+        [("date", "issued"), ("urldate", "accessed"), ("origdate", "original-date")]
+    ),
+)
+@settings(max_examples=60, deadline=None)
+def test_every_open_edtf_range_keeps_its_text(year, month, side, mark, field):
+    """Any EDTF date open (``..``) or unknown (empty) at one end: the known end is the date,
+    the text is kept under its field, with one warning naming it."""
+    known = f"{year:04d}" + (f"-{month:02d}" if month else "")
+    text = f"{known}/{mark}" if side == "start" else f"{mark}/{known}"
+    key, var = field
+    diagnostics = Collected()
+    (record,) = read("biblatex", bib(f"{key} = {{{text}}}"), diagnostics)
+    item = record_to_csl(record)
+    parts = [year, month] if month else [year]
+    assert item[var] == {"date-parts": [parts]}
+    assert item["custom"] == {key: [text]}
+    assert [str(m) for m in diagnostics.messages] == [
+        f"t:3: warning: {key} {text!r}: an open range; only its {side} is a date; kept in custom"
+    ]

@@ -83,6 +83,7 @@ def test_markers_are_unique_within_a_record():
 def test_every_reader_has_cases_for_its_tables():
     """The cases cover each reader's whole vocabulary (a new table row gets a case)."""
     from refconv.formats.bibtex.tables import CSL_TO_BIBTEX_FIELD
+    from refconv.formats.csljson.read import NAME_FLAGS
     from refconv.formats.ris.tables import CSL_TO_RIS_FIELD, NAME_TO_RIS, REFER_EXTRA_TO_RIS
     from refconv.model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES
 
@@ -91,3 +92,4 @@ def test_every_reader_has_cases_for_its_tables():
     assert ris <= keys["ris"]
     assert {f for pair in CSL_TO_BIBTEX_FIELD.values() for f in pair if f} <= keys["bibtex"]
     assert {*TEXT_VARIABLES, *DATE_VARIABLES, *NAME_VARIABLES} <= keys["csljson"]
+    assert set(NAME_FLAGS) <= keys["csljson"]  # CSL's name attributes

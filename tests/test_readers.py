@@ -77,7 +77,10 @@ def test_bibtex_reader_maps_fields_names_and_latex():
     assert record.extra == {"%A": ["et al."], "%H": ["Yu Min"], "timestamp": ["2020-01-01"]}
     assert records[1].type == "chapter"
     assert records[1].extra == {"crossref": ["thebook"]}
-    assert warnings == ["t.bib:20: crossref to 'thebook' is not resolved; kept in custom"]
+    assert warnings == [  # timestamp: dblp's, in no BibTeX table
+        "t.bib:16: unknown field timestamp; kept in custom",
+        "t.bib:20: crossref to 'thebook' is not resolved; kept in custom",
+    ]
 
 
 def test_bibtex_reader_reports_a_broken_entry_and_goes_on(tmp_path):
@@ -181,16 +184,20 @@ def test_refer_writer_keeps_endnote_type_and_protects_lines():
     ("item", "extra", "warning"),
     [
         (
-            '{"id": "a", "issued": {"date-parts": [["x"]]}}',
+            '{"id": "a", "type": "book", "issued": {"date-parts": [["x"]]}}',
             {"issued": ['{"date-parts": [["x"]]}']},
             'cannot read issued {"date-parts": [["x"]]}; kept in custom',
         ),
         (
-            '{"id": "a", "author": [{"family": "Doe"}, 7]}',
+            '{"id": "a", "type": "book", "author": [{"family": "Doe"}, 7]}',
             {"author": ["[7]"]},
             "cannot read author [7]; kept in custom",
         ),
-        ('{"id": "a", "author": [], "issued": {"date-parts": [["2012", "3"]]}}', {}, None),
+        (
+            '{"id": "a", "type": "book", "author": [], "issued": {"date-parts": [["2012", "3"]]}}',
+            {},
+            None,
+        ),
     ],
 )
 def test_csljson_values_it_cannot_read_are_kept_with_a_warning(item, extra, warning):

@@ -96,6 +96,10 @@ class ReadRules:
         """A tag or key (``what``: "tag") the format does not define: kept under its name."""
         self.kept(record, key, value, f"unknown {what} {key}; kept in custom", line)
 
+    def no_type(self, what: str, fallback: str, line: int | None) -> None:
+        """A record that gives no type at all (``what``: "CSL type"): read as ``fallback``."""
+        self.warn(f"record has no {what}; read as {fallback}", line)
+
     def repeated(self, record: Record, key: str, value: str, line: int | None) -> None:
         """A second value for a field that takes one: the first is used, this one kept."""
         message = f"repeated {key}; the first value is used, this one is kept in custom"
@@ -171,6 +175,9 @@ class Writer:
     needs_all: ClassVar[bool] = False
     #: The suffix of batch outputs (``--out-dir``) when it is not the first of ``suffixes``.
     out_suffix: ClassVar[str] = ""
+    #: True when the format carries CSL's name attributes (``comma-suffix``,
+    #: ``static-ordering``, ``parse-names``); other writers report each one they drop.
+    name_attributes: ClassVar[bool] = False
 
     @classmethod
     def output_suffix(cls) -> str:
@@ -202,3 +209,20 @@ class Writer:
             )
         if reads_back_as != record.type:
             self.diagnostics.changed_type(f"{record.type} -> {written_as}")
+        if not self.name_attributes:
+            for message in dropped_name_attributes(record, self.name):
+                self.diagnostics.warn(message, record.source.path, record.source.line)
+
+
+def dropped_name_attributes(record: Record, target: str) -> Iterator[str]:
+    """One warning per CSL name attribute of ``record`` that ``target`` has no place for."""
+    for role, people in record.names.items():
+        for person in people:
+            given = {
+                "comma-suffix": person.comma_suffix,
+                "static-ordering": person.static_ordering,
+                "parse-names": person.parse_names is not None,
+            }
+            for attr in (a for a, present in given.items() if present):
+                who = person.literal or person.family or person.given
+                yield f"{role} {shown(who)}: {attr} has no place in {target}; dropped"

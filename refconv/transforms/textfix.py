@@ -50,7 +50,7 @@ KINDS = (
     (GBK_AS_LATIN1, "looks like GBK punctuation read as Latin-1 (20¨C30 for 20–30)"),
 )
 
-_NAME_PARTS = tuple(f.name for f in fields(Name))
+_NAME_PARTS = tuple(f.name for f in fields(Name) if f.type == "str")  # not its flags
 
 
 def problem(text: str) -> str | None:

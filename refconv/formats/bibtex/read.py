@@ -5,9 +5,11 @@ macros, names (a name braced whole, ``{World Health Organization}``, is an organ
 LaTeX decoded to Unicode (``{\\'e}`` → é; ``url`` and ``doi`` are kept verbatim but for the
 escapes ``\\% \\# \\& \\_`` that plainnat users and refconv's writer put there), the fields of
 both dialects mapped to CSL, ``key: value`` note lines written by refconv put back, and every
-other field kept in ``extra``. An entry bibtexparser cannot parse is reported as an error with
-its line and skipped; the others are read. bibtexparser parses whole strings, so this reader
-holds one file in memory (the others stream).
+other field kept in ``extra`` (with the shared "unknown field" warning when no table knows
+it). A field given twice keeps its first value (BibTeX's rule). An entry bibtexparser cannot
+parse is reported as an error with its line and skipped; the others are read; a ``@preamble``
+is reported as not carried. bibtexparser parses whole strings, so this reader holds one chunk
+of entries in memory (the others stream).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from refconv.formats.bibtex.tables import (
     MONTH_MACROS,
     NAME_FIELDS,
     STATUS_TO_PUBSTATE,
+    UNMAPPED_FIELDS,
 )
 from refconv.model import Date, Name, Record, SourcePos
 from refconv.notes import restore_notes
@@ -191,7 +194,7 @@ class BibtexReader(Reader):
         (memory holds one chunk, not the file); ``@string`` macros carry over chunks."""
         from bibtexparser.entrypoint import parse_string
         from bibtexparser.library import Library
-        from bibtexparser.model import Block, DuplicateBlockKeyBlock
+        from bibtexparser.model import Block, DuplicateBlockKeyBlock, Preamble
 
         # Both libraries log to the root logger (stderr); their failures are reported below
         # as diagnostics with their lines, and pylatexenc's complaints about odd LaTeX
@@ -213,11 +216,18 @@ class BibtexReader(Reader):
                     block: Block = failed
                     if isinstance(failed, DuplicateBlockKeyBlock):  # keys are made unique later
                         again = parse_string(failed.raw or "", library=Library(strings))
-                        block = again.entries[0] if again.entries else failed
-                    blocks[line] = block
+                        block = (again.entries or again.failed_blocks or [failed])[0]
+                    blocks[line] = _with_repeated_fields(block, strings)
+                for preamble in library.preambles:
+                    blocks[(preamble.start_line or 0) + first] = preamble
                 for line in sorted(blocks):
-                    found = True
                     block = blocks[line]
+                    if isinstance(block, Preamble):
+                        # Not a record: no CSL item can hold it. Keeping it for BibTeX output
+                        # is issue 16's job; until then it is reported, not dropped silently.
+                        rules.warn("@preamble is not a record; not carried (skipped)", line)
+                        continue
+                    found = True
                     if hasattr(block, "error"):
                         self.diagnostics.error(_failure(block), path, line)
                     else:
@@ -227,6 +237,33 @@ class BibtexReader(Reader):
                 logger.setLevel(level)
         if not found:
             rules.no_records("a BibTeX entry starts with '@'")
+
+
+def _with_repeated_fields(block: Any, strings: list[Any]) -> Any:
+    """The entry of a block that failed only for a field given twice, read as bibtexparser
+    reads any entry (``@string`` macros resolved, enclosing braces removed); other blocks as
+    they are. ``_record`` then uses the first value and keeps the others.
+
+    Classic BibTeX does the same ("I'm ignoring k's extra "title" field": the first value is
+    used, with a warning); biber (2.19, ``--tool``) silently uses the last. refconv follows
+    BibTeX and keeps the later values in custom with the shared "repeated" warning.
+    """
+    from bibtexparser.library import Library
+    from bibtexparser.middlewares import (
+        RemoveEnclosingMiddleware,
+        ResolveStringReferencesMiddleware,
+    )
+    from bibtexparser.model import DuplicateFieldKeyBlock
+
+    if not isinstance(block, DuplicateFieldKeyBlock) or block.ignore_error_block is None:
+        return block
+    library = Library([*strings, block.ignore_error_block])
+    for middleware in (
+        ResolveStringReferencesMiddleware(allow_inplace_modification=True),
+        RemoveEnclosingMiddleware(allow_inplace_modification=True),
+    ):
+        library = middleware.transform(library)
+    return library.entries[0] if library.entries else block
 
 
 #: Input fields read after the others: ``organization`` is the publisher only when there
@@ -246,11 +283,16 @@ def _record(entry: Any, line: int, rules: ReadRules) -> Record:
     dates: dict[str, tuple[str, int]] = {}  # date field → (text, line), read at the end
     notes: dict[str, list[str]] = {}  # note variable → pieces, restored at the end
     offset = line - (entry.start_line or 0)
+    seen: set[str] = set()
     for field in sorted(entry.fields, key=lambda f: _LAST.get(f.key.lower(), 0)):
         key, value = field.key.lower(), str(field.value).strip()
         if not value:
             continue
         where = (field.start_line or 0) + offset if field.start_line else line
+        if key in seen:  # "title" twice, or "Title" and "title": BibTeX uses the first
+            rules.repeated(record, key, value if key in _VERBATIM else decode_latex(value), where)
+            continue
+        seen.add(key)
         if key == "key" and value in _label_keys(entry.key):
             continue  # the label key refconv writes for a key starting with "_"
         if key in ("year", "month", "day") or key in _DATES:
@@ -293,6 +335,8 @@ def _place(record: Record, kind: str, key: str, value: str, line: int, rules: Re
             rules.place(record, target, value, key, line)
         else:
             record.add_extra(key, value)  # file, eprint: no CSL variable, kept by design
+    elif key in UNMAPPED_FIELDS:
+        record.add_extra(key, decode_latex(value))  # a BibLaTeX field CSL has no variable for
     elif key == "keywords":
         sep = ";" if ";" in value else ","
         record.keywords.extend(k.strip() for k in decode_latex(value).split(sep) if k.strip())
@@ -305,8 +349,8 @@ def _place(record: Record, kind: str, key: str, value: str, line: int, rules: Re
         rules.kept(record, key, value, message, record.source.line)
     elif key in _FIELD_TO_CSL or key in ("howpublished", "organization"):
         rules.place(record, _target(kind, key, record.type), decode_latex(value), key, line)
-    else:
-        record.add_extra(key, decode_latex(value))  # a field CSL has no variable for
+    else:  # a field no table knows: kept under its name, like an unknown RIS or Refer tag
+        rules.unknown_field(record, key, decode_latex(value), "field", line)
 
 
 def _target(kind: str, key: str, csl_type: str) -> str:
@@ -395,6 +439,14 @@ class _Dates:
         """A date field: ISO 8601 / EDTF as biblatex wants, or text a person wrote."""
         text = self.fields[key][0]
         date, why = parse_edtf(text)
+        if date is None and not why and (open_range := _OPEN_RANGE.fullmatch(text.strip())):
+            known = open_range["start"] or open_range["end"]
+            date, why = parse_edtf(known)
+            if date is not None and len(date.parts) == 1:
+                side = "start" if open_range["start"] else "end"
+                self._keep(key, f"an open range; only its {side} is a date")
+                return date, ""
+            date, why = None, ""
         if date is None and not why:
             parsed = parse_date(text)
             if parsed.kind == "date" and parsed.leftover:  # the date is used, the text kept
@@ -530,6 +582,14 @@ def _month(text: str) -> tuple[int | None, int | None, int | None, str]:
 #: EDTF level 0/1 as biblatex reads it: years of four digits or more with a sign, "/" ranges,
 #: seasons 21-24, "~" circa (biblatex manual §2.3.8).
 _EDTF = re.compile(r"(-?[0-9]{4,})(?:-([0-9]{2}))?(?:-([0-9]{2}))?", re.ASCII)
+
+
+#: An EDTF range open (``..``) or unknown (empty) at one end: "1998/..", "../1998", "1998-05/"
+#: (EDTF level 1, which biblatex reads). CSL-JSON has no open range: citeproc-js prints
+#: date-parts ``[[1998], [0]]`` as "1998–", but that is its own convention, outside the CSL
+#: schema, and year 0 is no date to refconv's model and to every other writer. So the known
+#: end is the date and the field's text is kept in custom, with a warning (STYLE.md §4b).
+_OPEN_RANGE = re.compile(r"(?:\.\.|)/(?P<end>[^/]+)|(?P<start>[^/]+)/(?:\.\.|)")
 
 
 def parse_edtf(text: str) -> tuple[Date | None, str]:

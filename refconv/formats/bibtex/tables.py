@@ -188,3 +188,21 @@ BIBTEX_TO_CSL_TYPE = {
 #: Where readers keep an "et al." marker for a name list (the Refer tag of that list), which
 #: BibTeX writes as "and others".
 ET_AL_TAGS = {"author": "%A", "editor": "%E"}
+#: Fields BibTeX or the BibLaTeX data model define (biblatex manual §2.2.2-2.2.5; the
+#: ``archiveprefix``/``primaryclass`` aliases of arXiv's BibTeX, §2.2.5) that CSL has no
+#: variable for: kept in custom under their name, as the RIS reader keeps the Refer tags it
+#: carries, without a warning. A field in no table is unknown: kept, with a warning.
+UNMAPPED_FIELDS = frozenset({
+    "addendum", "afterword", "annotator", "archiveprefix", "bookeditor", "bookpagination",
+    "booksubtitle", "booktitleaddon", "commentator", "editorb", "editorc", "editoratype",
+    "editorbtype", "editorctype", "eid", "entryset", "entrysubtype", "eprint", "eprintclass",
+    "eprinttype", "eventtitleaddon", "execute", "file", "foreword", "gender", "holder", "ids",
+    "indexsorttitle", "indextitle", "introduction", "isan", "ismn", "isrn", "issuesubtitle",
+    "issuetitle", "iswc", "journalsubtitle", "journaltitleaddon", "label", "library",
+    "mainsubtitle", "maintitleaddon", "nameaddon", "options", "origlanguage", "origlocation",
+    "origpublisher", "pagination", "part", "presort", "primaryclass", "related", "relatedoptions",
+    "relatedstring", "relatedtype", "reprinttitle", "shortauthor", "shorteditor", "shorthand",
+    "shorthandintro", "shortseries", "sortkey", "sortname", "sortshorthand", "sorttitle",
+    "sortyear", "subtitle", "titleaddon", "usera", "userb", "userc", "userd", "usere", "userf",
+    "verba", "verbb", "verbc", "xdata", "xref", "key",
+})  # fmt: skip

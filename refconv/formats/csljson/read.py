@@ -1,11 +1,14 @@
 """CSL-JSON reader: an array of CSL items (or one item), item by item, with line numbers.
 
-Items are decoded one at a time with ``JSONDecoder.raw_decode``, so a diagnostic names the
-line where the item starts. Names, dates (``date-parts``, ``literal``, ``raw``, EDTF strings),
+Items are decoded one at a time with ``JSONDecoder.raw_decode``, so a diagnostic names the line
+where the item starts. Names, dates (``date-parts``, ``literal``, ``raw``, EDTF strings),
 ``keyword`` (split on commas or semicolons) and ``custom`` (back into ``extra``) are understood;
-a key CSL does not define is kept in ``extra`` with a warning. Dates are checked: month 13-16
-is a season (citeproc-js), numbers that make no date are kept as literal text; lone surrogates
-(``\\ud800``, no character) become U+FFFD; nothing in an item raises.
+a key CSL does not define is kept in ``extra`` with a warning, and so is a key a name object
+does not define (under ``author[0].key``); the name attributes of the CSL schema
+(``comma-suffix``, ``static-ordering``, ``parse-names``) are read into ``Name``. An item that is
+no object is reported as an error and skipped; the next items are read. Dates are checked: month
+13-16 is a season (citeproc-js), numbers that make no date are kept as literal text; lone
+surrogates (``\\ud800``, no character) become U+FFFD; nothing in an item raises.
 """
 
 from __future__ import annotations
@@ -64,13 +67,34 @@ _NAME_KEYS = {
 _TEXT = frozenset(TEXT_VARIABLES)
 
 
-def name_from_csl(value: Any) -> Name | None:
-    """A ``Name`` from a CSL name object (or a bare string, kept as a literal)."""
+#: The CSL schema's true/false name attributes, as ``Name`` fields.
+NAME_FLAGS = {
+    "comma-suffix": "comma_suffix",
+    "static-ordering": "static_ordering",
+    "parse-names": "parse_names",
+}
+
+
+def name_from_csl(value: Any, rest: dict[str, Any] | None = None) -> Name | None:
+    """A ``Name`` from a CSL name object (or a bare string, kept as a literal).
+
+    ``rest`` gets the keys the name cannot hold: a key the CSL schema does not define, and a
+    flag (``comma-suffix``...) that is not ``true`` or ``false`` (citeproc-js would take
+    "false" as true), so the caller can keep them.
+    """
     if isinstance(value, str):
         return Name(literal=value)
     if not isinstance(value, dict):
         return None
-    return Name(**{attr: str(value[key]) for key, attr in _NAME_KEYS.items() if key in value})
+    name = Name()
+    for key, item in value.items():
+        if key in _NAME_KEYS:
+            setattr(name, _NAME_KEYS[key], str(item))
+        elif key in NAME_FLAGS and isinstance(item, bool):
+            setattr(name, NAME_FLAGS[key], item)
+        elif rest is not None:
+            rest[key] = item
+    return name
 
 
 #: citeproc-js's seasons in the month place: 13-16 spring to winter; EDTF's 21-24 likewise.
@@ -205,6 +229,13 @@ def _date_from_text(text: str, cleaned: str, problem: Callable[[str], None]) -> 
     return parsed.date
 
 
+def shown_json(value: Any) -> str:
+    """A JSON value for a one-line message, as written (a string quoted), at most 60
+    characters."""
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else _scalar_text(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _unreadable(record: Record, key: str, value: Any, rules: ReadRules, line: int) -> None:
     text = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
     rules.kept(record, key, text, f"cannot read {key} {text}; kept in custom", line)
@@ -262,14 +293,25 @@ def record_from_csl(
                 source.line,
             )
     record = Record(type=str(item.get("type", "document")), source=source)
-    if record.type not in CSL_TYPES:
+    if "type" not in item:
+        rules.no_type("CSL type", "document", source.line)
+    elif record.type not in CSL_TYPES:
         rules.unknown_type(record, "type", record.type, "CSL type", "document", source.line)
         record.type = "document"
     for key, value in item.items():
         if key in ("type", "id"):
             continue
         if key in NAME_VARIABLES and isinstance(value, list):
-            people = [name_from_csl(v) for v in value]
+            rests: list[dict[str, Any]] = [{} for _ in value]
+            people = [name_from_csl(v, rest) for v, rest in zip(value, rests, strict=True)]
+            for i, rest in enumerate(rests):
+                for attr, one in rest.items():  # kept under "author[2].attr", with a warning
+                    where, text = f"{key}[{i}].{attr}", _scalar_text(one)
+                    if attr in NAME_FLAGS:
+                        why = f"{where} {shown_json(one)}: not true or false; kept in custom"
+                        rules.kept(record, where, text, why, source.line)
+                    else:
+                        rules.unknown_field(record, where, text, "CSL name key", source.line)
             record.names[key] = [p for p in people if p is not None]
             bad = [v for v, p in zip(value, people, strict=True) if p is None]
             if bad:
@@ -340,8 +382,15 @@ class CslJsonReader(Reader):
         while buf.skip() and buf.char() != "]":
             line, start = buf.line_at(), buf.pos
             item = buf.decode(path)
-            if not isinstance(item, dict):
-                raise RefconvError("a CSL-JSON item must be an object", path, line)
+            if not isinstance(item, dict):  # reported, and the next items are read
+                what = "an array" if isinstance(item, list) else shown_json(item)
+                self.diagnostics.error(
+                    f"a CSL-JSON item must be an object, not {what}; skipped", path, line
+                )
+                if single:
+                    return
+                _next_item(buf)
+                continue
             if buf.text.find("\\u0000", start, buf.pos) >= 0:  # no other format carries NUL
                 warn("NUL characters (\\u0000) replaced by U+FFFD", path, line)
                 item = _without_nul(item)
@@ -350,13 +399,18 @@ class CslJsonReader(Reader):
             yield record_from_csl(item, source, self.diagnostics, surrogates=escaped)
             if single:
                 return
-            if buf.skip() and buf.char() == ",":
-                buf.pos += 1
-            buf.drop()
+            _next_item(buf)
         if not buf.skip():
             raise RefconvError(
                 "invalid JSON: the array is not closed with ']'", path, buf.line_at()
             )
+
+
+def _next_item(buf: _Buffer) -> None:
+    """Move past the comma after an item (and forget the text read)."""
+    if buf.skip() and buf.char() == ",":
+        buf.pos += 1
+    buf.drop()
 
 
 def _without_nul(value: Any) -> Any:
@@ -420,8 +474,11 @@ class _Buffer:
         """Forget the text before ``pos`` (once there is enough of it to be worth a copy)."""
         if self.pos < 1 << 15:
             return
-        self.line = self.line_at()
-        self.text, self.pos, self.mark = self.text[self.pos :], 0, 0
+        cut = self.text.rfind("\n", 0, self.pos) + 1  # whole lines: a column stays right
+        if cut == 0:
+            return
+        self.line = self.mark_line = self.line_at(cut)
+        self.text, self.pos, self.mark = self.text[cut:], self.pos - cut, 0
 
     def decode(self, path: str) -> Any:
         """The JSON value at ``pos``, reading more lines (twice as many each time) while the
@@ -436,7 +493,7 @@ class _Buffer:
                 incomplete = exc.pos >= end or exc.msg.startswith("Unterminated string")
                 if not (incomplete and not self.exhausted and self.fill(more)):
                     at = self.line_at(min(exc.pos, end))  # not the line after the last
-                    raise RefconvError(f"invalid JSON: {exc.msg}", path, at) from None
+                    raise RefconvError(f"invalid JSON: {_json_problem(exc)}", path, at) from None
                 more *= 2
             except RecursionError:
                 raise RefconvError(
@@ -445,6 +502,14 @@ class _Buffer:
             except ValueError:  # an integer too long for int(): it is kept as its text
                 value, self.pos = _LONG_NUMBERS.raw_decode(self.text, self.pos)
                 return value
+
+
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    """The decoder's message as a whole sentence, with the column (the line is the
+    diagnostic's): Python ends some messages with a dangling "at" ("Invalid control
+    character at") that its ``str()`` completes with the position."""
+    message = exc.msg.removesuffix(" at").rstrip(":")
+    return f"{message[:1].lower()}{message[1:]} (column {exc.colno})"
 
 
 _WHITE = re.compile(r"[ \t\r\n\ufeff]*")

@@ -1,10 +1,11 @@
 """CSL-JSON writer: a JSON array of CSL items, streamed item by item.
 
 Output validates against the CSL-JSON 1.0.2 schema: names as family/given/particles/suffix or
-``literal``, dates as ``date-parts`` (or ``literal``), keywords joined into the one ``keyword``
-string, and every value without a CSL variable in ``custom``, keyed by its source tag.
-Keys come in the fixed order of ``CSL_KEY_ORDER``; output is UTF-8, indented by two spaces,
-with every line separator inside a string escaped (NEL, U+2028 and U+2029 too).
+``literal`` (with ``comma-suffix``, ``static-ordering`` and ``parse-names`` when set), dates as
+``date-parts`` (or ``literal``), keywords joined into the one ``keyword`` string, and every
+value without a CSL variable in ``custom``, keyed by its source tag. Keys come in the fixed
+order of ``CSL_KEY_ORDER``; output is UTF-8, indented by two spaces, with every line separator
+inside a string escaped (NEL, U+2028 and U+2029 too).
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from refconv.values.text import join_keywords
 _ORDER = {key: i for i, key in enumerate(CSL_KEY_ORDER)}
 
 
-def name_to_csl(name: Name) -> dict[str, str]:
-    """One CSL name object."""
-    if name.literal:
-        return {"literal": name.literal}
+def name_to_csl(name: Name, attributes: bool = True) -> dict[str, str | bool]:
+    """One CSL name object, with its attributes (``comma-suffix``...) when they are set and
+    ``attributes`` is true (citeproc-py supports none of them and warns on each)."""
     parts = {
         "family": name.family,
         "given": name.given,
@@ -32,7 +32,18 @@ def name_to_csl(name: Name) -> dict[str, str]:
         "dropping-particle": name.dropping_particle,
         "suffix": name.suffix,
     }
-    return {k: v for k, v in parts.items() if v}
+    item: dict[str, str | bool] = (
+        {"literal": name.literal} if name.literal else {k: v for k, v in parts.items() if v}
+    )
+    if not attributes:
+        return item
+    if name.comma_suffix:
+        item["comma-suffix"] = True
+    if name.static_ordering:
+        item["static-ordering"] = True
+    if name.parse_names is not None:
+        item["parse-names"] = name.parse_names
+    return item
 
 
 def date_to_csl(date: Date) -> dict[str, Any]:
@@ -47,12 +58,15 @@ def date_to_csl(date: Date) -> dict[str, Any]:
     return item
 
 
-def record_to_csl(record: Record, moved: list[str] | None = None) -> dict[str, Any]:
-    """The CSL-JSON item of a record, keys in ``CSL_KEY_ORDER``."""
+def record_to_csl(
+    record: Record, moved: list[str] | None = None, *, name_attributes: bool = True
+) -> dict[str, Any]:
+    """The CSL-JSON item of a record, keys in ``CSL_KEY_ORDER``; ``name_attributes=False``
+    leaves out the name attributes (for a consumer that does not support them)."""
     item: dict[str, Any] = {"id": record.id, "type": record.type}
     custom: dict[str, list[str]] = {}
     for var, people in record.names.items():
-        item[var] = [name_to_csl(p) for p in people]
+        item[var] = [name_to_csl(p, name_attributes) for p in people]
     for var, date in record.dates.items():
         item[var] = date_to_csl(date)
     for var, value in record.fields.items():
@@ -119,6 +133,7 @@ class CslJsonWriter(Writer):
     aliases = ("csl-json", "json")
     suffixes = (".json",)
     description = "CSL-JSON array of items (citeproc, pandoc --citeproc)"
+    name_attributes = True
 
     def write(self, records: Iterable[Record], out: TextIO) -> None:
         """Write ``[``, the items separated by commas, ``]``; an empty input gives ``[]``."""
