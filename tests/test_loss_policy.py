@@ -314,16 +314,39 @@ REFER_RIS_CASES = [
                  {"status": "in press", "custom": {"%8": ["forthcoming"]}},
                  ["t:4: warning: %8 'forthcoming': status is set already; kept in custom"],
                  id="refer-second-status"),
-    pytest.param("refer", refer("%[ in press"), {"status": None, "custom": {"%[": ["in press"]}},
-                 ["t:3: warning: %[ 'in press': a publication status, not a date for accessed; "
-                  "kept in custom"], id="refer-status-in-another-date"),
+    pytest.param("refer", refer("%[ in press"), {"status": None,
+                                                 "accessed": {"literal": "in press"}},
+                 ["t:3: warning: %[ 'in press': not a date refconv can read; kept as literal "
+                  "text"], id="refer-status-in-another-date"),
+    pytest.param("ris", ris("Y2  - in press"), {"status": None,
+                                                "accessed": {"literal": "in press"}},
+                 ["t:3: warning: Y2 'in press': not a date refconv can read; kept as literal "
+                  "text"], id="ris-status-in-another-date"),
     pytest.param("refer", "%A J. Smith\n%Q Org\n%T T\n",
-                 {"author": [{"family": "Smith", "given": "J."}], "custom": {"%Q": ["Org"]}},
-                 ["t:2: warning: %Q 'Org': author is set already; kept in custom"],
-                 id="refer-corporate-author-beside-authors"),
+                 {"author": [{"family": "Smith", "given": "J."}],
+                  "custom": {"classic %Q": ["Org"]}},
+                 ["t:2: warning: classic %Q 'Org': author is set already; kept in custom"],
+                 id="refer-classic-corporate-author-beside-authors"),
     pytest.param("refer", refer("%@ 3 (suppl)", kind="Book"), {"custom": {"%@": ["3 (suppl)"]}},
                  ["t:3: warning: %@ '3 (suppl)': not an ISBN or ISSN; kept in custom"],
                  id="refer-serial-that-is-none"),
+    # one meaning per value, whichever reader: RIS tags read as the Refer reader reads their
+    # Refer twins (C2 is EndNote's %2, AN its %M), Refer keywords as §5.5 says
+    pytest.param("ris", ris("C2  - PMC123", "C7  - e5"),
+                 {"PMCID": "PMC123", "number": "e5", "custom": None}, [],
+                 id="ris-custom-tags-as-their-refer-twins"),
+    pytest.param("ris", ris("C2  - 2001", ty="CONF"),
+                 {"custom": {"%0": ["Conference Proceedings"], "%2": ["2001"]}}, [],
+                 id="ris-custom-tag-kept-for-the-refer-date-rules"),
+    pytest.param("ris", ris("AN  - 10.1000/xyz"), {"DOI": "10.1000/xyz", "archive_location": None},
+                 [], id="ris-DOI-shaped-accession-number"),
+    pytest.param("refer", refer("%K alpha; beta", "%K gamma"), {"keyword": "alpha; beta, gamma"},
+                 [], id="refer-keyword-lines-are-not-cut"),
+    pytest.param("refer", refer("%K alpha; beta"), {"keyword": "alpha, beta"}, [],
+                 id="refer-a-lone-keyword-line-is-cut"),
+    pytest.param("refer", refer("%D in press", kind="Conference Proceedings"),
+                 {"status": "in press", "event-date": None}, [],
+                 id="refer-proceedings-status"),
 ]  # fmt: skip
 CASES += REFER_RIS_CASES
 

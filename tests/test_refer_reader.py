@@ -62,7 +62,50 @@ def test_c5_classic_corporate_author_and_endnote_translated_title():
 def test_c5_classic_corporate_author_ignored_when_there_are_authors_but_kept():
     record = read_one("%A J. Smith\n%Q Acme Labs\n%T X\n")
     assert record.names["author"] == [Name("Smith", "J.")]
-    assert record.extra == {"%Q": ["Acme Labs"]}
+    assert record.extra == {"classic %Q": ["Acme Labs"]}  # not EndNote's Translated Title
+
+
+# A classic letter whose EndNote meaning differs (refer-format.md §2.3), kept: a header comment
+# (%H), an ignored %Y, a corporate author beside authors (%Q), a second label (%L)...
+CLASSIC_KEPT = [
+    pytest.param("%H A comment", id="H-comment-not-translated-author"),
+    pytest.param("%Y Some Body", id="Y-ignored-not-tertiary-author"),
+    pytest.param("%A J. Smith\n%Q Acme Labs", id="Q-corporate-not-translated-title"),
+    pytest.param("%L k1\n%L Zq Label", id="L-label-not-call-number"),
+    pytest.param("%M 12\n%M Zq 13", id="M-memo-not-accession"),
+    pytest.param("%G English\n%G Zq GPO", id="G-order-number-not-language"),
+    pytest.param("%X one\n%X Zq two", id="X-annotation-not-abstract"),
+    pytest.param("%R R-1\n%R Zq R-2", id="R-report-number-not-DOI"),
+]
+
+
+@pytest.mark.parametrize("lines", CLASSIC_KEPT)
+@pytest.mark.parametrize("via", ["refer", "ris"])
+def test_a_kept_classic_letter_never_takes_its_endnote_meaning(lines, via):
+    import io
+
+    from refconv.diagnostics import Collected
+    from refconv.formats.csljson.write import record_to_csl
+    from refconv.formats.refer.write import ReferWriter
+    from refconv.formats.ris.read import RisReader
+    from refconv.formats.ris.write import RisWriter
+
+    text = f"{lines}\n%T X\n"
+    tag, value = text.splitlines()[len(lines.splitlines()) - 1].split(" ", 1)
+    (record,) = ReferReader(diagnostics=Collected()).read(text.splitlines(), "t")
+    assert record.extra == {f"classic {tag}": [value]}
+    before = record_to_csl(record)
+    out = io.StringIO()
+    (ReferWriter if via == "refer" else RisWriter)(diagnostics=Collected()).write([record], out)
+    reader = ReferReader if via == "refer" else RisReader
+    (back,) = reader(diagnostics=Collected()).read(out.getvalue().splitlines(), "t")
+    after = record_to_csl(back)
+    assert f"classic {tag}: {value}" in after["note"].splitlines()  # as a note, as written
+    # every other variable as it was (the key is the key assigner's business)
+    ignored = ("note", "custom", "id", "citation-key")
+    assert {k: v for k, v in after.items() if k not in ignored} == {
+        k: v for k, v in before.items() if k not in ignored
+    }
 
 
 def test_c6_classic_editors_marker():

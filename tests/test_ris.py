@@ -140,3 +140,26 @@ def test_type_codes_round_trip(code):
 
 def _csl(kind: str) -> str:
     return f'[{{"id": "x", "type": "{kind}", "title": "X"}}]'
+
+
+# A page of a book-like record without a range: SP alone is the book's number of pages to
+# the reader, so the writer keeps such a page in the note, where it reads back as the page.
+BOOK_PAGES = [
+    pytest.param("book", {"page": "12"}, id="book-page"),
+    pytest.param("thesis", {"page": "xii"}, id="thesis-roman-page"),
+    pytest.param("book", {"page": "12-14", "number-of-pages": "300"}, id="book-range-and-extent"),
+    pytest.param("book", {"number-of-pages": "300"}, id="book-extent"),
+    pytest.param("article-journal", {"page": "e5"}, id="article-page"),
+]
+
+
+@pytest.mark.parametrize(("kind", "fields"), BOOK_PAGES)
+def test_pages_of_every_type_read_back_as_written(kind, fields):
+    import json
+
+    item = {"id": "k", "type": kind, "title": "T", **fields}
+    (record,), _ = read_ris(to_ris("-f", "csljson", "-", input=json.dumps([item])))
+    assert {k: record.fields.get(k) for k in ("page", "number-of-pages")} == {
+        "page": fields.get("page"),
+        "number-of-pages": fields.get("number-of-pages"),
+    }

@@ -14,6 +14,7 @@ from functools import cache
 from refconv.formats.base import ReadRules, date_trouble
 from refconv.formats.refer.syntax import lookup_type
 from refconv.formats.refer.tables import (
+    CLASSIC_ONLY_LETTERS,
     CLASSIC_TAGS,
     CSL_TO_ENDNOTE_TYPE,
     ENDNOTE_TAGS,
@@ -56,6 +57,13 @@ class RawField:
     tag: str
     lines: list[str]
     line: int
+    #: the key a kept value goes under: the tag, or for a classic letter whose EndNote
+    #: meaning differs ("%H": a comment, not a Translated Author) "classic %H" (§2.3), so
+    #: no writer gives it the EndNote meaning
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        self.key = self.key or self.tag
 
 
 def _is_endnote(fields: list[RawField]) -> bool:
@@ -76,9 +84,10 @@ class _Builder:
     raw_dates: dict[str, list[tuple[RawField, str]]] = field(default_factory=dict)
     corporate: list[tuple[RawField, str]] = field(default_factory=list)
     access: list[tuple[RawField, str]] = field(default_factory=list)
+    keyword_lines: list[str] = field(default_factory=list)  # of every %K, in order
 
     def keep(self, raw: RawField, text: str) -> None:
-        self.record.add_extra(raw.tag, text)
+        self.record.add_extra(raw.key, text)
 
     def set_text(self, var: str, raw: RawField, text: str) -> bool:
         fields = self.record.fields
@@ -107,7 +116,7 @@ class _Builder:
         if placed or fallbacks:
             return
         if self.conflict:  # a variable an earlier tag set: the loss policy keeps this one
-            self.rules.keep(self.record, raw.tag, text, f"{self.conflict} is set already", raw.line)
+            self.rules.keep(self.record, raw.key, text, f"{self.conflict} is set already", raw.line)
         else:  # a tag with no variable of its own (target None), kept by design
             self.keep(raw, text)
 
@@ -119,8 +128,8 @@ class _Builder:
         if var in _DATE_VARS:
             self.raw_dates.setdefault(var, []).append((raw, text))
             return True
-        if var == "keyword":
-            rec.keywords.extend(split_keywords(raw.lines))
+        if var == "keyword":  # split once all are read: only a lone %K line is cut at ";"
+            self.keyword_lines.extend(raw.lines)
             return True
         if var == "page":
             return self.set_text("page", raw, normalize_pages(text))
@@ -133,7 +142,7 @@ class _Builder:
             # classic %R: a report number; EndNote: an electronic resource number (extra).
             if self.classic:
                 return self.set_text("number", raw, text)
-            self.rules.keep(self.record, raw.tag, text, "not a DOI", raw.line)
+            self.rules.keep(self.record, raw.key, text, "not a DOI", raw.line)
             return True
         if var == "URL":
             doi = doi_from_url(text)
@@ -190,11 +199,11 @@ class _Builder:
         for var, found in (("ISBN", isbns), ("ISSN", issns)):
             for number in found:
                 if not self.set_text(var, raw, number):
-                    self.rules.keep(self.record, raw.tag, number, f"{var} is set already",
+                    self.rules.keep(self.record, raw.key, number, f"{var} is set already",
                                     raw.line)  # fmt: skip
         if other:  # the rest as one value, in its order ("3 (suppl)")
             why = "not an ISBN or ISSN"
-            self.rules.keep(self.record, raw.tag, " ".join(other), why, raw.line)
+            self.rules.keep(self.record, raw.key, " ".join(other), why, raw.line)
         return True
 
     def finish_pending(self) -> None:
@@ -203,7 +212,7 @@ class _Builder:
             if not filled:
                 self.place(var, raw, text)
             elif not placed_elsewhere:  # the fallback of a variable another tag set
-                self.rules.keep(self.record, raw.tag, text, f"{var} is set already", raw.line)
+                self.rules.keep(self.record, raw.key, text, f"{var} is set already", raw.line)
 
     def finish_dates(self) -> None:
         if self.access:  # "%N June 2" + "%V 2023" → accessed 2023-06-02
@@ -219,7 +228,7 @@ class _Builder:
                 if "accessed" in self.raw_dates:
                     why = "accessed is set already"
                 for raw, text in self.access:
-                    self.rules.keep(self.record, raw.tag, text, why, raw.line)
+                    self.rules.keep(self.record, raw.key, text, why, raw.line)
         for var, values in self.raw_dates.items():
             self.record.dates.update(self.resolve_date(var, values))
 
@@ -246,29 +255,27 @@ class _Builder:
                 # a month or season with no year to go with: the literal date when nothing
                 # gives one ("Spring"), else kept; its whole text either way
                 if base is None:
-                    base = rules.literal_date(raw.tag, text, NO_YEAR, raw.line)
+                    base = rules.literal_date(raw.key, text, NO_YEAR, raw.line)
                 else:
-                    rules.keep(record, raw.tag, text, NO_YEAR, raw.line)
+                    rules.keep(record, raw.key, text, NO_YEAR, raw.line)
                 continue
             if p.leftover and p.kind in ("date", "partial"):
-                rules.keep(record, raw.tag, text, date_trouble(p), raw.line)
-            if p.kind == "status":
-                if var != "issued":
-                    why = f"a publication status, not a date for {var}"
-                    rules.keep(record, raw.tag, text, why, raw.line)
-                else:
-                    rules.place(record, "status", p.status, raw.tag, raw.line)
-            elif p.kind in ("literal", "none"):
+                rules.keep(record, raw.key, text, date_trouble(p), raw.line)
+            if p.kind == "status" and var == "issued":
+                rules.place(record, "status", p.status, raw.key, raw.line)
+            elif p.kind == "status" and any(r is raw for r, _ in self.raw_dates.get("issued", ())):
+                continue  # Proceedings %D: the status of the issued date it also fills
+            elif p.kind in ("literal", "none", "status"):  # "in press" as an access date too
                 if base is None:
-                    base = rules.literal_date(raw.tag, text, date_trouble(p), raw.line)
+                    base = rules.literal_date(raw.key, text, date_trouble(p), raw.line)
                 else:
-                    rules.keep(record, raw.tag, text, date_trouble(p), raw.line)
+                    rules.keep(record, raw.key, text, date_trouble(p), raw.line)
             elif p.kind in ("date", "partial") and p.date is not base:
                 refined = complete_date(base, p) if base and not base.literal else None
                 if refined is None:
                     if not p.leftover:
                         why = "does not agree with the other dates"
-                        rules.keep(record, raw.tag, text, why, raw.line)
+                        rules.keep(record, raw.key, text, why, raw.line)
                 else:
                     base = refined
         return {var: base} if base else {}
@@ -328,6 +335,9 @@ def build_record(fields: list[RawField], dialect: str, rules: ReadRules) -> Reco
         elif type_name not in (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book"):
             record.add_extra("%0", type_name)  # e.g. Electronic Article: not the CSL default
     if classic:
+        for raw in fields:
+            if raw.tag in CLASSIC_ONLY_LETTERS:
+                raw.key = f"classic {raw.tag}"
         tags: dict[str, Target] = dict(CLASSIC_TAGS)
         if _fix_classic_editors(fields):
             tags["%A"] = "editor"
@@ -347,11 +357,14 @@ def build_record(fields: list[RawField], dialect: str, rules: ReadRules) -> Reco
         if target == _UNKNOWN:
             rules.unknown_field(record, raw.tag, text, "tag", raw.line)
         elif raw.tag in seen and raw.tag not in REPEATABLE_TAGS:
-            rules.repeated(record, raw.tag, text, raw.line)
+            rules.repeated(record, raw.key, text, raw.line)
         else:
             builder.apply(target, raw, text)
         seen.add(raw.tag)
     builder.finish_pending()
+    # §5.5: line breaks separate keywords, a lone line is cut at ";" (the writer writes one
+    # %K per keyword, so a keyword holding ";" beside others reads back whole)
+    record.keywords.extend(split_keywords(builder.keyword_lines))
     builder.finish_dates()
     builder.finish_notes()
     _finish(builder, fields, type_field is None, type_name)
@@ -364,7 +377,7 @@ def _finish(
     record = builder.record
     for raw, text in builder.corporate:  # classic %Q: the author only when there is no %A
         if "author" in record.names:
-            builder.rules.keep(record, raw.tag, text, "author is set already", raw.line)
+            builder.rules.keep(record, raw.key, text, "author is set already", raw.line)
         else:
             record.names["author"] = [Name(literal=" ".join(text.split()))]
     location = record.fields.get("archive_location", "")

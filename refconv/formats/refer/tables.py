@@ -74,6 +74,12 @@ CLASSIC_TAGS: dict[str, Target] = {
     "%Z": "note",
 }
 
+#: Classic letters that mean another thing in EndNote (refer-format.md §2.3; %Z is a note in
+#: both, %R a DOI when it holds one). A value the classic reader keeps under one of them is
+#: kept as "classic %H", never as "%H": every writer writes EndNote, where it would change
+#: meaning (a comment would come back as a Translated Author).
+CLASSIC_ONLY_LETTERS = frozenset({"%G", "%H", "%L", "%M", "%O", "%Q", "%R", "%X", "%Y"})
+
 #: EndNote generic field meanings (§7.1); per-type changes are in ENDNOTE_TYPE_TAGS.
 ENDNOTE_TAGS: dict[str, Target] = {
     "%0": None,

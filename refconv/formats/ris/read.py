@@ -13,6 +13,10 @@ readers disagree: rispy takes it as a tag but cuts the first letter of the value
 ("ournal"), bibutils' ris2xml appends it to the previous field. An unknown two-letter tag
 written so stays text of the field before it. Dates: ``DA`` wins over ``PY`` over ``Y1``; ``Y2``
 is the access date and never the publication date.
+
+A value means what it means in Refer: a tag that is EndNote's Refer tag in RIS form (``C2`` is
+``%2``) is placed as the Refer reader places it in the record's type (a Journal Article's
+``C2`` is its PMCID), a DOI-shaped ``AN`` is the DOI as a DOI-shaped ``%M`` is.
 """
 
 from __future__ import annotations
@@ -21,7 +25,13 @@ import re
 from collections.abc import Iterable, Iterator
 
 from refconv.formats.base import Reader, ReadRules, date_trouble
-from refconv.formats.refer.tables import CSL_TO_ENDNOTE_TYPE
+from refconv.formats.refer.tables import (
+    CSL_TO_ENDNOTE_TYPE,
+    ENDNOTE_TAGS,
+    ENDNOTE_TYPE_TAGS,
+    PSEUDO_TARGETS,
+    Target,
+)
 from refconv.formats.ris.tables import (
     BOOK_TYPES,
     CSL_TO_RIS_FIELD,
@@ -32,7 +42,7 @@ from refconv.formats.ris.tables import (
     RIS_TO_CSL_TYPE,
     RIS_TO_ENDNOTE_TYPE,
 )
-from refconv.model import Record, SourcePos
+from refconv.model import DATE_VARIABLES, NAME_VARIABLES, Record, SourcePos
 from refconv.notes import restore_notes
 from refconv.values.dates import NO_YEAR, ParsedDate, complete_date, parse_date
 from refconv.values.identifiers import classify_serials, doi_from_url, find_doi
@@ -45,6 +55,11 @@ _FIELDS = {tag: var for var, tag in CSL_TO_RIS_FIELD.items()} | RIS_FIELD_ALIASE
 _NAMES = {tag: var for var, tag in NAME_TO_RIS.items()} | RIS_NAME_ALIASES
 _EXTRAS = {tag: refer for refer, tag in REFER_EXTRA_TO_RIS.items()}
 _DATES = frozenset({"PY", "Y1", "DA", "Y2"})
+#: Refer meanings a custom tag (C1-C7...) is not placed by: they need the Refer reader's rules.
+_NOT_PLAIN = frozenset(
+    {*NAME_VARIABLES, *DATE_VARIABLES, *PSEUDO_TARGETS, "keyword", "page", "number-of-pages",
+     "DOI", "URL", "note"}
+)  # fmt: skip
 #: Every tag this reader gives a meaning: only these are read from a tag line that lacks the
 #: space after its dash (an unknown "XY  -z" stays text of the field before it).
 _KNOWN = frozenset(
@@ -120,6 +135,9 @@ def _build(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> Record
     if code not in RIS_TO_CSL_TYPE:
         rules.unknown_type(record, "TY", code, "RIS type", "GEN", first_line)
     endnote = RIS_TO_ENDNOTE_TYPE.get(code)
+    meanings = ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(
+        endnote or CSL_TO_ENDNOTE_TYPE.get(record.type, ""), {}
+    )
     if endnote and endnote not in (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book"):
         record.add_extra("%0", endnote)  # EJOUR: an Electronic Article, kept for Refer
     dates: dict[str, tuple[str, int]] = {}
@@ -141,7 +159,7 @@ def _build(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> Record
         elif tag == "N1":
             notes.append(text)  # each N1 is one note: restored last (refconv.notes)
         else:
-            _place(record, tag, text, line, rules)
+            _place(record, tag, text, line, rules, meanings)
     _finish_pages(record, pages)
     # Notes after the other fields ("set already" is then known), before the dates: the
     # writer keeps in a note the issued date PY cannot carry ("1996-2004" beside PY 1996).
@@ -154,7 +172,9 @@ def _build(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> Record
     return record
 
 
-def _place(record: Record, tag: str, text: str, line: int, rules: ReadRules) -> None:
+def _place(
+    record: Record, tag: str, text: str, line: int, rules: ReadRules, meanings: dict[str, Target]
+) -> None:
     if tag in _NAMES:
         person, _ = parse_name(text)
         if person is None:
@@ -175,12 +195,30 @@ def _place(record: Record, tag: str, text: str, line: int, rules: ReadRules) -> 
         rules.place(record, "URL", text, tag, line)
         if (doi := doi_from_url(text)) and "DOI" not in record.fields:
             record.fields["DOI"] = doi
+    elif tag == "AN" and (doi := find_doi(text)) and record.fields.get("DOI", doi) == doi:
+        record.fields["DOI"] = doi  # a DOI-shaped accession number, as the Refer reader's %M
     elif tag in _EXTRAS:
-        record.add_extra(_EXTRAS[tag], text)  # a Refer tag RIS carries: kept for Refer
+        # A Refer tag RIS carries (C2 is EndNote's %2): placed as the Refer reader places it
+        # in this type (a Journal Article's C2 is its PMCID), so the value means the same
+        # read from RIS or from Refer; kept for Refer when that takes the Refer rules.
+        twin = _plain_meaning(meanings.get(_EXTRAS[tag]))
+        if twin is None:
+            record.add_extra(_EXTRAS[tag], text)
+        else:
+            rules.place(record, twin, text, tag, line)
     elif tag in _FIELDS:
         rules.place(record, _FIELDS[tag], text, tag, line)
     else:
         rules.unknown_field(record, tag, text, "tag", line)
+
+
+def _plain_meaning(target: Target) -> str | None:
+    """The CSL text variable a Refer tag fills, if it needs no rule of the Refer reader
+    (the first of several; a "?var" fallback is the Refer reader's business)."""
+    for one in target if isinstance(target, tuple) else (target,):
+        if one and not one.startswith("?"):
+            return one if one not in _NOT_PLAIN else None
+    return None
 
 
 def _finish_pages(record: Record, pages: dict[str, str]) -> None:

@@ -107,7 +107,12 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
             continue
         if var == "page":
             m = _RANGE.fullmatch(value)
-            lines += [("SP", m[1]), ("EP", m[2])] if m else [("SP", value)]
+            if m:
+                lines += [("SP", m[1]), ("EP", m[2])]
+            elif book:  # SP alone is a book's number of pages to the reader: a page goes
+                notes.append((var, value))  # to the note ("page: 12"), restored exactly
+            else:
+                lines.append(("SP", value))
         elif var == "number-of-pages" and book and "page" not in record.fields:
             lines.append(("SP", value))
         elif var in ("ISBN", "ISSN"):
