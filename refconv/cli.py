@@ -30,7 +30,7 @@ from refconv.diagnostics import (
     UnknownFormat,
     one_line,
 )
-from refconv.io import check_distinct_output, check_encoding, check_readable, open_sources
+from refconv.io import SourceLike, check_encoding, check_readable, open_sources
 from refconv.keys import check_key_format
 from refconv.output import handle_stop_signals
 from refconv.pipeline import (
@@ -38,13 +38,12 @@ from refconv.pipeline import (
     Plan,
     SkippedRecords,
     check_input_options,
+    plan_conversion,
     read_sources,
     resolve_reader,
-    resolve_writer,
     run,
 )
 from refconv.plugins import Registry
-from refconv.transforms.textfix import TextCheck
 from refconv.values.vocabulary import DEFAULT_KEY_FORMAT, KEY_PLACEHOLDERS
 
 
@@ -276,7 +275,7 @@ def convert_command(
     registry = Registry(diagnostics)  # the run's one registry
     options: dict[str, Any] = {"latex": latex, "style": style, "locale": locale,
                                "standalone": standalone}  # fmt: skip
-    sources: list[str] = list(inputs) or ["-"]
+    sources: list[SourceLike] = [*inputs] or ["-"]
     dest = "-" if output is None else output
     try:  # names and paths given on the command line: usage errors, before reading anything
         reader = resolve_reader(registry, from_format)
@@ -286,18 +285,11 @@ def convert_command(
                 "dialect": dialect, "key_format": key_format,
             }  # fmt: skip
             return _convert_batch(inputs, out_dir, to_format, output, jobs, registry, batch_options)
-        writer = resolve_writer(registry, to_format, output, diagnostics, {**options, "jobs": jobs})
-        check_distinct_output(list(sources), dest)
-        plan = Plan(
-            registry,
-            diagnostics,
-            reader=reader,
-            reader_options=check_input_options(encoding, dialect),
-            encoding=encoding,
-            transforms=(TextCheck(fix=fix_text),),
-            writer=writer,
-            key_format=key_format,
-        )
+        plan = plan_conversion(
+            registry, diagnostics, sources, dest, from_format, to_format, reader=reader,
+            encoding=encoding, dialect=dialect, key_format=key_format, fix_text=fix_text,
+            **options, jobs=jobs,
+        )  # fmt: skip
     except LookupError as exc:
         raise click.UsageError(str(exc)) from None
     except ValueError as exc:
@@ -319,7 +311,7 @@ def convert_command(
     except BrokenPipeError:
         _silence_stdout()
         return
-    _report(report, diagnostics, writer.name)
+    _report(report, diagnostics, plan.writer.name if plan.writer else to_format)
 
 
 def _report(report: bool, diagnostics: Diagnostics, target: str | None) -> None:

@@ -117,14 +117,17 @@ def plan_conversion(
     dialect: str = "auto",
     key_format: str = DEFAULT_KEY_FORMAT,
     fix_text: bool = False,
+    reader: type[Reader] | None = None,
     **options: Any,
 ) -> Plan:
     """The plan of ``convert``: the writer first (a wrong output fails before anything is
-    read), an output that is one of the inputs refused, then the reader and its options."""
+    read), an output that is one of the inputs refused, then the reader (``reader`` when the
+    caller resolved it already, else ``from_`` or one sniff per source) and its options."""
     writer = resolve_writer(registry, to, dest, diagnostics, options)
     if isinstance(dest, (str, os.PathLike)):
         check_distinct_output(source, dest)
-    reader = resolve_reader(registry, from_)
+    if reader is None:
+        reader = resolve_reader(registry, from_)
     return Plan(
         registry,
         diagnostics,
