@@ -12,8 +12,10 @@ from refconv.api import (
     assign_keys,
     convert,
     convert_batch,
+    from_csl,
     key_requests,
     read,
+    to_csl,
     write,
 )
 from refconv.diagnostics import Collected, Diagnostic, Diagnostics, RefconvError
@@ -38,9 +40,11 @@ __all__ = [
     "assign_keys",
     "convert",
     "convert_batch",
+    "from_csl",
     "key_requests",
     "read",
     "register_reader",
     "register_writer",
+    "to_csl",
     "write",
 ]

@@ -1,4 +1,5 @@
-"""The library interface: ``read``, ``write``, ``convert`` and ``convert_batch``.
+"""The library interface: ``read``, ``write``, ``convert``, ``convert_batch``, and
+``to_csl``/``from_csl`` between a ``Record`` and one CSL-JSON item.
 
 The command line and these functions build the same ``refconv.pipeline.Plan``, so a script
 gets exactly what the ``refconv`` command does: the same format detection, keys, notes,
@@ -155,3 +156,22 @@ __all__ = [
     "read",
     "write",
 ]
+
+
+def to_csl(record: Record) -> dict[str, Any]:
+    """The CSL-JSON item of ``record``, exactly as ``-t csljson`` writes it: a dict with
+    ``id``, ``type`` and the CSL variables; values with no CSL variable go to ``custom``."""
+    from refconv.formats.csljson.write import record_to_csl
+
+    return record_to_csl(record)
+
+
+def from_csl(item: dict[str, Any], diagnostics: Diagnostics | None = None) -> Record:
+    """The ``Record`` of one CSL-JSON item (the inverse of ``to_csl``). What cannot be read
+    is kept in ``Record.extra`` and reported to ``diagnostics`` (default: a new
+    ``Diagnostics``, printing on stderr), with the source ``<csl>:0``."""
+    from refconv.formats.csljson.read import record_from_csl
+    from refconv.model import SourcePos
+
+    warn = (diagnostics if diagnostics is not None else Diagnostics()).warn
+    return record_from_csl(item, SourcePos("<csl>", 0), warn)

@@ -10,16 +10,6 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field, fields
-from typing import Any, Protocol
-
-
-class Warns(Protocol):
-    """What ``Record.from_csl`` reports to: ``refconv.Diagnostics`` or anything with its
-    ``warn``. A protocol, so this module needs no other module of refconv (STYLE.md §1)."""
-
-    def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:
-        """Report a warning at ``path:line``."""
-
 
 #: CSL 1.0.2 item types.
 CSL_TYPES = frozenset(
@@ -214,26 +204,6 @@ class Record:
     def add_extra(self, key: str, value: str) -> None:
         """Keep a value that has no CSL variable under its source key."""
         self.extra.setdefault(key, []).append(value)
-
-    # to_csl and from_csl are documented in the README, so they stay; the CSL-JSON wing does
-    # the work, imported when called (not at import time: no import cycle at load).
-    def to_csl(self) -> dict[str, Any]:
-        """This record as a CSL-JSON item, exactly as ``-t csljson`` writes it (values with
-        no CSL variable go to ``custom``); ``refconv.formats.csljson.write.record_to_csl``."""
-        from refconv.formats.csljson.write import record_to_csl
-
-        return record_to_csl(self)
-
-    @classmethod
-    def from_csl(cls, item: dict[str, Any], diagnostics: Warns | None = None) -> Record:
-        """A record from one CSL-JSON item (the inverse of ``to_csl``); what cannot be read
-        is kept in ``extra`` and reported to ``diagnostics`` (default: a new
-        ``refconv.Diagnostics``, printing on stderr)."""
-        from refconv.diagnostics import Diagnostics
-        from refconv.formats.csljson.read import record_from_csl
-
-        warn = (diagnostics if diagnostics is not None else Diagnostics()).warn
-        return record_from_csl(item, SourcePos("<csl>", 0), warn)
 
     def derivable(self, var: str) -> bool:
         """True for a field a format without that variable need not carry: it follows from

@@ -124,9 +124,9 @@ def test_unknown_formats_and_styles_are_lookup_errors():
 
 def test_record_csl_round_trip():
     for record in refconv.read([SAMPLE, CLASSIC, SEED], diagnostics=refconv.Collected()):
-        item = record.to_csl()
-        again = refconv.Record.from_csl(item)
-        assert again.to_csl() == item
+        item = refconv.to_csl(record)
+        again = refconv.from_csl(item)
+        assert refconv.to_csl(again) == item
 
 
 # --- batch -------------------------------------------------------------------------------------

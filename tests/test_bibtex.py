@@ -467,7 +467,7 @@ def read_bib(text: str) -> tuple[list[dict], list[str]]:
     """BibTeX text → (CSL-JSON items, warnings as ``path:line: message``)."""
     sink = Collect()
     records = list(refconv.read(text.encode(), "bibtex", diagnostics=sink))
-    return [r.to_csl() for r in records], sink.messages
+    return [refconv.to_csl(r) for r in records], sink.messages
 
 
 def _entry(*fields: str) -> str:

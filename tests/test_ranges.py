@@ -16,10 +16,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import refconv
 from refconv.cli import cli
 from refconv.diagnostics import Diagnostics
 from refconv.formats.csljson.read import date_from_csl
-from refconv.model import Date, Record, date_problem
+from refconv.model import Date, date_problem
 from refconv.values.dates import days_in_month, parse_date
 
 DATA_WRITERS = ["csljson", "bibtex", "biblatex", "ris", "refer"]
@@ -172,8 +173,13 @@ def test_lone_surrogate_warns_with_the_field_and_keeps_the_value():
 
 def test_record_from_csl_replaces_lone_surrogates():
     diagnostics = Diagnostics(quiet=True)
-    record = Record.from_csl(
-        {"id": "a", "title": "x\ud800", "author": [{"family": "\udc00\ud83d\ude00"}]},
+    record = refconv.from_csl(
+        {
+            "id": "a",
+            "type": "book",
+            "title": "x\ud800",
+            "author": [{"family": "\udc00\ud83d\ude00"}],
+        },
         diagnostics,
     )
     assert record.fields["title"] == "x\ufffd"
