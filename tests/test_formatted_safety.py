@@ -590,7 +590,10 @@ def test_editors_without_a_name_sort_and_render_as_citeproc_js_does():
 
 
 def test_the_issue_reproducer_sorts():
-    items = [{"id": "a", "title": "Zed"}, {"id": "b", "title": "Alpha", "editor": [{"family": ""}]}]
+    items = [
+        {"id": "a", "type": "book", "title": "Zed"},
+        {"id": "b", "type": "book", "title": "Alpha", "editor": [{"family": ""}]},
+    ]
     for style in ("modern-language-association", "chicago-author-date", "harvard-cite-them-right"):
         result = convert("-t", "text", "--style", style, input=json.dumps(items))
         assert result.exit_code == 0 and result.stderr == "", result.stderr

@@ -101,7 +101,7 @@ def _csl_item(record: Record, variables: frozenset[str]) -> dict[str, Any]:
     """The record as citeproc-py input: only the variables it knows (it warns on others and
     crashes on names it does not treat as names, e.g. ``director``), cleaned by
     ``citeproc.protect.normalise`` (no empty names or values, no line breaks)."""
-    item = record_to_csl(record)
+    item = record_to_csl(record, name_attributes=False)  # citeproc-py warns on them
     known = {k: v for k, v in item.items() if k == "type" or k.replace("-", "_") in variables}
     cleaned: dict[str, Any] = normalise(known)
     return cleaned
