@@ -699,6 +699,7 @@ BC_RECORDS = [
 ]
 
 
+@pytest.mark.slow  # runs biber and pdflatex
 def test_biber_and_biblatex_print_bc_years_as_written(tmp_path):
     """Real biber + LaTeX (biblatex, ``dateera=secular``): each date prints as CSL means it;
     the text is read from the DVI with dvi2tty."""

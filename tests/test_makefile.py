@@ -12,6 +12,8 @@ import pytest
 
 from .conftest import EXAMPLES
 
+pytestmark = pytest.mark.slow  # runs make on the examples, in parallel too
+
 MAKE = shutil.which("make")
 REFCONV = os.path.join(os.path.dirname(sys.executable), "refconv")
 needs_make = pytest.mark.skipif(

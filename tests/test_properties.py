@@ -6,6 +6,7 @@ import io
 import json
 
 import jsonschema
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,8 @@ from refconv.values.names import is_suffix
 from refconv.values.pages import normalize_pages
 
 from .conftest import Collect, read_refer
+
+pytestmark = pytest.mark.slow  # hypothesis properties of the parsers and writers
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
