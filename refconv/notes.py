@@ -25,6 +25,7 @@ from refconv.values.text import one_line
 
 _KEYED = re.compile(r"(?:[^:()\n]+ \((%.)\)|(%.)|([A-Za-z][A-Za-z_-]*)): (.*)", re.DOTALL)
 _CSL = frozenset(TEXT_VARIABLES) | frozenset(DATE_VARIABLES) | frozenset(NAME_VARIABLES)
+_PLAIN_TEXT = frozenset(TEXT_VARIABLES) - frozenset(DATE_VARIABLES) - frozenset(NAME_VARIABLES)
 
 
 def note_label(key: str) -> str:
@@ -122,7 +123,14 @@ def reads_back(line: str) -> bool:
     """True when ``line`` reads back as a value of its own (``restore`` on a record that
     lacks it takes it), False when it reads back as note text."""
     keyed = parse_note_line(line)
-    return keyed is not None and restore(Record(), *keyed)
+    if keyed is None:
+        return False
+    key, value = keyed
+    if key.startswith("%"):
+        return True  # what restore decides for these on an empty record, without its parsing
+    if key in _PLAIN_TEXT and key != "keyword":
+        return bool(value.strip())
+    return restore(Record(), key, value)  # dates, names and keywords must parse back as written
 
 
 def arrange_notes(own: list[str], kept: list[str]) -> list[str]:
@@ -134,5 +142,5 @@ def arrange_notes(own: list[str], kept: list[str]) -> list[str]:
     ``key: value`` finds its key set and stays in the note, and joins the rest, in order,
     into the note: the second pass writes the same lines in the same order (a fixed point).
     """
-    values = [line for line in kept if reads_back(line)]
-    return values + own + [line for line in kept if not reads_back(line)]
+    back = [(line, reads_back(line)) for line in kept]
+    return [line for line, b in back if b] + own + [line for line, b in back if not b]

@@ -104,17 +104,21 @@ class _Builder:
 
     def apply(self, target: Target, raw: RawField, text: str) -> None:
         """Put one value where ``target`` says; keep it in extra if it found no place."""
-        targets = [one for one in (target if isinstance(target, tuple) else (target,)) if one]
-        placed = False
         self.conflict = ""
-        for one in targets:
-            if not one.startswith("?"):
-                placed = self.place(one, raw, text) or placed
-        fallbacks = [one[1:] for one in targets if one.startswith("?")]
-        for var in fallbacks:  # decided once every tag is read (finish_pending)
-            self.pending.append((var, raw, text, placed))
-        if placed or fallbacks:
-            return
+        if isinstance(target, str) and target[:1] != "?":  # the common case: one variable
+            if self.place(target, raw, text):
+                return
+        else:
+            targets = [one for one in (target if isinstance(target, tuple) else (target,)) if one]
+            placed = False
+            for one in targets:
+                if not one.startswith("?"):
+                    placed = self.place(one, raw, text) or placed
+            fallbacks = [one[1:] for one in targets if one.startswith("?")]
+            for var in fallbacks:  # decided once every tag is read (finish_pending)
+                self.pending.append((var, raw, text, placed))
+            if placed or fallbacks:
+                return
         if self.conflict:  # a variable an earlier tag set: the loss policy keeps this one
             self.rules.keep(self.record, raw.key, text, f"{self.conflict} is set already", raw.line)
         else:  # a tag with no variable of its own (target None), kept by design
