@@ -640,7 +640,7 @@ def test_any_year_month_day_is_read_as_the_calendar_says_or_kept(year, month, da
 )  # fmt: skip
 def test_edtf_years_are_astronomical(year, edtf):
     """biblatex manual §2.3.8: ISO 8601-2 has a year 0 (1 BC); CSL has none (-1 is 1 BC)."""
-    from refconv.formats.bibtex.read import parse_edtf
+    from refconv.formats.bibtex.dates import parse_edtf
     from refconv.formats.bibtex.write import edtf_year
 
     assert edtf_year(year) == edtf

@@ -212,7 +212,7 @@ def test_any_date_parts_give_a_valid_date_or_none(first, season):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="0123456789-/. ~abcJFMSW", max_size=14))
 def test_parsed_dates_are_calendar_dates(text):
-    from refconv.formats.bibtex.read import parse_edtf
+    from refconv.formats.bibtex.dates import parse_edtf
 
     for date in (parse_date(text).date, parse_edtf(text)[0]):
         if date is not None and date.parts:

@@ -206,3 +206,11 @@ UNMAPPED_FIELDS = frozenset({
     "sortyear", "subtitle", "titleaddon", "usera", "userb", "userc", "userd", "usere", "userf",
     "verba", "verbb", "verbc", "xdata", "xref", "key",
 })  # fmt: skip
+#: biblatex's date fields (manual §2.3.8) and the CSL date each fills; ``year``/``month``/
+#: ``day`` are the classic BibTeX spelling of ``date``.
+BIBLATEX_DATES = {
+    "date": "issued",
+    "urldate": "accessed",
+    "eventdate": "event-date",
+    "origdate": "original-date",
+}

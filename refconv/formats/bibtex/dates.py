@@ -1,0 +1,276 @@
+"""BibTeX and BibLaTeX dates: the year/month/day fields and biblatex's EDTF date fields
+(biblatex manual §2.3.8, §2.3.9), and how they agree."""
+
+from __future__ import annotations
+
+import re
+
+from refconv.formats.base import ReadRules, date_trouble, shown
+from refconv.formats.bibtex.tables import (
+    BIBLATEX_DATES,
+    MONTH_MACROS,
+)
+from refconv.model import Date, Record
+from refconv.values.dates import date_problem, format_date, parse_date
+
+
+class DateFields:
+    """The date fields of one entry into CSL dates (BibTeX manual §B; biblatex manual §2.3.8).
+
+    ``year``/``month``/``day`` make ``issued`` unless a readable ``date`` does (then they must
+    agree with it). Numbers are ASCII digits only (``str.isdigit`` accepts '²', which ``int``
+    refuses), checked with ``date_problem`` before a ``Date`` is built. A value that makes no
+    date, or says more than one, is kept whole (the literal date when nothing else gives
+    one, else in custom under its field name) with a warning naming its line and field: the
+    rule of the RIS and Refer readers.
+    """
+
+    def __init__(
+        self, record: Record, fields: dict[str, tuple[str, int]], rules: ReadRules
+    ) -> None:
+        self.record, self.fields, self.rules = record, fields, rules
+        self.unread: list[tuple[str, str]] = []  # (field, why) to keep in custom
+        self.status = ""  # "in press" in the year field
+        self.bad_year = ""  # why the year field is no year
+
+    def read(self) -> None:
+        for key, var in BIBLATEX_DATES.items():
+            if key != "date" and key in self.fields:
+                date, why = self._field(key)
+                known = self.record.dates.get(var)  # from a note refconv wrote
+                if date is not None and known in (None, date):
+                    self.record.dates[var] = date
+                elif known is not None:
+                    self._keep(key, why or f"{var} is {format_date(known)!r} already")
+                else:
+                    self._literal(key, why, var)
+        ymd_keys = [k for k in ("year", "month", "day") if k in self.fields]
+        date, why = self._field("date") if "date" in self.fields else (None, "")
+        if "year" not in self.fields and date is not None and len(date.parts) == 1:
+            self.fields["year"] = (str(date.parts[0][0]), 0)  # month/day are checked against it
+            ymd_keys = [k for k in ymd_keys if k != "year"]
+        if date is not None:
+            before = len(self.unread)
+            ymd = self._ymd() if "year" in self.fields else None
+            disagree = f"does not agree with date {shown(self.fields['date'][0])}"
+            if ymd is None and "year" in ymd_keys:
+                self._keep("year", self.bad_year or disagree)
+            elif ymd is not None and not _agrees(ymd, date):
+                self.unread[before:] = [(k, disagree) for k in ymd_keys]
+            self.record.dates["issued"] = date
+        else:
+            ymd = self._ymd() if "year" in self.fields else None
+            if "year" not in self.fields:
+                for key in ("month", "day"):
+                    if key in self.fields:
+                        self._keep(key, "no year to go with")
+            if "date" in self.fields:
+                if ymd is None and not self.status:
+                    self._literal("date", why, "issued")
+                else:
+                    self._keep("date", why)
+            if self.status:
+                self.record.fields.setdefault("status", self.status)
+            elif self.bad_year and "issued" not in self.record.dates:
+                self._literal("year", self.bad_year, "issued")
+            elif self.bad_year:
+                self._keep("year", self.bad_year)
+            if ymd is not None:
+                self.record.dates["issued"] = ymd
+        for key, why in self.unread:
+            text, line = self.fields[key]
+            self.rules.keep(self.record, key, text, why, line)
+
+    def _field(self, key: str) -> tuple[Date | None, str]:
+        """A date field: ISO 8601 / EDTF as biblatex wants, or text a person wrote."""
+        text = self.fields[key][0]
+        date, why = parse_edtf(text)
+        if date is None and not why and (open_range := _OPEN_RANGE.fullmatch(text.strip())):
+            known = open_range["start"] or open_range["end"]
+            date, why = parse_edtf(known)
+            if date is not None and len(date.parts) == 1:
+                side = "start" if open_range["start"] else "end"
+                self._keep(key, f"an open range; only its {side} is a date")
+                return date, ""
+            date, why = None, ""
+        if date is None and not why:
+            parsed = parse_date(text)
+            if parsed.kind == "date" and parsed.leftover:  # the date is used, the text kept
+                self._keep(key, date_trouble(parsed))
+            if parsed.kind == "date":
+                return parsed.date, ""
+            why = date_trouble(parsed)
+        return date, why
+
+    def _literal(self, key: str, why: str, var: str) -> None:
+        text, line = self.fields[key]
+        self.record.dates[var] = self.rules.literal_date(key, text, why, line)
+
+    def _keep(self, key: str, why: str) -> None:
+        """Keep ``key`` in custom (once), with a warning: no date here says what it says."""
+        if all(k != key for k, _ in self.unread):
+            self.unread.append((key, why))
+
+    def _ymd(self) -> Date | None:
+        """``issued`` from ``year``, ``month`` and ``day``; None if the year is none."""
+        text = self.fields["year"][0]
+        year, why = _year(text)
+        if year is None and not why:
+            parsed = parse_date(text.replace("--", "-"))
+            if parsed.kind == "status":
+                self.status = parsed.status
+            elif parsed.kind == "date":
+                year = parsed.date
+                if parsed.leftover:  # the year is used, the text kept
+                    self._keep("year", date_trouble(parsed))
+            else:
+                why = date_trouble(parsed)
+        if year is None:
+            self.bad_year = why
+            for key in ("month", "day"):
+                if key in self.fields:
+                    self._keep(key, "no year to go with")
+            return None
+        if "month" not in self.fields:
+            if "day" in self.fields:
+                self._keep("day", "no month to go with")
+            return year
+        if len(year.parts) != 1 or len(year.parts[0]) != 1 or year.season:
+            for key in ("month", "day"):
+                if key in self.fields:
+                    self._keep(key, f"year {shown(text)} is more than one year")
+            return year
+        return self._month_day(year)
+
+    def _month_day(self, year: Date) -> Date:
+        y = year.parts[0][0]
+        month, day, season, why = _month(self.fields["month"][0])
+        if why:
+            self._keep("month", why)
+            if "day" in self.fields:
+                self._keep("day", "no month to go with")
+            return year
+        if season or month is None:
+            if "day" in self.fields:
+                self._keep("day", "a season has no day")
+            return Date(year.parts, season=season, circa=year.circa)
+        if "day" in self.fields:
+            number, why = _number(self.fields["day"][0], 2)
+            if why:
+                self._keep("day", why)
+            elif day is not None and number != day:
+                self._keep("day", f"the month says day {day}")
+            else:
+                day = number
+        if day is not None and (why := date_problem(((y, month, day),))):
+            self._keep("day" if "day" in self.fields else "month", why)
+            day = None
+        parts = (y, month) if day is None else (y, month, day)
+        return Date((parts,), circa=year.circa)
+
+
+_INTEGER = re.compile(r"-?[0-9]+")  # ASCII digits: str.isdigit also takes '²' and '٣'
+
+
+_YEAR_RANGE = re.compile(r"(-?[0-9]+)--(-?[0-9]+)")  # "1996--2004", "-44--40"
+
+
+def _number(text: str, digits: int) -> tuple[int, str]:
+    """An integer of at most ``digits`` digits, or why it is none (no ``int`` of a long run:
+    Python refuses more than 4300 digits)."""
+    value = text.strip().strip("{}").strip()
+    if not _INTEGER.fullmatch(value):
+        return 0, "not a number"
+    if len(value.lstrip("-").lstrip("0")) > digits:
+        return 0, "out of range"
+    return int(value), ""
+
+
+def _year(text: str) -> tuple[Date | None, str]:
+    """The BibTeX ``year`` as a signed whole number or a range "1996--2004" (CSL years: -44
+    is 44 BC); (None, "") if it is no number (text for ``parse_date``), (None, why) if it is
+    one out of range."""
+    value = text.strip().replace("{", "").replace("}", "")  # "-44--{-40}", as written
+    pieces = [value] if _INTEGER.fullmatch(value) else None
+    if m := _YEAR_RANGE.fullmatch(value):
+        pieces = [m[1], m[2]]
+    if pieces is None:
+        return None, ""
+    years = []
+    for piece in pieces:
+        number, why = _number(piece, 4)
+        if why:
+            return None, why + " (-9999 to 9999)"
+        years.append(number)
+    parts = tuple((y,) for y in years)
+    if why := date_problem(parts):
+        return None, why
+    if len(years) == 2 and years[1] <= years[0]:
+        return None, "the range ends before it starts"
+    return Date(parts), ""
+
+
+def _month(text: str) -> tuple[int | None, int | None, int | None, str]:
+    """(month, day, season, why not) of a ``month`` field: a number, a month macro or name,
+    ``jan # "~15"`` (BibTeX's way to add a day), or a season word."""
+    value = re.sub(r'[#"{}~]', " ", text).strip()
+    if _INTEGER.fullmatch(value):
+        number, why = _number(value, 2)
+        if not why and not 1 <= number <= 12:
+            why = f"month {number} is not 1-12"
+        return (None, None, None, why) if why else (number, None, None, "")
+    if value.lower() in MONTH_MACROS:
+        return MONTH_MACROS.index(value.lower()) + 1, None, None, ""
+    parsed = parse_date(value)
+    if parsed.kind == "partial" and not parsed.leftover and (parsed.month or not parsed.day):
+        return parsed.month, parsed.day, parsed.season if not parsed.month else None, ""
+    return None, None, None, "not a month"
+
+
+#: EDTF level 0/1 as biblatex reads it: years of four digits or more with a sign, "/" ranges,
+#: seasons 21-24, "~" circa (biblatex manual §2.3.8).
+_EDTF = re.compile(r"(-?[0-9]{4,})(?:-([0-9]{2}))?(?:-([0-9]{2}))?", re.ASCII)
+
+
+#: An EDTF range open (``..``) or unknown (empty) at one end: "1998/..", "../1998", "1998-05/"
+#: (EDTF level 1, which biblatex reads). CSL-JSON has no open range: citeproc-js prints
+#: date-parts ``[[1998], [0]]`` as "1998–", but that is its own convention, outside the CSL
+#: schema, and year 0 is no date to refconv's model and to every other writer. So the known
+#: end is the date and the field's text is kept in custom, with a warning (STYLE.md §4b).
+_OPEN_RANGE = re.compile(r"(?:\.\.|)/(?P<end>[^/]+)|(?P<start>[^/]+)/(?:\.\.|)")
+
+
+def parse_edtf(text: str) -> tuple[Date | None, str]:
+    """(date, "") for an ISO 8601-2 / EDTF date; (None, why) if it has that form but is no
+    date (``2020-13``, ``2021-02-30``, year 10000); (None, "") if it is not of that form.
+
+    EDTF years are astronomical, as biber reads them: "0000" is 1 BC, "-0043" 44 BC (biblatex
+    manual §2.3.8, table "Date Specifications"); CSL has no year 0, so -1 is 1 BC.
+    """
+    value = text.strip()
+    circa = value.endswith("~")
+    parts: list[tuple[int, ...]] = []
+    season = None
+    for piece in value.rstrip("~").split("/"):
+        m = _EDTF.fullmatch(piece.strip())
+        if not m:
+            return None, ""
+        year, why = _number(m[1], 4)
+        if why:
+            return None, why + " (-9999 to 9999)"
+        numbers = [year if year > 0 else year - 1] + [int(g) for g in (m[2], m[3]) if g]
+        if len(numbers) == 2 and 21 <= numbers[1] <= 24:
+            if len(parts) or "/" in value:
+                return None, "a season in a range"
+            season, numbers = numbers[1] - 20, numbers[:1]
+        parts.append(tuple(numbers))
+    if why := date_problem(tuple(parts)):
+        return None, why
+    return Date(tuple(parts), season=season, circa=circa), ""
+
+
+def _agrees(ymd: Date, date: Date) -> bool:
+    """True when year/month/day say no more than ``date`` does (the writer gives both)."""
+    if not ymd.parts or not date.parts or len(ymd.parts) != len(date.parts):
+        return False
+    return all(full[: len(part)] == part for part, full in zip(ymd.parts, date.parts, strict=True))
