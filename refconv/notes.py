@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 
-from refconv.formats.refer.tables import TAG_LABELS
 from refconv.model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Date, Record
 from refconv.values.dates import format_date, parse_date
 from refconv.values.names import format_inverted, parse_name
 from refconv.values.text import one_line
+from refconv.values.vocabulary import TAG_LABELS
 
 _KEYED = re.compile(r"(?:[^:()\n]+ \((%.)\)|(%.)|([A-Za-z][A-Za-z_-]*)): (.*)", re.DOTALL)
 _CSL = frozenset(TEXT_VARIABLES) | frozenset(DATE_VARIABLES) | frozenset(NAME_VARIABLES)

@@ -15,7 +15,7 @@ each repair is a note with the before and after.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -92,14 +92,6 @@ def _as_utf8(run: re.Match[str]) -> str:
 def excerpt(text: str, at: int) -> str:
     """The 24 characters around ``at``: enough to find the place in the input."""
     return text[max(0, at - 12) : at + 12]
-
-
-def check_text(
-    records: Iterable[Record], diagnostics: Diagnostics, *, fix: bool = False
-) -> Iterator[Record]:
-    """Yield ``records``, warning about damaged text, or repairing it with a note if ``fix``."""
-    for record in records:
-        yield check_record(record, diagnostics, fix=fix)
 
 
 @dataclass(frozen=True)

@@ -69,3 +69,24 @@ NO_DATE_WORDS = frozenset({"n.d.", "n.d", "nd", "unknown", "s.d.", "o.j.", "no d
 
 #: Conference words that turn an inferred article or chapter into a conference paper (§4).
 CONFERENCE_WORDS = ("proceedings", "conference", "symposium", "workshop")
+
+#: Human labels of Refer tags kept in ``extra``, for the notes of every format (refconv.notes):
+#: ``Translated Author (%H): Yu, Min``.
+TAG_LABELS = {
+    "%0": "Reference Type",
+    "%1": "Custom 1",
+    "%2": "Custom 2",
+    "%3": "Custom 3",
+    "%4": "Custom 4",
+    "%#": "Custom 5",
+    "%$": "Custom 6",
+    "%]": "Custom 7",
+    "%H": "Translated Author",
+    "%Q": "Translated Title",
+    "%)": "Reprint Edition",
+    "%+": "Author Address",
+    "%^": "Caption",
+    "%>": "File Attachments",
+    "%<": "Research Notes",
+    "%=": "Last Modified Date",
+}

@@ -50,9 +50,8 @@ from refconv.formats.bibtex.tables import (
     STATUS_TO_PUBSTATE,
     VERBATIM_FIELDS,
 )
-from refconv.formats.refer.tables import TAG_LABELS
 from refconv.model import Date, Name, Record
-from refconv.notes import arrange_notes
+from refconv.notes import arrange_notes, note_line
 from refconv.values.dates import format_date, year_text
 from refconv.values.names import format_inverted, is_et_al
 from refconv.values.text import join_keywords
@@ -311,8 +310,7 @@ def build_entry(
         if tag in et_al:  # one marker became "and others"; any other stays in the note
             first = next(i for i, v in enumerate(values) if is_et_al(v))
             values = values[:first] + values[first + 1 :]
-        label = f"{TAG_LABELS[tag]} ({tag})" if tag in TAG_LABELS else tag
-        e.notes.extend(f"{label}: {value}" for value in values)
+        e.notes.extend(note_line(tag, value) for value in values)
         e.moved += [tag] * len(values)
     if e.notes:
         note_field = "annotation" if biblatex else "note"

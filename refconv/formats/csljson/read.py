@@ -276,7 +276,7 @@ def _without_surrogates(value: Any, where: str, found: list[str]) -> Any:
 def record_from_csl(
     item: dict[str, Any], source: SourcePos, warn: Diagnostics | Warn, *, surrogates: bool = True
 ) -> Record:
-    """The inverse of ``writers.csljson.record_to_csl``.
+    """The inverse of ``refconv.formats.csljson.write.record_to_csl``.
 
     Lone surrogates (JSON ``\\ud800`` escapes, which decode to no character) are replaced by
     U+FFFD with a warning naming the field; ``surrogates=False`` skips the check when the

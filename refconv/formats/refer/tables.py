@@ -391,26 +391,6 @@ ENDNOTE_TYPE_ALIASES = {
     "Electronic Journal Article": "Electronic Article",
 }
 
-#: Human labels of tags kept in ``extra``, for writers that put them into a note.
-TAG_LABELS = {
-    "%0": "Reference Type",
-    "%1": "Custom 1",
-    "%2": "Custom 2",
-    "%3": "Custom 3",
-    "%4": "Custom 4",
-    "%#": "Custom 5",
-    "%$": "Custom 6",
-    "%]": "Custom 7",
-    "%H": "Translated Author",
-    "%Q": "Translated Title",
-    "%)": "Reprint Edition",
-    "%+": "Author Address",
-    "%^": "Caption",
-    "%>": "File Attachments",
-    "%<": "Research Notes",
-    "%=": "Last Modified Date",
-}
-
 #: CSL type → the EndNote type the Refer writer uses (a book with editors but no authors is
 #: written as Edited Book). A record read from Refer with another %0 name keeps that name.
 CSL_TO_ENDNOTE_TYPE = {
