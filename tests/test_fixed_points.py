@@ -306,6 +306,20 @@ REPRODUCERS = [
         "%0 Book\n%T T\n%0 Edited Book\n", "refer", "biblatex",
         id="refer-second-type-line-via-biblatex",
     ),
+    pytest.param(
+        '[{"id": "k", "type": "book", "title": "A", "title": "B", "issued": {"raw": "c. 1900",'
+        ' "foo": 1}, "custom": {"n": null, "n": ["x"]}}]', "csljson", "bibtex",
+        id="csljson-repeated-keys-and-date-keys",
+    ),
+    pytest.param(
+        '[{"id": "qqid", "citation-key": "qqck", "type": "book", "title": "T"}]',
+        "csljson", "ris", id="csljson-id-and-citation-key",
+    ),
+    pytest.param(
+        '[{"id": "k", "type": "book", "title": "T", "keyword": ["a", "b"], "issue": true,'
+        ' "ISBN": ["1"], "custom": {"o": {"a": 1}, "b": false}}]', "csljson", "refer",
+        id="csljson-non-text-values",
+    ),
 ]  # fmt: skip
 
 

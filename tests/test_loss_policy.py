@@ -572,3 +572,202 @@ def test_every_open_edtf_range_keeps_its_text(year, month, side, mark, field):
     assert [str(m) for m in diagnostics.messages] == [
         f"t:3: warning: {key} {text!r}: an open range; only its {side} is a date; kept in custom"
     ]
+
+
+# CSL-JSON: the reader's silent losses found by the fresh-clone review (issue 14, review
+# items 6-9); each row is a class of items the reader now places or keeps with one warning.
+
+
+def csl(fragment: str) -> str:
+    """One CSL-JSON item: id k, a book titled T (a title in ``fragment`` comes first), plus
+    the members in ``fragment`` (raw JSON text: repeated keys stay repeated)."""
+    return '[{"id": "k", "type": "book", ' + fragment + ', "title": "T"}]'
+
+
+CSLJSON_CASES = [
+    # 6: a date object: what the date does not carry is kept, what agrees is no noise
+    pytest.param(csl('"issued": {"raw": "c. 1900"}'),
+                 {"issued": {"date-parts": [[1900]], "circa": True}}, [], id="raw-circa"),
+    pytest.param(csl('"issued": {"raw": "c. 1900", "circa": false}'),
+                 {"issued": {"date-parts": [[1900]], "circa": True}}, [], id="raw-circa-false"),
+    pytest.param(csl('"issued": {"date-parts": [[2000]], "raw": "2000"}'),
+                 {"issued": {"date-parts": [[2000]]}, "custom": None}, [], id="raw-agrees"),
+    pytest.param(csl('"issued": {"date-parts": [[2000]], "season": 4, "raw": "Winter 2000"}'),
+                 {"issued": {"date-parts": [[2000]], "season": 4}, "custom": None}, [],
+                 id="raw-with-season-agrees"),
+    pytest.param(csl('"issued": {"date-parts": [[2000]], "raw": "Winter 2000 x"}'),
+                 {"issued": {"date-parts": [[2000]]}, "custom": {"issued.raw": ["Winter 2000 x"]}},
+                 ["t:1: warning: issued.raw \"Winter 2000 x\": is not the date read; kept in"
+                  " custom"], id="raw-says-more"),
+    pytest.param(csl('"issued": {"date-parts": [[2000]], "literal": "sometime"}'),
+                 {"issued": {"date-parts": [[2000]]}, "custom": {"issued.literal": ["sometime"]}},
+                 ["t:1: warning: issued.literal \"sometime\": is not the date read; kept in"
+                  " custom"], id="literal-beside-parts"),
+    pytest.param(csl('"issued": {"raw": "2000", "literal": "2000 or so"}'),
+                 {"issued": {"date-parts": [[2000]]}, "custom": {"issued.literal": ["2000 or so"]}},
+                 ["t:1: warning: issued.literal \"2000 or so\": is not the date read; kept in"
+                  " custom"], id="literal-beside-raw"),
+    pytest.param(csl('"issued": {"date-parts": "x", "raw": "2000"}'),
+                 {"issued": {"date-parts": [[2000]]}, "custom": {"issued.date-parts": ["x"]}},
+                 ["t:1: warning: issued.date-parts \"x\": is not the date read; kept in custom"],
+                 id="unusable-parts-beside-raw"),
+    pytest.param(csl('"issued": {"date-parts": [[2000]], "foo": {"a": 1}}'),
+                 {"issued": {"date-parts": [[2000]]}, "custom": {"issued.foo": ['{"a": 1}']}},
+                 ["t:1: warning: unknown CSL date key issued.foo; kept in custom"],
+                 id="unknown-date-key"),
+    # 7: a key given twice: the first value is used, the later kept (as BibTeX does)
+    pytest.param('[{"id": "k", "type": "book", "title": "A", "title": "B"}]',
+                 {"title": "A", "custom": {"title": ["B"]}},
+                 ["t:1: warning: repeated title; the first value is used, this one is kept in"
+                  " custom"], id="repeated-title"),
+    pytest.param('[{"id": "k", "type": "book", "title": "A", "title": "A"}]',
+                 {"title": "A", "custom": None}, [],
+                 id="repeated-same-value"),
+    pytest.param(csl('"volume": 3, "volume": [1]'), {"volume": "3", "custom": {"volume": ["[1]"]}},
+                 ["t:1: warning: repeated volume; the first value is used, this one is kept in"
+                  " custom"], id="repeated-other-shape"),
+    pytest.param(csl('"custom": {"n": "1", "n": ["2", "3"]}'), {"custom": {"n": ["1", "2", "3"]}},
+                 ["t:1: warning: repeated n; the first value is used, this one is kept in"
+                  " custom"] * 2, id="repeated-in-custom"),
+    pytest.param(csl('"author": [{"family": "X", "family": "Y"}]'),
+                 {"author": [{"family": "X"}], "custom": {"author[0].family": ["Y"]}},
+                 ["t:1: warning: repeated author[0].family; the first value is used, this one is"
+                  " kept in custom"], id="repeated-in-name"),
+    pytest.param(csl('"issued": {"raw": "2000", "raw": "2001"}'),
+                 {"issued": {"date-parts": [[2000]]}, "custom": {"issued.raw": ["2001"]}},
+                 ["t:1: warning: repeated issued.raw; the first value is used, this one is kept"
+                  " in custom"], id="repeated-in-date"),
+    # 8: the item's id stays its id; a differing citation-key is the CSL variable
+    pytest.param('[{"id": "qqid", "citation-key": "qqck", "type": "book", "title": "T"}]',
+                 {"id": "qqid", "citation-key": "qqck", "custom": None}, [], id="id-and-key"),
+    pytest.param('[{"id": "qq", "citation-key": "qq", "type": "book", "title": "T"}]',
+                 {"citation-key": "qq", "custom": None}, [], id="id-is-key"),
+    pytest.param('[{"id": 12, "type": "book", "title": "T"}]', {"citation-key": "12"},
+                 [], id="numeric-id"),
+    pytest.param('[{"id": true, "type": "book", "title": "T"}]',
+                 {"citation-key": None, "custom": {"id": ["true"]}},
+                 ["t:1: warning: cannot read id true; kept in custom"], id="boolean-id"),
+    # 9: each shape as what it is: never Python's repr
+    pytest.param(csl('"keyword": ["a", "b"]'), {"keyword": "a, b", "custom": None}, [],
+                 id="keyword-list"),
+    pytest.param(csl('"keyword": ["a", 1]'), {"keyword": None, "custom": {"keyword": ['["a", 1]']}},
+                 ['t:1: warning: keyword ["a", 1]: not text; kept in custom'],
+                 id="keyword-list-not-strings"),
+    pytest.param(csl('"issue": true'), {"issue": None, "custom": {"issue": ["true"]}},
+                 ["t:1: warning: issue true: not text; kept in custom"], id="boolean-variable"),
+    pytest.param(csl('"note": null'), {"note": None, "custom": {"note": ["null"]}},
+                 ["t:1: warning: note null: not text; kept in custom"], id="null-variable"),
+    pytest.param(csl('"volume": 3, "page": 2.0, "issue": 1.5'),
+                 {"volume": "3", "page": "2", "issue": "1.5", "custom": None}, [],
+                 id="numbers-as-written"),
+    pytest.param(csl('"ISBN": ["1", "2"]'), {"ISBN": None, "custom": {"ISBN": ['["1", "2"]']}},
+                 ['t:1: warning: ISBN ["1", "2"]: not text; kept in custom'], id="list-isbn"),
+    pytest.param(csl('"author": "Smith, J."'), {"custom": {"author": ["Smith, J."]}},
+                 ['t:1: warning: author "Smith, J.": not a list of names; kept in custom'],
+                 id="names-not-a-list"),
+    pytest.param(csl('"author": [{"family": null, "given": "A"}]'),
+                 {"author": [{"given": "A"}], "custom": {"author[0].family": ["null"]}},
+                 ["t:1: warning: author[0].family null: not text; kept in custom"],
+                 id="name-part-null"),
+    pytest.param(csl('"custom": {"l": ["a", "b"], "c": 2}'),
+                 {"custom": {"c": ["2"], "l": ["a", "b"]}}, [], id="custom-strings-and-number"),
+    pytest.param(csl('"custom": {"n": null, "o": {"b": 1, "a": 1}, "f": false}'),
+                 {"custom": {"f": ["false"], "n": ["null"], "o": ['{"a": 1, "b": 1}']}},
+                 ["t:1: warning: custom n null: not text; kept in custom as JSON text",
+                  't:1: warning: custom o {"a": 1, "b": 1}: not text; kept in custom as JSON text',
+                  "t:1: warning: custom f false: not text; kept in custom as JSON text"],
+                 id="custom-other-shapes"),
+]  # fmt: skip
+
+
+def _csl_item(text: str, diagnostics: Diagnostics) -> dict[str, Any]:
+    (record,) = read("csljson", text, diagnostics)
+    return record_to_csl(record)
+
+
+@pytest.mark.parametrize(("text", "fragment", "warnings"), CSLJSON_CASES)
+def test_csljson_places_or_keeps_each_shape_with_one_warning(text, fragment, warnings):
+    diagnostics = Collected()
+    item = _csl_item(text, diagnostics)
+    assert {key: item.get(key) for key in fragment} == fragment
+    assert [str(m) for m in diagnostics.messages] == warnings
+
+
+CSLJSON_KEPT = [case for case in CSLJSON_CASES if case.values[2]]
+
+
+@pytest.mark.parametrize(("text", "fragment", "warnings"), CSLJSON_KEPT)
+def test_csljson_kept_values_fail_strict_and_are_counted(text, fragment, warnings):
+    with pytest.raises(RefconvError, match="--strict"):
+        read("csljson", text, Collected(strict=True))
+    diagnostics = Collected()
+    read("csljson", text, diagnostics)
+    assert sum(diagnostics.kept_values.values()) == len(warnings)
+
+
+@pytest.mark.parametrize("text", [case.values[0] for case in CSLJSON_CASES])
+def test_csljson_kept_shapes_are_fixed_points(text):
+    once = convert("csljson", "csljson", text)
+    assert convert("csljson", "csljson", once) == once
+
+
+_CSL_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=5)  # NUL: U+FFFD
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | _CSL_TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_CSL_TEXT, inner, max_size=3),
+    max_leaves=6,
+)  # fmt: skip
+
+
+@given(value=_JSON, where=st.sampled_from(["note", "ISBN", "keyword", "custom"]))
+@settings(max_examples=150, deadline=None)
+def test_csljson_no_value_becomes_python_syntax(value, where):
+    """Any JSON value in a text variable, ``keyword`` or a custom entry is read as what it
+    is: a string or number as written, a list of strings as a list; any other shape is kept
+    whole as JSON text (a warning says so) that reads back as the same value."""
+    member = {"custom": {"x": value}} if where == "custom" else {where: value}
+    diagnostics = Collected()
+    item = _csl_item(json.dumps([{"id": "k", "type": "book", "title": "T", **member}]),
+                     diagnostics)  # fmt: skip
+    key = "x" if where == "custom" else where
+    found = item.get(key) if where != "custom" else None
+    kept = item.get("custom", {}).get(key)
+    if isinstance(value, str) and (value.strip() or where != "keyword"):
+        assert (found if found is not None else kept) in ([value], value, value.strip())
+    elif isinstance(value, int) and not isinstance(value, bool):
+        assert str(value) in (found, *(kept or ()))
+    elif (
+        where in ("keyword", "custom")
+        and isinstance(value, list)
+        and all(isinstance(v, str) for v in value)
+    ):
+        assert diagnostics.messages == []
+    elif not isinstance(value, str):
+        assert kept == [json.dumps(value, ensure_ascii=False, sort_keys=True)]
+        assert json.loads(kept[0]) == value
+        assert len(diagnostics.messages) == 1
+    for text in [found or "", *(kept or ())]:
+        assert "None" not in text.replace("null", "") or "None" in json.dumps(value)
+
+
+@pytest.mark.parametrize(
+    ("dst", "shown"),
+    [
+        pytest.param("csljson", '"id": "qqid"', id="csljson-id-stays"),
+        pytest.param("bibtex", "@book{qqck,", id="bibtex-key-is-citation-key"),
+        pytest.param("ris", "ID  - qqck", id="ris-id-is-citation-key"),
+        pytest.param("refer", "%F qqck", id="refer-label-is-citation-key"),
+    ],
+)
+def test_csljson_id_and_a_differing_citation_key_both_survive(dst, shown):
+    """The item's id is what documents cite a CSL-JSON file by; ``citation-key`` is the key
+    of BibTeX and co. (Zotero and Better BibTeX export it so). Through every writer both are
+    kept: the key written, the other in the note (or the CSL-JSON item)."""
+    from refconv.api import convert as api_convert
+
+    text = '[{"id": "qqid", "citation-key": "qqck", "type": "book", "title": "T"}]'
+    out = api_convert(io.StringIO(text), None, "csljson", dst, diagnostics=Collected())
+    assert out is not None and shown in out
+    assert ("qqck" if dst == "csljson" else "CSL id: qqid") in out
+    back = api_convert(io.StringIO(out), None, dst, "csljson", diagnostics=Collected())
+    assert back is not None and "qqid" in back and "qqck" in back

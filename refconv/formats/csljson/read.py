@@ -20,6 +20,7 @@ from typing import Any
 
 from refconv.diagnostics import Diagnostics, RefconvError
 from refconv.formats.base import Reader, ReadRules, Warn
+from refconv.formats.csljson.tables import CSL_ID
 from refconv.model import (
     CSL_TYPES,
     DATE_VARIABLES,
@@ -52,9 +53,41 @@ def _as_written(text: str) -> str:
     return text
 
 
-_DECODER = json.JSONDecoder(parse_float=_fraction, parse_constant=_as_written)
+class Repeated(dict[str, Any]):
+    """A JSON object that gave a key more than once: the first value is the object's (JSON
+    leaves repeated names to the reader, RFC 8259 §4; Python's ``json`` would keep the last),
+    the later ones are in ``repeats``, so the reader can keep them with a warning."""
+
+    repeats: list[tuple[str, Any]]
+
+
+#: How many objects with a repeated key were decoded (in any thread: a false alarm only costs
+#: a walk through one item).
+_REPEATS_MET = [0]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object from its pairs; only an object with a repeated key pays for more than
+    one ``dict()``."""
+    value = dict(pairs)
+    if len(value) == len(pairs):
+        return value
+    _REPEATS_MET[0] += 1  # the reader walks an item for repeats only when this moved
+    first = Repeated()
+    first.repeats = []
+    for key, one in pairs:
+        if key in first:
+            first.repeats.append((key, one))
+        else:
+            first[key] = one
+    return first
+
+
+_DECODER = json.JSONDecoder(
+    parse_float=_fraction, parse_constant=_as_written, object_pairs_hook=_object
+)
 _LONG_NUMBERS = json.JSONDecoder(  # only when _DECODER refused an integer
-    parse_int=_integer, parse_float=_fraction, parse_constant=_as_written
+    parse_int=_integer, parse_float=_fraction, parse_constant=_as_written, object_pairs_hook=_object
 )
 _NAME_KEYS = {
     "family": "family",
@@ -88,8 +121,10 @@ def name_from_csl(value: Any, rest: dict[str, Any] | None = None) -> Name | None
         return None
     name = Name()
     for key, item in value.items():
-        if key in _NAME_KEYS:
-            setattr(name, _NAME_KEYS[key], str(item))
+        if key in _NAME_KEYS and isinstance(item, str):
+            setattr(name, _NAME_KEYS[key], item)
+        elif key in _NAME_KEYS and _is_number(item):
+            setattr(name, _NAME_KEYS[key], _number_text(item))
         elif key in NAME_FLAGS and isinstance(item, bool):
             setattr(name, NAME_FLAGS[key], item)
         elif rest is not None:
@@ -115,11 +150,18 @@ def _whole(value: Any) -> int | None:
     return None
 
 
+def _is_number(value: Any) -> bool:
+    """A JSON number (``true`` and ``false`` are no numbers, though Python's bool is an int)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _scalar_text(value: Any) -> str:
+    """A value as text: a string as it is, anything else as JSON text (keys sorted), never
+    Python's own syntax (``None``, ``True``, ``{'a': 1}``)."""
     if isinstance(value, str):
         return value
     try:
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     except ValueError:  # an int beyond Python's 4300-digit str() limit (from the Python API)
         return "<a value with an integer of over 4300 digits>"
 
@@ -185,35 +227,56 @@ def _no_problem(message: str) -> None:
     pass
 
 
-def date_from_csl(value: Any, problem: Callable[[str], None] | None = None) -> Date | None:
+#: The keys of a CSL date object (CSL-JSON schema 1.0.2).
+DATE_KEYS = ("date-parts", "season", "circa", "literal", "raw")
+
+
+def date_from_csl(
+    value: Any,
+    problem: Callable[[str], None] | None = None,
+    rest: dict[str, Any] | None = None,
+) -> Date | None:
     """A ``Date`` from a CSL date object (``date-parts``, ``literal``, ``raw``) or string.
 
     Numbers that make no calendar date (month 17, day 32, year 0, 10^30, true, "x") give a
     literal date holding the text, and ``problem`` is told why; month 13-16 is a season
-    (citeproc-js). None when the value is no date at all (it is kept in custom).
+    (citeproc-js). None when the value is no date at all (it is kept in custom). ``rest``
+    gets the keys the date does not carry: a ``raw`` or ``literal`` beside the one used that
+    reads as another date, a ``date-parts`` that was not used, a key CSL does not define.
     """
     problem = problem or _no_problem
     if isinstance(value, str):
         return _date_from_text(value, value.replace("/", "-") if "-" in value else value, problem)
     if not isinstance(value, dict):
         return None
-    date = None
+    date, used = None, {k for k in ("season", "circa") if value.get(k) in (None, False, "")}
     if "date-parts" in value:
         date = _from_parts(value["date-parts"], problem)
+        if date is not None and not date.literal:
+            used.add("date-parts")
     if date is None or date.literal:
         for key in ("raw", "literal"):
             if isinstance(value.get(key), str):  # a literal may be anything: no warning
                 quiet = key == "literal"
                 date = _date_from_text(value[key], value[key], _no_problem if quiet else problem)
+                used.add(key)
                 break
-    if date is None or date.literal:
-        return date
-    season = _season(value.get("season"))
-    if season == 0:
-        problem(f"season {_scalar_text(value['season'])} is not 1-4 (spring-winter)")
-    elif season and not date.season:
-        date.season = season
-    date.circa = bool(value.get("circa"))
+        else:
+            used.add("date-parts")  # a date-parts literal (or nothing) is the date
+    if date is not None and not date.literal:
+        season = _season(value.get("season"))
+        if season == 0:
+            problem(f"season {_scalar_text(value['season'])} is not 1-4 (spring-winter)")
+        elif season and not date.season:
+            date.season = season
+        date.circa = date.circa or bool(value.get("circa"))  # "c. 1900" in raw is circa too
+        used.update(("season", "circa"))
+    if rest is not None and date is not None:
+        for key, one in value.items():
+            if key not in used and not (
+                key in ("raw", "literal") and date_from_csl(one) == date  # agrees: no noise
+            ):
+                rest[key] = one
     return date
 
 
@@ -236,6 +299,36 @@ def shown_json(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(one, str) for one in value)
+
+
+def _read_custom(record: Record, tag: str, values: Any, rules: ReadRules, line: int) -> None:
+    """One ``custom`` entry back into ``extra``: a string or a list of strings as it is (the
+    writer's shape), a number as written, anything else as JSON text with a warning."""
+    if isinstance(values, str):
+        record.add_extra(tag, values)
+    elif _is_number(values):
+        record.add_extra(tag, _number_text(values))
+    elif _strings(values):
+        for one in values:
+            record.add_extra(tag, one)
+    else:
+        text = _scalar_text(values)
+        why = f"custom {tag} {shown_json(values)}: not text; kept in custom as JSON text"
+        rules.kept(record, tag, text, why, line)
+
+
+def _keep_date_key(record: Record, where: str, value: Any, rules: ReadRules, line: int) -> None:
+    """A key of a date object that the date does not carry, kept under ``issued.raw``."""
+    text = _scalar_text(value)
+    if where.rpartition(".")[2] not in DATE_KEYS:
+        rules.unknown_field(record, where, text, "CSL date key", line)
+    else:
+        why = f"{where} {shown_json(value)}: is not the date read; kept in custom"
+        rules.kept(record, where, text, why, line)
+
+
 def _unreadable(record: Record, key: str, value: Any, rules: ReadRules, line: int) -> None:
     text = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
     rules.kept(record, key, text, f"cannot read {key} {text}; kept in custom", line)
@@ -252,6 +345,40 @@ def _valid_text(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
+def _rebuilt(
+    value: dict[str, Any], fix: Callable[[str, Any], Any], fix_key: Callable[[str], Any]
+) -> dict[str, Any]:
+    """``value`` with each key and value fixed; the repeats of a ``Repeated`` too."""
+    pairs = [(fix_key(k), fix(k, v)) for k, v in value.items()]
+    if not isinstance(value, Repeated):
+        return dict(pairs)
+    again = Repeated(pairs)
+    again.repeats = [(fix_key(k), fix(k, v)) for k, v in value.repeats]
+    return again
+
+
+def _keep_repeats(record: Record, value: Any, where: str, rules: ReadRules, line: int) -> None:
+    """Every later value of a key given twice in ``value`` (an item, a name, a date, custom),
+    kept under its place (``title``, ``author[0].family``, ``issued.raw``, a custom tag) with
+    the shared "repeated" warning: the first value is used, as the BibTeX reader does. The
+    same value again loses nothing and is no noise."""
+    if isinstance(value, dict):
+        for key, one in getattr(value, "repeats", ()):
+            if one == value[key]:  # the same value again: nothing is lost
+                continue
+            at = key if where in ("", "custom") else f"{where}.{key}"
+            if where == "custom" and isinstance(one, list):
+                for each in one:
+                    rules.repeated(record, at, _scalar_text(each), line)
+            else:
+                rules.repeated(record, at, _scalar_text(one), line)
+        for key, one in value.items():
+            _keep_repeats(record, one, f"{where}.{key}" if where else key, rules, line)
+    elif isinstance(value, list):
+        for i, one in enumerate(value):
+            _keep_repeats(record, one, f"{where}[{i}]", rules, line)
+
+
 def _without_surrogates(value: Any, where: str, found: list[str]) -> Any:
     """``value`` with every string made valid; ``found`` gets the place of each repair."""
     if isinstance(value, str):
@@ -262,25 +389,29 @@ def _without_surrogates(value: Any, where: str, found: list[str]) -> Any:
             found.append(where)
         return fixed
     if isinstance(value, dict):
-        return {
-            _without_surrogates(k, where or _valid_text(str(k)), found): _without_surrogates(
-                v, where or _valid_text(str(k)), found
-            )
-            for k, v in value.items()
-        }
+        return _rebuilt(
+            value, lambda k, v: _without_surrogates(v, where or _valid_text(str(k)), found),
+            lambda k: _without_surrogates(k, where or _valid_text(str(k)), found),
+        )  # fmt: skip
     if isinstance(value, list):
         return [_without_surrogates(v, where, found) for v in value]
     return value
 
 
 def record_from_csl(
-    item: dict[str, Any], source: SourcePos, warn: Diagnostics | Warn, *, surrogates: bool = True
+    item: dict[str, Any],
+    source: SourcePos,
+    warn: Diagnostics | Warn,
+    *,
+    surrogates: bool = True,
+    repeats: bool = True,
 ) -> Record:
     """The inverse of ``refconv.formats.csljson.write.record_to_csl``.
 
     Lone surrogates (JSON ``\\ud800`` escapes, which decode to no character) are replaced by
     U+FFFD with a warning naming the field; ``surrogates=False`` skips the check when the
-    caller knows there are none.
+    caller knows there are none; ``repeats=False`` likewise skips the search for keys given
+    twice (``Repeated`` objects from the reader's decoder).
     """
     rules = ReadRules(warn, source.path)
     if surrogates:
@@ -310,6 +441,9 @@ def record_from_csl(
                     if attr in NAME_FLAGS:
                         why = f"{where} {shown_json(one)}: not true or false; kept in custom"
                         rules.kept(record, where, text, why, source.line)
+                    elif attr in _NAME_KEYS:
+                        why = f"{where} {shown_json(one)}: not text; kept in custom"
+                        rules.kept(record, where, text, why, source.line)
                     else:
                         rules.unknown_field(record, where, text, "CSL name key", source.line)
             record.names[key] = [p for p in people if p is not None]
@@ -320,7 +454,8 @@ def record_from_csl(
                 del record.names[key]
         elif key in DATE_VARIABLES:
             problems: list[str] = []
-            date = date_from_csl(value, problems.append)
+            unused: dict[str, Any] = {}
+            date = date_from_csl(value, problems.append, unused)
             if problems:
                 shown = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
                 kept = "; kept as literal text" if date is not None and date.literal else ""
@@ -329,28 +464,47 @@ def record_from_csl(
                     message += "; the date object is kept in custom"
                     whole = json.dumps(value, ensure_ascii=False)
                     rules.kept(record, key, whole, message, source.line)
+                    unused = {}
                 else:
                     rules.warn(message + kept, source.line)
+            for part, one in unused.items():
+                _keep_date_key(record, f"{key}.{part}", one, rules, source.line)
             if date is not None:
                 record.dates[key] = date
             else:
                 _unreadable(record, key, value, rules, source.line)
-        elif key == "keyword":
-            text = str(value)
+        elif key == "keyword" and (isinstance(value, str) or _is_number(value)):
+            text = value if isinstance(value, str) else _number_text(value)
             sep = ";" if ";" in text else ","
             record.keywords = [k.strip() for k in text.split(sep) if k.strip()]
+        elif key == "keyword" and _strings(value):  # refconv's own shape: a list
+            record.keywords = [k.strip() for k in value if k.strip()]
         elif key == "custom" and isinstance(value, dict):
             for tag, values in value.items():
-                for one in values if isinstance(values, list) else [values]:
-                    record.add_extra(str(tag), str(one))
-        elif key in _TEXT and isinstance(value, (str, int, float)):
-            record.fields[key] = value if isinstance(value, str) else _number_text(value)
+                _read_custom(record, tag, values, rules, source.line)
+        elif key in _TEXT and isinstance(value, str):
+            record.fields[key] = value
+        elif key in _TEXT and _is_number(value):  # numbers as written (1e400 stays its text)
+            record.fields[key] = _number_text(value)
+        elif key in _TEXT or key == "keyword" or key in NAME_VARIABLES:
+            what = "a list of names" if key in NAME_VARIABLES else "text"
+            message = f"{key} {shown_json(value)}: not {what}; kept in custom"
+            rules.kept(record, key, _scalar_text(value), message, source.line)
         else:
             text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
             message = f"CSL key {key!r} is not a CSL variable; kept in custom"
             rules.kept(record, key, text, message, source.line)
-    if item.get("id") not in (None, "") and "citation-key" not in record.fields:
-        record.fields["citation-key"] = str(item["id"])
+    if repeats:
+        _keep_repeats(record, item, "", rules, source.line)
+    given = item.get("id")
+    if given in (None, "") or not isinstance(given, (str, int)) or given is True or given is False:
+        if given not in (None, ""):  # an object, a list, true: no id a document can cite
+            _unreadable(record, "id", given, rules, source.line)
+        return record
+    given = given if isinstance(given, str) else _number_text(given)
+    key = record.fields.setdefault("citation-key", given)
+    if key != given:  # the item's id stays its id; citation-key is the key for BibTeX & co.
+        record.extra[CSL_ID] = [given, *record.extra.get(CSL_ID, ())]
     return record
 
 
@@ -381,6 +535,7 @@ class CslJsonReader(Reader):
             buf.pos += 1
         while buf.skip() and buf.char() != "]":
             line, start = buf.line_at(), buf.pos
+            met = _REPEATS_MET[0]
             item = buf.decode(path)
             if not isinstance(item, dict):  # reported, and the next items are read
                 what = "an array" if isinstance(item, list) else shown_json(item)
@@ -396,7 +551,10 @@ class CslJsonReader(Reader):
                 item = _without_nul(item)
             escaped = SURROGATE_ESCAPE.search(buf.text, start, buf.pos) is not None
             source = SourcePos(path, line)
-            yield record_from_csl(item, source, self.diagnostics, surrogates=escaped)
+            repeated = _REPEATS_MET[0] != met
+            yield record_from_csl(
+                item, source, self.diagnostics, surrogates=escaped, repeats=repeated
+            )
             if single:
                 return
             _next_item(buf)
@@ -417,7 +575,7 @@ def _without_nul(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\x00", "\ufffd")
     if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+        return _rebuilt(value, lambda k, v: _without_nul(v), _without_nul)
     if isinstance(value, list):
         return [_without_nul(v) for v in value]
     return value

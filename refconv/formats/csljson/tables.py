@@ -13,3 +13,10 @@ CSL_KEY_ORDER = (
     *(v for v in TEXT_VARIABLES if v != "title"),
     "custom",
 )
+
+#: The ``extra`` key of an item's ``id`` that differs from its ``citation-key``: refconv's
+#: key (BibTeX, RIS, Refer) is the citation key, as Zotero and Better BibTeX mean it (their
+#: web API's ids are database ids, "12047273/KC6WFG78"), while documents cite a CSL-JSON
+#: file by ``id``, so the CSL-JSON writer writes this back as the item's ``id``; other
+#: formats keep it in their note.
+CSL_ID = "CSL id"

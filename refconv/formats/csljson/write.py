@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from refconv.formats.base import Writer
-from refconv.formats.csljson.tables import CSL_KEY_ORDER
+from refconv.formats.csljson.tables import CSL_ID, CSL_KEY_ORDER
 from refconv.model import Date, Name, Record
 from refconv.values.text import join_keywords
 
@@ -63,8 +63,9 @@ def record_to_csl(
 ) -> dict[str, Any]:
     """The CSL-JSON item of a record, keys in ``CSL_KEY_ORDER``; ``name_attributes=False``
     leaves out the name attributes (for a consumer that does not support them)."""
-    item: dict[str, Any] = {"id": record.id, "type": record.type}
     custom: dict[str, list[str]] = {}
+    item_id, *other_ids = record.extra.get(CSL_ID) or [record.id]
+    item: dict[str, Any] = {"id": item_id, "type": record.type}
     for var, people in record.names.items():
         item[var] = [name_to_csl(p, name_attributes) for p in people]
     for var, date in record.dates.items():
@@ -77,7 +78,9 @@ def record_to_csl(
     if record.keywords:
         item["keyword"] = join_keywords(record.keywords)
     for key, values in record.extra.items():
-        custom.setdefault(key, []).extend(values)
+        custom.setdefault(key, []).extend(values if key != CSL_ID else other_ids)
+    if not custom.get(CSL_ID, True):
+        del custom[CSL_ID]
     if moved is not None:  # the EndNote type is kept for Refer output, not lost
         moved += [key for key, values in custom.items() if key != "%0" for _ in values]
     if custom:  # keys sorted: the order in which a reader met them is no data, and it
