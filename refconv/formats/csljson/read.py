@@ -9,6 +9,13 @@ does not define (under ``author[0].key``); the name attributes of the CSL schema
 no object is reported as an error and skipped; the next items are read. Dates are checked: month
 13-16 is a season (citeproc-js), numbers that make no date are kept as literal text; lone
 surrogates (``\\ud800``, no character) become U+FFFD; nothing in an item raises.
+
+The loss policy (``ReadRules``) as CSL-JSON needs it: a key given twice in an item, a name, a
+date or ``custom`` uses its first value and keeps the later ones ("repeated"); a date object
+keeps what its date does not carry (a ``raw`` or ``literal`` that reads as another date, an
+unknown key) under ``issued.raw``...; a value of the wrong shape (``true``, ``null``, an object
+where text is expected) is kept as JSON text, never as Python's ``repr``; an ``id`` that
+differs from ``citation-key`` is kept (``CSL_ID``) and written back as the item's id.
 """
 
 from __future__ import annotations
