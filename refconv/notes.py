@@ -11,11 +11,19 @@ the record's own fields, and the value reads back as the same text (``2019/03/15
 ``sometime in 2019`` does as a literal date, ``Smith, J. and others`` does not). Any other
 such line is an ordinary note and stays in the note as written. Readers restore notes after
 every other field of the record, so "set already" does not depend on the order of fields.
+
+One exception for dates: a writer whose date fields hold less than the date (BibTeX ``year``
+for ``1999/12 - 2000/01``, RIS ``PY`` for a range) writes that reduced form in its fields and
+the whole date in the note. The reader gives ``restore`` the same reduction (``Reduce``); a
+note date replaces the fields' date only when that is exactly the note date's reduction, so
+``year = {2000}`` with ``issued: 1999`` keeps both (the year is the date, the line a note).
+A date is one line: a note line ``issued: 1999`` continued by more text is a note.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from refconv.model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Date, Record
 from refconv.values.dates import format_date, parse_date
@@ -26,6 +34,11 @@ from refconv.values.vocabulary import TAG_LABELS
 _KEYED = re.compile(r"(?:[^:()\n]+ \((%.)\)|(%.)|([A-Za-z][A-Za-z_-]*)): (.*)", re.DOTALL)
 _CSL = frozenset(TEXT_VARIABLES) | frozenset(DATE_VARIABLES) | frozenset(NAME_VARIABLES)
 _PLAIN_TEXT = frozenset(TEXT_VARIABLES) - frozenset(DATE_VARIABLES) - frozenset(NAME_VARIABLES)
+
+#: What a format's writer puts in its date fields for a date variable's date when they hold
+#: less than the date (it puts the whole date in the note then): none, one or (a reader of
+#: two dialects) more forms.
+Reduce = Callable[[str, Date], tuple[Date, ...]]
 
 
 def note_label(key: str) -> str:
@@ -63,11 +76,13 @@ def parse_note_line(text: str) -> tuple[str, str] | None:
     return None
 
 
-def restore(record: Record, key: str, value: str) -> bool:
+def restore(record: Record, key: str, value: str, reduce: Reduce | None = None) -> bool:
     """Put a value read from a note back into the record, if it round-trips exactly.
 
     False (and the record unchanged) when the variable is set already or the value would be
-    written back as other text: the caller keeps the line in the note as written.
+    written back as other text: the caller keeps the line in the note as written. A date set
+    already is replaced only when it is exactly a ``reduce`` form of the note's date, less
+    than that date (what the format's writer writes in its fields for it).
     """
     value = value.strip()
     if not key.startswith("%") and key not in _CSL:  # no key of refconv's notes
@@ -76,13 +91,17 @@ def restore(record: Record, key: str, value: str) -> bool:
         record.add_extra(key, value)
         return True
     if key in DATE_VARIABLES:
-        if key in record.dates:
+        if "\n" in value or (key in record.dates and reduce is None):
             return False
         parsed = parse_date(value)
         whole = parsed.date if parsed.kind == "date" and not parsed.leftover else None
         date = whole or Date(literal=value)
         if format_date(date) != value:
             return False
+        if key in record.dates:
+            forms = reduce(key, date) if reduce is not None else ()
+            if record.dates[key] == date or record.dates[key] not in forms:
+                return False
         record.dates[key] = date
         return True
     if key in NAME_VARIABLES:
@@ -108,15 +127,16 @@ def restore(record: Record, key: str, value: str) -> bool:
     return True
 
 
-def restore_notes(record: Record, lines: list[str]) -> list[str]:
-    """Restore every ``key: value`` line of ``lines`` that round-trips exactly (``restore``);
-    return the others, in their order and as written, to stay in the note."""
-    return [line for line in lines if not _restored(record, line)]
+def restore_notes(record: Record, lines: list[str], reduce: Reduce | None = None) -> list[str]:
+    """Restore every ``key: value`` line of ``lines`` that round-trips exactly (``restore``,
+    with the format's ``reduce`` for dates its fields hold in part); return the others, in
+    their order and as written, to stay in the note."""
+    return [line for line in lines if not _restored(record, line, reduce)]
 
 
-def _restored(record: Record, line: str) -> bool:
+def _restored(record: Record, line: str, reduce: Reduce | None) -> bool:
     keyed = parse_note_line(line)
-    return keyed is not None and restore(record, *keyed)
+    return keyed is not None and restore(record, *keyed, reduce=reduce)
 
 
 def reads_back(line: str) -> bool:

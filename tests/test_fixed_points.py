@@ -84,7 +84,12 @@ date = st.one_of(
     st.sampled_from(["in press", "n.d.", "Spring 2019", "circa 1900"]).map(
         lambda s: {"literal": s}
     ),
-    st.sampled_from(["2019-05-01", "1998/2002", "May 2020"]).map(lambda s: {"raw": s}),
+    st.sampled_from(["2019-05-01", "1998/2002", "May 2020", "Winter 1999/2000"]).map(
+        lambda s: {"raw": s}
+    ),
+    st.tuples(date_parts, date_parts, st.integers(1, 4), st.booleans()).map(
+        lambda r: {"date-parts": [r[0], r[1]], "season": r[2], "circa": r[3]}
+    ),
 )
 number = st.one_of(st.integers(1, 999), st.integers(1, 999).map(str), st.just("3a"))
 page = st.one_of(
@@ -320,6 +325,25 @@ REPRODUCERS = [
         ' "custom": {"o": {"a": 1}, "b": false}}]', "csljson", "refer",
         id="csljson-non-text-values",
     ),
+    # review 14, items 1-4 and 11: dates the fields hold in part, notes beside date fields
+    pytest.param("%0 Journal Article\n%T T\n%D March-April 2005\n", "refer", "bibtex",
+                 id="refer-month-range-via-bibtex"),
+    pytest.param('[{"id": "k", "type": "book", "title": "T", "issued": {"date-parts":'
+                 ' [[1999, 12], [2000, 1]]}}]', "csljson", "bibtex",
+                 id="csljson-range-across-years-via-bibtex"),
+    pytest.param('[{"id": "k", "type": "book", "title": "T", "issued": {"date-parts":'
+                 ' [[1999], [2000]], "season": 4}, "accessed": {"date-parts": [[2019, 3]],'
+                 ' "season": 1}}]', "csljson", "biblatex", id="csljson-seasons-via-biblatex"),
+    pytest.param("%0 Journal Article\n%T T\n%D Winter 1999/2000\n", "refer", "ris",
+                 id="refer-season-range-via-ris"),
+    pytest.param("@article{k, title = {T}, year = {2000}, note = {issued: 1999}}\n", "bibtex",
+                 "csljson", id="bibtex-note-date-beside-year"),
+    pytest.param("@article{k, title = {T}, urldate = {2000-01-01}, note = {accessed: 1999}}\n",
+                 "bibtex", "ris", id="bibtex-note-date-beside-urldate"),
+    pytest.param("TY  - JOUR\nTI  - T\nPY  - 2000\nN1  - issued: 1999\nReviewed by X\nER  - \n",
+                 "ris", "csljson", id="ris-multiline-note-date-beside-py"),
+    pytest.param("TY  - JOUR\nTI  - T\nVL  - 1\nVL  - 2\nIS  - 3\nIS  - 4\nER  - \n", "ris",
+                 "csljson", id="ris-repeated-tags-via-csljson"),
 ]  # fmt: skip
 
 

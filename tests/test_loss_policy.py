@@ -771,3 +771,166 @@ def test_csljson_id_and_a_differing_citation_key_both_survive(dst, shown):
     assert ("qqck" if dst == "csljson" else "CSL id: qqid") in out
     back = api_convert(io.StringIO(out), None, dst, "csljson", diagnostics=Collected())
     assert back is not None and "qqid" in back and "qqck" in back
+
+
+# Dates in notes and date fields that hold less than the date (issue 14, review items 1-4
+# and the repeated RIS tags of 11): the fields hold what they can, the note the whole date;
+# a note date replaces the fields' date only when that is its reduction, else stays a note.
+
+_DATE_FIELD = {  # variable -> (BibTeX field and value, RIS tag line) that give it 2000
+    "issued": ("year = {2000}", "PY  - 2000"),
+    "accessed": ("urldate = {2000}", "Y2  - 2000///"),
+    "event-date": ("eventdate = {2000}", None),
+    "original-date": ("origdate = {2000}", None),
+}
+NOTE_BESIDE_FIELD = [
+    pytest.param(fmt, var, line, id=f"{fmt}-{var}-{line.split(': ')[1].replace(' ', '_')}")
+    for var, (bib, ris_tag) in _DATE_FIELD.items()
+    for fmt, field in (("bibtex", bib), ("ris", ris_tag))
+    if field is not None
+    for line in (f"{var}: 1999", f"{var}: 2000/03", f"{var}: 1999-2000", f"{var}: Winter 1999")
+]
+
+
+def _with_note(fmt: str, var: str, line: str) -> str:
+    bib, ris_tag = _DATE_FIELD[var]
+    if fmt == "bibtex":
+        return f"@article{{k, title = {{T}}, {bib}, note = {{{line}}}}}\n"
+    return ris(ris_tag or "", f"N1  - {line}")
+
+
+@pytest.mark.parametrize(("fmt", "var", "line"), NOTE_BESIDE_FIELD)
+def test_a_note_date_beside_the_records_own_date_field_is_kept_as_written(fmt, var, line):
+    """Review item 1/4: ``year = {2000}`` with the note ``issued: 1999`` (and every date
+    variable, BibTeX and RIS): the field is the date, the line stays in the note as written,
+    no warning (nothing is lost), unless the field holds exactly what the writer writes in it
+    for the note's date (``issued: 1999-2000`` beside ``PY 1999`` would be; 2000 is not)."""
+    diagnostics = Collected()
+    (record,) = read(fmt, _with_note(fmt, var, line), diagnostics)
+    item = record_to_csl(record)
+    assert item[var] == ({"date-parts": [[2000]]})
+    assert item["note"] == line
+    assert "custom" not in item and diagnostics.messages == []
+
+
+REDUCED_IN_FIELDS = [
+    # (fmt, input, the date the note restores): the field holds the writer's reduction
+    pytest.param("bibtex", "year = {2005}, note = {issued: Mar-Apr 2005}",
+                 {"date-parts": [[2005, 3], [2005, 4]]}, id="bibtex-months-of-a-year"),
+    pytest.param("bibtex", "year = {1999--2000}, note = {issued: 1999/12 - 2000/01}",
+                 {"date-parts": [[1999, 12], [2000, 1]]}, id="bibtex-months-across-years"),
+    pytest.param("bibtex", "year = {2005}, month = mar,"
+                 " note = {issued: 2005/03/01 - 2005/03/15}",
+                 {"date-parts": [[2005, 3, 1], [2005, 3, 15]]}, id="bibtex-days-of-a-month"),
+    pytest.param("bibtex", "date = {1999/2000}, note = {issued: Winter 1999-2000}",
+                 {"date-parts": [[1999], [2000]], "season": 4}, id="biblatex-season-range"),
+    pytest.param("bibtex", "urldate = {2019-03}, note = {accessed: Spring 2019/03}",
+                 {"date-parts": [[2019, 3]], "season": 1}, id="biblatex-season-month"),
+    pytest.param("ris", "PY  - 1996\nN1  - issued: 1996-2004",
+                 {"date-parts": [[1996], [2004]]}, id="ris-range"),
+    pytest.param("ris", "PY  - 2000\nN1  - issued: Winter 2000",
+                 {"date-parts": [[2000]], "season": 4}, id="ris-season"),
+    pytest.param("ris", "PY  - 1996\nN1  - issued: ca. 1996/05",
+                 {"date-parts": [[1996, 5]], "circa": True}, id="ris-circa"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fmt", "fields", "date"), REDUCED_IN_FIELDS)
+def test_a_note_date_whose_reduction_the_fields_hold_replaces_it(fmt, fields, date):
+    text = f"@misc{{k, title = {{T}}, {fields}}}\n" if fmt == "bibtex" else ris(fields)
+    diagnostics = Collected()
+    (record,) = read(fmt, text, diagnostics)
+    item = record_to_csl(record)
+    var = "accessed" if "accessed" in fields else "issued"
+    assert item[var] == date
+    assert "note" not in item and "custom" not in item and diagnostics.messages == []
+
+
+@pytest.mark.parametrize("fmt", ["ris", "bibtex"])
+def test_a_date_note_line_with_more_lines_is_a_note(fmt):
+    """Review item 4: only one line is a date; "issued: 1999" continued by "Reviewed by X"
+    is a note, with or without a date field beside it."""
+    for dated in (True, False):
+        if fmt == "ris":
+            text = ris(*(["PY  - 2000"] if dated else []), "N1  - issued: 1999", "Reviewed by X")
+        else:
+            year = "year = {2000}, " if dated else ""
+            text = f"@misc{{k, title = {{T}}, {year}note = {{issued: 1999\nReviewed by X}}}}\n"
+        (record,) = read(fmt, text)
+        item = record_to_csl(record)
+        assert item.get("issued") == ({"date-parts": [[2000]]} if dated else None)
+        assert item["note"].split() == ["issued:", "1999", "Reviewed", "by", "X"]
+
+
+# Every date shape through each writer that cannot hold all of it, for every date variable:
+# read back exactly, with no note or custom left, and a fixed point (review item 2).
+DATE_SHAPES = [
+    {"date-parts": parts, **extra}
+    for parts in ([[1999]], [[1999, 3]], [[1999, 3, 5]], [[1999], [2000]],
+                  [[1999, 12], [2000, 1]], [[2005, 3], [2005, 4]], [[2005, 3, 1], [2005, 3, 15]],
+                  [[2005, 3, 1], [2005, 4, 2]], [[1999], [2000, 1]], [[-44]], [[-44], [-40]],
+                  [[-44, 3]])
+    for extra in ({}, {"season": 4}, {"circa": True}, {"season": 1, "circa": True})
+] + [{"literal": "sometime soon"}]  # fmt: skip
+
+
+@pytest.mark.parametrize("dst", ["bibtex", "biblatex", "ris", "refer"])
+@pytest.mark.parametrize("var", ["issued", "accessed", "event-date", "original-date"])
+def test_every_date_shape_reads_back_exactly_from_every_writer(dst, var):
+    for date in DATE_SHAPES:
+        item = {"id": "k", "type": "book", "title": "T", var: date}
+        once = convert("csljson", dst, json.dumps([item]))
+        (back,) = read(dst, once)
+        got = record_to_csl(back)
+        assert got[var] == date, (date, once)
+        assert "note" not in got and "custom" not in got, (date, once)
+        assert convert(dst, dst, once) == once, (date, once)
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        pytest.param("%D Winter 1999/2000", {"date-parts": [[1999], [2000]], "season": 4},
+                     id="refer-season-year-range"),
+        pytest.param("%D 1999/2000 Winter", {"date-parts": [[1999], [2000]], "season": 4},
+                     id="refer-year-range-season"),
+        pytest.param("%D Spring Mar-Apr 2005",
+                     {"date-parts": [[2005, 3], [2005, 4]], "season": 1},
+                     id="refer-season-month-range"),
+        pytest.param("%D ca. Winter 1999-2000",
+                     {"date-parts": [[1999], [2000]], "season": 4, "circa": True},
+                     id="refer-circa-season-range"),
+    ],
+)  # fmt: skip
+def test_a_season_beside_a_range_is_carried(text, date):
+    """Review item 3: the CSL-JSON schema has ``season`` beside one or two date-parts
+    (csl-data.json, date-variable), so a season next to a range is part of the date."""
+    diagnostics = Collected()
+    (record,) = read("refer", f"%0 Journal Article\n%T T\n{text}\n", diagnostics)
+    assert record_to_csl(record)["issued"] == date
+    assert diagnostics.messages == []
+    for fmt, shown in (("ris", "PY  - Winter 1999/2000"), ("bibtex", "date = {Winter 1999/2000}"),
+                       ("csljson", '"raw": "Winter 1999/2000"')):  # fmt: skip
+        if fmt == "csljson":
+            source = '[{"id": "k", "type": "book", "title": "T", "issued": {' + shown + "}}]"
+        elif fmt == "bibtex":
+            source = f"@misc{{k, title = {{T}}, {shown}}}\n"
+        else:
+            source = ris(shown)
+        (other,) = read(fmt, source)
+        assert record_to_csl(other)["issued"] == {"date-parts": [[1999], [2000]], "season": 4}
+
+
+def test_repeated_ris_tags_are_a_fixed_point_and_keep_each_value():
+    """Review item 11: VL 1, VL 2, IS 3, IS 4 keep the first values in fields, the others in
+    custom under their tags, and RIS → CSL-JSON → RIS writes them back under those tags."""
+    text = ris("VL  - 1", "VL  - 2", "IS  - 3", "IS  - 4")
+    (record,) = read("ris", text)
+    item = record_to_csl(record)
+    assert (item["volume"], item["issue"]) == ("1", "3")
+    assert item["custom"] == {"VL": ["2"], "IS": ["4"]}
+    once = convert("csljson", "ris", convert("ris", "csljson", text))
+    assert [line for line in once.splitlines() if line[:2] in ("VL", "IS", "N1")] == [
+        "VL  - 1", "VL  - 2", "IS  - 3", "IS  - 4"
+    ]  # fmt: skip
+    assert convert("csljson", "ris", convert("ris", "csljson", once)) == once

@@ -210,7 +210,8 @@ def test_csljson_values_it_cannot_read_are_kept_with_a_warning(item, extra, warn
     ("text", "date"),
     [
         pytest.param("sometime soon", Date(literal="sometime soon"), id="words"),
-        pytest.param("Spring 2020/03", Date(literal="Spring 2020/03"), id="season-and-month"),
+        pytest.param("Spring 2020/03", Date(((2020, 3),), season=1), id="season-and-month"),
+        pytest.param("Spring 2020/3", None, id="season-written-otherwise-stays-a-note"),
         pytest.param("March", Date(literal="March"), id="month-without-year"),
         pytest.param("2020 zq", Date(literal="2020 zq"), id="leftover-word"),
         pytest.param("2020/03/15", Date(((2020, 3, 15),)), id="whole-date"),

@@ -32,6 +32,11 @@ _YMD = re.compile(r"(-?\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:/([^/]*))?/?", 
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
 _RANGE = re.compile(r"(\d{4})\s*[-–—/_]\s*(\d{2,4})", re.ASCII)
 _SIGNED_RANGE = re.compile(r"(-?\d{4})/(-?\d{4})", re.ASCII)  # how years BC are written
+# A range with months or days, as ``format_date`` writes it: "1999/12 - 2000/01".
+_YMD_PART = r"(-?\d{4})(?:/(\d{2})(?:/(\d{2}))?)?"
+_YMD_RANGE = re.compile(_YMD_PART + r" - " + _YMD_PART, re.ASCII)
+# "ca. " and a season in front of a date, as ``format_date`` writes them.
+_PREFIX = re.compile(r"(ca\. )?(?:(spring|summer|autumn|winter) )?(.+)", re.IGNORECASE)
 _NEGATIVE_YEAR = re.compile(r"(?<![\w-])-\d", re.ASCII)
 _TOKEN = re.compile(r"[^\W\d_]+\.?|[0-9]+")  # letters of any script; ASCII digits
 _CIRCA = frozenset({"c", "c.", "ca", "ca.", "circa", "approx", "approx."})
@@ -125,8 +130,16 @@ def _parse(text: str) -> ParsedDate:
         return ParsedDate("none")
     if lowered in STATUS_WORDS:
         return ParsedDate("status", status=value)
-    if _YEAR.fullmatch(value):
-        return ParsedDate("date", _date(((int(value),),)))
+    if (m := _PREFIX.fullmatch(value)) and (m[1] or m[2]):
+        # "ca. 1999/03", "Spring -0044/-0040": the date after them in one of the forms
+        # below; the scan would drop "03" and the sign of a year BC
+        inner = _parse(m[3])
+        whole = inner.date if inner.kind == "date" and not inner.leftover else None
+        if whole and whole.parts and not whole.circa and not (m[2] and whole.season):
+            season = SEASONS[m[2].lower()] if m[2] else whole.season
+            return ParsedDate("date", _date(whole.parts, season=season, circa=bool(m[1])))
+    if _YEAR.fullmatch(value.rstrip("/")):  # "-0044///": RIS's "YYYY/MM/DD/" with a year
+        return ParsedDate("date", _date(((int(value.rstrip("/")),),)))
     if m := _YMD.fullmatch(value):  # out of range: literal (parse_date), not a guess
         numbers = (int(m[1]), int(m[2])) + ((int(m[3]),) if m[3] else ())
         if 1 <= numbers[1] <= 12:  # else perhaps a range ("1996-97")
@@ -140,13 +153,21 @@ def _parse(text: str) -> ParsedDate:
             return ParsedDate("date", _date(((int(start),), (end_year,))))
     if (m := _SIGNED_RANGE.fullmatch(value)) and int(m[2]) > int(m[1]):
         return ParsedDate("date", _date(((int(m[1]),), (int(m[2]),))))
+    if m := _YMD_RANGE.fullmatch(value):
+        start, end = (tuple(int(g) for g in m.groups()[i : i + 3] if g) for i in (0, 3))
+        if start < end:
+            return ParsedDate("date", _date((start, end)))
     if _NEGATIVE_YEAR.search(value):  # the scan would drop the sign: 44 BC is no AD 44
         return ParsedDate("literal", Date(literal=value))
     return _scan(value)
 
 
 def _scan(value: str) -> ParsedDate:
-    """groff-style token scan for everything the anchored forms did not match."""
+    """groff-style token scan for everything the anchored forms did not match.
+
+    A season goes with a range too ("Winter 1999/2000"): the CSL-JSON schema puts ``season``
+    beside ``date-parts`` of one or two dates (csl-data.json, ``date-variable``).
+    """
     year = month = day = season = None
     circa = False
     months: list[int] = []
@@ -182,11 +203,12 @@ def _scan(value: str) -> ParsedDate:
     if len(years) == 2 and years[1] > year and not months:
         if day is not None:  # a range of years has no day: "1850 - 1851/01" keeps its "01"
             leftover = " ".join([str(day), leftover]).strip()
-        return ParsedDate("date", _date(((year,), (years[1],)), circa=circa), leftover=leftover)
+        date = _date(((year,), (years[1],)), season=season, circa=circa)
+        return ParsedDate("date", date, leftover=leftover)
     if len(months) > 2 or (len(months) == 2 and months[1] <= months[0]):
         leftover = " ".join([*(MONTHS[m - 1] for m in months[1:]), leftover]).strip()
     if len(months) == 2 and months[1] > months[0]:  # "Jan-Feb 2012"
-        date = _date(((year, months[0]), (year, months[1])), circa=circa)
+        date = _date(((year, months[0]), (year, months[1])), season=season, circa=circa)
         return ParsedDate("date", date, leftover=leftover)
     parts = _ymd(year, month, day)
     if day is not None and len(parts) < 3:  # a day with no month, or not in that month

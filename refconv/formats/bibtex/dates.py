@@ -8,10 +8,11 @@ import re
 from refconv.formats.base import ReadRules, date_trouble, shown
 from refconv.formats.bibtex.tables import (
     BIBLATEX_DATES,
+    DATE_FIELDS,
     MONTH_MACROS,
 )
 from refconv.model import Date, Record
-from refconv.values.dates import date_problem, format_date, parse_date
+from refconv.values.dates import date_problem, parse_date
 
 
 class DateFields:
@@ -37,11 +38,8 @@ class DateFields:
         for key, var in BIBLATEX_DATES.items():
             if key != "date" and key in self.fields:
                 date, why = self._field(key)
-                known = self.record.dates.get(var)  # from a note refconv wrote
-                if date is not None and known in (None, date):
+                if date is not None:
                     self.record.dates[var] = date
-                elif known is not None:
-                    self._keep(key, why or f"{var} is {format_date(known)!r} already")
                 else:
                     self._literal(key, why, var)
         ymd_keys = [k for k in ("year", "month", "day") if k in self.fields]
@@ -267,6 +265,42 @@ def parse_edtf(text: str) -> tuple[Date | None, str]:
     if why := date_problem(tuple(parts)):
         return None, why
     return Date(tuple(parts), season=season, circa=circa), ""
+
+
+def held(var: str, date: Date, biblatex: bool) -> Date | None:
+    """What the date fields of a BibTeX (``year``/``month``/``date``, ``urldate``) or
+    BibLaTeX (EDTF ``date``, ``urldate``...) entry hold of ``date``; None when no field
+    holds any of it (a literal; ``eventdate`` in BibTeX).
+
+    EDTF has a season only on a single year (biblatex manual §2.3.8), and classic ``year``/
+    ``month`` no range with months: a range across years is ``year = {1999--2000}``, one
+    within a year its year, one within a month its year and month. The writer puts the
+    whole date in the note when this is less (``refconv.notes``); the reader checks a note
+    date against it.
+    """
+    if not date.parts or DATE_FIELDS.get(var, (None, None))[biblatex] is None:
+        return None
+    single_year = len(date.parts) == 1 and len(date.parts[0]) == 1
+    edtf = Date(date.parts, season=date.season if single_year else None, circa=date.circa)
+    if biblatex or var != "issued" or len(date.parts) == 1:
+        return edtf
+    if all(len(p) == 1 for p in date.parts):
+        return edtf
+    first, last = date.parts
+    if first > last:  # backwards: "1851--1850" would read back as no year at all
+        return None
+    if first[0] != last[0]:
+        return Date(((first[0],), (last[0],)))
+    return Date((first[:2],) if first[:2] == last[:2] else ((first[0],),))
+
+
+def reductions(var: str, date: Date) -> tuple[Date, ...]:
+    """What either dialect's writer puts in its date fields for ``date`` when they hold
+    less than it (``refconv.notes.Reduce``): the reader does not know which one wrote."""
+    forms = (held(var, date, biblatex=False), held(var, date, biblatex=True))
+    return tuple(
+        f for i, f in enumerate(forms) if f is not None and f != date and f not in forms[:i]
+    )
 
 
 def _agrees(ymd: Date, date: Date) -> bool:

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from refconv.formats.base import Reader, ReadRules
-from refconv.formats.bibtex.dates import DateFields
+from refconv.formats.bibtex.dates import DateFields, reductions
 from refconv.formats.bibtex.latex import sort_key_field, unescape_verbatim
 from refconv.formats.bibtex.tables import (
     BIBLATEX_DATES,
@@ -299,13 +299,14 @@ def _record(entry: Any, line: int, rules: ReadRules) -> Record:
                 notes[var] = decode_latex(value).split("; ")
         else:
             _place(record, kind, key, value, where, rules)
-    # Notes after the other fields ("set already" is then known), before the dates: a date
-    # the writer kept in a note is checked against the date fields as they are read.
+    DateFields(record, dates, rules).read()
+    # Notes after every other field ("set already" is then known). A date the writer kept
+    # whole in a note replaces the fields' date only when that is the part the fields hold
+    # of it (``reductions``); any other such line stays in the note (refconv.notes).
     for var, pieces in notes.items():
-        plain = [p for p in restore_notes(record, pieces) if p.strip()]
+        plain = [p for p in restore_notes(record, pieces, reductions) if p.strip()]
         if plain:
             rules.place(record, var, "; ".join(plain), var, line)
-    DateFields(record, dates, rules).read()
     if record.fields.get("genre") in _DEFAULT_SUBTYPES.get(kind, ()):
         del record.fields["genre"]  # BibLaTeX's type key for the entry type: no genre
     if kind == "mastersthesis" and "genre" not in record.fields:

@@ -23,6 +23,7 @@ from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
 from refconv.formats.base import Writer
+from refconv.formats.bibtex.dates import held
 from refconv.formats.bibtex.latex import (
     escape,
     escape_doi,
@@ -398,36 +399,34 @@ def _field_for(var: str, kind: str, col: int) -> str | None:
     return CSL_TO_BIBTEX_FIELD.get(var, (None, None))[col]
 
 
-_SEASONS = ("spring", "summer", "autumn", "winter")
-
-
 def _put_dates(e: _Entry, record: Record, biblatex: bool, warnings: list[str]) -> None:
+    """Each date in its fields as far as they hold it (``held``: EDTF in BibLaTeX; year,
+    month and an EDTF ``date`` in BibTeX) and, when they hold less (a range with months in
+    BibTeX, a season beside a month or a range), the whole date as a note line the reader
+    puts back in its place (``refconv.notes``), with a warning."""
     for var, date in record.dates.items():
-        field = DATE_FIELDS.get(var, (None, None))[e.col]
-        if date.season and field and (len(date.parts) != 1 or len(date.parts[0]) != 1):
-            # EDTF has a season in the place of a month, so only a year may carry one
-            season = _SEASONS[date.season - 1]
+        reduced = held(var, date, biblatex)
+        if reduced is None:  # a literal, or no field: the note's own form
+            e.put(None, date.literal if not date.parts else format_date(date), var)
+            continue
+        if reduced != date:
             warnings.append(
-                f"{var}: the season ({season}) of a date with a month or a range has no BibTeX"
-                f" form; kept in the {'annotation' if biblatex else 'note'}"
+                f"{var}: {format_date(date)!r} has no {'BibLaTeX' if biblatex else 'BibTeX'}"
+                f" form; kept whole in the {'annotation' if biblatex else 'note'}"
             )
-            e.put(None, season, f"{var} season")
-        if not date.parts:
-            e.put(None, date.literal, var)
-        elif field == "year" and not biblatex:
-            first = date.parts[0]
+            e.put(None, format_date(date), var)
+        if DATE_FIELDS[var][e.col] == "year":
+            first = reduced.parts[0]
             # "-44--{-40}": braced so TeX does not make "---" an em dash of "--" and "-"
             year = "--".join(f"{{{p[0]}}}" if i and p[0] < 0 else str(p[0])
-                             for i, p in enumerate(date.parts))  # fmt: skip
+                             for i, p in enumerate(reduced.parts))  # fmt: skip
             e.put("year", "{" + year + "}", var, raw=True)
-            if len(date.parts) == 1 and len(first) >= 2:
+            if len(reduced.parts) == 1 and len(first) >= 2:
                 e.put("month", MONTH_MACROS[first[1] - 1], var, raw=True)
-            if len(first) == 3 or date.season or date.circa:
-                e.put("date", "{" + iso_date(date) + "}", var, raw=True)
-        elif field is None:  # in the note's own form, which refconv.notes reads back
-            e.put(None, format_date(date), var)
+            if len(first) == 3 or reduced.season or reduced.circa:
+                e.put("date", "{" + iso_date(reduced) + "}", var, raw=True)
         else:
-            e.put(field, "{" + iso_date(date) + "}", var, raw=True)
+            e.put(DATE_FIELDS[var][e.col], "{" + iso_date(reduced) + "}", var, raw=True)
 
 
 def _double_dash(pages: str) -> str:

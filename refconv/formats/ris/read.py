@@ -32,6 +32,7 @@ from refconv.formats.refer.tables import (
     PSEUDO_TARGETS,
     Target,
 )
+from refconv.formats.ris.dates import reductions
 from refconv.formats.ris.tables import (
     BOOK_TYPES,
     CSL_TO_RIS_FIELD,
@@ -65,7 +66,7 @@ _NOT_PLAIN = frozenset(
 _KNOWN = frozenset(
     {"TY", "ER", "SP", "EP", "N1", "KW", "SN", "DO", "UR", *_DATES, *_FIELDS, *_NAMES, *_EXTRAS}
 )
-_REPEATABLE = frozenset({"AU", "A1", "A2", "A3", "A4", "ED", "KW", "N1", "UR", "SN", "TA",
+REPEATABLE = frozenset({"AU", "A1", "A2", "A3", "A4", "ED", "KW", "N1", "UR", "SN", "TA",
                          "AD", "L1", "L2", "L3", "L4"})  # fmt: skip
 
 
@@ -148,7 +149,7 @@ def _build(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> Record
         text = "\n".join(v for v in values if v).strip()
         if not text:
             continue
-        if tag in seen and tag not in _REPEATABLE:
+        if tag in seen and tag not in REPEATABLE:
             rules.repeated(record, tag, text, line)
             continue
         seen.add(tag)
@@ -161,13 +162,14 @@ def _build(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> Record
         else:
             _place(record, tag, text, line, rules, meanings)
     _finish_pages(record, pages)
-    # Notes after the other fields ("set already" is then known), before the dates: the
-    # writer keeps in a note the issued date PY cannot carry ("1996-2004" beside PY 1996).
-    for text in restore_notes(record, notes):
+    _finish_dates(record, dates, rules)
+    # Notes after every other field ("set already" is then known). The writer keeps in a
+    # note the date PY cannot carry ("1996-2004" beside PY 1996): it replaces the date of
+    # the tags only when that is what they hold of it (``reductions``), else stays a note.
+    for text in restore_notes(record, notes, reductions):
         record.fields["note"] = (
             record.fields["note"] + "\n" + text if "note" in record.fields else text
         )
-    _finish_dates(record, dates, rules)
     rules.no_title(record)
     return record
 
@@ -242,9 +244,7 @@ def _finish_dates(record: Record, dates: dict[str, tuple[str, int]], rules: Read
     found: list[tuple[str, str, int, ParsedDate]] = [
         (tag, *dates[tag], parse_date(dates[tag][0])) for tag in ("DA", "PY", "Y1") if tag in dates
     ]
-    issued = record.dates.get("issued")  # from a note the writer kept it in
-    if issued is None:
-        issued = next((p.date for _, _, _, p in found if p.kind == "date"), None)
+    issued = next((p.date for _, _, _, p in found if p.kind == "date"), None)
     unread: list[tuple[str, str, int, str]] = []  # no date: literal or kept, with why
     for tag, text, line, parsed in found:
         if parsed.kind == "partial" and (issued is None or issued.literal):

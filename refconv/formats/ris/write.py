@@ -20,6 +20,8 @@ from typing import TextIO
 
 from refconv.formats.base import Writer
 from refconv.formats.refer.tables import CSL_TO_ENDNOTE_TYPE
+from refconv.formats.ris.dates import held
+from refconv.formats.ris.read import REPEATABLE
 from refconv.formats.ris.tables import (
     BOOK_TYPES,
     CSL_TO_RIS_FIELD,
@@ -90,16 +92,14 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
         else:
             notes.append((role, " and ".join(format_inverted(p) for p in people)))
     for var, date in record.dates.items():
-        simple = len(date.parts) == 1 and not date.season and not date.circa
-        if var == "issued" and simple:
-            lines.append(("PY", year_text(date.parts[0][0])))
-            if len(date.parts[0]) > 1:
-                lines.append(("DA", ris_date(date.parts[0])))
-        elif var == "accessed" and simple:
-            lines.append(("Y2", ris_date(date.parts[0])))
-        else:
-            if var == "issued" and date.parts:
-                lines.append(("PY", year_text(date.parts[0][0])))
+        reduced = held(var, date)
+        if reduced is not None and var == "issued":
+            lines.append(("PY", year_text(reduced.parts[0][0])))
+            if len(reduced.parts[0]) > 1:
+                lines.append(("DA", ris_date(reduced.parts[0])))
+        elif reduced is not None:
+            lines.append(("Y2", ris_date(reduced.parts[0])))
+        if reduced != date:
             notes.append((var, format_date(date)))
     book = RIS_TO_CSL_TYPE.get(ris_type(record)[0]) in BOOK_TYPES  # as the reader decides
     for var, value in record.fields.items():
@@ -128,9 +128,15 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
             values = values[:used] + values[used + 1 :]
         if tag in REFER_EXTRA_TO_RIS:
             lines += [(REFER_EXTRA_TO_RIS[tag], value) for value in values]
-        elif _OWN_TAG.fullmatch(tag) and tag not in _NOT_KEPT and all(t != tag for t, _ in lines):
+        elif (
+            _OWN_TAG.fullmatch(tag)
+            and tag not in _NOT_KEPT
+            and (tag not in REPEATABLE or all(t != tag for t, _ in lines))
+        ):
             # An RIS tag the reader kept (a PY beside the date it could not agree with, an
-            # unknown tag): written back under its tag, so the next read keeps it the same way
+            # unknown tag, a repeated VL): written back under its tag, after the tag's own
+            # line, so the next read keeps it the same way (a repeat of a tag that takes one
+            # value is kept; of a tag that takes several, it would be one more of them)
             lines += [(tag, value) for value in values]
         else:
             notes += [(tag, value) for value in values]
