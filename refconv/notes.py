@@ -32,6 +32,7 @@ from refconv.values.text import one_line
 from refconv.values.vocabulary import TAG_LABELS
 
 _KEYED = re.compile(r"(?:[^:()\n]+ \((%.)\)|(%.)|([A-Za-z][A-Za-z_-]*)): (.*)", re.DOTALL)
+_QUOTED = re.compile(r'"([^"\n]+)": (.*)', re.DOTALL)
 _CSL = frozenset(TEXT_VARIABLES) | frozenset(DATE_VARIABLES) | frozenset(NAME_VARIABLES)
 _PLAIN_TEXT = frozenset(TEXT_VARIABLES) - frozenset(DATE_VARIABLES) - frozenset(NAME_VARIABLES)
 
@@ -48,25 +49,36 @@ def note_label(key: str) -> str:
     return key
 
 
+class CustomKey(str):
+    """A key of the record's extras (CSL ``custom``), not the CSL variable or Refer tag label
+    it may be named like: writers pass their extras' keys as ``CustomKey`` to ``note_line``."""
+
+
 def note_line(key: str, value: str) -> str:
     """``key: value``, in the form ``parse_note_line`` reads back.
 
     The key is one line (line breaks in it become spaces). A key that would read back as
-    another one (a custom key ``DOI: 10.1/x`` would fill the DOI) is quoted, so its note reads
-    back as plain text and forges no field.
+    another one, or a ``CustomKey`` named like a variable (``custom: {"DOI": "10.1/x"}``
+    would fill the DOI), is quoted: ``"DOI": 10.1/x`` forges no field and reads back as the
+    custom key again.
     """
     label = note_label(key)
     if not label.isprintable():
         label = one_line(label)
     line = f"{label}: {value}"
     keyed = parse_note_line(line)
-    if keyed is not None and keyed[0] != key:
+    custom = isinstance(key, CustomKey) and not key.startswith("%")
+    if keyed is not None and (keyed[0] != key or custom):
         return f'"{label}": {value}'
     return line
 
 
 def parse_note_line(text: str) -> tuple[str, str] | None:
-    """(key, value) of a line written by ``note_line``; None for an ordinary note."""
+    """(key, value) of a line written by ``note_line``; None for an ordinary note. The key of
+    a quoted line (``"DOI": x``, only when unquoted it would be a key) is a ``CustomKey``."""
+    quoted = _QUOTED.fullmatch(text.strip())
+    if quoted and parse_note_line(f"{quoted[1]}: {quoted[2]}") is not None:
+        return CustomKey(quoted[1]), quoted[2]
     m = _KEYED.fullmatch(text.strip())
     if not m:
         return None
@@ -85,6 +97,9 @@ def restore(record: Record, key: str, value: str, reduce: Reduce | None = None) 
     than that date (what the format's writer writes in its fields for it).
     """
     value = value.strip()
+    if isinstance(key, CustomKey):  # a quoted line: back into the extras it came from
+        record.add_extra(key, value)
+        return True
     if not key.startswith("%") and key not in _CSL:  # no key of refconv's notes
         return False
     if key.startswith("%"):
@@ -146,7 +161,7 @@ def reads_back(line: str) -> bool:
     if keyed is None:
         return False
     key, value = keyed
-    if key.startswith("%"):
+    if key.startswith("%") or isinstance(key, CustomKey):
         return True  # what restore decides for these on an empty record, without its parsing
     if key in _PLAIN_TEXT and key != "keyword":
         return bool(value.strip())

@@ -344,6 +344,22 @@ REPRODUCERS = [
                  "ris", "csljson", id="ris-multiline-note-date-beside-py"),
     pytest.param("TY  - JOUR\nTI  - T\nVL  - 1\nVL  - 2\nIS  - 3\nIS  - 4\nER  - \n", "ris",
                  "csljson", id="ris-repeated-tags-via-csljson"),
+    pytest.param(
+        '[{"id": "k", "type": "book", "title": "T", "author": [{"family": "Gaulle", '
+        '"given": "Charles", "dropping-particle": "de"}, {"family": "余", "given": "敏"}, '
+        '{"given": "Plato"}]}]', "csljson", "ris",
+        id="names-dropping-particle-cjk-given-only",
+    ),
+    pytest.param("TY  - BOOK\nTI  - T\nAU  - Qqorg, Inc.,\nER  - \n", "ris", "csljson",
+                 id="ris-organisation-trailing-comma"),
+    pytest.param(
+        '[{"id": "k", "type": "book", "title": "T", "custom": {"DOI": "10.1/qqx"}}]',
+        "csljson", "refer", id="custom-key-named-like-a-variable",
+    ),
+    pytest.param('[{"id": "k", "type": "book", "title": "T", "note": "DOI: 10.1/x"}]',
+                 "csljson", "refer", id="note-doi-refer-refuses"),
+    pytest.param("%0 Book\n%T T\u2028U\n%I A\u2028B\n", "refer", "csljson",
+                 id="refer-line-separator"),
 ]  # fmt: skip
 
 

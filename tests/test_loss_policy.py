@@ -934,3 +934,156 @@ def test_repeated_ris_tags_are_a_fixed_point_and_keep_each_value():
         "VL  - 1", "VL  - 2", "IS  - 3", "IS  - 4"
     ]  # fmt: skip
     assert convert("csljson", "ris", convert("ris", "csljson", once)) == once
+
+
+# --- names, custom keys named like variables, line separators (review 14: 5, 10, 11, 12) ----
+
+DROPPING = (
+    '[{"id": "k", "type": "book", "title": "T", "author": [{"family": "Gaulle", '
+    '"given": "Charles", "dropping-particle": "de"}]}]'
+)
+
+
+@pytest.mark.parametrize(
+    ("dst", "written"),
+    [
+        ("ris", "AU  - Gaulle, Charles de"),
+        ("refer", "%A Gaulle, Charles de"),
+        ("bibtex", "author = {Gaulle, Charles de}"),
+        ("biblatex", "author = {Gaulle, Charles de}"),
+        ("csljson", '"dropping-particle": "de"'),
+    ],
+)
+def test_a_dropping_particle_is_written_after_the_given_name(dst, written):
+    """CSL's dropping particle goes where CSL's own inverted form and BibTeX's "Last, First"
+    put it: after the given name (in First, so bibtex and biber print it before the family
+    name and sort by the family name, unlike "de Gaulle, Charles", whose "de" is von)."""
+    assert written in convert("csljson", dst, DROPPING)
+
+
+@pytest.mark.parametrize(
+    "dst",
+    [
+        "ris",
+        "refer",
+        "csljson",
+        pytest.param("bibtex", marks=pytest.mark.xfail(
+            strict=True, reason="bibtex/read.py parse_names: no split of a trailing particle "
+            "after the comma (values.names.split_dropping_particle); reported")),
+        pytest.param("biblatex", marks=pytest.mark.xfail(
+            strict=True, reason="as bibtex")),
+    ],
+)  # fmt: skip
+def test_a_dropping_particle_reads_back_through_every_writer(dst):
+    back = json.loads(convert(dst, "csljson", convert("csljson", dst, DROPPING)))
+    assert back[0]["author"] == [
+        {"family": "Gaulle", "given": "Charles", "dropping-particle": "de"}
+    ]
+
+
+NAMES_BACK = [
+    pytest.param({"family": "余", "given": "敏"}, id="cjk-family-given"),
+    pytest.param({"given": "Plato"}, id="given-only"),
+    pytest.param({"family": "Gogh", "non-dropping-particle": "van"}, id="family-and-particle"),
+    pytest.param({"literal": "Qqorg, Inc."}, id="literal-with-comma"),
+    pytest.param({"family": "Gaulle", "given": "C.", "dropping-particle": "de", "suffix": "Jr."},
+                 id="dropping-particle-and-suffix"),
+    pytest.param({"family": "Carmen", "given": "Maria del Carmen"}, id="particle-inside-given"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dst", ["ris", "refer"])
+@pytest.mark.parametrize("person", NAMES_BACK)
+def test_every_name_ris_and_refer_write_reads_back_equal(person, dst):
+    item = json.dumps([{"id": "k", "type": "book", "title": "T", "author": [person]}])
+    back = json.loads(convert(dst, "csljson", convert("csljson", dst, item)))
+    assert back[0]["author"] == [person]
+    assert "note" not in back[0]
+
+
+@pytest.mark.parametrize(
+    ("src", "text"),
+    [("ris", ris("AU  - Qqorg, Inc.,")), ("refer", "%0 Book\n%T T\n%A Qqorg, Inc.,\n")],
+)
+def test_a_trailing_comma_organisation_with_a_comma_is_read_without_it(src, text):
+    """EndNote's trailing comma marks an organisation; it is no part of the name."""
+    (record,) = read(src, text)
+    assert [p.literal for p in record.names["author"]] == ["Qqorg, Inc."]
+    once = convert(src, src, text)
+    assert convert(src, src, once) == once
+
+
+@pytest.mark.parametrize("dst", ["ris", "refer"])
+def test_a_name_family_given_cannot_say_is_kept_in_the_note_and_counted(dst):
+    item = (
+        '[{"id": "k", "type": "book", "title": "T", "author": [{"family": "Smith", '
+        '"given": "Ann"}, {"family": "Della Porta"}]}]'
+    )
+    diagnostics = Collected()
+    out = io.StringIO()
+    WRITERS[dst](diagnostics=diagnostics).write(read("csljson", item), out)
+    assert "author: Della Porta" in out.getvalue()
+    assert diagnostics.moved[({"ris": "N1", "refer": "%Z"}[dst], "author")] == 1
+    back = json.loads(convert(dst, "csljson", out.getvalue()))[0]
+    assert back["author"] == [{"family": "Smith", "given": "Ann"}]
+    assert back["note"] == "author: Della Porta"
+    with pytest.raises(RefconvError, match="author has no field"):
+        WRITERS[dst](diagnostics=Collected(strict=True)).write(read("csljson", item), out)
+
+
+CUSTOM_NAMED_LIKE_A_VARIABLE = (
+    '[{"id": "k", "type": "book", "title": "T", "custom": {"DOI": "10.1/qqx", '
+    '"Translated Author (%H)": "Yu Min", "issue": "7"}}]'
+)  # in the order the CSL-JSON writer gives custom keys (sorted)
+
+
+@pytest.mark.parametrize("dst", ["ris", "refer", "bibtex", "biblatex"])
+def test_a_custom_key_named_like_a_variable_reads_back_as_custom(dst):
+    """Quoted in the note ("DOI": 10.1/qqx), so it forges no DOI and comes back custom."""
+    written = convert("csljson", dst, CUSTOM_NAMED_LIKE_A_VARIABLE)
+    assert '"DOI": 10.1/qqx' in written
+    back = json.loads(convert(dst, "csljson", written))[0]
+    assert "DOI" not in back and "issue" not in back and "note" not in back
+    assert back["custom"] == {
+        "DOI": ["10.1/qqx"],
+        "Translated Author (%H)": ["Yu Min"],
+        "issue": ["7"],
+    }
+    assert convert("csljson", dst, json.dumps([back])) == written
+
+
+@pytest.mark.parametrize(
+    ("line", "keyed"),
+    [
+        ('"DOI": 10.1/x', ("DOI", "10.1/x")),  # a quoted key that is a variable: custom
+        ('"Translated Author (%H)": Yu', ("Translated Author (%H)", "Yu")),
+        ('"shelf": B1', None),  # quoted, but unquoted no key either: an ordinary note
+        ('"DOI: 10.1/x"', None),
+        ("DOI: 10.1/x", ("DOI", "10.1/x")),
+    ],
+)
+def test_parse_note_line_reads_a_quoted_key_as_a_custom_key(line, keyed):
+    from refconv.notes import CustomKey, parse_note_line
+
+    got = parse_note_line(line)
+    assert got == keyed
+    assert isinstance(got[0], CustomKey) is line.startswith('"') if got else True
+
+
+def test_a_one_line_note_doi_the_refer_reader_refuses_is_a_fixed_point():
+    """A restored DOI that is no DOI to the Refer reader (it keeps such a %R as custom) is
+    written by the Refer writer as the note line it came from."""
+    item = '[{"id": "k", "type": "book", "title": "T", "note": "DOI: 10.1/x"}]'
+    once = convert("refer", "csljson", convert("csljson", "refer", item))
+    assert json.loads(once)[0]["DOI"] == "10.1/x"
+    assert "%Z DOI: 10.1/x" in convert("csljson", "refer", once)
+    assert convert("refer", "csljson", convert("csljson", "refer", once)) == once
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b"])
+def test_a_line_separator_in_a_refer_field_joined_by_spaces_is_a_fixed_point(separator):
+    text = f"%0 Book\n%T T{separator}U\n%I A{separator}B\n%X a{separator}b\n"
+    once = convert("refer", "refer", text)
+    assert "%T T U\n%I A B\n" in once  # the reader joins these with a space
+    assert "%X a\nb\n" in once  # and the abstract with a line break
+    assert convert("refer", "refer", once) == once

@@ -1,7 +1,10 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from refconv.model import Name
-from refconv.values.names import parse_name
+from refconv.values.names import format_inverted, parse_name, reads_back
+from refconv.values.vocabulary import NAME_PARTICLES
 
 N = Name
 
@@ -64,6 +67,37 @@ N = Name
         pytest.param("Nabokov, V", False, N("Nabokov", "V"), id="initial_v_is_not_a_suffix"),
         pytest.param("Aa, Iv", False, N("Aa", "Iv"), id="given_iv_is_not_a_suffix"),
         pytest.param("Rita  Nahta", False, N("Nahta", "Rita"), id="double_space"),
+        # a lower-case particle at the END of the given part is CSL's dropping particle
+        pytest.param(
+            "Gaulle, Charles de",
+            False,
+            N("Gaulle", "Charles", dropping_particle="de"),
+            id="dropping_particle",
+        ),
+        pytest.param(
+            "Gaulle, Charles de, Jr.",
+            False,
+            N("Gaulle", "Charles", dropping_particle="de", suffix="Jr."),
+            id="dropping_particle_suffix",
+        ),
+        pytest.param(
+            "Poussin, Charles de la Vallée",
+            False,
+            N("Poussin", "Charles de la Vallée"),
+            id="particle_inside_given_stays",
+        ),
+        pytest.param(
+            "Carmen, Maria del Carmen",
+            False,
+            N("Carmen", "Maria del Carmen"),
+            id="maria_del_carmen",
+        ),
+        pytest.param("van Gogh", False, N("Gogh", particle="van"), id="family_and_particle"),
+        pytest.param(", Plato", False, N(given="Plato"), id="given_only"),
+        pytest.param("余, 敏", False, N("余", "敏"), id="cjk_family_given"),
+        pytest.param(
+            "Qqorg, Inc.,", False, N(literal="Qqorg, Inc."), id="trailing_comma_with_comma"
+        ),
     ],
 )
 def test_parse_name(text, natural, expected):
@@ -87,3 +121,56 @@ def test_many_commas_kept_whole_with_a_problem():
     name, problem = parse_name("A. X. Last, N. B. Next, C. D. Third")
     assert name == N(literal="A. X. Last, N. B. Next, C. D. Third")
     assert "several commas" in problem
+
+
+_WORD = st.sampled_from(["Smith", "Jones", "Müller", "O'Brien", "Nguyen", "Ana", "Li"])
+_GIVEN = st.lists(
+    st.sampled_from(["John", "J.", "Maria", "del", "Carmen", "Jean-Paul"]), max_size=3
+)
+_PARTICLE = st.sampled_from(["", "van", "van der", "de la", "von"])
+_DROPPING = st.sampled_from(["", "de", "van", "von"])
+_SUFFIX = st.sampled_from(["", "Jr.", "III"])
+_CJK_PART = st.sampled_from(["余", "欧阳", "山田", "김"])
+_LITERAL = st.sampled_from(
+    ["Qqorg, Inc.", "World Health Organization", "Acme", "北京大学", "A, B, C"]
+)
+
+
+def _person(family: str, given: list[str], particle: str, dropping: str, suffix: str) -> Name:
+    text = " ".join(given)
+    if text.split()[-1:] and text.split()[-1] in NAME_PARTICLES:
+        text += " X."  # a given name ending in a particle word is a dropping particle
+    return N(
+        family, text, particle, dropping, suffix if (family and (text or not dropping)) else ""
+    )
+
+
+_NAMES = st.one_of(
+    st.builds(_person, _WORD, _GIVEN.filter(bool), _PARTICLE, _DROPPING, _SUFFIX),
+    st.builds(_person, _WORD, st.just([]), _PARTICLE, st.just(""), _SUFFIX),
+    st.builds(lambda g: N(given=g), st.sampled_from(["Plato", "Jan Maria"])),
+    st.builds(lambda f, g: N(f, g), _CJK_PART, _CJK_PART),
+    st.builds(lambda lit: N(literal=lit), _LITERAL),
+)
+
+
+@given(_NAMES)
+def test_every_written_name_reads_back_equal(person: Name) -> None:
+    """parse_name(format_inverted(n)) == n: what the RIS, Refer and note writers write for
+    a name is the name refconv reads back (a fixed point through every format)."""
+    assert parse_name(format_inverted(person))[0] == person
+    assert reads_back(person)
+
+
+@pytest.mark.parametrize(
+    "person",
+    [N("Della Porta"), N("Aa", "Maria del"), N(given="Plato", suffix="Jr.")],
+    ids=["multiword_family_only", "given_ends_in_particle", "given_and_suffix_only"],
+)
+def test_names_the_inverted_form_cannot_express_are_told(person: Name) -> None:
+    """Writers keep these in the note (``reads_back`` is False), never silently changed."""
+    assert not reads_back(person)
+
+
+def test_initials_spelled_on_read_count_as_the_same_name() -> None:
+    assert reads_back(N("Mooers", "Blaine HM"))

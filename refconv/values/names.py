@@ -8,6 +8,7 @@ organisations (kept whole as a literal) and CJK names (kept whole, never split).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from refconv.model import Name
 from refconv.values.vocabulary import CORPORATE_WORDS, ET_AL_MARKERS, NAME_PARTICLES, NAME_SUFFIXES
@@ -64,6 +65,9 @@ def _natural(tokens: list[str]) -> Name:
         suffix = tokens.pop()
     if len(tokens) == 1:
         return Name(family=tokens[0], suffix=suffix)
+    particle, family = _split_particle(" ".join(tokens))
+    if particle and " " not in family:  # "van Gogh": a family name and its particle only
+        return Name(family=family, particle=particle, suffix=suffix)
     last = tokens[-1]
     if _PUBMED_INITIALS.fullmatch(last) and not all(_PUBMED_INITIALS.fullmatch(t) for t in tokens):
         # "Nahta R", "Mooers BHM": family first, initials last (PubMed/Google Scholar).
@@ -81,9 +85,27 @@ def _natural(tokens: list[str]) -> Name:
     )
 
 
+def split_dropping_particle(given: str) -> tuple[str, str]:
+    """Split off trailing lower-case particles of the given part after the comma:
+    "Charles de" → ("Charles", "de"). Only the trailing position counts, so a particle
+    inside a given name ("Maria del Carmen") stays where it is."""
+    tokens = given.split()
+    n = len(tokens)
+    while n > 0 and tokens[n - 1].lower() in NAME_PARTICLES and tokens[n - 1].islower():
+        n -= 1
+    return " ".join(tokens[:n]), " ".join(tokens[n:])
+
+
 def _inverted(family: str, given: str, suffix: str = "") -> Name:
     particle, family = _split_particle(family)
-    return Name(family=family, given=_spell_initials(given), particle=particle, suffix=suffix)
+    given, dropping = split_dropping_particle(given)
+    return Name(
+        family=family,
+        given=_spell_initials(given),
+        particle=particle,
+        dropping_particle=dropping,
+        suffix=suffix,
+    )
 
 
 def parse_name(raw: str, *, natural_order: bool = False) -> tuple[Name | None, str]:
@@ -98,10 +120,13 @@ def parse_name(raw: str, *, natural_order: bool = False) -> tuple[Name | None, s
         return None, ""
     if ",," in text:  # EndNote's way to keep a multi-part corporate name whole
         return Name(literal=re.sub(r"\s*,,\s*", ", ", text).strip(", ")), ""
-    if _has_cjk(text):
-        return Name(literal=text), ""
-    if text.endswith(",") and text.count(",") == 1:  # EndNote: trailing comma = organisation
+    if text.endswith(","):  # EndNote: a trailing comma marks an organisation
         return Name(literal=text[:-1].strip()), ""
+    if _has_cjk(text):  # never split on spaces; "余, 敏" is family and given
+        family, comma, given = text.partition(",")
+        if comma and family.strip() and given.strip() and "," not in given:
+            return Name(family=family.strip(), given=given.strip()), ""
+        return Name(literal=text), ""
     parts = [p.strip() for p in text.split(",")]
     if len(parts) == 1:
         if is_corporate(text):
@@ -110,10 +135,10 @@ def parse_name(raw: str, *, natural_order: bool = False) -> tuple[Name | None, s
     if len(parts) == 2:
         first, second = parts
         if is_suffix(second):  # "John Smith, Jr." (or a family name and a suffix only)
-            tokens = first.split()
-            if len(tokens) == 1:
-                return Name(family=first, suffix=second), ""
-            return _natural([*tokens, second]), ""
+            return replace(_natural(first.split()), suffix=second), ""
+        if not first and second:  # ", Plato": a given name only
+            given, dropping = split_dropping_particle(second)
+            return Name(given=given, dropping_particle=dropping), ""
         if not first or not second:
             return Name(literal=text.strip(", ")), ""
         problem = ""
@@ -132,15 +157,39 @@ def parse_name(raw: str, *, natural_order: bool = False) -> tuple[Name | None, s
 def format_inverted(person: Name) -> str:
     """``Family, Given`` as EndNote and RIS write it, and as ``parse_name`` reads it back.
 
-    ``van der Berg, Jan``; ``Smith, John, Jr.``; an organisation ends with a comma (EndNote's
-    mark of a name that must not be inverted) or, when it holds commas itself, joins its parts
-    with ``,,``; a CJK name is written as it is.
+    ``van der Berg, Jan``; ``Smith, John, Jr.``; a dropping particle after the given name
+    (``Gaulle, Charles de``: CSL's own inverted form of it, and BibTeX's too, where a
+    lower-case word after the comma belongs to First and so is neither printed before nor
+    sorted with the family name); a given name only after a comma (``, Plato``); an
+    organisation ends with a comma (EndNote's mark of a name that must not be inverted) or,
+    when it holds commas itself, joins its parts with ``,,``; a CJK literal is written as it is.
     """
     if person.literal:
         if "," in person.literal:
             return re.sub(r",\s*", ",,", person.literal)
         return person.literal if _has_cjk(person.literal) else person.literal + ","
     family = f"{person.particle} {person.family}".strip()
-    if not person.given:  # "Smith, Jr." reads back as a family name and a suffix
+    given = f"{person.given} {person.dropping_particle}".strip()
+    if not given:  # "Smith, Jr." reads back as a family name and a suffix
         return ", ".join(filter(None, [family, person.suffix]))
-    return ", ".join([family, person.given] + ([person.suffix] if person.suffix else []))
+    return ", ".join([family, given] + ([person.suffix] if person.suffix else []))
+
+
+def reads_back(person: Name) -> bool:
+    """True when ``format_inverted`` writes ``person`` so that ``parse_name`` reads back the
+    same parts (PubMed's "HM" read as "H. M." counts as the same); a writer keeps a name for
+    which this is False in its note, with a warning, rather than write another name."""
+    back = parse_name(format_inverted(person))[0]
+    spelled = replace(person, given=_spell_initials(person.given))  # "HM" reads as "H. M."
+    return back is not None and _parts(back) == _parts(spelled)
+
+
+def _parts(person: Name) -> tuple[str, ...]:
+    return (
+        person.family,
+        person.given,
+        person.particle,
+        person.dropping_particle,
+        person.suffix,
+        person.literal,
+    )

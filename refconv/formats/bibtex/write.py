@@ -52,7 +52,7 @@ from refconv.formats.bibtex.tables import (
     VERBATIM_FIELDS,
 )
 from refconv.model import Date, Name, Record
-from refconv.notes import arrange_notes, note_line
+from refconv.notes import CustomKey, arrange_notes, note_line
 from refconv.values.dates import format_date, year_text
 from refconv.values.names import format_inverted, is_et_al
 from refconv.values.text import join_keywords
@@ -173,6 +173,10 @@ class _Entry:
         if person.particle:
             family = self.part(person.particle) + " " + family
         given, suffix = self.part(person.given), self.part(person.suffix)
+        if person.dropping_particle:  # "Gaulle, Charles de": in First, so bibtex and biber
+            # print it before the family name and sort by the family name (CSL's dropping
+            # particle), where "de Gaulle, Charles" would make it von, sorted with Gaulle
+            given = f"{given} {self.part(person.dropping_particle)}".strip()
         if suffix:  # an empty First as "{}": bibtexparser drops a trailing ", "
             return f"{family}, {suffix}, {given or '{}'}"
         if given:
@@ -311,7 +315,7 @@ def build_entry(
         if tag in et_al:  # one marker became "and others"; any other stays in the note
             first = next(i for i, v in enumerate(values) if is_et_al(v))
             values = values[:first] + values[first + 1 :]
-        e.notes.extend(note_line(tag, value) for value in values)
+        e.notes.extend(note_line(CustomKey(tag), value) for value in values)
         e.moved += [tag] * len(values)
     if e.notes:
         note_field = "annotation" if biblatex else "note"

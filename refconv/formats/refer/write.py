@@ -25,13 +25,15 @@ from refconv.formats.refer.tables import (
     ENDNOTE_TAGS,
     ENDNOTE_TYPE_TAGS,
     ENDNOTE_TYPE_TO_CSL,
+    NEWLINE_JOINED_TARGETS,
     REFER_TAG_ORDER,
     REPEATABLE_TAGS,
 )
 from refconv.model import Record
-from refconv.notes import arrange_notes, note_line
+from refconv.notes import CustomKey, arrange_notes, note_line
 from refconv.values.dates import format_date, year_text
-from refconv.values.names import format_inverted
+from refconv.values.identifiers import find_doi
+from refconv.values.names import format_inverted, reads_back
 from refconv.values.text import lenient_pattern, one_line, value_lines
 
 _ORDER = {tag: i for i, tag in enumerate(REFER_TAG_ORDER)}
@@ -114,7 +116,9 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
         if tag is None:
             notes.append((role, " and ".join(format_inverted(p) for p in people)))
         else:
-            lines += [(tag, format_inverted(p)) for p in people]
+            lines += [(tag, format_inverted(p)) for p in people if reads_back(p)]
+            # a name "Family, Given" cannot say (reads_back) is kept in the note, not changed
+            notes += [(role, format_inverted(p)) for p in people if not reads_back(p)]
     for var, date in record.dates.items():
         tag = tags.get(var)
         if (
@@ -137,6 +141,8 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
             lines.append(("%D", value))
         elif tag is None or any(t == tag for t, _ in lines if t not in ("%@", "%U")):
             notes.append((var, value))
+        elif var == "DOI" and find_doi(value) != value:  # the reader keeps such %R as
+            notes.append((var, value))  # custom %R; the note line "DOI: ..." reads back
         else:
             lines.append((tag, value))
     lines += [("%K", keyword) for keyword in record.keywords]
@@ -153,8 +159,8 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
             lost = meanings.get(key) not in (None, "note") and key not in REPEATABLE_TAGS
             place = late if lost else lines
             place += [(key, value) for value in values]
-        else:
-            notes += [(key, value) for value in values]
+        else:  # an extra named like a variable reads back as the extra (CustomKey)
+            notes += [(CustomKey(key), value) for value in values]
     own = [value for tag, value in lines if tag == "%Z"]  # the record's note
     lines = [(tag, value) for tag, value in lines if tag != "%Z"]
     lines += [("%Z", line) for line in arrange_notes(own, [note_line(*n) for n in notes])]
@@ -169,10 +175,16 @@ def format_record(record: Record, moved: list[str] | None = None) -> str:
     # A continuation that starts with "%" once invisible characters are dropped (bibutils
     # skips a U+FEFF) is indented: no lenient reader takes it for a tag.
     tag_like = lenient_pattern("%")
-    for tag, value in refer_lines(record, moved):
+    lines = refer_lines(record, moved)
+    meanings = ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(lines[0][1], {})
+    for tag, value in lines:
         # Split at every line separator a consumer may split at (CR, VT, NEL, U+2028...): no
-        # separator is written inside a line, and a value cannot end the record.
-        first, *rest = [one_line(value)] if tag in ONE_LINE_TAGS else value_lines(value)
+        # separator is written inside a line, and a value cannot end the record. A field the
+        # reader joins with spaces is written on one line: its line breaks are spaces to the
+        # reader, and a U+2028 it keeps inside a line would otherwise come back as a space.
+        joined = tag in meanings and meanings[tag] in (None, *NEWLINE_JOINED_TARGETS)
+        whole = tag in ONE_LINE_TAGS or not joined
+        first, *rest = [one_line(value)] if whole else value_lines(value)
         line = f"{tag} {first}".rstrip()
         if at := flattened_at(line):  # would read as a one-line record: break it
             line, rest = line[:at].rstrip(), [line[at:], *rest]

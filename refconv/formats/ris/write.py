@@ -33,9 +33,9 @@ from refconv.formats.ris.tables import (
     RIS_TO_CSL_TYPE,
 )
 from refconv.model import Record
-from refconv.notes import arrange_notes, note_line
+from refconv.notes import CustomKey, arrange_notes, note_line
 from refconv.values.dates import format_date, year_text
-from refconv.values.names import format_inverted
+from refconv.values.names import format_inverted, reads_back
 from refconv.values.text import lenient_pattern, one_line, value_lines
 
 _ORDER = {tag: i for i, tag in enumerate(RIS_TAG_ORDER)}
@@ -88,7 +88,9 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
         lines.append(("ID", record.id))
     for role, people in record.names.items():
         if role in NAME_TO_RIS:
-            lines += [(NAME_TO_RIS[role], format_inverted(p)) for p in people]
+            lines += [(NAME_TO_RIS[role], format_inverted(p)) for p in people if reads_back(p)]
+            # a name "Family, Given" cannot say (reads_back) is kept in the note, not changed
+            notes += [(role, format_inverted(p)) for p in people if not reads_back(p)]
         else:
             notes.append((role, " and ".join(format_inverted(p) for p in people)))
     for var, date in record.dates.items():
@@ -138,8 +140,8 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
             # line, so the next read keeps it the same way (a repeat of a tag that takes one
             # value is kept; of a tag that takes several, it would be one more of them)
             lines += [(tag, value) for value in values]
-        else:
-            notes += [(tag, value) for value in values]
+        else:  # an extra named like a variable reads back as the extra (CustomKey)
+            notes += [(CustomKey(tag), value) for value in values]
     own = [value for tag, value in lines if tag == "N1"]  # the record's note
     lines = [(tag, value) for tag, value in lines if tag != "N1"]
     lines += [("N1", line) for line in arrange_notes(own, [note_line(*n) for n in notes])]
