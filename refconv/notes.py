@@ -12,6 +12,14 @@ the record's own fields, and the value reads back as the same text (``2019/03/15
 such line is an ordinary note and stays in the note as written. Readers restore notes after
 every other field of the record, so "set already" does not depend on the order of fields.
 
+A key that is no variable but is named like one (a CSL ``custom`` key ``DOI``, a name the
+writer could not write so that it reads back as itself) is written quoted, ``"DOI": 10.1/x``,
+and read back as that custom key (``CustomKey``): it never fills the variable. ``restore``
+takes a DOI as the BibTeX and RIS readers do (any text of their doi/DO field), not only what
+``find_doi`` accepts: the BibTeX writer keeps in the note a DOI TeX cannot print, which must
+come back; the Refer writer, whose reader keeps a %R that is no DOI as custom, writes such a
+DOI as a note line instead of %R.
+
 One exception for dates: a writer whose date fields hold less than the date (BibTeX ``year``
 for ``1999/12 - 2000/01``, RIS ``PY`` for a range) writes that reduced form in its fields and
 the whole date in the note. The reader gives ``restore`` the same reduction (``Reduce``); a
@@ -25,9 +33,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from refconv.model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Date, Record
+from refconv.model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Date, Name, Record
 from refconv.values.dates import format_date, parse_date
 from refconv.values.names import format_inverted, parse_name
+from refconv.values.names import reads_back as name_reads_back
 from refconv.values.text import one_line
 from refconv.values.vocabulary import TAG_LABELS
 
@@ -71,6 +80,18 @@ def note_line(key: str, value: str) -> str:
     if keyed is not None and (keyed[0] != key or custom):
         return f'"{label}": {value}'
     return line
+
+
+def name_notes(role: str, people: list[Name]) -> list[tuple[str, str]]:
+    """The note entries of a role's names that have no field: one ``role: A and B`` entry
+    for the names ``restore`` reads back as themselves, and one entry under a quoted key
+    (``CustomKey``, read back as a custom value) for each name it would read as other names
+    (one "Family, Given" cannot say, or one with " and " in it, which would read as two)."""
+    written = [(format_inverted(p), name_reads_back(p)) for p in people]
+    plain = [text for text, back in written if back and " and " not in text]
+    kept = [text for text, back in written if not (back and " and " not in text)]
+    out: list[tuple[str, str]] = [(role, " and ".join(plain))] if plain else []
+    return out + [(CustomKey(role), text) for text in kept]
 
 
 def parse_note_line(text: str) -> tuple[str, str] | None:

@@ -1014,7 +1014,8 @@ def test_a_trailing_comma_organisation_with_a_comma_is_read_without_it(src, text
 
 
 @pytest.mark.parametrize("dst", ["ris", "refer"])
-def test_a_name_family_given_cannot_say_is_kept_in_the_note_and_counted(dst):
+def test_a_name_family_given_cannot_say_is_kept_custom_and_counted(dst):
+    """Read as a name it would be another name, so it is kept under a quoted key."""
     item = (
         '[{"id": "k", "type": "book", "title": "T", "author": [{"family": "Smith", '
         '"given": "Ann"}, {"family": "Della Porta"}]}]'
@@ -1022,13 +1023,61 @@ def test_a_name_family_given_cannot_say_is_kept_in_the_note_and_counted(dst):
     diagnostics = Collected()
     out = io.StringIO()
     WRITERS[dst](diagnostics=diagnostics).write(read("csljson", item), out)
-    assert "author: Della Porta" in out.getvalue()
+    assert '"author": Della Porta' in out.getvalue()
     assert diagnostics.moved[({"ris": "N1", "refer": "%Z"}[dst], "author")] == 1
     back = json.loads(convert(dst, "csljson", out.getvalue()))[0]
     assert back["author"] == [{"family": "Smith", "given": "Ann"}]
-    assert back["note"] == "author: Della Porta"
+    assert back["custom"] == {"author": ["Della Porta"]}
+    assert "note" not in back
     with pytest.raises(RefconvError, match="author has no field"):
         WRITERS[dst](diagnostics=Collected(strict=True)).write(read("csljson", item), out)
+
+
+@pytest.mark.parametrize("dst", ["ris", "refer", "bibtex", "biblatex"])
+def test_a_role_note_never_splits_one_name_into_two(dst):
+    """A role without a field is one "role: A and B" note line; a name with " and " in it
+    would read back as two, so it is kept under a quoted key instead."""
+    role = "interviewer"  # no field in any of these formats
+    item = json.dumps(
+        [{"id": "k", "type": "book", "title": "T",
+          role: [{"literal": "Ann and Bob"}, {"family": "Smith", "given": "J."}]}]
+    )  # fmt: skip
+    back = json.loads(convert(dst, "csljson", convert("csljson", dst, item)))[0]
+    assert back[role] == [{"family": "Smith", "given": "J."}]
+    assert back["custom"] == {role: ["Ann and Bob,"]}  # as the note wrote it
+
+
+_NAME_PART = st.lists(
+    st.sampled_from(["Ann", "de", "van", "Della", "Porta", "J.", "余", "敏", "Inc.", "and", ","]),
+    max_size=3,
+).map(lambda words: " ".join(" ".join(words).split()))
+_CSL_NAME = st.one_of(
+    st.builds(lambda lit: {"literal": lit or "Org"}, _NAME_PART),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            k: _NAME_PART.filter(bool)
+            for k in ("family", "given", "non-dropping-particle", "dropping-particle", "suffix")
+        },
+    ).filter(bool),
+)
+
+
+@given(
+    people=st.lists(_CSL_NAME, min_size=1, max_size=3),
+    dst=st.sampled_from(["ris", "refer", "bibtex", "biblatex"]),
+    role=st.sampled_from(["author", "director", "translator", "interviewer"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_every_name_comes_back_as_itself_or_kept_and_is_a_fixed_point(people, dst, role):
+    item = json.dumps([{"id": "k", "type": "book", "title": "T", role: people}])
+    once = convert(dst, "csljson", convert("csljson", dst, item))
+    assert convert(dst, "csljson", convert("csljson", dst, once)) == once
+    if dst in ("ris", "refer"):  # BibTeX's own name syntax is checked by test_bibtex
+        back = json.loads(once)[0]
+        came = back.get(role, []) + back.get("custom", {}).get(role, [])
+        assert len(came) == len(people)
+        assert all(p in people for p in back.get(role, []))
 
 
 CUSTOM_NAMED_LIKE_A_VARIABLE = (

@@ -3,6 +3,15 @@
 Handles "Family, Given", "Given Family", particles ("van der Berg"), capitalised compound
 surnames ("Della Porta" stays whole), suffixes ("Jr.", "III"), PubMed initials ("Nahta R"),
 organisations (kept whole as a literal) and CJK names (kept whole, never split).
+
+``format_inverted`` and ``parse_name`` agree: a name written is the name read back
+(``reads_back`` says when it is not, and writers keep such a name elsewhere). CSL's dropping
+particle is written after the given name, ``Gaulle, Charles de``: CSL's own inverted form
+(citeproc-js sorts and inverts it so), and BibTeX's "Last, First" form, where a lower-case
+word after the comma is part of First, so bibtex(1) and biber print it before the family name
+and do not sort by it; ``de Gaulle, Charles`` would make "de" the von part (biblatex's
+prefix), which CSL calls the non-dropping particle. Only the END of the given part is read
+as a dropping particle, so a given name such as "Maria del Carmen" stays whole.
 """
 
 from __future__ import annotations

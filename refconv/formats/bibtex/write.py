@@ -52,9 +52,9 @@ from refconv.formats.bibtex.tables import (
     VERBATIM_FIELDS,
 )
 from refconv.model import Date, Name, Record
-from refconv.notes import CustomKey, arrange_notes, note_line
+from refconv.notes import CustomKey, arrange_notes, name_notes, note_line
 from refconv.values.dates import format_date, year_text
-from refconv.values.names import format_inverted, is_et_al
+from refconv.values.names import is_et_al
 from refconv.values.text import join_keywords
 
 _ORDER = {name: i for i, name in enumerate(BIBTEX_FIELD_ORDER)}
@@ -261,7 +261,9 @@ def build_entry(
         field = NAME_FIELDS.get(role, (None, None))[e.col]
         if field is None or field in e.fields:  # (director after author: both are author)
             # into the note, in the form refconv.notes reads back, not in BibTeX's syntax
-            e.put(None, " and ".join(format_inverted(p) for p in people), role)
+            for key, text in name_notes(role, people):
+                e.notes.append(note_line(key, text))
+                e.moved.append(key)
         else:
             written = [(p, e.name(p)) for p in people]
             if not biblatex:  # bibtex(1) cuts a label made of longer names mid-escape
@@ -270,7 +272,9 @@ def build_entry(
                         f"{role}: a name that makes a label longer than bibtex's entry strings"
                         f" ({LABEL_ROOM} characters) is kept in the note"
                     )
-                    e.put(None, format_inverted(person), role)
+                    for key, text in name_notes(role, [person]):
+                        e.notes.append(note_line(key, text))
+                        e.moved.append(key)
                     written = [(p, t) for p, t in written if p is not person]
                 if not written:
                     continue

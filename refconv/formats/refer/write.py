@@ -30,7 +30,7 @@ from refconv.formats.refer.tables import (
     REPEATABLE_TAGS,
 )
 from refconv.model import Record
-from refconv.notes import CustomKey, arrange_notes, note_line
+from refconv.notes import CustomKey, arrange_notes, name_notes, note_line
 from refconv.values.dates import format_date, year_text
 from refconv.values.identifiers import find_doi
 from refconv.values.names import format_inverted, reads_back
@@ -114,11 +114,12 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
     for role, people in record.names.items():
         tag = tags.get(role)
         if tag is None:
-            notes.append((role, " and ".join(format_inverted(p) for p in people)))
+            notes += name_notes(role, people)
         else:
             lines += [(tag, format_inverted(p)) for p in people if reads_back(p)]
-            # a name "Family, Given" cannot say (reads_back) is kept in the note, not changed
-            notes += [(role, format_inverted(p)) for p in people if not reads_back(p)]
+            # a name "Family, Given" cannot say (reads_back) is kept in the note as a custom
+            # value (quoted key): read as a name it would be another name
+            notes += [(CustomKey(role), format_inverted(p)) for p in people if not reads_back(p)]
     for var, date in record.dates.items():
         tag = tags.get(var)
         if (

@@ -33,7 +33,7 @@ from refconv.formats.ris.tables import (
     RIS_TO_CSL_TYPE,
 )
 from refconv.model import Record
-from refconv.notes import CustomKey, arrange_notes, note_line
+from refconv.notes import CustomKey, arrange_notes, name_notes, note_line
 from refconv.values.dates import format_date, year_text
 from refconv.values.names import format_inverted, reads_back
 from refconv.values.text import lenient_pattern, one_line, value_lines
@@ -89,10 +89,11 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
     for role, people in record.names.items():
         if role in NAME_TO_RIS:
             lines += [(NAME_TO_RIS[role], format_inverted(p)) for p in people if reads_back(p)]
-            # a name "Family, Given" cannot say (reads_back) is kept in the note, not changed
-            notes += [(role, format_inverted(p)) for p in people if not reads_back(p)]
+            # a name "Family, Given" cannot say (reads_back) is kept in the note as a custom
+            # value (quoted key): read as a name it would be another name
+            notes += [(CustomKey(role), format_inverted(p)) for p in people if not reads_back(p)]
         else:
-            notes.append((role, " and ".join(format_inverted(p) for p in people)))
+            notes += name_notes(role, people)
     for var, date in record.dates.items():
         reduced = held(var, date)
         if reduced is not None and var == "issued":
