@@ -10,8 +10,10 @@ particle is written after the given name, ``Gaulle, Charles de``: CSL's own inve
 (citeproc-js sorts and inverts it so), and BibTeX's "Last, First" form, where a lower-case
 word after the comma is part of First, so bibtex(1) and biber print it before the family name
 and do not sort by it; ``de Gaulle, Charles`` would make "de" the von part (biblatex's
-prefix), which CSL calls the non-dropping particle. Only the END of the given part is read
-as a dropping particle, so a given name such as "Maria del Carmen" stays whole.
+prefix), which CSL calls the non-dropping particle. Checked with biber 2.18: the first gives
+given={Charles de} and no prefix, the second prefix={de}; the cost is an initial "d." where a
+style abbreviates given names. Only the END of the given part is read as a dropping
+particle, so a given name such as "Maria del Carmen" stays whole.
 """
 
 from __future__ import annotations
