@@ -82,16 +82,19 @@ def note_line(key: str, value: str) -> str:
     return line
 
 
-def name_notes(role: str, people: list[Name]) -> list[tuple[str, str]]:
+def name_notes(
+    role: str, people: list[Name]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The note entries of a role's names that have no field: one ``role: A and B`` entry
-    for the names ``restore`` reads back as themselves, and one entry under a quoted key
+    for the names ``restore`` reads back as themselves, and (second list: a writer puts them
+    after its extras, where they are when read back) one entry under a quoted key
     (``CustomKey``, read back as a custom value) for each name it would read as other names
     (one "Family, Given" cannot say, or one with " and " in it, which would read as two)."""
     written = [(format_inverted(p), name_reads_back(p)) for p in people]
     plain = [text for text, back in written if back and " and " not in text]
     kept = [text for text, back in written if not (back and " and " not in text)]
-    out: list[tuple[str, str]] = [(role, " and ".join(plain))] if plain else []
-    return out + [(CustomKey(role), text) for text in kept]
+    joined: list[tuple[str, str]] = [(role, " and ".join(plain))] if plain else []
+    return joined, [(CustomKey(role), text) for text in kept]
 
 
 def parse_note_line(text: str) -> tuple[str, str] | None:

@@ -243,8 +243,8 @@ def test_line_break_pattern_is_every_splitlines_separator():
     [
         ("event-title", "event-title"),
         ("%H", "%H"),
-        ("DOI: 10.1/x", None),  # would fill the DOI: quoted, read back as plain text
-        ("x (%T)", None),
+        ("DOI: 10.1/x", "DOI: 10.1/x"),  # would fill the DOI: quoted, read back as itself
+        ("x (%T)", "x (%T)"),  # (a custom key; refconv.notes.CustomKey)
         ("a\nb", None),
     ],
 )
@@ -266,7 +266,8 @@ def test_bibutils_reads_one_record_per_record(target, program, tmp_path):
     cases = [(sep, p) for sep in SEPARATORS for p in ["", *INVISIBLE_PREFIXES]]
     items = [
         {"id": f"r{i}", "type": "book", "title": f"Real {i} {forged.format(sep, p)}",
-         "note": forged.format(sep, p), "author": [{"family": f"Doe{sep}{p}%A Forged"}]}
+         "note": forged.format(sep, p),
+         "author": [{"family": f"Doe{sep}{p}%A Forged", "given": "J."}]}
         for i, (sep, p) in enumerate(cases)
     ]  # fmt: skip
     args = ["convert", "-f", "csljson", "-t", target]

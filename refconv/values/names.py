@@ -145,7 +145,7 @@ def parse_name(raw: str, *, natural_order: bool = False) -> tuple[Name | None, s
         return _natural(text.split()), ""
     if len(parts) == 2:
         first, second = parts
-        if is_suffix(second):  # "John Smith, Jr." (or a family name and a suffix only)
+        if is_suffix(second) and first:  # "John Smith, Jr." (or a family name and a suffix)
             return replace(_natural(first.split()), suffix=second), ""
         if not first and second:  # ", Plato": a given name only
             given, dropping = split_dropping_particle(second)
@@ -188,11 +188,18 @@ def format_inverted(person: Name) -> str:
 
 def reads_back(person: Name) -> bool:
     """True when ``format_inverted`` writes ``person`` so that ``parse_name`` reads back the
-    same parts (PubMed's "HM" read as "H. M." counts as the same); a writer keeps a name for
-    which this is False in its note, with a warning, rather than write another name."""
+    same parts (white space, PubMed's "HM" read as "H. M." and a given name's trailing
+    particle read as the dropping particle count as the same). A writer
+    keeps a name for which this is False under a quoted key in its note (read back as a
+    custom value, counted for --report) rather than write another name."""
     back = parse_name(format_inverted(person))[0]
-    spelled = replace(person, given=_spell_initials(person.given))  # "HM" reads as "H. M."
-    return back is not None and _parts(back) == _parts(spelled)
+    # what parse_name makes of any text: runs of white space (line breaks too) one space,
+    # PubMed's "HM" spelled "H. M.", and a given name's trailing particle ("Charles de", as
+    # BibTeX reads "Gaulle, Charles de") the dropping particle, printed in the same place
+    spaced = [" ".join(part.split()) for part in _parts(person)]
+    given, spaced[3] = split_dropping_particle(f"{spaced[1]} {spaced[3]}")
+    spaced[1] = _spell_initials(given)
+    return back is not None and _parts(back) == tuple(spaced)
 
 
 def _parts(person: Name) -> tuple[str, ...]:

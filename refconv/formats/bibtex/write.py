@@ -261,7 +261,7 @@ def build_entry(
         field = NAME_FIELDS.get(role, (None, None))[e.col]
         if field is None or field in e.fields:  # (director after author: both are author)
             # into the note, in the form refconv.notes reads back, not in BibTeX's syntax
-            for key, text in name_notes(role, people):
+            for key, text in [entry for part in name_notes(role, people) for entry in part]:
                 e.notes.append(note_line(key, text))
                 e.moved.append(key)
         else:
@@ -272,7 +272,7 @@ def build_entry(
                         f"{role}: a name that makes a label longer than bibtex's entry strings"
                         f" ({LABEL_ROOM} characters) is kept in the note"
                     )
-                    for key, text in name_notes(role, [person]):
+                    for key, text in [n for part in name_notes(role, [person]) for n in part]:
                         e.notes.append(note_line(key, text))
                         e.moved.append(key)
                     written = [(p, t) for p, t in written if p is not person]

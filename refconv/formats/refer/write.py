@@ -109,17 +109,20 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
     tags = tags_for(type_name)
     lines: list[tuple[str, str]] = [("%0", type_name)]
     notes: list[tuple[str, str]] = []
+    kept: list[tuple[str, str]] = []  # names kept custom: after the extras, as read back
     if record.id:
         lines.append(("%F", record.id))
     for role, people in record.names.items():
         tag = tags.get(role)
         if tag is None:
-            notes += name_notes(role, people)
+            plain, custom = name_notes(role, people)
+            notes += plain
+            kept += custom
         else:
             lines += [(tag, format_inverted(p)) for p in people if reads_back(p)]
             # a name "Family, Given" cannot say (reads_back) is kept in the note as a custom
             # value (quoted key): read as a name it would be another name
-            notes += [(CustomKey(role), format_inverted(p)) for p in people if not reads_back(p)]
+            kept += [(CustomKey(role), format_inverted(p)) for p in people if not reads_back(p)]
     for var, date in record.dates.items():
         tag = tags.get(var)
         if (
@@ -162,6 +165,7 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
             place += [(key, value) for value in values]
         else:  # an extra named like a variable reads back as the extra (CustomKey)
             notes += [(CustomKey(key), value) for value in values]
+    notes += kept
     own = [value for tag, value in lines if tag == "%Z"]  # the record's note
     lines = [(tag, value) for tag, value in lines if tag != "%Z"]
     lines += [("%Z", line) for line in arrange_notes(own, [note_line(*n) for n in notes])]

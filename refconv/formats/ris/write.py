@@ -84,6 +84,7 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
     """The (tag, value) pairs of one record, without TY and ER, in ``RIS_TAG_ORDER``."""
     lines: list[tuple[str, str]] = []
     notes: list[tuple[str, str]] = []
+    kept: list[tuple[str, str]] = []  # names kept custom: after the extras, as read back
     if record.id:
         lines.append(("ID", record.id))
     for role, people in record.names.items():
@@ -91,9 +92,11 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
             lines += [(NAME_TO_RIS[role], format_inverted(p)) for p in people if reads_back(p)]
             # a name "Family, Given" cannot say (reads_back) is kept in the note as a custom
             # value (quoted key): read as a name it would be another name
-            notes += [(CustomKey(role), format_inverted(p)) for p in people if not reads_back(p)]
+            kept += [(CustomKey(role), format_inverted(p)) for p in people if not reads_back(p)]
         else:
-            notes += name_notes(role, people)
+            plain, custom = name_notes(role, people)
+            notes += plain
+            kept += custom
     for var, date in record.dates.items():
         reduced = held(var, date)
         if reduced is not None and var == "issued":
@@ -143,6 +146,7 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
             lines += [(tag, value) for value in values]
         else:  # an extra named like a variable reads back as the extra (CustomKey)
             notes += [(CustomKey(tag), value) for value in values]
+    notes += kept
     own = [value for tag, value in lines if tag == "N1"]  # the record's note
     lines = [(tag, value) for tag, value in lines if tag != "N1"]
     lines += [("N1", line) for line in arrange_notes(own, [note_line(*n) for n in notes])]
