@@ -967,11 +967,8 @@ def test_a_dropping_particle_is_written_after_the_given_name(dst, written):
         "ris",
         "refer",
         "csljson",
-        pytest.param("bibtex", marks=pytest.mark.xfail(
-            strict=True, reason="bibtex/read.py parse_names: no split of a trailing particle "
-            "after the comma (values.names.split_dropping_particle); reported")),
-        pytest.param("biblatex", marks=pytest.mark.xfail(
-            strict=True, reason="as bibtex")),
+        "bibtex",
+        "biblatex",
     ],
 )  # fmt: skip
 def test_a_dropping_particle_reads_back_through_every_writer(dst):

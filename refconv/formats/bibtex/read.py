@@ -36,6 +36,7 @@ from refconv.formats.bibtex.tables import (
 from refconv.model import Name, Record, SourcePos
 from refconv.notes import restore_notes
 from refconv.values.identifiers import find_doi
+from refconv.values.names import split_dropping_particle
 from refconv.values.pages import normalize_pages
 
 if TYPE_CHECKING:
@@ -133,8 +134,13 @@ def parse_names(value: str) -> list[Name | None]:
             # BibTeX's "First von Last": von starts at the first lower-case word, also when
             # no First precedes it ("van Gogh"), which bibtexparser reads as a given name
             parts.von, parts.first = parts.first[lower[0] :], parts.first[: lower[0]]
+        given, dropping = " ".join(parts.first), ""
+        if _top_level_comma(raw):  # "Gaulle, Charles de": biber's given={Charles de}, CSL's
+            # dropping particle (values/names.py); split as written, so a braced "{y}" stays
+            given, dropping = split_dropping_particle(given)
+        given, dropping = decode_latex(given), decode_latex(dropping)
         people.append(Name(
-            family=decode_latex(" ".join(parts.last)), given=decode_latex(" ".join(parts.first)),
+            family=decode_latex(" ".join(parts.last)), given=given, dropping_particle=dropping,
             particle=decode_latex(" ".join(parts.von)), suffix=decode_latex(" ".join(parts.jr)),
         ))  # fmt: skip
     return people

@@ -54,7 +54,7 @@ from refconv.formats.bibtex.tables import (
 from refconv.model import Date, Name, Record
 from refconv.notes import CustomKey, arrange_notes, name_notes, note_line
 from refconv.values.dates import format_date, year_text
-from refconv.values.names import is_et_al
+from refconv.values.names import is_et_al, split_dropping_particle
 from refconv.values.text import join_keywords
 
 _ORDER = {name: i for i, name in enumerate(BIBTEX_FIELD_ORDER)}
@@ -173,6 +173,9 @@ class _Entry:
         if person.particle:
             family = self.part(person.particle) + " " + family
         given, suffix = self.part(person.given), self.part(person.suffix)
+        head, tail = split_dropping_particle(person.given)
+        if tail:  # "x and y": a given name ending in a particle word is braced there, or it
+            given = f"{self.part(head)} {{{self.part(tail)}}}".strip()  # reads as dropping
         if person.dropping_particle:  # "Gaulle, Charles de": in First, so bibtex and biber
             # print it before the family name and sort by the family name (CSL's dropping
             # particle), where "de Gaulle, Charles" would make it von, sorted with Gaulle
