@@ -203,3 +203,16 @@ def arrange_notes(own: list[str], kept: list[str]) -> list[str]:
     """
     back = [(line, reads_back(line)) for line in kept]
     return [line for line, b in back if b] + own + [line for line, b in back if not b]
+
+
+def with_notes(
+    lines: list[tuple[str, str]], tag: str, notes: list[tuple[str, str]], moved: list[str] | None
+) -> list[tuple[str, str]]:
+    """A line writer's ``(tag, value)`` lines with the record's own note lines (``tag``: RIS
+    ``N1``, Refer ``%Z``) and the kept ``notes`` (key, value) in ``arrange_notes`` order, at
+    the end; the keys of ``notes`` are added to ``moved`` (for --report and --strict)."""
+    own = [value for key, value in lines if key == tag]
+    arranged = arrange_notes(own, [note_line(*note) for note in notes])
+    if moved is not None:
+        moved += [key for key, _ in notes]
+    return [line for line in lines if line[0] != tag] + [(tag, line) for line in arranged]

@@ -30,7 +30,7 @@ from refconv.formats.refer.tables import (
     REPEATABLE_TAGS,
 )
 from refconv.model import Record
-from refconv.notes import CustomKey, arrange_notes, name_notes, note_line
+from refconv.notes import CustomKey, name_notes, with_notes
 from refconv.values.dates import format_date, year_text
 from refconv.values.identifiers import find_doi
 from refconv.values.names import format_inverted, reads_back
@@ -166,11 +166,7 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
         else:  # an extra named like a variable reads back as the extra (CustomKey)
             notes += [(CustomKey(key), value) for value in values]
     notes += kept
-    own = [value for tag, value in lines if tag == "%Z"]  # the record's note
-    lines = [(tag, value) for tag, value in lines if tag != "%Z"]
-    lines += [("%Z", line) for line in arrange_notes(own, [note_line(*n) for n in notes])]
-    if moved is not None:
-        moved += [key for key, _ in notes]
+    lines = with_notes(lines, "%Z", notes, moved)
     return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER))) + late
 
 

@@ -33,7 +33,7 @@ from refconv.formats.ris.tables import (
     RIS_TO_CSL_TYPE,
 )
 from refconv.model import Record
-from refconv.notes import CustomKey, arrange_notes, name_notes, note_line
+from refconv.notes import CustomKey, name_notes, with_notes
 from refconv.values.dates import format_date, year_text
 from refconv.values.names import format_inverted, reads_back
 from refconv.values.text import lenient_pattern, one_line, value_lines
@@ -147,11 +147,7 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
         else:  # an extra named like a variable reads back as the extra (CustomKey)
             notes += [(CustomKey(tag), value) for value in values]
     notes += kept
-    own = [value for tag, value in lines if tag == "N1"]  # the record's note
-    lines = [(tag, value) for tag, value in lines if tag != "N1"]
-    lines += [("N1", line) for line in arrange_notes(own, [note_line(*n) for n in notes])]
-    if moved is not None:
-        moved += [key for key, _ in notes]
+    lines = with_notes(lines, "N1", notes, moved)
     return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER)))
 
 
