@@ -27,6 +27,13 @@ from typing import Any
 
 from refconv.diagnostics import Diagnostics, RefconvError
 from refconv.formats.base import Reader, ReadRules, Warn
+from refconv.formats.csljson.syntax import (
+    REPEATS_MET,
+    Buffer,
+    next_item,
+    rebuilt,
+    without_nul,
+)
 from refconv.formats.csljson.tables import CSL_ID
 from refconv.model import (
     CSL_TYPES,
@@ -40,62 +47,6 @@ from refconv.model import (
 )
 from refconv.values.dates import date_problem, parse_date
 
-
-def _integer(text: str) -> int | str:
-    """A JSON integer; one too long for ``int()`` (Python refuses over 4300 digits) stays its
-    text, so it is kept as a value, not a crash."""
-    return int(text) if len(text) < 4300 else text
-
-
-def _fraction(text: str) -> int | str:
-    """A JSON number with a fraction or exponent as JavaScript (citeproc-js, Zotero) reads
-    it: a whole number is that integer (``2020.0``, ``1E2``: 100); any other (``1.5``,
-    ``1e400``) is kept as written, which a Python float would print as ``inf``."""
-    value = float(text)
-    return int(value) if value.is_integer() and abs(value) < 1e21 else text
-
-
-def _as_written(text: str) -> str:
-    """Python's ``NaN``/``Infinity`` extension of JSON, kept as its text."""
-    return text
-
-
-class Repeated(dict[str, Any]):
-    """A JSON object that gave a key more than once: the first value is the object's (JSON
-    leaves repeated names to the reader, RFC 8259 §4; Python's ``json`` would keep the last),
-    the later ones are in ``repeats``, so the reader can keep them with a warning."""
-
-    repeats: list[tuple[str, Any]]
-
-
-#: How many objects with a repeated key were decoded (in any thread: a false alarm only costs
-#: a walk through one item).
-_REPEATS_MET = [0]
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object from its pairs; only an object with a repeated key pays for more than
-    one ``dict()``."""
-    value = dict(pairs)
-    if len(value) == len(pairs):
-        return value
-    _REPEATS_MET[0] += 1  # the reader walks an item for repeats only when this moved
-    first = Repeated()
-    first.repeats = []
-    for key, one in pairs:
-        if key in first:
-            first.repeats.append((key, one))
-        else:
-            first[key] = one
-    return first
-
-
-_DECODER = json.JSONDecoder(
-    parse_float=_fraction, parse_constant=_as_written, object_pairs_hook=_object
-)
-_LONG_NUMBERS = json.JSONDecoder(  # only when _DECODER refused an integer
-    parse_int=_integer, parse_float=_fraction, parse_constant=_as_written, object_pairs_hook=_object
-)
 _NAME_KEYS = {
     "family": "family",
     "given": "given",
@@ -352,18 +303,6 @@ def _valid_text(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
-def _rebuilt(
-    value: dict[str, Any], fix: Callable[[str, Any], Any], fix_key: Callable[[str], Any]
-) -> dict[str, Any]:
-    """``value`` with each key and value fixed; the repeats of a ``Repeated`` too."""
-    pairs = [(fix_key(k), fix(k, v)) for k, v in value.items()]
-    if not isinstance(value, Repeated):
-        return dict(pairs)
-    again = Repeated(pairs)
-    again.repeats = [(fix_key(k), fix(k, v)) for k, v in value.repeats]
-    return again
-
-
 def _keep_repeats(record: Record, value: Any, where: str, rules: ReadRules, line: int) -> None:
     """Every later value of a key given twice in ``value`` (an item, a name, a date, custom),
     kept under its place (``title``, ``author[0].family``, ``issued.raw``, a custom tag) with
@@ -396,7 +335,7 @@ def _without_surrogates(value: Any, where: str, found: list[str]) -> Any:
             found.append(where)
         return fixed
     if isinstance(value, dict):
-        return _rebuilt(
+        return rebuilt(
             value, lambda k, v: _without_surrogates(v, where or _valid_text(str(k)), found),
             lambda k: _without_surrogates(k, where or _valid_text(str(k)), found),
         )  # fmt: skip
@@ -531,7 +470,7 @@ class CslJsonReader(Reader):
     def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
         """Yield one record per item of the array, holding only the item being read."""
         warn = self.diagnostics.warn
-        buf = _Buffer(iter(lines))
+        buf = Buffer(iter(lines))
         if not buf.skip():
             ReadRules(self.diagnostics, path).no_records("empty input")
             return
@@ -542,7 +481,7 @@ class CslJsonReader(Reader):
             buf.pos += 1
         while buf.skip() and buf.char() != "]":
             line, start = buf.line_at(), buf.pos
-            met = _REPEATS_MET[0]
+            met = REPEATS_MET[0]
             item = buf.decode(path)
             if not isinstance(item, dict):  # reported, and the next items are read
                 what = "an array" if isinstance(item, list) else shown_json(item)
@@ -551,134 +490,21 @@ class CslJsonReader(Reader):
                 )
                 if single:
                     return
-                _next_item(buf)
+                next_item(buf)
                 continue
             if buf.text.find("\\u0000", start, buf.pos) >= 0:  # no other format carries NUL
                 warn("NUL characters (\\u0000) replaced by U+FFFD", path, line)
-                item = _without_nul(item)
+                item = without_nul(item)
             escaped = SURROGATE_ESCAPE.search(buf.text, start, buf.pos) is not None
             source = SourcePos(path, line)
-            repeated = _REPEATS_MET[0] != met
+            repeated = REPEATS_MET[0] != met
             yield record_from_csl(
                 item, source, self.diagnostics, surrogates=escaped, repeats=repeated
             )
             if single:
                 return
-            _next_item(buf)
+            next_item(buf)
         if not buf.skip():
             raise RefconvError(
                 "invalid JSON: the array is not closed with ']'", path, buf.line_at()
             )
-
-
-def _next_item(buf: _Buffer) -> None:
-    """Move past the comma after an item (and forget the text read)."""
-    if buf.skip() and buf.char() == ",":
-        buf.pos += 1
-    buf.drop()
-
-
-def _without_nul(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
-    if isinstance(value, dict):
-        return _rebuilt(value, lambda k, v: _without_nul(v), _without_nul)
-    if isinstance(value, list):
-        return [_without_nul(v) for v in value]
-    return value
-
-
-class _Buffer:
-    """The part of the input being parsed: lines are added as an item needs them and dropped
-    once read, so memory holds one item, not the file."""
-
-    def __init__(self, lines: Iterator[str]):
-        self.lines = lines
-        self.text = ""
-        self.pos = 0
-        self.line = 1  # the line of text[0]
-        self.mark, self.mark_line = 0, 1  # a position whose line is known, and that line
-        self.exhausted = False
-
-    def fill(self, count: int) -> bool:
-        """Add up to ``count`` lines; False when there were none left."""
-        added = []
-        for line in self.lines:
-            added.append(line)
-            if len(added) >= count:
-                break
-        else:
-            self.exhausted = True
-        if added:
-            self.text += "\n".join(added) + "\n"
-        return bool(added)
-
-    def skip(self) -> bool:
-        """Move past white space (reading on as needed); False at the end of the input."""
-        while True:
-            self.pos = _skip(self.text, self.pos)
-            if self.pos < len(self.text):
-                return True
-            if self.exhausted or not self.fill(256):
-                return False
-
-    def char(self) -> str:
-        return self.text[self.pos]
-
-    def line_at(self, pos: int | None = None) -> int:
-        """The line of ``pos`` (default: the current position), counting on from the last
-        position asked about."""
-        pos = self.pos if pos is None else pos
-        if pos < self.mark:
-            return self.line + self.text.count("\n", 0, pos)
-        self.mark_line += self.text.count("\n", self.mark, pos)
-        self.mark = pos
-        return self.mark_line
-
-    def drop(self) -> None:
-        """Forget the text before ``pos`` (once there is enough of it to be worth a copy)."""
-        if self.pos < 1 << 15:
-            return
-        cut = self.text.rfind("\n", 0, self.pos) + 1  # whole lines: a column stays right
-        if cut == 0:
-            return
-        self.line = self.mark_line = self.line_at(cut)
-        self.text, self.pos, self.mark = self.text[cut:], self.pos - cut, 0
-
-    def decode(self, path: str) -> Any:
-        """The JSON value at ``pos``, reading more lines (twice as many each time) while the
-        value is incomplete."""
-        more = 256
-        while True:
-            try:
-                value, self.pos = _DECODER.raw_decode(self.text, self.pos)
-                return value
-            except json.JSONDecodeError as exc:
-                end = len(self.text.rstrip())
-                incomplete = exc.pos >= end or exc.msg.startswith("Unterminated string")
-                if not (incomplete and not self.exhausted and self.fill(more)):
-                    at = self.line_at(min(exc.pos, end))  # not the line after the last
-                    raise RefconvError(f"invalid JSON: {_json_problem(exc)}", path, at) from None
-                more *= 2
-            except RecursionError:
-                raise RefconvError(
-                    "invalid JSON: nested too deeply", path, self.line_at()
-                ) from None
-            except ValueError:  # an integer too long for int(): it is kept as its text
-                value, self.pos = _LONG_NUMBERS.raw_decode(self.text, self.pos)
-                return value
-
-
-def _json_problem(exc: json.JSONDecodeError) -> str:
-    """The decoder's message as a whole sentence, with the column (the line is the
-    diagnostic's): Python ends some messages with a dangling "at" ("Invalid control
-    character at") that its ``str()`` completes with the position."""
-    message = exc.msg.removesuffix(" at").rstrip(":")
-    return f"{message[:1].lower()}{message[1:]} (column {exc.colno})"
-
-
-_WHITE = re.compile(r"[ \t\r\n\ufeff]*")
-
-
-def _skip(text: str, pos: int) -> int:
-    return _WHITE.match(text, pos).end()  # type: ignore[union-attr]
