@@ -9,7 +9,9 @@ The protocol never drops (STYLE.md §4b): a ``key: value`` line is put back only
 round-trips exactly, i.e. the key is one refconv writes, the variable is not set already by
 the record's own fields, and the value reads back as the same text (``2019/03/15`` does,
 ``sometime in 2019`` does as a literal date, ``Smith, J. and others`` does not). Any other
-such line is an ordinary note and stays in the note as written. Readers restore notes after
+such line is an ordinary note and stays in the note as written, and so does every line after
+the first one that is not restored: writers put the value lines first (``arrange_notes``),
+so readers restore only that leading run (``restore_notes``). Readers restore notes after
 every other field of the record, so "set already" does not depend on the order of fields.
 
 A key that is no variable but is named like one (a CSL ``custom`` key ``DOI``, a name the
@@ -167,10 +169,17 @@ def restore(record: Record, key: str, value: str, reduce: Reduce | None = None) 
 
 
 def restore_notes(record: Record, lines: list[str], reduce: Reduce | None = None) -> list[str]:
-    """Restore every ``key: value`` line of ``lines`` that round-trips exactly (``restore``,
-    with the format's ``reduce`` for dates its fields hold in part); return the others, in
-    their order and as written, to stay in the note."""
-    return [line for line in lines if not _restored(record, line, reduce)]
+    """Restore the LEADING run of ``key: value`` lines of ``lines`` that round-trip exactly
+    (``restore``, with the format's ``reduce`` for dates its fields hold in part); return the
+    lines from the first one that does not, in their order and as written, to stay in the note.
+
+    Every writer puts its value lines first (``arrange_notes``), so a ``key: value`` line
+    after a line of the record's own note is the user's text (``see p. 3; DOI: 10.1/zz``,
+    ``N1 - plain`` then ``N1 - issue: 7``) and is never taken as a value."""
+    for at, line in enumerate(lines):
+        if not _restored(record, line, reduce):
+            return lines[at:]
+    return []
 
 
 def _restored(record: Record, line: str, reduce: Reduce | None) -> bool:

@@ -1133,3 +1133,50 @@ def test_a_line_separator_in_a_refer_field_joined_by_spaces_is_a_fixed_point(sep
     assert "%T T U\n%I A B\n" in once  # the reader joins these with a space
     assert "%X a\nb\n" in once  # and the abstract with a line break
     assert convert("refer", "refer", once) == once
+
+
+# R3: writers put the value lines first (notes.arrange_notes), so readers restore only the
+# leading run of note lines that restore exactly; from the first line that does not, the
+# note stays as written.
+LEADING_RUN = [
+    pytest.param("bibtex", bib("note = {see p. 3; DOI: 10.1/zz}"),
+                 {"note": "see p. 3; DOI: 10.1/zz"}, ("DOI",), id="bibtex-own-note-first"),
+    pytest.param("bibtex", bib("note = {Reprint; issued: 1999; edition: 2}", kind="book"),
+                 {"note": "Reprint; issued: 1999; edition: 2"}, ("issued", "edition"),
+                 id="bibtex-nothing-after-own-note"),
+    pytest.param("bibtex", bib("note = {issued: 1999; Reprint; edition: 2}", kind="book"),
+                 {"issued": {"date-parts": [[1999]]}, "note": "Reprint; edition: 2"},
+                 ("edition",), id="bibtex-leading-value-restored"),
+    pytest.param("bibtex", bib("year = {2000}", "note = {issued: 1999; edition: 2}",
+                               kind="book"),
+                 {"issued": {"date-parts": [[2000]]}, "note": "issued: 1999; edition: 2"},
+                 ("edition",), id="bibtex-first-line-refused-stops-the-run"),
+    pytest.param("ris", ris("N1  - plain", "N1  - issue: 7"), {"note": "plain\nissue: 7"},
+                 ("issue",), id="ris-N1-value-after-plain"),
+    pytest.param("ris", ris("N1  - issue: 7", "N1  - plain", "N1  - volume: 2"),
+                 {"issue": "7", "note": "plain\nvolume: 2"}, ("volume",),
+                 id="ris-N1-leading-value-restored"),
+    pytest.param("refer", refer("%Z plain", "%Z issue: 7"), {"note": "plain\nissue: 7"},
+                 ("issue",), id="refer-Z-value-after-plain"),
+    pytest.param("refer", refer("%Z issue: 7", "%Z plain", "%Z volume: 2"),
+                 {"issue": "7", "note": "plain\nvolume: 2"}, ("volume",),
+                 id="refer-Z-leading-value-restored"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fmt", "text", "fragment", "absent"), LEADING_RUN)
+def test_readers_restore_only_the_leading_run_of_value_lines(fmt, text, fragment, absent):
+    diagnostics = Collected()
+    (item,) = json.loads(convert(fmt, "csljson", text))
+    assert _fragment_of(item, fragment) == fragment
+    assert not any(key in item for key in absent)
+    read(fmt, text, diagnostics)
+    assert diagnostics.messages == []
+
+
+@pytest.mark.parametrize("dst", ["ris", "refer", "bibtex", "biblatex"])
+@pytest.mark.parametrize(("fmt", "text", "fragment", "absent"), LEADING_RUN)
+def test_a_note_value_line_after_its_text_is_a_fixed_point(fmt, text, fragment, absent, dst):
+    once = convert(dst, "csljson", convert("csljson", dst, convert(fmt, "csljson", text)))
+    assert not any(key in json.loads(once)[0] for key in absent)  # still the note's text
+    assert convert(dst, "csljson", convert("csljson", dst, once)) == once
