@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from refconv.formats.refer.tables import NEWLINE_JOINED_TARGETS
 from refconv.model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Date, Name, Record
 from refconv.values.dates import format_date, parse_date
 from refconv.values.names import format_inverted, parse_name
@@ -44,6 +45,9 @@ from refconv.values.vocabulary import TAG_LABELS
 
 _KEYED = re.compile(r"(?:[^:()\n]+ \((%.)\)|(%.)|([A-Za-z][A-Za-z_-]*)): (.*)", re.DOTALL)
 _QUOTED = re.compile(r'"([^"\n]+)": (.*)', re.DOTALL)
+#: A custom key named like an RIS tag (custom {"AU": ...}, which the RIS writer cannot write
+#: as a tag line: it would fill the author): quoted, and read back as that custom key.
+_TAG = re.compile(r"[A-Z][A-Z0-9]")
 _CSL = frozenset(TEXT_VARIABLES) | frozenset(DATE_VARIABLES) | frozenset(NAME_VARIABLES)
 _PLAIN_TEXT = frozenset(TEXT_VARIABLES) - frozenset(DATE_VARIABLES) - frozenset(NAME_VARIABLES)
 
@@ -79,7 +83,7 @@ def note_line(key: str, value: str) -> str:
     line = f"{label}: {value}"
     keyed = parse_note_line(line)
     custom = isinstance(key, CustomKey) and not key.startswith("%")
-    if keyed is not None and (keyed[0] != key or custom):
+    if (keyed is not None and (keyed[0] != key or custom)) or (custom and _TAG.fullmatch(key)):
         return f'"{label}": {value}'
     return line
 
@@ -101,9 +105,12 @@ def name_notes(
 
 def parse_note_line(text: str) -> tuple[str, str] | None:
     """(key, value) of a line written by ``note_line``; None for an ordinary note. The key of
-    a quoted line (``"DOI": x``, only when unquoted it would be a key) is a ``CustomKey``."""
+    a quoted line (``"DOI": x``, only when unquoted it would be a key, or ``"AU": x``, a key
+    named like an RIS tag) is a ``CustomKey``."""
     quoted = _QUOTED.fullmatch(text.strip())
-    if quoted and parse_note_line(f"{quoted[1]}: {quoted[2]}") is not None:
+    if quoted and (
+        _TAG.fullmatch(quoted[1]) or parse_note_line(f"{quoted[1]}: {quoted[2]}") is not None
+    ):
         return CustomKey(quoted[1]), quoted[2]
     m = _KEYED.fullmatch(text.strip())
     if not m:
@@ -117,8 +124,10 @@ def parse_note_line(text: str) -> tuple[str, str] | None:
 def restore(record: Record, key: str, value: str, reduce: Reduce | None = None) -> bool:
     """Put a value read from a note back into the record, if it round-trips exactly.
 
-    False (and the record unchanged) when the variable is set already or the value would be
-    written back as other text: the caller keeps the line in the note as written. A date set
+    False (and the record unchanged) when the variable is set already, the value would be
+    written back as other text, or it holds a line break and the variable is one line (all
+    but abstract, note and annote, which every writer keeps multi-line: the Refer reader's
+    ``NEWLINE_JOINED_TARGETS``): the caller keeps the line in the note as written. A date set
     already is replaced only when it is exactly a ``reduce`` form of the note's date, less
     than that date (what the format's writer writes in its fields for it).
     """
@@ -164,6 +173,8 @@ def restore(record: Record, key: str, value: str, reduce: Reduce | None = None) 
         return True
     if key in record.fields or not value:
         return False
+    if key not in NEWLINE_JOINED_TARGETS and len(value.splitlines()) > 1:
+        return False  # "issue: 7" continued by the user's own text: a note, as written
     record.fields[key] = value
     return True
 

@@ -360,6 +360,17 @@ REPRODUCERS = [
                  "csljson", "refer", id="note-doi-refer-refuses"),
     pytest.param("%0 Book\n%T T\u2028U\n%I A\u2028B\n", "refer", "csljson",
                  id="refer-line-separator"),
+    pytest.param('[{"id": "k", "type": "book", "title": "T", "custom": {"AU": "Smith, J.", '
+                 '"PY": "1999", "UR": "http://a", "KW": "kw", "DO": "10.1/x", "TY": "JOUR", '
+                 '"ER": "x", "N1": "n"}}]', "csljson", "ris", id="custom-named-like-ris-tags"),
+    pytest.param('[{"id": "k", "type": "book", "title": "T", "custom": {"%A": "Smith, J.", '
+                 '"%K": "kw", "%9": "nine", "%Z": "zn", "%0": "Journal Article", "%D": "1999"}}]',
+                 "csljson", "refer", id="custom-named-like-refer-tags"),
+    pytest.param('[{"id": "k", "type": "book", "title": "T", "custom": {"AU": "Smith, J.", '
+                 '"%A": "Doe, J.", "VL": "3"}, "volume": "2"}]', "csljson", "ris",
+                 id="custom-tags-via-ris-beside-a-field"),
+    pytest.param("TY  - JOUR\nTI  - T\nN1  - issue: 7\nsecond line of my note\nER  - \n",
+                 "ris", "refer", id="ris-note-value-continued-by-text"),
 ]  # fmt: skip
 
 

@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TextIO
 
-from refconv.formats.base import Writer
+from refconv.formats.base import ReadRules, Writer
+from refconv.formats.refer.fields import RawField, build_record
 from refconv.formats.refer.syntax import flattened_at, is_tag_line, lookup_type
 from refconv.formats.refer.tables import (
     CSL_TO_ENDNOTE_TYPE,
@@ -103,6 +104,29 @@ def endnote_type(record: Record) -> str:
     return CSL_TO_ENDNOTE_TYPE.get(record.type, "Generic")
 
 
+def _silent(message: str, path: str | None, line: int | None) -> None:
+    """Warnings of a trial read: the writer asks the reader, nobody else hears it."""
+
+
+def _extra_read_back(type_name: str, lines: list[tuple[str, str]], tag: str) -> list[str]:
+    """The values the Refer reader keeps under ``tag`` reading ``lines`` (after ``%0``)."""
+    fields = [RawField("%0", [type_name], 0)]
+    fields += [RawField(t, value_lines(v), i) for i, (t, v) in enumerate(lines, 1)]
+    return build_record(fields, "endnote", ReadRules(_silent, "")).extra.get(tag, [])
+
+
+def _kept_as_tag(type_name: str, tag: str, value: str, lines: list[tuple[str, str]]) -> bool:
+    """True when the Refer reader, given the line ``tag value`` after ``lines``, keeps it as
+    the extra ``tag`` again (an unknown tag, a repeat of a tag that takes one value, a %8
+    that does not agree with %D, "et al." under %A): asked of the reader itself, on the
+    record's lines, so writer and reader cannot disagree. Any other line would fill a field
+    (%A, %K, %D, %9) or the note (%Z)."""
+    if not (len(tag) == 2 and is_tag_line(tag) and tag[1].isprintable()) or tag == "%0":
+        return False  # "%\r" is no tag
+    before = _extra_read_back(type_name, lines, tag)
+    return _extra_read_back(type_name, [*lines, (tag, value)], tag) == [*before, value]
+
+
 def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str, str]]:
     """The (tag, value) pairs of one record, %0 first."""
     type_name = endnote_type(record)
@@ -157,17 +181,26 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
             used = kept_type(record)
             notes += [(key, value) for i, value in enumerate(values) if i != used]
             continue
-        if len(key) == 2 and is_tag_line(key) and key[1].isprintable():  # "%\r" is no tag
-            # A value the reader kept because its variable was already filled must come
-            # after the one that fills it, or reading back would swap them.
+        for value in values:
+            # A value the reader kept because its variable was already filled comes after the
+            # one that fills it, or reading back would swap them (late); one the reader kept
+            # (an unknown tag, a repeated %8) is written back as that tag; any other extra
+            # named like a tag (custom {"%A": ...}) would fill that tag's field: it goes to
+            # the note under its key (CustomKey)
             lost = meanings.get(key) not in (None, "note") and key not in REPEATABLE_TAGS
             place = late if lost else lines
-            place += [(key, value) for value in values]
-        else:  # an extra named like a variable reads back as the extra (CustomKey)
-            notes += [(CustomKey(key), value) for value in values]
+            ordered = [*_sorted(lines), *late]
+            if _kept_as_tag(type_name, key, value, ordered):
+                place.append((key, value))
+            else:
+                notes.append((CustomKey(key), value))
     notes += kept
     lines = with_notes(lines, "%Z", notes, moved)
-    return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER))) + late
+    return _sorted(lines) + late
+
+
+def _sorted(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER)))
 
 
 def format_record(record: Record, moved: list[str] | None = None) -> str:

@@ -18,10 +18,10 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from refconv.formats.base import Writer
+from refconv.formats.base import ReadRules, Writer
 from refconv.formats.refer.tables import CSL_TO_ENDNOTE_TYPE
 from refconv.formats.ris.dates import held
-from refconv.formats.ris.read import REPEATABLE
+from refconv.formats.ris.read import _build as build_record  # the reader, for trial reads
 from refconv.formats.ris.tables import (
     BOOK_TYPES,
     CSL_TO_RIS_FIELD,
@@ -80,6 +80,30 @@ def ris_type(record: Record) -> tuple[str, bool]:
     return CSL_TO_RIS_TYPE.get(record.type, "GEN"), False
 
 
+def _silent(message: str, path: str | None, line: int | None) -> None:
+    """Warnings of a trial read: the writer asks the reader, nobody else hears it."""
+
+
+def _extra_read_back(code: str, lines: list[tuple[str, str]], tag: str) -> list[str]:
+    """The values the RIS reader keeps under ``tag`` reading ``lines`` (after ``TY``), in the
+    order the writer writes them."""
+    ordered = sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER)))
+    fields = [("TY", [code], 0)] + [(t, value_lines(v), i) for i, (t, v) in enumerate(ordered, 1)]
+    return build_record(fields, ReadRules(_silent, "")).extra.get(tag, [])
+
+
+def kept_as_tag(code: str, tag: str, value: str, lines: list[tuple[str, str]]) -> bool:
+    """True when the RIS reader, given the line ``tag  - value`` among ``lines``, keeps it as
+    the extra ``tag`` again (an unknown tag, a repeat of a tag that takes one value, a JO
+    beside the T2 that filled its variable, "et al." under AU): asked of the reader itself,
+    on the record's lines, so writer and reader cannot disagree. Any other tag line would
+    fill a field (AU, PY, KW) or end the record (ER)."""
+    if not _OWN_TAG.fullmatch(tag) or tag in _NOT_KEPT:
+        return False
+    before = _extra_read_back(code, lines, tag)
+    return _extra_read_back(code, [*lines, (tag, value)], tag) == [*before, value]
+
+
 def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str, str]]:
     """The (tag, value) pairs of one record, without TY and ER, in ``RIS_TAG_ORDER``."""
     lines: list[tuple[str, str]] = []
@@ -128,24 +152,25 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
         else:
             notes.append((var, value))
     lines += [("KW", keyword) for keyword in record.keywords]
-    for tag, values in record.extra.items():
+    # The Refer extras RIS has a tag for first: a custom tag of the same name is then a
+    # repeat of theirs, written after them
+    extras = sorted(record.extra.items(), key=lambda item: item[0] not in REFER_EXTRA_TO_RIS)
+    for tag, values in extras:
         if tag == "%0" and ris_type(record)[1]:  # the one TY carries; others to the note
             used = next(i for i, v in enumerate(values) if _is_type_marker(record, v))
             values = values[:used] + values[used + 1 :]
         if tag in REFER_EXTRA_TO_RIS:
             lines += [(REFER_EXTRA_TO_RIS[tag], value) for value in values]
-        elif (
-            _OWN_TAG.fullmatch(tag)
-            and tag not in _NOT_KEPT
-            and (tag not in REPEATABLE or all(t != tag for t, _ in lines))
-        ):
+            continue
+        for value in values:
             # An RIS tag the reader kept (a PY beside the date it could not agree with, an
-            # unknown tag, a repeated VL): written back under its tag, after the tag's own
-            # line, so the next read keeps it the same way (a repeat of a tag that takes one
-            # value is kept; of a tag that takes several, it would be one more of them)
-            lines += [(tag, value) for value in values]
-        else:  # an extra named like a variable reads back as the extra (CustomKey)
-            notes += [(CustomKey(tag), value) for value in values]
+            # unknown tag, a repeated VL) is written back under its tag, after the tag's own
+            # line; any other extra named like a tag (custom {"AU": ...}) would read back as
+            # that tag's field: it goes to the note under its quoted key (CustomKey)
+            if kept_as_tag(ris_type(record)[0], tag, value, lines):
+                lines.append((tag, value))
+            else:
+                notes.append((CustomKey(tag), value))
     notes += kept
     lines = with_notes(lines, "N1", notes, moved)
     return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER)))
