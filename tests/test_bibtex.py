@@ -26,6 +26,7 @@ from refconv.formats.bibtex.latex import (
 from refconv.formats.bibtex.write import BiblatexWriter, BibtexWriter, build_entry, entry_type
 from refconv.keys import KeyAssigner
 from refconv.model import Name, Record
+from refconv.values.vocabulary import NAME_PARTICLES
 
 from .conftest import EXAMPLES, SEED_WARNING, Collect, read_refer, require_tool
 
@@ -875,3 +876,45 @@ def test_language_with_tex_specials_goes_to_the_note(writer, language, kept):
     assert (diagnostics.messages == []) == kept
     (back,) = refconv.read(io.StringIO(text), "bibtex", diagnostics=Collect())
     assert back.fields["language"] == language
+
+
+_DROPPING = st.lists(st.sampled_from(["de", "la", "Van", "De", "von", "d'"]), max_size=2)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    given_name=st.sampled_from(["J.", "Jean de", "Maria del", "Ann"]),
+    dropping=_DROPPING.map(" ".join),
+    writer=st.sampled_from(["bibtex", "biblatex"]),
+)
+def test_a_dropping_particle_reads_back_or_the_name_is_kept(given_name, dropping, writer):
+    """BibTeX's First marks a dropping particle only by trailing lower-case particle words:
+    a name whose particle reads back otherwise ("Doe, J. Van": given "J. Van") is kept in the
+    note with a warning, never changed; every other name reads back as itself."""
+    person = Name("Doe", given_name, dropping_particle=dropping)
+    record = Record(type="book", fields={"title": "T"}, names={"author": [person]}, id="k")
+    warned = Collect()
+    text = refconv.write([record], None, writer, keys=["k"], diagnostics=warned)
+    (back,) = refconv.read(io.StringIO(text), writer, diagnostics=Collect())
+    if all(w.islower() and w in NAME_PARTICLES for w in dropping.split()):
+        assert back.names["author"] == [person]  # BibTeX can say it: written, not kept
+    if back.names.get("author") == [person]:
+        assert not warned.messages
+    else:
+        assert "author" not in back.names
+        assert back.extra["author"] == [f"Doe, {given_name} {dropping}".strip()]
+        assert any("kept in the note" in str(m) for m in warned.messages)
+
+
+@pytest.mark.parametrize(
+    ("particle", "kept"),
+    [("van", None), ("van der", None), ("Van", "Van Gogh, V."), ("van Der", "van Der Gogh, V.")],
+)
+def test_a_particle_bibtex_reads_as_the_family_name_is_kept(particle, kept):
+    """von is only lower-case words (btxdoc §4): "Van Gogh, V." is all Last to BibTeX."""
+    person = Name("Gogh", "V.", particle)
+    record = Record(type="book", fields={"title": "T"}, names={"author": [person]}, id="k")
+    text = refconv.write([record], None, "bibtex", keys=["k"], diagnostics=Collect())
+    (back,) = refconv.read(io.StringIO(text), "bibtex", diagnostics=Collect())
+    assert back.names.get("author") == (None if kept else [person])
+    assert back.extra.get("author") == ([kept] if kept else None)

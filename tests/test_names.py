@@ -165,8 +165,22 @@ def test_every_written_name_reads_back_equal(person: Name) -> None:
 
 @pytest.mark.parametrize(
     "person",
-    [N("Della Porta"), N(given="Plato", suffix="Jr."), N("Smith, Jr", "Ann")],
-    ids=["multiword_family_only", "given_and_suffix_only", "comma_in_family"],
+    [
+        N("Della Porta"),
+        N(given="Plato", suffix="Jr."),
+        N("Smith, Jr", "Ann"),
+        N("Doe", "J.", dropping_particle="Van"),  # reads back as given "J. Van"
+        N("Fontaine", "Jean de", dropping_particle="la"),  # given "Jean", particle "de la"
+        N("Gaulle", "Charles", dropping_particle="De la"),
+    ],
+    ids=[
+        "multiword_family_only",
+        "given_and_suffix_only",
+        "comma_in_family",
+        "capitalised_dropping_particle",
+        "given_particle_beside_dropping_particle",
+        "dropping_particle_partly_capitalised",
+    ],
 )
 def test_names_the_inverted_form_cannot_express_are_told(person: Name) -> None:
     """Writers keep these in the note (``reads_back`` is False), never silently changed."""
@@ -183,3 +197,28 @@ def test_what_parse_name_normalises_counts_as_the_same_name(person: Name) -> Non
     assert reads_back(person)
     once = parse_name(format_inverted(person))[0]
     assert once is not None and parse_name(format_inverted(once))[0] == once
+
+
+@given(person=st.builds(
+    Name,
+    family=st.sampled_from(["Fontaine", "Doe", "Della Porta", ""]),
+    given=st.sampled_from(["", "J.", "Jean de", "Maria del", "Ann HM", "Ann\nB."]),
+    particle=st.sampled_from(["", "van", "de la"]),
+    dropping_particle=st.sampled_from(["", "de", "la", "Van", "de La", "von der"]),
+    suffix=st.sampled_from(["", "Jr."]),
+))  # fmt: skip
+def test_reads_back_never_accepts_a_changed_part(person: Name) -> None:
+    """``reads_back`` True: the name read back has every part the name had, only white space
+    and "HM" respelled, and an empty dropping particle at most filled from the given name."""
+    back = parse_name(format_inverted(person))[0]
+    if not reads_back(person):
+        return
+    assert back is not None
+    for part in ("family", "particle", "suffix", "literal"):
+        assert getattr(back, part) == " ".join(getattr(person, part).split())
+    if person.dropping_particle:
+        assert back.dropping_particle == person.dropping_particle
+    spelled = person.given.replace("HM", "H. M.")
+    assert f"{back.given} {back.dropping_particle}".split() == (
+        f"{spelled} {person.dropping_particle}".split()
+    )

@@ -188,17 +188,22 @@ def format_inverted(person: Name) -> str:
 
 def reads_back(person: Name) -> bool:
     """True when ``format_inverted`` writes ``person`` so that ``parse_name`` reads back the
-    same parts (white space, PubMed's "HM" read as "H. M." and a given name's trailing
-    particle read as the dropping particle count as the same). A writer
-    keeps a name for which this is False under a quoted key in its note (read back as a
-    custom value, counted for --report) rather than write another name."""
+    same parts. A writer keeps a name for which this is False under a quoted key in its note
+    (read back as a custom value, counted for --report) rather than write another name.
+
+    Exact but for what only fills in what the name leaves empty or respells it: runs of white
+    space (line breaks too) are one space, PubMed's "HM" is "H. M.", and a given name's
+    trailing particle ("Charles de", as BibTeX reads "Gaulle, Charles de") is the dropping
+    particle when the name has none, printed in the same place. A part the name has is never
+    changed: a capitalised dropping particle ("Doe, J. Van" reads given "J. Van") or one
+    beside a given name ending in a particle word ("Fontaine, Jean de la" reads given "Jean",
+    dropping particle "de la", not "Jean de" and "la") does not read back.
+    """
     back = parse_name(format_inverted(person))[0]
-    # what parse_name makes of any text: runs of white space (line breaks too) one space,
-    # PubMed's "HM" spelled "H. M.", and a given name's trailing particle ("Charles de", as
-    # BibTeX reads "Gaulle, Charles de") the dropping particle, printed in the same place
     spaced = [" ".join(part.split()) for part in _parts(person)]
-    given, spaced[3] = split_dropping_particle(f"{spaced[1]} {spaced[3]}")
-    spaced[1] = _spell_initials(given)
+    if not spaced[3]:
+        spaced[1], spaced[3] = split_dropping_particle(spaced[1])
+    spaced[1] = _spell_initials(spaced[1])
     return back is not None and _parts(back) == tuple(spaced)
 
 

@@ -74,6 +74,15 @@ def _utf8_length(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
+def _unmarked_particle(person: Name) -> str:
+    """The particle of ``person`` BibTeX's name syntax cannot mark as one, or ""."""
+    if split_dropping_particle(person.dropping_particle)[0]:
+        return person.dropping_particle
+    if any(not word[:1].islower() for word in person.particle.split()):
+        return person.particle
+    return ""
+
+
 def _over_long(e: _Entry, people: list[Name]) -> list[Name]:
     """The names to keep out of a BibTeX name field so that plainnat's label fits: the longer
     of the (at most two) names the label is made of, until it fits."""
@@ -268,6 +277,21 @@ def build_entry(
                 e.notes.append(note_line(key, text))
                 e.moved.append(key)
         else:
+            # a particle BibTeX cannot mark is kept in the note: a dropping particle is only
+            # trailing lower-case particle words of First ("Doe, J. Van" reads back as given
+            # "J. Van"), von only lower-case words (btxdoc §4: "Van Gogh" is all Last)
+            unsaid = [p for p in people if _unmarked_particle(p)]
+            for person in unsaid:
+                problems.append(
+                    f"{role}: particle {_unmarked_particle(person)!r} would read back as part of"
+                    " another name part; the name is kept in the note"
+                )
+                for key, text in [n for part in name_notes(role, [person]) for n in part]:
+                    e.notes.append(note_line(key, text))
+                    e.moved.append(key)
+            people = [p for p in people if all(p is not u for u in unsaid)]
+            if not people:
+                continue
             written = [(p, e.name(p)) for p in people]
             if not biblatex:  # bibtex(1) cuts a label made of longer names mid-escape
                 for person in _over_long(e, people):
