@@ -27,7 +27,7 @@ from refconv.formats.refer.write import ReferWriter
 from refconv.formats.ris.read import RisReader
 from refconv.formats.ris.write import RisWriter
 from refconv.model import Record
-from refconv.notes import restore
+from refconv.notes import note_label, restore
 
 READERS: dict[str, type[Reader]] = {
     "ris": RisReader,
@@ -1180,6 +1180,105 @@ def test_a_note_value_line_after_its_text_is_a_fixed_point(fmt, text, fragment, 
     once = convert(dst, "csljson", convert("csljson", dst, convert(fmt, "csljson", text)))
     assert not any(key in json.loads(once)[0] for key in absent)  # still the note's text
     assert convert(dst, "csljson", convert("csljson", dst, once)) == once
+
+
+# R2: a custom key named like a tag of the writer's format is written as that tag only when
+# the reader keeps the tag line as the same custom value again; any other goes to the note
+# under its quoted key, is counted by --report, fails --strict and reads back as custom.
+TAG_NAMED_CUSTOM = [
+    *[pytest.param("ris", key, value, id=f"ris-{key}") for key, value in (
+        ("AU", "Smith, J."), ("PY", "1999"), ("UR", "http://a.example"), ("KW", "kw"),
+        ("DO", "10.1/x"), ("TY", "JOUR"), ("ER", "x"), ("N1", "n"), ("DA", "1999/03/05/"),
+        ("C2", "PMC1"), ("VL", "3"), ("JO", "J"))],
+    *[pytest.param("refer", key, value, id=f"refer-{key}") for key, value in (
+        ("%A", "Smith, J."), ("%K", "kw"), ("%9", "nine"), ("%Z", "zn"), ("%0", "Journal Article"),
+        ("%D", "1999"), ("%8", "1999-03-05"), ("%V", "3"), ("%J", "J"))],
+]  # fmt: skip
+
+
+def _custom_item(key: str, value: str) -> str:
+    return json.dumps([{"id": "k", "type": "book", "title": "T", "custom": {key: value}}])
+
+
+@pytest.mark.parametrize(("dst", "key", "value"), TAG_NAMED_CUSTOM)
+def test_a_custom_key_named_like_a_tag_is_kept_custom_and_counted(dst, key, value):
+    item = _custom_item(key, value)
+    diagnostics = Collected()
+    out = io.StringIO()
+    WRITERS[dst](diagnostics=diagnostics).write(read("csljson", item), out)
+    assert diagnostics.moved[({"ris": "N1", "refer": "%Z"}[dst], note_label(key))] == 1
+    back = json.loads(convert(dst, "csljson", out.getvalue()))[0]
+    assert back["custom"] == {key: [value]}
+    assert set(back) <= {"id", "type", "title", "citation-key", "custom"}  # no field filled
+    with pytest.raises(RefconvError, match="--strict"):
+        WRITERS[dst](diagnostics=Collected(strict=True)).write(read("csljson", item), out)
+    once = convert(dst, "csljson", convert("csljson", dst, item))
+    assert convert(dst, "csljson", convert("csljson", dst, once)) == once
+
+
+# The tags the readers keep themselves still go back as those tags, nothing counted: an
+# unknown tag, a repeat of a tag that takes one value, an alias beside the tag that set its
+# variable, a date that does not agree with the record's date.
+KEPT_TAGS = [
+    pytest.param("ris", ris("AV  - zq1"), "AV  - zq1", id="ris-unknown-tag"),
+    pytest.param("ris", ris("PY  - 1999", "PY  - 2001"), "PY  - 2001", id="ris-repeated-PY"),
+    pytest.param("ris", ris("T2  - A", "JO  - B"), "JO  - B", id="ris-alias-beside-T2"),
+    pytest.param("ris", ris("AU  - et al."), "AU  - et al.", id="ris-no-person"),
+    pytest.param("refer", refer("%D 2021", "%8 Feb 30"), "%8 Feb 30", id="refer-8-disagrees"),
+    pytest.param("refer", refer("%V 1", "%V 2"), "%V 2", id="refer-repeated-V"),
+    pytest.param("refer", refer("%A et al."), "%A et al.", id="refer-no-person"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fmt", "text", "line"), KEPT_TAGS)
+def test_a_tag_the_reader_kept_is_written_back_as_that_tag(fmt, text, line):
+    diagnostics = Collected()
+    out = io.StringIO()
+    WRITERS[fmt](diagnostics=diagnostics).write(read(fmt, text), out)
+    assert line in out.getvalue().splitlines()
+    assert not diagnostics.moved
+    once = convert(fmt, "csljson", out.getvalue())
+    assert once == convert(fmt, "csljson", text)
+    assert convert(fmt, "csljson", convert("csljson", fmt, once)) == once
+
+
+# R4: a note line of a one-line variable continued by more text is the user's note: it stays
+# as written; abstract, note and annote, which the writers keep multi-line, are restored.
+@pytest.mark.parametrize("brk", ["\n", "\r", "\u2028", "\x85"])
+@pytest.mark.parametrize(("key", "placed"), [("issue", False), ("title-short", False),
+                                             ("publisher", False), ("abstract", True),
+                                             ("annote", True)])  # fmt: skip
+def test_restore_refuses_a_line_break_in_a_one_line_variable(key, placed, brk):
+    record = Record()
+    assert restore(record, key, f"7{brk}second line") is placed
+    assert record.fields == ({key: f"7{brk}second line"} if placed else {})
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("ris", ris("N1  - issue: 7", "second line of my note")),
+        ("refer", refer("%Z issue: 7", "second line of my note")),
+    ],
+)
+def test_a_note_value_continued_by_text_stays_in_the_note(fmt, text):
+    diagnostics = Collected()
+    (record,) = read(fmt, text, diagnostics)
+    item = record_to_csl(record)
+    assert "issue" not in item
+    assert item["note"] == "issue: 7\nsecond line of my note"
+    assert diagnostics.messages == []
+    for dst in ("ris", "refer", "bibtex", "csljson"):
+        once = convert(dst, "csljson", convert(fmt, dst, text))
+        assert "issue" not in json.loads(once)[0]
+        assert convert(dst, "csljson", convert("csljson", dst, once)) == once
+
+
+@pytest.mark.parametrize("dst", ["ris", "refer", "bibtex", "biblatex"])
+def test_a_multi_line_annote_kept_in_the_note_reads_back(dst):
+    item = '[{"id": "k", "type": "book", "title": "T", "annote": "a\\nb"}]'
+    back = json.loads(convert(dst, "csljson", convert("csljson", dst, item)))[0]
+    assert back["annote"] == "a\nb"
 
 
 # R6: values.names.reads_back is exact, so a name whose written form reads back as another
