@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from refconv.model import Name
 from refconv.values.vocabulary import CORPORATE_WORDS, ET_AL_MARKERS, NAME_PARTICLES, NAME_SUFFIXES
@@ -199,8 +200,13 @@ def reads_back(person: Name) -> bool:
     beside a given name ending in a particle word ("Fontaine, Jean de la" reads given "Jean",
     dropping particle "de la", not "Jean de" and "la") does not read back.
     """
-    back = parse_name(format_inverted(person))[0]
-    spaced = [" ".join(part.split()) for part in _parts(person)]
+    return _reads_back(format_inverted(person), _parts(person))
+
+
+@lru_cache(maxsize=8192)  # the same people recur across a bibliography
+def _reads_back(written: str, parts: tuple[str, ...]) -> bool:
+    back = parse_name(written)[0]
+    spaced = [" ".join(part.split()) for part in parts]
     if not spaced[3]:
         spaced[1], spaced[3] = split_dropping_particle(spaced[1])
     spaced[1] = _spell_initials(spaced[1])

@@ -143,10 +143,11 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
             notes += plain
             kept += custom
         else:
-            lines += [(tag, format_inverted(p)) for p in people if reads_back(p)]
+            back = [(p, reads_back(p)) for p in people]
+            lines += [(tag, format_inverted(p)) for p, ok in back if ok]
             # a name "Family, Given" cannot say (reads_back) is kept in the note as a custom
             # value (quoted key): read as a name it would be another name
-            kept += [(CustomKey(role), format_inverted(p)) for p in people if not reads_back(p)]
+            kept += [(CustomKey(role), format_inverted(p)) for p, ok in back if not ok]
     for var, date in record.dates.items():
         tag = tags.get(var)
         if (

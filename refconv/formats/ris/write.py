@@ -113,10 +113,11 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
         lines.append(("ID", record.id))
     for role, people in record.names.items():
         if role in NAME_TO_RIS:
-            lines += [(NAME_TO_RIS[role], format_inverted(p)) for p in people if reads_back(p)]
+            back = [(p, reads_back(p)) for p in people]
+            lines += [(NAME_TO_RIS[role], format_inverted(p)) for p, ok in back if ok]
             # a name "Family, Given" cannot say (reads_back) is kept in the note as a custom
             # value (quoted key): read as a name it would be another name
-            kept += [(CustomKey(role), format_inverted(p)) for p in people if not reads_back(p)]
+            kept += [(CustomKey(role), format_inverted(p)) for p, ok in back if not ok]
         else:
             plain, custom = name_notes(role, people)
             notes += plain
