@@ -93,3 +93,18 @@ def test_keywords():
     assert split_keywords(["a b c"]) == ["a b c"]
     assert join_keywords(["a", "b"]) == "a, b"
     assert join_keywords(["a, b", "c"]) == "a, b; c"
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        pytest.param("refer", "%0 Journal Article\n%T T\n%P " + "1" * 4400 + "-2\n", id="page"),
+        pytest.param("bibtex", "@article{k, title={T}, date={" + "0" * 4301 + "}}\n", id="edtf"),
+        pytest.param("bibtex", "@article{k, title={T}, year={-" + "0" * 4301 + "1}}\n", id="year"),
+    ],
+)
+def test_numbers_longer_than_python_converts_are_no_traceback(source, text):
+    """Python's int() refuses more than 4,300 digits, leading zeros included."""
+    from refconv import Collected, convert
+
+    assert convert(text.encode(), None, source, "csljson", diagnostics=Collected(quiet=True))

@@ -37,7 +37,7 @@ def normalize_pages(text: str) -> str:
             first, last = m[1], m[2]
             if first.isdigit() and last.isdigit() and len(last) < len(first):
                 expanded = first[: len(first) - len(last)] + last
-                if int(expanded) > int(first):
+                if expanded > first:  # digit strings of one length: no int() of 5,000 digits
                     last = expanded
             part = f"{first}-{last}"
         parts.append(part)

@@ -179,9 +179,11 @@ def _number(text: str, digits: int) -> tuple[int, str]:
     value = text.strip().strip("{}").strip()
     if not _INTEGER.fullmatch(value):
         return 0, "not a number"
-    if len(value.lstrip("-").lstrip("0")) > digits:
+    body = value.lstrip("-").lstrip("0")  # int() counts leading zeros against its limit too
+    if len(body) > digits:
         return 0, "out of range"
-    return int(value), ""
+    number = int(body or "0")
+    return (-number if value.startswith("-") else number), ""
 
 
 def _year(text: str) -> tuple[Date | None, str]:
