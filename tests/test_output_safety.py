@@ -30,6 +30,8 @@ from refconv.cli import cli
 
 from .corpus import corpus
 
+pytestmark = pytest.mark.slow  # real processes: signals, full disks, FIFOs, links
+
 ONE = "%0 Journal Article\n%T Title\n%A Doe, Jane\n%D 2001\n"
 COMMAND = [sys.executable, "-m", "refconv"]
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
