@@ -110,24 +110,26 @@ class RisReader(Reader):
             if tag == "TY":
                 if fields:
                     rules.warn("record not closed with 'ER  - '; closed here", lineno)
-                    yield _build(fields, rules)
+                    yield build_record(fields, rules)
                 rules.junk(junk, junk_line)
                 junk = 0
                 fields = [(tag, [value], lineno)]
             elif not fields:
                 junk_line, junk = (junk_line if junk else lineno), junk + 1
             elif tag == "ER":
-                yield _build(fields, rules)
+                yield build_record(fields, rules)
                 fields = []
             else:
                 fields.append((tag, [value], lineno))
         if fields:
             rules.warn("record not closed with 'ER  - ' at the end of the input", fields[0][2])
-            yield _build(fields, rules)
+            yield build_record(fields, rules)
         rules.junk(junk, junk_line)
 
 
-def _build(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> Record:
+def build_record(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> Record:
+    """The record of one TY..ER block: ``fields`` are (tag, lines, line number), TY first.
+    Public because the RIS writer asks it whether a kept tag would read back as kept."""
     _, type_lines, first_line = fields[0]
     code = type_lines[0].upper()
     record = Record(

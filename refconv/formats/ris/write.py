@@ -21,7 +21,7 @@ from typing import TextIO
 from refconv.formats.base import ReadRules, Writer
 from refconv.formats.refer.tables import CSL_TO_ENDNOTE_TYPE
 from refconv.formats.ris.dates import held
-from refconv.formats.ris.read import _build as build_record  # the reader, for trial reads
+from refconv.formats.ris.read import build_record  # the reader, for trial reads
 from refconv.formats.ris.tables import (
     BOOK_TYPES,
     CSL_TO_RIS_FIELD,
