@@ -95,10 +95,16 @@ def name_notes(
     for the names ``restore`` reads back as themselves, and (second list: a writer puts them
     after its extras, where they are when read back) one entry under a quoted key
     (``CustomKey``, read back as a custom value) for each name it would read as other names
-    (one "Family, Given" cannot say, or one with " and " in it, which would read as two)."""
-    written = [(format_inverted(p), name_reads_back(p)) for p in people]
-    plain = [text for text, back in written if back and " and " not in text]
-    kept = [text for text, back in written if not (back and " and " not in text)]
+    (one "Family, Given" cannot say, or one with the word " and " in it or at an end, which
+    would read as other names)."""
+    # " and " joins the names: one that holds it, or starts or ends with the word "and"
+    # ("余 and"), would split elsewhere when read back
+    plain: list[str] = []
+    kept: list[str] = []
+    for person in people:
+        text = format_inverted(person)
+        ok = name_reads_back(person) and " and " not in f" {text} "
+        (plain if ok else kept).append(text)
     joined: list[tuple[str, str]] = [(role, " and ".join(plain))] if plain else []
     return joined, [(CustomKey(role), text) for text in kept]
 
@@ -132,14 +138,11 @@ def restore(record: Record, key: str, value: str, reduce: Reduce | None = None) 
     than that date (what the format's writer writes in its fields for it).
     """
     value = value.strip()
-    if isinstance(key, CustomKey):  # a quoted line: back into the extras it came from
+    if isinstance(key, CustomKey) or key.startswith("%"):  # back into the extras
         record.add_extra(key, value)
         return True
-    if not key.startswith("%") and key not in _CSL:  # no key of refconv's notes
+    if key not in _CSL:  # no key of refconv's notes
         return False
-    if key.startswith("%"):
-        record.add_extra(key, value)
-        return True
     if key in DATE_VARIABLES:
         if "\n" in value or (key in record.dates and reduce is None):
             return False
@@ -171,12 +174,17 @@ def restore(record: Record, key: str, value: str, reduce: Reduce | None = None) 
             return False
         record.keywords.extend(words)
         return True
-    if key in record.fields or not value:
+    if key in record.fields or not _is_text_value(key, value):
         return False
-    if key not in NEWLINE_JOINED_TARGETS and len(value.splitlines()) > 1:
-        return False  # "issue: 7" continued by the user's own text: a note, as written
     record.fields[key] = value
     return True
+
+
+def _is_text_value(key: str, value: str) -> bool:
+    """Does the stripped ``value`` go back into the text variable ``key``? Not when empty, nor
+    when it runs over lines and ``key`` is one line ("issue: 7" continued by the user's own
+    text is a note, as written)."""
+    return bool(value) and (key in NEWLINE_JOINED_TARGETS or len(value.splitlines()) == 1)
 
 
 def restore_notes(record: Record, lines: list[str], reduce: Reduce | None = None) -> list[str]:
@@ -208,7 +216,7 @@ def reads_back(line: str) -> bool:
     if key.startswith("%") or isinstance(key, CustomKey):
         return True  # what restore decides for these on an empty record, without its parsing
     if key in _PLAIN_TEXT and key != "keyword":
-        return bool(value.strip())
+        return _is_text_value(key, value.strip())
     return restore(Record(), key, value)  # dates, names and keywords must parse back as written
 
 

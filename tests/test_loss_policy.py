@@ -13,9 +13,10 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from refconv import notes
 from refconv.diagnostics import Collected, Diagnostics, RefconvError
 from refconv.formats.base import Reader, Writer
 from refconv.formats.bibtex.read import BibtexReader
@@ -1065,6 +1066,7 @@ _CSL_NAME = st.one_of(
     dst=st.sampled_from(["ris", "refer", "bibtex", "biblatex"]),
     role=st.sampled_from(["author", "director", "translator", "interviewer"]),
 )
+@example(people=[{"literal": "余 and"}, {"family": "Ann"}], dst="ris", role="director")
 @settings(max_examples=150, deadline=None)
 def test_every_name_comes_back_as_itself_or_kept_and_is_a_fixed_point(people, dst, role):
     item = json.dumps([{"id": "k", "type": "book", "title": "T", role: people}])
@@ -1309,3 +1311,26 @@ def test_a_name_that_reads_back_changed_is_kept_not_changed(person, kept_by, dst
         assert back["author"] == [person]
     once = convert(dst, "csljson", written)
     assert convert(dst, "csljson", convert("csljson", dst, once)) == once  # a fixed point
+
+
+# --- the note protocol's shortcut agrees with the protocol ---------------------------------
+
+_NOTE_KEYS = st.sampled_from(
+    ["issue", "event-place", "abstract", "note", "keyword", "issued", "accessed", "author",
+     "editor", "DOI", "%H", "%Z", '"DOI"', '"AU"', "shelf", "Translated Author (%H)"]
+)  # fmt: skip
+_NOTE_VALUES = st.lists(
+    st.sampled_from([*"ab 7,.-/:;&\n\r\u2028", " and ", "1999", "Smith, J.", "2001/03"]),
+    max_size=8,
+).map("".join)
+
+
+@given(_NOTE_KEYS, _NOTE_VALUES)
+def test_reads_back_is_what_restore_does_on_an_empty_record(key, value):
+    """``notes.reads_back`` decides tags and plain text without a trial restore (speed);
+    it must give exactly ``restore``'s answer on a record that lacks the value, or
+    ``arrange_notes`` puts a line among the values that the reader then stops at."""
+    line = f"{key}: {value}"
+    keyed = notes.parse_note_line(line)
+    expected = keyed is not None and notes.restore(Record(), *keyed)
+    assert notes.reads_back(line) == expected
