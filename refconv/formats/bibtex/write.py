@@ -166,7 +166,7 @@ class _Entry:
     def put(self, field: str | None, value: str, label: str, *, raw: bool = False) -> None:
         """Set ``field`` to an enclosed value; without a free field, keep it in the note."""
         if field is None or field in self.fields:
-            self.notes.append(f"{label}: {value}")
+            self.notes.append(note_line(label, value))
             self.moved.append(label)
             return
         self.fields[field] = value if raw else "{" + self.text(value) + "}"
