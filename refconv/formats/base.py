@@ -37,6 +37,24 @@ def date_trouble(parsed: ParsedDate) -> str:
     return "not a date refconv can read"
 
 
+def silent(message: str, path: str | None, line: int | None) -> None:
+    """A ``Warn`` that drops what it hears: the warnings of a writer's trial read."""
+
+
+def kept_again(
+    kept_under: Callable[[list[tuple[str, str]]], list[str]],
+    lines: list[tuple[str, str]],
+    tag: str,
+    value: str,
+) -> bool:
+    """True when a format's reader, given the line ``tag value`` after ``lines``, keeps
+    ``value`` under the extra ``tag`` again; ``kept_under(lines)`` is what that reader keeps
+    under ``tag`` reading ``lines``. How a line writer asks its own reader whether a kept tag
+    may be written back as that tag (or would fill a field), so the two cannot disagree."""
+    before = kept_under(lines)
+    return kept_under([*lines, (tag, value)]) == [*before, value]
+
+
 class ReadRules:
     """The shared rules of one input: place-or-keep, and the messages of every reader.
 

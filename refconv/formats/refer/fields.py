@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from refconv.formats.base import ReadRules, date_trouble
-from refconv.formats.refer.syntax import lookup_type
+from refconv.formats.refer.syntax import endnote_tags, lookup_type
 from refconv.formats.refer.tables import (
     CLASSIC_ONLY_LETTERS,
     CLASSIC_TAGS,
     CSL_TO_ENDNOTE_TYPE,
-    ENDNOTE_TAGS,
-    ENDNOTE_TYPE_TAGS,
     NEWLINE_JOINED_TARGETS,
     REPEATABLE_TAGS,
     Target,
@@ -319,12 +316,6 @@ def infer_type(tags: set[str], record: Record) -> str:
     return "document"
 
 
-@cache
-def _endnote_tags(type_name: str) -> dict[str, Target]:
-    """The tag meanings of one EndNote type (merged once per type, not per record)."""
-    return ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})
-
-
 def build_record(fields: list[RawField], dialect: str, rules: ReadRules) -> Record:
     """Map the raw fields of one record to a ``Record``."""
     classic = dialect == "refer" or (dialect == "auto" and not _is_endnote(fields))
@@ -346,7 +337,7 @@ def build_record(fields: list[RawField], dialect: str, rules: ReadRules) -> Reco
         if _fix_classic_editors(fields):
             tags["%A"] = "editor"
     else:
-        tags = _endnote_tags(type_name or "")
+        tags = endnote_tags(type_name or "")
     builder = _Builder(record, classic, rules, tags)
     seen: set[str] = set()
     for raw in fields:

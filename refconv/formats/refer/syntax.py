@@ -4,13 +4,17 @@ records (refer-format.md §6) and ``%0`` type names (§3.1)."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from refconv.formats.refer.tables import (
+    ENDNOTE_TAGS,
     ENDNOTE_TYPE_ALIASES,
+    ENDNOTE_TYPE_TAGS,
     ENDNOTE_TYPE_TO_CSL,
     FLAT_TAG_CHARS,
     NAME_TAGS,
     REPEATABLE_TAGS,
+    Target,
 )
 from refconv.values.identifiers import find_doi
 from refconv.values.vocabulary import NO_DATE_WORDS
@@ -130,3 +134,10 @@ def _is_name_shaped(value: str) -> bool:
         return False
     capitalised = sum(1 for w in words if not w[0].isalpha() or w[0].isupper() or not w.isascii())
     return capitalised * 2 >= len(words)
+
+
+@cache
+def endnote_tags(type_name: str) -> dict[str, Target]:
+    """The tag meanings of one EndNote type (§7.1 and the type's own, §2.2), merged once per
+    type for the reader and the writer alike. Shared: never change the dict returned."""
+    return ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})

@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TextIO
 
-from refconv.formats.base import ReadRules, Writer
+from refconv.formats.base import ReadRules, Writer, kept_again, silent
 from refconv.formats.refer.fields import RawField, build_record
-from refconv.formats.refer.syntax import flattened_at, is_tag_line, lookup_type
+from refconv.formats.refer.syntax import endnote_tags, flattened_at, is_tag_line, lookup_type
 from refconv.formats.refer.tables import (
     CSL_TO_ENDNOTE_TYPE,
     ENDNOTE_TAGS,
@@ -78,7 +78,7 @@ def tags_for(type_name: str) -> dict[str, str]:
 
 def _eight_is_issued(type_name: str) -> bool:
     """%8 holds the publication date for most types, the access date for some (§2.2)."""
-    return (ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})).get("%8") == "issued"
+    return endnote_tags(type_name).get("%8") == "issued"
 
 
 def kept_type(record: Record) -> int | None:
@@ -104,15 +104,11 @@ def endnote_type(record: Record) -> str:
     return CSL_TO_ENDNOTE_TYPE.get(record.type, "Generic")
 
 
-def _silent(message: str, path: str | None, line: int | None) -> None:
-    """Warnings of a trial read: the writer asks the reader, nobody else hears it."""
-
-
 def _extra_read_back(type_name: str, lines: list[tuple[str, str]], tag: str) -> list[str]:
     """The values the Refer reader keeps under ``tag`` reading ``lines`` (after ``%0``)."""
     fields = [RawField("%0", [type_name], 0)]
     fields += [RawField(t, value_lines(v), i) for i, (t, v) in enumerate(lines, 1)]
-    return build_record(fields, "endnote", ReadRules(_silent, "")).extra.get(tag, [])
+    return build_record(fields, "endnote", ReadRules(silent, "")).extra.get(tag, [])
 
 
 def _kept_as_tag(type_name: str, tag: str, value: str, lines: list[tuple[str, str]]) -> bool:
@@ -123,8 +119,7 @@ def _kept_as_tag(type_name: str, tag: str, value: str, lines: list[tuple[str, st
     (%A, %K, %D, %9) or the note (%Z)."""
     if not (len(tag) == 2 and is_tag_line(tag) and tag[1].isprintable()) or tag == "%0":
         return False  # "%\r" is no tag
-    before = _extra_read_back(type_name, lines, tag)
-    return _extra_read_back(type_name, [*lines, (tag, value)], tag) == [*before, value]
+    return kept_again(lambda trial: _extra_read_back(type_name, trial, tag), lines, tag, value)
 
 
 def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str, str]]:
@@ -176,7 +171,7 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
             lines.append((tag, value))
     lines += [("%K", keyword) for keyword in record.keywords]
     late: list[tuple[str, str]] = []
-    meanings = ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})
+    meanings = endnote_tags(type_name)
     for key, values in record.extra.items():
         if key == "%0":  # the one written as the type; any other goes to the note
             used = kept_type(record)
@@ -211,7 +206,7 @@ def format_record(record: Record, moved: list[str] | None = None) -> str:
     # skips a U+FEFF) is indented: no lenient reader takes it for a tag.
     tag_like = lenient_pattern("%")
     lines = refer_lines(record, moved)
-    meanings = ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(lines[0][1], {})
+    meanings = endnote_tags(lines[0][1])
     for tag, value in lines:
         # Split at every line separator a consumer may split at (CR, VT, NEL, U+2028...): no
         # separator is written inside a line, and a value cannot end the record. A field the

@@ -25,10 +25,9 @@ import re
 from collections.abc import Iterable, Iterator
 
 from refconv.formats.base import Reader, ReadRules, date_trouble
+from refconv.formats.refer.syntax import endnote_tags
 from refconv.formats.refer.tables import (
     CSL_TO_ENDNOTE_TYPE,
-    ENDNOTE_TAGS,
-    ENDNOTE_TYPE_TAGS,
     PSEUDO_TARGETS,
     Target,
 )
@@ -138,9 +137,7 @@ def build_record(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> 
     if code not in RIS_TO_CSL_TYPE:
         rules.unknown_type(record, "TY", code, "RIS type", "GEN", first_line)
     endnote = RIS_TO_ENDNOTE_TYPE.get(code)
-    meanings = ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(
-        endnote or CSL_TO_ENDNOTE_TYPE.get(record.type, ""), {}
-    )
+    meanings = endnote_tags(endnote or CSL_TO_ENDNOTE_TYPE.get(record.type, ""))
     if endnote and endnote not in (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book"):
         record.add_extra("%0", endnote)  # EJOUR: an Electronic Article, kept for Refer
     dates: dict[str, tuple[str, int]] = {}

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from refconv.formats.base import ReadRules, Writer
+from refconv.formats.base import ReadRules, Writer, kept_again, silent
 from refconv.formats.refer.tables import CSL_TO_ENDNOTE_TYPE
 from refconv.formats.ris.dates import held
 from refconv.formats.ris.read import build_record  # the reader, for trial reads
@@ -80,16 +80,12 @@ def ris_type(record: Record) -> tuple[str, bool]:
     return CSL_TO_RIS_TYPE.get(record.type, "GEN"), False
 
 
-def _silent(message: str, path: str | None, line: int | None) -> None:
-    """Warnings of a trial read: the writer asks the reader, nobody else hears it."""
-
-
 def _extra_read_back(code: str, lines: list[tuple[str, str]], tag: str) -> list[str]:
     """The values the RIS reader keeps under ``tag`` reading ``lines`` (after ``TY``), in the
     order the writer writes them."""
     ordered = sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER)))
     fields = [("TY", [code], 0)] + [(t, value_lines(v), i) for i, (t, v) in enumerate(ordered, 1)]
-    return build_record(fields, ReadRules(_silent, "")).extra.get(tag, [])
+    return build_record(fields, ReadRules(silent, "")).extra.get(tag, [])
 
 
 def kept_as_tag(code: str, tag: str, value: str, lines: list[tuple[str, str]]) -> bool:
@@ -100,12 +96,12 @@ def kept_as_tag(code: str, tag: str, value: str, lines: list[tuple[str, str]]) -
     fill a field (AU, PY, KW) or end the record (ER)."""
     if not _OWN_TAG.fullmatch(tag) or tag in _NOT_KEPT:
         return False
-    before = _extra_read_back(code, lines, tag)
-    return _extra_read_back(code, [*lines, (tag, value)], tag) == [*before, value]
+    return kept_again(lambda trial: _extra_read_back(code, trial, tag), lines, tag, value)
 
 
 def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str, str]]:
     """The (tag, value) pairs of one record, without TY and ER, in ``RIS_TAG_ORDER``."""
+    code, carried = ris_type(record)
     lines: list[tuple[str, str]] = []
     notes: list[tuple[str, str]] = []
     kept: list[tuple[str, str]] = []  # names kept custom: after the extras, as read back
@@ -132,7 +128,7 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
             lines.append(("Y2", ris_date(reduced.parts[0])))
         if reduced != date:
             notes.append((var, format_date(date)))
-    book = RIS_TO_CSL_TYPE.get(ris_type(record)[0]) in BOOK_TYPES  # as the reader decides
+    book = RIS_TO_CSL_TYPE.get(code) in BOOK_TYPES  # as the reader decides
     for var, value in record.fields.items():
         if var == "citation-key" or record.derivable(var):
             continue
@@ -157,7 +153,7 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
     # repeat of theirs, written after them
     extras = sorted(record.extra.items(), key=lambda item: item[0] not in REFER_EXTRA_TO_RIS)
     for tag, values in extras:
-        if tag == "%0" and ris_type(record)[1]:  # the one TY carries; others to the note
+        if tag == "%0" and carried:  # the one TY carries; others to the note
             used = next(i for i, v in enumerate(values) if _is_type_marker(record, v))
             values = values[:used] + values[used + 1 :]
         if tag in REFER_EXTRA_TO_RIS:
@@ -168,7 +164,7 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
             # unknown tag, a repeated VL) is written back under its tag, after the tag's own
             # line; any other extra named like a tag (custom {"AU": ...}) would read back as
             # that tag's field: it goes to the note under its quoted key (CustomKey)
-            if kept_as_tag(ris_type(record)[0], tag, value, lines):
+            if kept_as_tag(code, tag, value, lines):
                 lines.append((tag, value))
             else:
                 notes.append((CustomKey(tag), value))
