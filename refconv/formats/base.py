@@ -97,8 +97,13 @@ class ReadRules:
             return True
         if fields[var] == value:
             return True
-        self.keep(record, key, value, f"{var} is set already", line)
+        self.set_already(record, key, value, var, line)
         return False
+
+    def set_already(self, record: Record, key: str, value: str, var: str, line: int | None) -> None:
+        """Keep ``value`` of the input field ``key``, the second value for ``var``, which an
+        earlier field set: ``key 'value': var is set already; kept in custom``."""
+        self.keep(record, key, value, f"{var} is set already", line)
 
     def unknown_type(
         self, record: Record, key: str, value: str, what: str, fallback: str, line: int | None

@@ -300,7 +300,7 @@ def _record(entry: Any, line: int, rules: ReadRules) -> Record:
         elif key in _NOTE_FIELDS:
             var = _NOTE_FIELDS[key]
             if var in notes:  # annote and annotation: both BibLaTeX's annotation
-                rules.keep(record, key, decode_latex(value), f"{var} is set already", where)
+                rules.set_already(record, key, decode_latex(value), var, where)
             else:
                 notes[var] = decode_latex(value).split("; ")
         else:

@@ -117,7 +117,7 @@ class _Builder:
             if placed or fallbacks:
                 return
         if self.conflict:  # a variable an earlier tag set: the loss policy keeps this one
-            self.rules.keep(self.record, raw.key, text, f"{self.conflict} is set already", raw.line)
+            self.rules.set_already(self.record, raw.key, text, self.conflict, raw.line)
         else:  # a tag with no variable of its own (target None), kept by design
             self.keep(raw, text)
 
@@ -200,8 +200,7 @@ class _Builder:
         for var, found in (("ISBN", isbns), ("ISSN", issns)):
             for number in found:
                 if not self.set_text(var, raw, number):
-                    self.rules.keep(self.record, raw.key, number, f"{var} is set already",
-                                    raw.line)  # fmt: skip
+                    self.rules.set_already(self.record, raw.key, number, var, raw.line)
         if other:  # the rest as one value, in its order ("3 (suppl)")
             why = "not an ISBN or ISSN"
             self.rules.keep(self.record, raw.key, " ".join(other), why, raw.line)
@@ -213,7 +212,7 @@ class _Builder:
             if not filled:
                 self.place(var, raw, text)
             elif not placed_elsewhere:  # the fallback of a variable another tag set
-                self.rules.keep(self.record, raw.key, text, f"{var} is set already", raw.line)
+                self.rules.set_already(self.record, raw.key, text, var, raw.line)
 
     def finish_dates(self) -> None:
         if self.access:  # "%N June 2" + "%V 2023" → accessed 2023-06-02
@@ -372,7 +371,7 @@ def _finish(
     record = builder.record
     for raw, text in builder.corporate:  # classic %Q: the author only when there is no %A
         if "author" in record.names:
-            builder.rules.keep(record, raw.key, text, "author is set already", raw.line)
+            builder.rules.set_already(record, raw.key, text, "author", raw.line)
         else:
             record.names["author"] = [Name(literal=" ".join(text.split()))]
     location = record.fields.get("archive_location", "")
