@@ -201,30 +201,6 @@ def run(plan: Plan, sources: Iterable[Source], dest: DestLike) -> str | None:
     return write_records(plan, read_sources(plan, sources), dest)
 
 
-def read_records(
-    sources: Iterable[Source],
-    registry: Registry,
-    diagnostics: Diagnostics,
-    *,
-    from_format: str | None = None,
-    encoding: str | None = None,
-    fix_text: bool = False,
-    **options: Any,
-) -> Iterator[Record]:
-    """Yield the records of every source in turn, with damaged text reported (or repaired
-    with ``fix_text``; see ``refconv.transforms.textfix``): ``read_sources`` of a plan made
-    of these arguments."""
-    plan = Plan(
-        registry,
-        diagnostics,
-        reader=resolve_reader(registry, from_format),
-        reader_options=options,
-        encoding=encoding,
-        transforms=(TextCheck(fix=fix_text),),
-    )
-    return read_sources(plan, sources)
-
-
 def _with_keys(records: Iterable[Record], keys: Iterable[str]) -> Iterator[Record]:
     given = iter(keys)
     for record in records:
@@ -249,7 +225,6 @@ __all__ = [
     "check_input_options",
     "choose_reader",
     "plan_conversion",
-    "read_records",
     "read_sources",
     "resolve_reader",
     "resolve_writer",

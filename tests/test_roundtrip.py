@@ -9,10 +9,10 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import refconv
 from refconv.formats.bibtex.tables import BIBTEX_TO_CSL_TYPE
 from refconv.formats.bibtex.write import entry_type
 from refconv.keys import KeyAssigner
-from refconv.pipeline import Source, read_records
 from refconv.plugins import Registry
 
 from .conftest import Collect
@@ -101,8 +101,7 @@ def refer_record(draw) -> str:
 
 def read(data: bytes, fmt: str):
     diagnostics = Collect()
-    source = Source(f"t.{fmt}", io.BytesIO(data))
-    records = list(read_records([source], Registry(diagnostics), diagnostics, from_format=fmt))
+    records = list(refconv.read(data, fmt, diagnostics=diagnostics, label=f"t.{fmt}"))
     return records, diagnostics
 
 
