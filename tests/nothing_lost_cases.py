@@ -30,14 +30,12 @@ from refconv.formats.bibtex.tables import (
 )
 from refconv.formats.refer.tables import CLASSIC_TAGS, ENDNOTE_TAGS, ENDNOTE_TYPE_TAGS
 from refconv.formats.ris.tables import (
-    CSL_TO_RIS_FIELD,
     ENDNOTE_TO_RIS_TYPE,
-    NAME_TO_RIS,
-    REFER_EXTRA_TO_RIS,
-    RIS_FIELD_ALIASES,
-    RIS_NAME_ALIASES,
+    RIS_OWN_TAGS,
     RIS_TAG_ORDER,
     RIS_TO_CSL_TYPE,
+    RIS_TO_ENDNOTE_FIELD,
+    RIS_TO_ENDNOTE_FIELD_BY_TYPE,
 )
 from refconv.model import CSL_TYPES, DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES
 
@@ -45,7 +43,7 @@ WRITERS = ("csljson", "bibtex", "biblatex", "ris", "refer")
 #: The reader that reads each writer's output back.
 READ_BACK = {"csljson": "csljson", "bibtex": "bibtex", "biblatex": "bibtex", "ris": "ris",
              "refer": "refer"}  # fmt: skip
-KEY_CASES = {"%F", "%L", "ID", "citation-key"}  # the marker is the citation key itself
+KEY_CASES = {"%F", "%L", "ID", "LB", "citation-key"}  # the marker is the citation key itself
 
 
 @dataclass(frozen=True)
@@ -187,9 +185,8 @@ RIS_SPEC_TAGS = (
     "T3", "TA", "TI", "TT", "U1", "U2", "U3", "U4", "U5", "UR", "VL", "VO", "Y1", "Y2",
 )  # fmt: skip
 RIS_TAGS = sorted(
-    set(RIS_SPEC_TAGS) | set(CSL_TO_RIS_FIELD.values()) | set(NAME_TO_RIS.values())
-    | set(REFER_EXTRA_TO_RIS.values()) | set(RIS_FIELD_ALIASES) | set(RIS_NAME_ALIASES)
-    | set(RIS_TAG_ORDER)
+    set(RIS_SPEC_TAGS) | set(RIS_TO_ENDNOTE_FIELD) | set(RIS_OWN_TAGS) | set(RIS_TAG_ORDER)
+    | {tag for table in RIS_TO_ENDNOTE_FIELD_BY_TYPE.values() for tag in table}
 )  # fmt: skip
 #: Tags whose meaning depends on the type (pages or extent, issue or number, container...).
 RIS_TYPE_TAGS = ("SP", "EP", "T2", "T3", "A2", "A3", "M1", "IS", "VL", "NV", "PB", "M3", "ET")

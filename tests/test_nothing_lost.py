@@ -84,11 +84,11 @@ def test_every_reader_has_cases_for_its_tables():
     """The cases cover each reader's whole vocabulary (a new table row gets a case)."""
     from refconv.formats.bibtex.tables import CSL_TO_BIBTEX_FIELD
     from refconv.formats.csljson.read import NAME_FLAGS
-    from refconv.formats.ris.tables import CSL_TO_RIS_FIELD, NAME_TO_RIS, REFER_EXTRA_TO_RIS
+    from refconv.formats.ris.tables import RIS_OWN_TAGS, RIS_TO_ENDNOTE_FIELD
     from refconv.model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES
 
     keys = {reader: {case.key for case in cases} for reader, cases in ALL_CASES.items()}
-    ris = {*CSL_TO_RIS_FIELD.values(), *NAME_TO_RIS.values(), *REFER_EXTRA_TO_RIS.values()}
+    ris = {*RIS_TO_ENDNOTE_FIELD, *RIS_OWN_TAGS}
     assert ris <= keys["ris"]
     assert {f for pair in CSL_TO_BIBTEX_FIELD.values() for f in pair if f} <= keys["bibtex"]
     assert {*TEXT_VARIABLES, *DATE_VARIABLES, *NAME_VARIABLES} <= keys["csljson"]

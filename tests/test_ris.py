@@ -9,6 +9,7 @@ import rispy
 from click.testing import CliRunner
 
 from refconv.cli import cli
+from refconv.formats.ris.meaning import ris_tags
 from refconv.formats.ris.read import RisReader
 from refconv.io import iter_lines
 from refconv.model import Date, Name
@@ -76,8 +77,12 @@ def test_rispy_reads_every_record_and_field(tmp_path):
     for entry, record in zip(entries, ours, strict=True):
         assert entry["id"] == record.fields["citation-key"]
         assert entry.get("title") == record.fields.get("title")
-        people = record.names.get("author", [])
-        assert len(entry.get("authors", [])) == len(people)
+        # AU is the type's first creator: the director of a film (EndNote's per-type meaning)
+        role = ris_tags(entry["type_of_reference"])["AU"]
+        assert isinstance(role, str)
+        people = record.names.get(role, [])
+        markers = record.extra.get("%A", [])  # "et al." kept as written, read by rispy as a name
+        assert len(entry.get("authors", [])) == len(people) + len(markers)
         assert entry.get("doi") == record.fields.get("DOI")
         assert entry.get("keywords", []) == record.keywords
         if "abstract" in record.fields:

@@ -21,7 +21,7 @@ from refconv.formats.refer.tables import (
     Target,
 )
 from refconv.model import DATE_VARIABLES, NAME_VARIABLES, Date, Name, Record, SourcePos
-from refconv.notes import restore_notes
+from refconv.notes import Reduce, restore_notes
 from refconv.values.dates import NO_YEAR, complete_date, parse_date
 from refconv.values.identifiers import (
     classify_serials,
@@ -38,6 +38,9 @@ from refconv.values.vocabulary import CONFERENCE_WORDS, EDITOR_MARKERS
 _NAME_VARS = frozenset(NAME_VARIABLES)
 _DATE_VARS = frozenset(DATE_VARIABLES)
 _UNKNOWN = "<unknown>"
+#: Targets whose own rules read a DOI (a DOI there is no misplaced value).
+_DOI_HOMES = frozenset({"DOI", "doi-tag", "URL", "accession"})
+_BLANKS = re.compile(r"[ \t]{2,}|\t")
 _LANGUAGE = re.compile(r"[^\W\d_]{2,}(?:[ ()-]+[^\W\d_]+){0,2}\)?")
 _EDITOR_MARK = re.compile(
     r",\s*(?:" + "|".join(re.escape(m) for m in EDITOR_MARKERS) + r")\s*$", re.IGNORECASE
@@ -58,9 +61,14 @@ class RawField:
     #: meaning differs ("%H": a comment, not a Translated Author) "classic %H" (§2.3), so
     #: no writer gives it the EndNote meaning
     key: str = ""
+    #: the EndNote field a value with no variable is kept under, when the tag is another
+    #: format's name for it (RIS ``C5`` is ``%#``): every writer then writes it under its own
+    #: tag for that field. Values the loss policy keeps (repeated, not a date) use ``key``.
+    field: str = ""
 
     def __post_init__(self) -> None:
         self.key = self.key or self.tag
+        self.field = self.field or self.key
 
 
 def _is_endnote(fields: list[RawField]) -> bool:
@@ -77,14 +85,18 @@ class _Builder:
     tags: dict[str, Target]
     notes: list[tuple[RawField, str]] = field(default_factory=list)
     conflict: str = ""  # the variable set_text found set already with another value
-    pending: list[tuple[str, RawField, str, bool]] = field(default_factory=list)
+    #: fallbacks (the first variable still free takes the value), the field, its text, and
+    #: whether another target of the tag placed it
+    pending: list[tuple[tuple[str, ...], RawField, str, bool]] = field(default_factory=list)
     raw_dates: dict[str, list[tuple[RawField, str]]] = field(default_factory=dict)
     corporate: list[tuple[RawField, str]] = field(default_factory=list)
     access: list[tuple[RawField, str]] = field(default_factory=list)
     keyword_lines: list[str] = field(default_factory=list)  # of every %K, in order
+    #: what a format's date tags hold of a date (RIS: PY holds a year), for note lines
+    reductions: Reduce | None = None
 
     def keep(self, raw: RawField, text: str) -> None:
-        self.record.add_extra(raw.key, text)
+        self.record.add_extra(raw.field, text)
 
     def set_text(self, var: str, raw: RawField, text: str) -> bool:
         fields = self.record.fields
@@ -100,8 +112,17 @@ class _Builder:
         return False
 
     def apply(self, target: Target, raw: RawField, text: str) -> None:
-        """Put one value where ``target`` says; keep it in extra if it found no place."""
+        """Put one value where ``target`` says; keep it in extra if it found no place.
+
+        A value that is wholly a DOI (``10.x/y``, ``doi: 10.x/y``, a doi.org URL) is the DOI
+        whatever its tag (EndNote and RIS exporters put DOIs in ``%M``/``AN``, ``M3``, ``N1``,
+        custom fields...): read so, it is neither a type of work nor a note.
+        """
         self.conflict = ""
+        if "10." in text and target not in _DOI_HOMES and (doi := find_doi(text)):
+            if self.record.fields.setdefault("DOI", doi) != doi:
+                self.rules.set_already(self.record, raw.key, text, "DOI", raw.line)
+            return
         if isinstance(target, str) and target[:1] != "?":  # the common case: one variable
             if self.place(target, raw, text):
                 return
@@ -111,10 +132,11 @@ class _Builder:
             for one in targets:
                 if not one.startswith("?"):
                     placed = self.place(one, raw, text) or placed
-            fallbacks = [one[1:] for one in targets if one.startswith("?")]
-            for var in fallbacks:  # decided once every tag is read (finish_pending)
-                self.pending.append((var, raw, text, placed))
-            if placed or fallbacks:
+            fallbacks = tuple(one[1:] for one in targets if one.startswith("?"))
+            if fallbacks:  # decided once every tag is read (finish_pending)
+                self.pending.append((fallbacks, raw, text, placed))
+                return
+            if placed:
                 return
         if self.conflict:  # a variable an earlier tag set: the loss policy keeps this one
             self.rules.set_already(self.record, raw.key, text, self.conflict, raw.line)
@@ -145,6 +167,8 @@ class _Builder:
                 return self.set_text("number", raw, text)
             self.rules.keep(self.record, raw.key, text, "not a DOI", raw.line)
             return True
+        if var == "doi-tag":  # RIS DO: a DOI tag by name, its value the DOI as written
+            return self.set_text("DOI", raw, find_doi(text) or text)
         if var == "URL":
             doi = doi_from_url(text)
             if doi and "DOI" not in rec.fields:
@@ -201,18 +225,20 @@ class _Builder:
             for number in found:
                 if not self.set_text(var, raw, number):
                     self.rules.set_already(self.record, raw.key, number, var, raw.line)
-        if other:  # the rest as one value, in its order ("3 (suppl)")
+        if other:  # the rest as one value, in its order ("3 (suppl)"); all of it when no
+            # number was found ("ISBN pending" is no number, and not "pending")
             why = "not an ISBN or ISSN"
-            self.rules.keep(self.record, raw.key, " ".join(other), why, raw.line)
+            rest = " ".join(other) if isbns or issns else text
+            self.rules.keep(self.record, raw.key, rest, why, raw.line)
         return True
 
     def finish_pending(self) -> None:
-        for var, raw, text, placed_elsewhere in self.pending:
-            filled = var in self.record.fields or var in self.raw_dates
-            if not filled:
-                self.place(var, raw, text)
+        for fallbacks, raw, text, placed_elsewhere in self.pending:
+            free = [v for v in fallbacks if v not in self.record.fields and v not in self.raw_dates]
+            if free:
+                self.place(free[0], raw, text)
             elif not placed_elsewhere:  # the fallback of a variable another tag set
-                self.rules.set_already(self.record, raw.key, text, var, raw.line)
+                self.rules.set_already(self.record, raw.key, text, fallbacks[-1], raw.line)
 
     def finish_dates(self) -> None:
         if self.access:  # "%N June 2" + "%V 2023" → accessed 2023-06-02
@@ -236,7 +262,7 @@ class _Builder:
         """Restore the ``key: value`` lines of the notes that round-trip exactly
         (``refconv.notes``), once every other tag is placed; the others stay notes."""
         texts = [text for _, text in self.notes]
-        for text in restore_notes(self.record, texts):
+        for text in restore_notes(self.record, texts, self.reductions):
             raw = next(raw for raw, t in self.notes if t == text)
             self.set_text("note", raw, text)
 
@@ -331,26 +357,53 @@ def build_record(fields: list[RawField], dialect: str, rules: ReadRules) -> Reco
     if classic:
         for raw in fields:
             if raw.tag in CLASSIC_ONLY_LETTERS:
-                raw.key = f"classic {raw.tag}"
+                raw.key = raw.field = f"classic {raw.tag}"
         tags: dict[str, Target] = dict(CLASSIC_TAGS)
         if _fix_classic_editors(fields):
             tags["%A"] = "editor"
     else:
         tags = endnote_tags(type_name or "")
-    builder = _Builder(record, classic, rules, tags)
-    seen: set[str] = set()
+    rest = [raw for raw in fields if raw is not type_field]
+    builder = fill(record, rest, tags, rules, classic=classic, seen={"%0"} if type_field else None)
+    _finish_classic(builder)
+    finish_record(record, type_name)
+    if type_field is None:
+        record.type = infer_type({f.tag for f in fields}, record)
+    rules.no_title(record)
+    return record
+
+
+def fill(
+    record: Record,
+    fields: list[RawField],
+    tags: dict[str, Target],
+    rules: ReadRules,
+    *,
+    classic: bool = False,
+    repeatable: frozenset[str] = REPEATABLE_TAGS,
+    reductions: Reduce | None = None,
+    seen: set[str] | None = None,
+) -> _Builder:
+    """Place the values of ``fields`` in ``record`` by ``tags`` (tag → target), with the loss
+    policy of ``ReadRules``: the EndNote field rules the Refer and RIS readers share (a RIS
+    tag is an EndNote field, ``formats.ris.meaning``). ``repeatable`` are the tags whose
+    repetition is normal; ``reductions`` what the format's date tags hold, for note lines.
+
+    A one-line field's runs of spaces and tabs are one space (an indented continuation, a
+    tab typed in EndNote); the multi-line fields (abstract, note) keep their layout."""
+    builder = _Builder(record, classic, rules, tags, reductions=reductions)
+    seen = set() if seen is None else seen
     for raw in fields:
-        if raw is type_field:
-            seen.add("%0")
-            continue
         target = tags.get(raw.tag, _UNKNOWN)
-        joiner = "\n" if target in NEWLINE_JOINED_TARGETS or target is None else " "
-        text = joiner.join(line for line in raw.lines if line).strip()
+        kept_raw = target in NEWLINE_JOINED_TARGETS or target is None
+        text = ("\n" if kept_raw else " ").join(line for line in raw.lines if line).strip()
         if not text:
             continue
+        if not kept_raw and ("\t" in text or "  " in text):
+            text = _BLANKS.sub(" ", text)
         if target == _UNKNOWN:
             rules.unknown_field(record, raw.tag, text, "tag", raw.line)
-        elif raw.tag in seen and raw.tag not in REPEATABLE_TAGS:
+        elif raw.tag in seen and raw.tag not in repeatable:
             rules.repeated(record, raw.key, text, raw.line)
         else:
             builder.apply(target, raw, text)
@@ -361,27 +414,28 @@ def build_record(fields: list[RawField], dialect: str, rules: ReadRules) -> Reco
     record.keywords.extend(split_keywords(builder.keyword_lines))
     builder.finish_dates()
     builder.finish_notes()
-    _finish(builder, fields, type_field is None, type_name)
-    return record
+    return builder
 
 
-def _finish(
-    builder: _Builder, fields: list[RawField], no_type: bool, type_name: str | None
-) -> None:
+def _finish_classic(builder: _Builder) -> None:
     record = builder.record
     for raw, text in builder.corporate:  # classic %Q: the author only when there is no %A
         if "author" in record.names:
             builder.rules.set_already(record, raw.key, text, "author", raw.line)
         else:
             record.names["author"] = [Name(literal=" ".join(text.split()))]
+
+
+def finish_record(record: Record, type_name: str | None) -> None:
+    """What the whole record tells (Refer and RIS alike): a number held by PubMed or
+    MEDLINE as its accession number is the PMID; a Film or Broadcast whose medium or genre
+    says television or radio is a broadcast."""
     location = record.fields.get("archive_location", "")
-    database = record.fields.get("archive", "") + " " + record.fields.get("source", "")
-    if location.isdigit() and _PUBMED_DB.search(database):
-        record.fields["PMID"] = record.fields.pop("archive_location")
+    if location.isdigit():
+        database = record.fields.get("archive", "") + " " + record.fields.get("source", "")
+        if _PUBMED_DB.search(database):
+            record.fields["PMID"] = record.fields.pop("archive_location")
     if type_name == "Film or Broadcast":
         kind = record.fields.get("medium", "") + " " + record.fields.get("genre", "")
         if _BROADCAST.search(kind):
             record.type = "broadcast"
-    if no_type:
-        record.type = infer_type({f.tag for f in fields}, record)
-    builder.rules.no_title(record)

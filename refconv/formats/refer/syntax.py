@@ -141,3 +141,31 @@ def endnote_tags(type_name: str) -> dict[str, Target]:
     """The tag meanings of one EndNote type (§7.1 and the type's own, §2.2), merged once per
     type for the reader and the writer alike. Shared: never change the dict returned."""
     return ENDNOTE_TAGS | ENDNOTE_TYPE_TAGS.get(type_name, {})
+
+
+# Pseudo-targets of the reader and the variables they fill.
+_PSEUDO = {
+    "ISBN|ISSN": ("ISBN", "ISSN"),
+    "report-number": ("number", "ISBN", "ISSN"),
+    "accession": ("archive_location", "PMID"),
+    "doi-tag": ("DOI",),
+}
+
+
+def invert_targets(items: list[tuple[str, Target]]) -> dict[str, str]:
+    """CSL variable → tag from (tag, target) pairs in order of preference: the writer's view
+    of a reader's table (Refer per EndNote type, RIS per RIS type).
+
+    A variable a tag fills only as a fallback (``?page``), or as the second of several, gets
+    that tag only when no other tag fills it (Conference Paper: %B the event, %J the
+    container); a pseudo-target names the variables it fills (``ISBN|ISSN``)."""
+    reverse: dict[str, str] = {}
+    fallbacks: dict[str, str] = {}
+    for tag, target in items:
+        for i, one in enumerate(target if isinstance(target, tuple) else (target,)):
+            if one is None or tag == "%0":
+                continue
+            place = fallbacks if one.startswith("?") or i > 0 else reverse
+            for var in _PSEUDO.get(one.lstrip("?"), (one.lstrip("?"),)):
+                place.setdefault(var, tag)
+    return fallbacks | reverse

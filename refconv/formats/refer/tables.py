@@ -25,6 +25,7 @@ PSEUDO_TARGETS = frozenset(
         "corporate-author",  # §5.1, §7.1
         "access-year",  # §2.2, §7.2
         "access-date",  # §2.2, §7.2
+        "doi-tag",  # RIS DO: the DOI even when it is not DOI-shaped (formats/ris/tables.py)
     }
 )
 

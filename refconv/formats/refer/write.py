@@ -20,7 +20,13 @@ from typing import TextIO
 
 from refconv.formats.base import ReadRules, Writer, kept_again, silent
 from refconv.formats.refer.fields import RawField, build_record
-from refconv.formats.refer.syntax import endnote_tags, flattened_at, is_tag_line, lookup_type
+from refconv.formats.refer.syntax import (
+    endnote_tags,
+    flattened_at,
+    invert_targets,
+    is_tag_line,
+    lookup_type,
+)
 from refconv.formats.refer.tables import (
     CSL_TO_ENDNOTE_TYPE,
     ENDNOTE_TAGS,
@@ -40,40 +46,19 @@ from refconv.values.text import lenient_pattern, one_line, value_lines
 _ORDER = {tag: i for i, tag in enumerate(REFER_TAG_ORDER)}
 #: Tags whose value is one line: the type, the key, and %K (one keyword per line, §5.5).
 ONE_LINE_TAGS = frozenset({"%0", "%F", "%K"})
-# Pseudo-targets of the reader and the variables they fill.
-_PSEUDO = {
-    "ISBN|ISSN": ("ISBN", "ISSN"),
-    "report-number": ("number", "ISBN", "ISSN"),
-    "accession": ("archive_location", "PMID"),
-}
 
 
 @cache
 def tags_for(type_name: str) -> dict[str, str]:
-    """CSL variable → tag for one EndNote type: the reader's table inverted.
-
-    A variable a tag fills only as a fallback (``?page``), or as the second of several, gets
-    that tag only when no other tag fills it.
-    """
+    """CSL variable → tag for one EndNote type: the reader's table inverted
+    (``syntax.invert_targets``), the type's own meanings first, then the generic ones with %J
+    (EndNote's journal tag) ahead of %B."""
     overrides = ENDNOTE_TYPE_TAGS.get(type_name, {})
-    # The type's own meanings first, then the generic ones with %J (EndNote's journal tag)
-    # ahead of %B.
     generic = sorted(
         (item for item in ENDNOTE_TAGS.items() if item[0] not in overrides),
         key=lambda item: item[0] != "%J",
     )
-    reverse: dict[str, str] = {}
-    fallbacks: dict[str, str] = {}
-    for tag, target in [*overrides.items(), *generic]:
-        for i, one in enumerate(target if isinstance(target, tuple) else (target,)):
-            if one is None or tag == "%0":
-                continue
-            # A tag read into several variables is written for its first one; the others
-            # prefer a tag of their own (Conference Paper: %B event, %J container).
-            place = fallbacks if one.startswith("?") or i > 0 else reverse
-            for var in _PSEUDO.get(one.lstrip("?"), (one.lstrip("?"),)):
-                place.setdefault(var, tag)
-    return fallbacks | reverse
+    return invert_targets([*overrides.items(), *generic])
 
 
 def _eight_is_issued(type_name: str) -> bool:

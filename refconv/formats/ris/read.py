@@ -24,49 +24,30 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from refconv.formats.base import Reader, ReadRules, date_trouble
-from refconv.formats.refer.syntax import endnote_tags
-from refconv.formats.refer.tables import (
-    CSL_TO_ENDNOTE_TYPE,
-    PSEUDO_TARGETS,
-    Target,
-)
+from refconv.formats.base import Reader, ReadRules
+from refconv.formats.refer.fields import RawField, fill, finish_record
+from refconv.formats.refer.tables import CSL_TO_ENDNOTE_TYPE, REPEATABLE_TAGS
 from refconv.formats.ris.dates import reductions
+from refconv.formats.ris.meaning import endnote_field, meaning_type, ris_tags
 from refconv.formats.ris.tables import (
-    BOOK_TYPES,
-    CSL_TO_RIS_FIELD,
-    NAME_TO_RIS,
-    REFER_EXTRA_TO_RIS,
-    RIS_FIELD_ALIASES,
-    RIS_NAME_ALIASES,
+    RIS_OWN_TAGS,
+    RIS_REPEATABLE,
     RIS_TO_CSL_TYPE,
+    RIS_TO_ENDNOTE_FIELD,
     RIS_TO_ENDNOTE_TYPE,
+    RIS_TYPE_TAGS,
 )
-from refconv.model import DATE_VARIABLES, NAME_VARIABLES, Record, SourcePos
-from refconv.notes import restore_notes
-from refconv.values.dates import NO_YEAR, ParsedDate, complete_date, parse_date
-from refconv.values.identifiers import classify_serials, doi_from_url, find_doi
-from refconv.values.names import parse_name
-from refconv.values.pages import normalize_extent, normalize_pages
+from refconv.model import Record, SourcePos
 
 TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(?: (.*))?")
 _TIGHT_TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(\S.*)")  # "T2  -Journal": no space
-_FIELDS = {tag: var for var, tag in CSL_TO_RIS_FIELD.items()} | RIS_FIELD_ALIASES
-_NAMES = {tag: var for var, tag in NAME_TO_RIS.items()} | RIS_NAME_ALIASES
-_EXTRAS = {tag: refer for refer, tag in REFER_EXTRA_TO_RIS.items()}
-_DATES = frozenset({"PY", "Y1", "DA", "Y2"})
-#: Refer meanings a custom tag (C1-C7...) is not placed by: they need the Refer reader's rules.
-_NOT_PLAIN = frozenset(
-    {*NAME_VARIABLES, *DATE_VARIABLES, *PSEUDO_TARGETS, "keyword", "page", "number-of-pages",
-     "DOI", "URL", "note"}
-)  # fmt: skip
-#: Every tag this reader gives a meaning: only these are read from a tag line that lacks the
-#: space after its dash (an unknown "XY  -z" stays text of the field before it).
+#: Every tag this reader gives a meaning in some type: only these are read from a tag line
+#: that lacks the space after its dash (an unknown "XY  -z" stays text of the field before it).
 _KNOWN = frozenset(
-    {"TY", "ER", "SP", "EP", "N1", "KW", "SN", "DO", "UR", *_DATES, *_FIELDS, *_NAMES, *_EXTRAS}
+    {"TY", "ER", *RIS_TO_ENDNOTE_FIELD, *RIS_OWN_TAGS}
+    | {tag for table in RIS_TYPE_TAGS.values() for tag in table}
+    | {"SV", "M2"}
 )
-REPEATABLE = frozenset({"AU", "A1", "A2", "A3", "A4", "ED", "KW", "N1", "UR", "SN", "TA",
-                         "AD", "L1", "L2", "L3", "L4"})  # fmt: skip
 
 
 class RisReader(Reader):
@@ -128,7 +109,12 @@ class RisReader(Reader):
 
 def build_record(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> Record:
     """The record of one TY..ER block: ``fields`` are (tag, lines, line number), TY first.
-    Public because the RIS writer asks it whether a kept tag would read back as kept."""
+    Public because the RIS writer asks it whether a kept tag would read back as kept.
+
+    Each tag is the EndNote field it holds in the record's type (``meaning.ris_tags``) and
+    goes through the EndNote field rules the Refer reader uses (``refer.fields.fill``); RIS's
+    own rules are the type, one keyword per ``KW`` line, ``SP``/``EP`` and the order of dates.
+    """
     _, type_lines, first_line = fields[0]
     code = type_lines[0].upper()
     record = Record(
@@ -137,150 +123,47 @@ def build_record(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> 
     if code not in RIS_TO_CSL_TYPE:
         rules.unknown_type(record, "TY", code, "RIS type", "GEN", first_line)
     endnote = RIS_TO_ENDNOTE_TYPE.get(code)
-    meanings = endnote_tags(endnote or CSL_TO_ENDNOTE_TYPE.get(record.type, ""))
     if endnote and endnote not in (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book"):
         record.add_extra("%0", endnote)  # EJOUR: an Electronic Article, kept for Refer
-    dates: dict[str, tuple[str, int]] = {}
-    pages: dict[str, str] = {}
-    notes: list[str] = []
-    seen: set[str] = set()
+    tags = ris_tags(code)
+    raws: list[RawField] = []
+    pages: dict[str, tuple[str, int]] = {}
     for tag, values, line in fields[1:]:
         text = "\n".join(v for v in values if v).strip()
         if not text:
             continue
-        if tag in seen and tag not in REPEATABLE:
-            rules.repeated(record, tag, text, line)
-            continue
-        seen.add(tag)
-        if tag in _DATES:
-            dates[tag] = (text, line)
-        elif tag in ("SP", "EP"):
-            pages[tag] = text
-        elif tag == "N1":
-            notes.append(text)  # each N1 is one note: restored last (refconv.notes)
+        if tag == "KW":  # one keyword per line, as every exporter writes them
+            record.keywords.extend(k.strip() for k in text.split("\n") if k.strip())
+        elif tag in ("SP", "EP") and tag not in pages:
+            pages[tag] = (text, line)
         else:
-            _place(record, tag, text, line, rules, meanings)
-    _finish_pages(record, pages)
-    _finish_dates(record, dates, rules)
-    # Notes after every other field ("set already" is then known). The writer keeps in a
-    # note the date PY cannot carry ("1996-2004" beside PY 1996): it replaces the date of
-    # the tags only when that is what they hold of it (``reductions``), else stays a note.
-    for text in restore_notes(record, notes, reductions):
-        record.fields["note"] = (
-            record.fields["note"] + "\n" + text if "note" in record.fields else text
-        )
+            raws.append(RawField(tag, [text], line, tag, endnote_field(code, tag) or tag))
+    raws += _pages(pages, code)
+    # DA (the full date) ahead of PY, PY ahead of Y1: the first full date is the base the
+    # others complete or, when they disagree, are kept beside (refer.fields resolve_date)
+    raws.sort(key=lambda raw: _DATE_ORDER.get(raw.tag, 3))
+    fill(record, raws, tags, rules, repeatable=_REPEATABLE, reductions=reductions(code))
+    finish_record(record, meaning_type(code))
     rules.no_title(record)
     return record
 
 
-def _place(
-    record: Record, tag: str, text: str, line: int, rules: ReadRules, meanings: dict[str, Target]
-) -> None:
-    if tag in _NAMES:
-        person, _ = parse_name(text)
-        if person is None:
-            record.add_extra(tag, text)  # "et al.": a marker, kept for the writers
-        else:
-            record.names.setdefault(_NAMES[tag], []).append(person)
-    elif tag == "KW":
-        record.keywords.extend(k.strip() for k in text.split("\n") if k.strip())
-    elif tag == "SN":
-        isbns, issns, other = classify_serials(text)
-        rest = [" ".join(other)] if other else []  # "3 (suppl)": one number, as written
-        for var, values in (("ISBN", isbns), ("ISSN", issns), ("number", rest)):
-            for value in values:
-                rules.place(record, var, value, tag, line)
-    elif tag == "DO":
-        rules.place(record, "DOI", find_doi(text) or text, tag, line)
-    elif tag == "UR":
-        rules.place(record, "URL", text, tag, line)
-        if (doi := doi_from_url(text)) and "DOI" not in record.fields:
-            record.fields["DOI"] = doi
-    elif tag == "AN" and (doi := find_doi(text)) and record.fields.get("DOI", doi) == doi:
-        record.fields["DOI"] = doi  # a DOI-shaped accession number, as the Refer reader's %M
-    elif tag in _EXTRAS:
-        # A Refer tag RIS carries (C2 is EndNote's %2): placed as the Refer reader places it
-        # in this type (a Journal Article's C2 is its PMCID), so the value means the same
-        # read from RIS or from Refer; kept for Refer when that takes the Refer rules.
-        twin = _plain_meaning(meanings.get(_EXTRAS[tag]))
-        if twin is None:
-            record.add_extra(_EXTRAS[tag], text)
-        else:
-            rules.place(record, twin, text, tag, line)
-    elif tag in _FIELDS:
-        rules.place(record, _FIELDS[tag], text, tag, line)
-    else:
-        rules.unknown_field(record, tag, text, "tag", line)
+_DATE_ORDER = {"DA": 0, "PY": 1, "Y1": 2}
+#: Tags whose repetition is normal: the RIS tags of repeatable EndNote fields, and RIS's own.
+_REPEATABLE = frozenset(
+    {tag for tag, field in RIS_TO_ENDNOTE_FIELD.items() if field in REPEATABLE_TAGS}
+    | RIS_REPEATABLE
+    | {"SN", "UR"}
+)
 
 
-def _plain_meaning(target: Target) -> str | None:
-    """The CSL text variable a Refer tag fills, if it needs no rule of the Refer reader
-    (the first of several; a "?var" fallback is the Refer reader's business)."""
-    for one in target if isinstance(target, tuple) else (target,):
-        if one and not one.startswith("?"):
-            return one if one not in _NOT_PLAIN else None
-    return None
-
-
-def _finish_pages(record: Record, pages: dict[str, str]) -> None:
-    start, end = pages.get("SP", ""), pages.get("EP", "")
-    if start and not end and record.type in BOOK_TYPES and "page" not in record.fields:
-        record.fields.setdefault("number-of-pages", normalize_extent(start))
-    elif start or end:
-        record.fields.setdefault(
-            "page", normalize_pages(f"{start}-{end}" if start and end else start or end)
-        )
-
-
-def _finish_dates(record: Record, dates: dict[str, tuple[str, int]], rules: ReadRules) -> None:
-    """DA (full date) wins over PY over Y1; Y2 is the access date (user-needs case 16).
-
-    The loss policy for dates (also the Refer and BibTeX readers'): a value the parse uses
-    wholly is the date; one that says more ("1999/12/31/Winter issue", "ref 2019") gives its
-    date and its whole text is kept in custom; one that is no date ("MMXX", "n.d.") is the
-    literal date when no tag gives a date, else kept in custom; a warning either way.
-    """
-    found: list[tuple[str, str, int, ParsedDate]] = [
-        (tag, *dates[tag], parse_date(dates[tag][0])) for tag in ("DA", "PY", "Y1") if tag in dates
+def _pages(pages: dict[str, tuple[str, int]], code: str) -> list[RawField]:
+    """``SP`` with ``EP`` is a page range, whatever the type; ``SP`` alone is what the type's
+    SP field is (a Book's number of pages, a Film's running time); ``EP`` alone an end page."""
+    if "SP" in pages and "EP" in pages:
+        (start, line), (end, _) = pages["SP"], pages["EP"]
+        return [RawField("EP", [f"{start}-{end}"], line, "SP")]
+    return [
+        RawField(tag, [text], line, tag, endnote_field(code, tag) or tag)
+        for tag, (text, line) in pages.items()
     ]
-    issued = next((p.date for _, _, _, p in found if p.kind == "date"), None)
-    unread: list[tuple[str, str, int, str]] = []  # no date: literal or kept, with why
-    for tag, text, line, parsed in found:
-        if parsed.kind == "partial" and (issued is None or issued.literal):
-            unread.append((tag, text, line, NO_YEAR))  # "DA  - Spring", "Y1  - //March"
-            continue
-        if parsed.kind == "status":
-            rules.place(record, "status", parsed.status, tag, line)
-        elif parsed.kind in ("literal", "none"):
-            unread.append((tag, text, line, date_trouble(parsed)))
-        elif parsed.leftover:  # its date is used below, its whole text kept
-            rules.keep(record, tag, text, date_trouble(parsed), line)
-        if parsed.kind not in ("date", "partial") or parsed.date is issued:
-            continue
-        refined = complete_date(issued, parsed) if issued is not None else None
-        if refined is None and not parsed.leftover and parsed.date != issued:
-            rules.keep(record, tag, text, "does not agree with the other dates", line)
-        issued = refined or issued
-    for tag, text, line, why in unread:
-        if issued is None:
-            issued = rules.literal_date(tag, text, why, line)
-        else:
-            rules.keep(record, tag, text, why, line)
-    if issued is not None:
-        record.dates["issued"] = issued
-    if "Y2" in dates:
-        text, line = dates["Y2"]
-        accessed = parse_date(text)
-        if accessed.kind == "date" and accessed.date is not None:
-            if record.dates.setdefault("accessed", accessed.date) != accessed.date:
-                why = "does not agree with the other dates"
-                rules.keep(record, "Y2", text, why, line)
-                return
-            if accessed.leftover:
-                rules.keep(record, "Y2", text, date_trouble(accessed), line)
-        else:
-            why = NO_YEAR if accessed.kind == "partial" else date_trouble(accessed)
-            if "accessed" not in record.dates:
-                record.dates["accessed"] = rules.literal_date("Y2", text, why, line)
-            else:
-                rules.keep(record, "Y2", text, why, line)

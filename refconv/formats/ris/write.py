@@ -20,21 +20,19 @@ from typing import TextIO
 
 from refconv.formats.base import ReadRules, Writer, kept_again, silent
 from refconv.formats.refer.tables import CSL_TO_ENDNOTE_TYPE
-from refconv.formats.ris.dates import held
+from refconv.formats.ris.dates import date_lines
+from refconv.formats.ris.meaning import ris_by_field, writer_tags
 from refconv.formats.ris.read import build_record  # the reader, for trial reads
 from refconv.formats.ris.tables import (
-    BOOK_TYPES,
-    CSL_TO_RIS_FIELD,
     CSL_TO_RIS_TYPE,
     ENDNOTE_TO_RIS_TYPE,
-    NAME_TO_RIS,
-    REFER_EXTRA_TO_RIS,
     RIS_TAG_ORDER,
     RIS_TO_CSL_TYPE,
 )
 from refconv.model import Record
 from refconv.notes import CustomKey, name_notes, with_notes
-from refconv.values.dates import format_date, year_text
+from refconv.values.dates import format_date
+from refconv.values.identifiers import find_doi
 from refconv.values.names import format_inverted, reads_back
 from refconv.values.text import lenient_pattern, one_line, value_lines
 
@@ -42,6 +40,7 @@ _ORDER = {tag: i for i, tag in enumerate(RIS_TAG_ORDER)}
 _OWN_TAG = re.compile(r"[A-Z][A-Z0-9]")  # the reader's TAG_LINE
 _NOT_KEPT = frozenset({"TY", "ER", "ID", "N1"})  # record structure, or the note itself
 _RANGE = re.compile(r"([^-\s,]+)-([^-\s,]+)")
+_MULTI = frozenset({"SN", "UR"})  # tags several variables share (ISBN and ISSN; URLs)
 # A line some reader takes for a tag: ours reads ``[A-Z][A-Z0-9] {1,2}-``, rispy any two
 # upper-case letters and "  -", bibutils skips a U+FEFF first, others take lower case too; a
 # continuation line of this shape, as the most lenient reader sees it (``lenient_pattern``), is
@@ -53,13 +52,6 @@ ONE_LINE_TAGS = frozenset(
     {"TY", "ID", "AU", "A1", "A2", "A3", "A4", "ED", "TA", "PY", "DA", "Y1", "Y2", "SP", "EP",
      "SN", "DO", "UR", "L1", "L2", "L3", "L4", "KW", "ER"}
 )  # fmt: skip
-
-
-def ris_date(date_parts: tuple[int, ...]) -> str:
-    """RIS ``DA``/``Y2`` form: ``2012/03/15/``, ``2012/03//``."""
-    padded = [f"{p:02d}" if i else year_text(p) for i, p in enumerate(date_parts)]
-    padded += [""] * (3 - len(padded))
-    return "/".join(padded) + "/"
 
 
 def _is_type_marker(record: Record, name: str) -> bool:
@@ -80,37 +72,40 @@ def ris_type(record: Record) -> tuple[str, bool]:
     return CSL_TO_RIS_TYPE.get(record.type, "GEN"), False
 
 
-def _extra_read_back(code: str, lines: list[tuple[str, str]], tag: str) -> list[str]:
-    """The values the RIS reader keeps under ``tag`` reading ``lines`` (after ``TY``), in the
+def _extra_read_back(code: str, lines: list[tuple[str, str]], key: str) -> list[str]:
+    """The values the RIS reader keeps under ``key`` reading ``lines`` (after ``TY``), in the
     order the writer writes them."""
     ordered = sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER)))
     fields = [("TY", [code], 0)] + [(t, value_lines(v), i) for i, (t, v) in enumerate(ordered, 1)]
-    return build_record(fields, ReadRules(silent, "")).extra.get(tag, [])
+    return build_record(fields, ReadRules(silent, "")).extra.get(key, [])
 
 
-def kept_as_tag(code: str, tag: str, value: str, lines: list[tuple[str, str]]) -> bool:
+def kept_as_tag(code: str, tag: str, key: str, value: str, lines: list[tuple[str, str]]) -> bool:
     """True when the RIS reader, given the line ``tag  - value`` among ``lines``, keeps it as
-    the extra ``tag`` again (an unknown tag, a repeat of a tag that takes one value, a JO
-    beside the T2 that filled its variable, "et al." under AU): asked of the reader itself,
-    on the record's lines, so writer and reader cannot disagree. Any other tag line would
-    fill a field (AU, PY, KW) or end the record (ER)."""
+    the extra ``key`` again (an EndNote field the type gives no variable, under its Refer
+    tag; an unknown tag; a repeat of a tag that takes one value; "et al." under AU): asked of
+    the reader itself, on the record's lines, so writer and reader cannot disagree. Any other
+    tag line would fill a field (AU, PY, KW) or end the record (ER)."""
     if not _OWN_TAG.fullmatch(tag) or tag in _NOT_KEPT:
         return False
-    return kept_again(lambda trial: _extra_read_back(code, trial, tag), lines, tag, value)
+    return kept_again(lambda trial: _extra_read_back(code, trial, key), lines, tag, value)
 
 
 def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str, str]]:
-    """The (tag, value) pairs of one record, without TY and ER, in ``RIS_TAG_ORDER``."""
+    """The (tag, value) pairs of one record, without TY and ER, in ``RIS_TAG_ORDER``: each
+    variable under the tag its type reads it from (``meaning.writer_tags``)."""
     code, carried = ris_type(record)
+    tags = writer_tags(code)
     lines: list[tuple[str, str]] = []
     notes: list[tuple[str, str]] = []
     kept: list[tuple[str, str]] = []  # names kept custom: after the extras, as read back
     if record.id:
         lines.append(("ID", record.id))
     for role, people in record.names.items():
-        if role in NAME_TO_RIS:
+        tag = tags.get(role)
+        if tag is not None:
             back = [(p, reads_back(p)) for p in people]
-            lines += [(NAME_TO_RIS[role], format_inverted(p)) for p, ok in back if ok]
+            lines += [(tag, format_inverted(p)) for p, ok in back if ok]
             # a name "Family, Given" cannot say (reads_back) is kept in the note as a custom
             # value (quoted key): read as a name it would be another name
             kept += [(CustomKey(role), format_inverted(p)) for p, ok in back if not ok]
@@ -119,55 +114,39 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
             notes += plain
             kept += custom
     for var, date in record.dates.items():
-        reduced = held(var, date)
-        if reduced is not None and var == "issued":
-            lines.append(("PY", year_text(reduced.parts[0][0])))
-            if len(reduced.parts[0]) > 1:
-                lines.append(("DA", ris_date(reduced.parts[0])))
-        elif reduced is not None:
-            lines.append(("Y2", ris_date(reduced.parts[0])))
-        if reduced != date:
+        written, whole = date_lines(code, var, date)
+        lines += written
+        if whole:
             notes.append((var, format_date(date)))
-    book = RIS_TO_CSL_TYPE.get(code) in BOOK_TYPES  # as the reader decides
+    page_tag = tags.get("page")
     for var, value in record.fields.items():
         if var == "citation-key" or record.derivable(var):
             continue
-        if var == "page":
-            m = _RANGE.fullmatch(value)
-            if m:
-                lines += [("SP", m[1]), ("EP", m[2])]
-            elif book:  # SP alone is a book's number of pages to the reader: a page goes
-                notes.append((var, value))  # to the note ("page: 12"), restored exactly
-            else:
-                lines.append(("SP", value))
-        elif var == "number-of-pages" and book and "page" not in record.fields:
-            lines.append(("SP", value))
-        elif var in ("ISBN", "ISSN"):
-            lines.append(("SN", value))
-        elif var in CSL_TO_RIS_FIELD:
-            lines.append((CSL_TO_RIS_FIELD[var], value))
-        else:
+        tag = tags.get(var)
+        if var == "page" and page_tag == "SP" and (m := _RANGE.fullmatch(value)):
+            lines += [("SP", m[1]), ("EP", m[2])]
+        elif tag is None or any(t == tag for t, _ in lines if t not in _MULTI):
             notes.append((var, value))
+        elif var == "DOI" and find_doi(value) != value:  # the reader keeps such DO as
+            notes.append((var, value))  # custom; the note line "DOI: ..." reads back
+        else:
+            lines.append((tag, value))
     lines += [("KW", keyword) for keyword in record.keywords]
-    # The Refer extras RIS has a tag for first: a custom tag of the same name is then a
-    # repeat of theirs, written after them
-    extras = sorted(record.extra.items(), key=lambda item: item[0] not in REFER_EXTRA_TO_RIS)
-    for tag, values in extras:
-        if tag == "%0" and carried:  # the one TY carries; others to the note
+    by_field = ris_by_field(code)
+    for key, values in record.extra.items():
+        if key == "%0" and carried:  # the one TY carries; others to the note
             used = next(i for i, v in enumerate(values) if _is_type_marker(record, v))
             values = values[:used] + values[used + 1 :]
-        if tag in REFER_EXTRA_TO_RIS:
-            lines += [(REFER_EXTRA_TO_RIS[tag], value) for value in values]
-            continue
+        tag = by_field.get(key, key)  # an EndNote field kept: under its RIS tag
         for value in values:
-            # An RIS tag the reader kept (a PY beside the date it could not agree with, an
+            # A tag the reader kept (a PY beside the date it could not agree with, an
             # unknown tag, a repeated VL) is written back under its tag, after the tag's own
             # line; any other extra named like a tag (custom {"AU": ...}) would read back as
             # that tag's field: it goes to the note under its quoted key (CustomKey)
-            if kept_as_tag(code, tag, value, lines):
+            if kept_as_tag(code, tag, key, value, lines):
                 lines.append((tag, value))
             else:
-                notes.append((CustomKey(tag), value))
+                notes.append((CustomKey(key), value))
     notes += kept
     lines = with_notes(lines, "N1", notes, moved)
     return sorted(lines, key=lambda pair: _ORDER.get(pair[0], len(_ORDER)))
