@@ -23,7 +23,14 @@ from dataclasses import replace
 from functools import lru_cache
 
 from refconv.model import Name
-from refconv.values.vocabulary import CORPORATE_WORDS, ET_AL_MARKERS, NAME_PARTICLES, NAME_SUFFIXES
+from refconv.values.vocabulary import (
+    CORPORATE_ENDINGS,
+    CORPORATE_WORDS,
+    ET_AL_MARKERS,
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
+    ORGANISATION_JOINERS,
+)
 
 _INITIALS = re.compile(r"[A-Z]{2,3}")
 _PUBMED_INITIALS = re.compile(r"[A-Z]{1,3}")
@@ -49,9 +56,31 @@ def is_et_al(text: str) -> bool:
 
 
 def is_corporate(text: str) -> bool:
-    """True when a comma-free name looks like an organisation ("World Health Organization")."""
+    """True when a comma-free name of two words or more is an organisation, not a person.
+
+    It is when a word is an institutional noun (``CORPORATE_WORDS``: "World Health
+    Organization", "Instituto Nacional de Estadística"), a German compound ending in one
+    ("Bundesministerium", ``CORPORATE_ENDINGS``), or when a lower-case joining word that no
+    person's name holds (``ORGANISATION_JOINERS``: of, on, for, and, the, für, und, pour, ...)
+    stands between two other words: "Intergovernmental Panel on Climate Change", "Procter and
+    Gamble". The particles of people's names (de, da, van, von, der, y, al, ...) never decide
+    it, so "Charles de Gaulle", "José Ortega y Gasset" and "Ursula von der Leyen" stay people.
+
+    Limits: an organisation joined only by particles and without a listed noun ("Casa de
+    Velázquez") is read as a person; a name with an epithet ("Hildegard of Bingen", "Alfred the
+    Great") is kept whole as a literal, which is also how it sorts; an institutional noun used
+    as a family name ("Anna Service") makes a literal too.
+    """
     words = text.split()
-    return len(words) >= 2 and any(w.strip("(),").lower() in CORPORATE_WORDS for w in words)
+    if len(words) < 2:
+        return False
+    for word in words:
+        folded = word.strip("(),.").lower()
+        if word.strip("(),").lower() in CORPORATE_WORDS or folded in CORPORATE_WORDS:
+            return True
+        if folded.endswith(CORPORATE_ENDINGS):
+            return True
+    return any(word in ORGANISATION_JOINERS for word in words[1:-1])
 
 
 def _spell_initials(given: str) -> str:
