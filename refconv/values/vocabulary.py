@@ -96,7 +96,9 @@ NAME_SUFFIXES = frozenset(
 EDITOR_MARKERS = ("(eds.)", "(eds)", "(ed.)", "(ed)", "eds.", "ed.", "eds", "ed")
 
 #: "more authors" markers (§5.1): not people.
-ET_AL_MARKERS = frozenset({"et al", "et al.", "et alia", "etal", "and others", "others"})
+ET_AL_MARKERS = frozenset(
+    {"et al", "et al.", "et. al", "et. al.", "et alia", "etal", "and others", "others"}
+)
 
 #: Date words that mean a publication status, not a date (§5.2) → CSL ``status``.
 STATUS_WORDS = frozenset(
