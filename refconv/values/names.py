@@ -23,7 +23,14 @@ from dataclasses import replace
 from functools import lru_cache
 
 from refconv.model import Name
-from refconv.values.vocabulary import CORPORATE_WORDS, ET_AL_MARKERS, NAME_PARTICLES, NAME_SUFFIXES
+from refconv.values.vocabulary import (
+    CORPORATE_ENDINGS,
+    CORPORATE_WORDS,
+    ET_AL_MARKERS,
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
+    ORGANISATION_JOINERS,
+)
 
 _INITIALS = re.compile(r"[A-Z]{2,3}")
 _PUBMED_INITIALS = re.compile(r"[A-Z]{1,3}")
@@ -49,9 +56,31 @@ def is_et_al(text: str) -> bool:
 
 
 def is_corporate(text: str) -> bool:
-    """True when a comma-free name looks like an organisation ("World Health Organization")."""
+    """True when a comma-free name of two words or more is an organisation, not a person.
+
+    It is when a word is an institutional noun (``CORPORATE_WORDS``: "World Health
+    Organization", "Instituto Nacional de Estadística"), a German compound ending in one
+    ("Bundesministerium", ``CORPORATE_ENDINGS``), or when a lower-case joining word that no
+    person's name holds (``ORGANISATION_JOINERS``: of, on, for, and, the, für, und, pour, ...)
+    stands between two other words: "Intergovernmental Panel on Climate Change", "Procter and
+    Gamble". The particles of people's names (de, da, van, von, der, y, al, ...) never decide
+    it, so "Charles de Gaulle", "José Ortega y Gasset" and "Ursula von der Leyen" stay people.
+
+    Limits: an organisation joined only by particles and without a listed noun ("Casa de
+    Velázquez") is read as a person; a name with an epithet ("Hildegard of Bingen", "Alfred the
+    Great") is kept whole as a literal, which is also how it sorts; an institutional noun used
+    as a family name ("Anna Service") makes a literal too.
+    """
     words = text.split()
-    return len(words) >= 2 and any(w.strip("(),").lower() in CORPORATE_WORDS for w in words)
+    if len(words) < 2:
+        return False
+    for word in words:
+        folded = word.strip("(),.").lower()
+        if word.strip("(),").lower() in CORPORATE_WORDS or folded in CORPORATE_WORDS:
+            return True
+        if folded.endswith(CORPORATE_ENDINGS):
+            return True
+    return any(word in ORGANISATION_JOINERS for word in words[1:-1])
 
 
 def _spell_initials(given: str) -> str:
@@ -222,3 +251,207 @@ def _parts(person: Name) -> tuple[str, ...]:
         person.suffix,
         person.literal,
     )
+
+
+# "Smith, J., et al." / "Anna Berglund et al." / "Smith J; and others": a marker at the end.
+_TRAILING_ET_AL = re.compile(
+    r"(?P<head>.*?\S)(?:\s*[,;]\s*|\s+)(?P<mark>[Ee]t(?:\.\s?|\s)[Aa]l(?:ia)?\.?|and others)\s*",
+)  # not "Etal": a family name may be spelled so
+# "Procter &amp; Gamble": the ';' of an HTML entity separates nothing
+_SEMICOLON_TOKEN = re.compile(r"&#?\w+;|;|[^&;]+|&")
+_AND = re.compile(r",?\s+(?:and|&)\s+")
+
+
+def _semicolon_parts(text: str) -> list[str]:
+    parts = [""]
+    for token in _SEMICOLON_TOKEN.findall(text):
+        if token == ";":
+            parts.append("")
+        else:
+            parts[-1] += token
+    return parts
+
+
+def _is_initial(token: str) -> bool:
+    """ "J.", "J", "JR", "J.R.", "J.-P.": one to three capitals, dotted or not."""
+    core = token.replace(".", "").replace("-", "")
+    return 1 <= len(core) <= 3 and core.isalpha() and core.isupper()
+
+
+def _is_word(token: str) -> bool:
+    """A capitalised name word with a lower-case letter: "Berglund", "O'Brien", "McDonald",
+    "Sanchez-Robledo", "al-Baghdadi" (a lower-case prefix before a hyphen)."""
+    head, dash, rest = token.partition("-")
+    if dash and head.islower() and len(head) <= 3:
+        token = rest
+    letters = [c for c in token if c.isalpha()]
+    return (
+        len(letters) >= 2
+        and token[0].isupper()
+        and any(c.islower() for c in letters)
+        and all(c.isalpha() or c in "'’-" for c in token)
+    )
+
+
+def _is_particle(token: str) -> bool:
+    return token.islower() and token in NAME_PARTICLES
+
+
+def _is_natural(part: str) -> bool:
+    """ "Anna Berglund", "J. R. Smith", "Ludwig van Beethoven", "Martin Luther King Jr.": given
+    names or initials, then a family name word, and nothing an organisation or a PubMed pair has."""
+    tokens = part.split()
+    if len(tokens) >= 3 and is_suffix(tokens[-1]):
+        tokens = tokens[:-1]
+    if not 2 <= len(tokens) <= 8 or is_corporate(part) or not _is_word(tokens[-1]):
+        return False
+    inner = tokens[1:-1]
+    first = tokens[0]
+    return (_is_word(first) or _is_initial(first)) and all(
+        _is_word(t) or _is_initial(t) or _is_particle(t) for t in inner
+    )
+
+
+def _is_pubmed(part: str) -> bool:
+    """ "Berglund A", "Mooers BHM", "van Gogh V": a family name, then undotted initials."""
+    tokens = part.split()
+    last = tokens[-1] if tokens else ""
+    family = tokens[:-1]
+    return (
+        1 <= len(family) <= 4
+        and "." not in last
+        and _is_initial(last)
+        and _is_word(family[-1])
+        and all(_is_word(t) or _is_particle(t) for t in family)
+    )
+
+
+def _is_family(part: str) -> bool:
+    """The part before the comma of "Family, Given": name words and particles, no initials."""
+    tokens = part.split()
+    return (
+        1 <= len(tokens) <= 4
+        and _is_word(tokens[-1])
+        and all(_is_word(t) or _is_particle(t) for t in tokens)
+        and not is_corporate(part)
+    )
+
+
+def _is_given(part: str) -> bool:
+    """The part after the comma of "Family, Given": names, initials, a dropping particle."""
+    tokens = part.split()
+    return (
+        1 <= len(tokens) <= 4
+        and not is_suffix(part)
+        and all(_is_word(t) or _is_initial(t) or _is_particle(t) for t in tokens)
+    )
+
+
+def _inverted_people(parts: list[str]) -> list[str] | None:
+    """ "Smith, J., Jones, K., Jr." → ["Smith, J.", "Jones, K., Jr."], or None unless every
+    part falls into a (family, given[, suffix]) group."""
+    people: list[str] = []
+    at = 0
+    while at < len(parts):
+        if at + 1 >= len(parts) or not (_is_family(parts[at]) and _is_given(parts[at + 1])):
+            return None
+        group = parts[at : at + 2]
+        at += 2
+        if at < len(parts) and is_suffix(parts[at]):
+            group.append(parts[at])
+            at += 1
+        people.append(", ".join(group))
+    return people
+
+
+def _natural_people(parts: list[str]) -> list[str]:
+    """The natural-order people of ``parts``, a suffix part joined to the one before ("Kofi
+    Mensah, Jr."), or [] unless every part is one."""
+    people: list[str] = []
+    for part in parts:
+        if people and is_suffix(part):
+            people[-1] += ", " + part
+        elif _is_natural(part):
+            people.append(part)
+        else:
+            return []
+    return people
+
+
+def _comma_people(text: str) -> list[str] | None:
+    """The people of a ';'-free, 'and'-free ``text`` when its shape says so for certain,
+    ``[text]`` when it is one person for certain, None when it is neither."""
+    parts = [p.strip() for p in text.split(",")]
+    if any(not p for p in parts):
+        return None
+    if len(parts) >= 2 and all(_is_pubmed(p) for p in parts):
+        return parts
+    groups = _natural_people(parts)
+    if len(groups) >= 3:
+        return groups
+    if len(groups) == 2 and any(_is_initial(t) for t in parts[0].split()[:-1]):
+        return groups  # "J. Smith, K. Jones": a family name holds no initial, so no inversion
+    inverted = _inverted_people(parts)
+    if inverted is not None:
+        return inverted
+    if len(parts) == 1 and (_is_natural(text) or _is_pubmed(text)):
+        return [text]
+    return None
+
+
+def split_people(text: str) -> list[str]:
+    """Return the people one creator value (EndNote ``%A``, RIS ``AU``) holds, in order;
+    ``[text]`` when it holds one person or its shape does not say for certain that it holds
+    more.
+
+    EndNote and RIS write one person per line (the RIS specification of 2011: one ``AU`` per
+    author, "Lastname, Firstname, Suffix"), so a value is one person unless its shape cannot be
+    one. It is split, in this order, when:
+
+    - it has ';' outside an HTML entity, between non-empty parts: each part is one person
+      (the separator EndNote and Zotero users paste);
+    - it ends with an "et al." or "and others" marker: the marker is a last item of its own
+      (``parse_name`` reads it as no person, so the caller keeps it as a marker);
+    - it is two or more PubMed pairs, family name then undotted initials, joined by ','
+      ("Berglund A, Mensah K"): a family name never ends in a bare capital;
+    - it is three or more natural-order names ("Anna Berglund, Kofi Mensah, Lena Vogt"; a
+      suffix part joins the name before it), which no inverted name can be; two only when the
+      first has an initial before its last word ("J. Smith, K. Jones"), because "Pérez García,
+      María José" is one person of the same shape as "Anna Berglund, Kofi Mensah";
+    - it is two or more inverted people, each a family part and a given part, with an optional
+      suffix part ("Smith, J., Jones, K."), as bibutils reads such a value;
+    - it joins such people, or one person each, with "and" or "&" ("Anna Berglund and Kofi
+      Mensah", "Smith, J. and Jones, K.", a list's last "and" in "Anna Berglund, Kofi Mensah
+      and Lena Vogt"), and no institutional noun is in it: every side must be a person with a
+      given and a family name, so "Procter and Gamble" and "Bill and Melinda Gates" stay one
+      value ("Procter and Gamble" is an organisation for ``parse_name``).
+
+    Never split: a value with EndNote's organisation marks (a trailing comma, ",,"), a CJK
+    value, one inverted person ("Smith, John, Jr.", "King, Jr., Martin Luther", "Gaulle,
+    Charles de"), an organisation, or any shape not listed above.
+    """
+    flat = " ".join(text.split())
+    pieces = [p.strip() for p in _semicolon_parts(flat) if p.strip()]
+    if len(pieces) >= 2:
+        return pieces
+    marked = _TRAILING_ET_AL.fullmatch(flat)
+    if marked and not marked["head"].endswith(","):
+        return [*split_people(marked["head"]), marked["mark"]]
+    if not flat or flat.endswith(",") or ",," in flat or _has_cjk(flat):
+        return [text]
+    if _AND.search(flat) and not any(
+        w.strip("(),.").lower() in CORPORATE_WORDS for w in flat.split()
+    ):
+        sides = _AND.split(flat)
+        listed = _natural_people([p.strip() for side in sides for p in side.split(",")])
+        if listed:  # "Anna Berglund, Kofi Mensah and Lena Vogt": 'and' ends a list
+            return listed
+        found: list[str] = []
+        for side in sides:
+            people = _comma_people(side)
+            if people is None:
+                return [text]
+            found.extend(people)
+        return found
+    people = _comma_people(flat)
+    return people if people is not None and len(people) >= 2 else [text]

@@ -24,7 +24,11 @@ KEY_PLACEHOLDERS = {
 
 DEFAULT_KEY_FORMAT = "{author}{year}{word}"
 
-#: Words that mark a one-field name as an organisation (kept whole as a CSL literal).
+#: Words that mark a one-field name as an organisation (kept whole as a CSL literal): English
+#: and the usual institutional nouns of French, German, Spanish, Portuguese and Italian names
+#: ("Instituto Nacional de Estadística", whose "de" alone is also a particle of people's names).
+#: None of them is a common family or given name ("Bank", "Press" and "Court" are, so they are
+#: not here).
 CORPORATE_WORDS = frozenset(
     {
         "academy", "agency", "association", "board", "bureau", "centre", "center", "college",
@@ -33,6 +37,42 @@ CORPORATE_WORDS = frozenset(
         "laboratory", "league", "ltd", "ltd.", "ministry", "network", "office", "organisation",
         "organization", "program", "programme", "project", "service", "society", "survey",
         "team", "trust", "union", "university", "working",
+        "centres", "centers", "institutes", "laboratories", "nations", "world", "government",
+        "parliament", "congress", "senate", "assembly", "secretariat", "directorate",
+        "authority", "administration", "federation", "confederation", "observatory", "museum",
+        "library", "archives", "hospital", "clinic", "publishers", "publishing", "publications",
+        "industries", "llc", "gmbh", "plc",
+        "instituto", "istituto", "institut", "ministerio", "ministero", "ministère",
+        "universidad", "universidade", "università", "université", "universität", "universitat",
+        "universiteit", "fundación", "fundação", "fondazione", "fondation", "stiftung",
+        "gesellschaft", "verband", "verein", "akademie", "académie", "academia", "accademia",
+        "sociedad", "sociedade", "société", "società", "asociación", "associação",
+        "associazione", "comité", "comisión", "comissão", "commissione", "kommission",
+        "consejo", "conselho", "consiglio", "conseil", "agencia", "agência", "agenzia", "agence",
+        "servicio", "serviço", "servizio", "organización", "organização", "organizzazione",
+        "federación", "fédération", "federazione", "observatorio", "observatoire", "hôpital",
+        "ospedale", "krankenhaus", "klinikum", "museo", "musée", "biblioteca", "bibliothèque",
+        "bibliothek", "archivo", "gobierno", "governo", "parlamento", "parlement", "banco",
+        "banque", "centro",
+    }
+)  # fmt: skip
+
+#: Endings of German compounds that name an institution ("Bundesministerium", "Umweltbundesamt",
+#: "Robert-Koch-Institut" is one word with the ending): no German family name ends so.
+CORPORATE_ENDINGS = (
+    "ministerium", "institut", "gesellschaft", "verband", "stiftung", "zentrum", "anstalt",
+    "behörde", "bundesamt", "landesamt",
+)  # fmt: skip
+
+#: Lower-case words that join the parts of an organisation's name and are never part of a
+#: person's name, unlike the particles below ("de", "van", "y"): "Panel on Climate Change",
+#: "Bundesministerium für Gesundheit", "Procter and Gamble". Checked against the particles of
+#: Spanish, Portuguese, Italian, French, Dutch, German and Arabic names; "in" ("Sophie in 't
+#: Veld") and "et" ("et al.") are left out.
+ORGANISATION_JOINERS = frozenset(
+    {
+        "of", "on", "for", "and", "the", "to", "at", "&", "für", "fuer", "und", "über",
+        "pour", "sur", "per", "para", "por", "för", "och", "og", "voor",
     }
 )  # fmt: skip
 
@@ -56,7 +96,9 @@ NAME_SUFFIXES = frozenset(
 EDITOR_MARKERS = ("(eds.)", "(eds)", "(ed.)", "(ed)", "eds.", "ed.", "eds", "ed")
 
 #: "more authors" markers (§5.1): not people.
-ET_AL_MARKERS = frozenset({"et al", "et al.", "et alia", "etal", "and others", "others"})
+ET_AL_MARKERS = frozenset(
+    {"et al", "et al.", "et. al", "et. al.", "et alia", "etal", "and others", "others"}
+)
 
 #: Date words that mean a publication status, not a date (§5.2) → CSL ``status``.
 STATUS_WORDS = frozenset(
