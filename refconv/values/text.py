@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from functools import lru_cache
@@ -73,6 +74,43 @@ def _invisible_class() -> str:
     )
 
 
+def _misread(data: bytes, *encodings: str) -> str:
+    """``data`` decoded with each of ``encodings`` in turn, re-encoded as UTF-8 in between:
+    what a program that guessed the wrong code page, then saved as UTF-8, leaves of it."""
+    text = data.decode(encodings[0])
+    for encoding in encodings[1:]:
+        text = text.encode("utf-8").decode(encoding)
+    return text
+
+
+#: A UTF-8 byte-order mark (EF BB BF) as text: the character U+FEFF, and the forms it takes
+#: when a file was decoded with the wrong code page and saved again; each is found at the
+#: start of files in public repositories: Windows-1252 or Latin-1 ("ï»¿"), that done twice
+#: ("Ã¯Â»Â¿"), Mac OS Roman ("Ôªø"), DOS code page 437 ("∩╗┐") and Windows-1251 ("п»ї").
+BOM_FORMS: tuple[str, ...] = (
+    "\ufeff",
+    _misread(codecs.BOM_UTF8, "cp1252"),
+    _misread(codecs.BOM_UTF8, "cp1252", "cp1252"),
+    _misread(codecs.BOM_UTF8, "mac_roman"),
+    _misread(codecs.BOM_UTF8, "cp437"),
+    _misread(codecs.BOM_UTF8, "cp1251"),
+)
+_BOM_RUN = re.compile("(?:" + "|".join(map(re.escape, BOM_FORMS)) + ")+")
+_BOM_FIRSTS = frozenset(form[0] for form in BOM_FORMS)
+
+
+def strip_bom(line: str) -> tuple[str, bool]:
+    """Return (``line`` without the byte-order marks it starts with, whether it had one).
+
+    Every form of ``BOM_FORMS`` counts, in any run ("\ufeffï»¿%0 Book" gives "%0 Book"): a
+    concatenated or mis-decoded file puts them at the start of its first line, where a reader
+    must not take them for text. Only the start of the line is looked at."""
+    if not line or line[0] not in _BOM_FIRSTS:
+        return line, False
+    found = _BOM_RUN.match(line)
+    return (line[found.end() :], True) if found else (line, False)
+
+
 @lru_cache(maxsize=16)
 def lenient_pattern(template: str) -> re.Pattern[str]:
     """``template`` as the most lenient reader matches it at the start of a line: leading
@@ -82,10 +120,20 @@ def lenient_pattern(template: str) -> re.Pattern[str]:
     line with its invisible characters dropped, ``is_invisible``, except whitespace after the
     first visible one: "\ufeff \u200bE\u2060R  - " is "ER  - ") matches the template without
     them, in time that does not grow with the line; a letter that is invisible too (U+3164)
-    may make it match more, which errs towards caution."""
+    may make it match more, which errs towards caution. A byte-order mark in any form
+    (``BOM_FORMS``: "ï»¿" too) is skipped there as well, since readers strip it before a tag
+    (``strip_bom``); ``is_blank_to_readers`` does not, as no reader takes "ï»¿" for a blank."""
     invisible = _invisible_class()
     skip = f"[\\s{invisible}]*"
-    return re.compile(skip + template.format(inv=f"[{invisible}]*", skip=skip))
+    # One alternation, each branch starting with its own character (U+FEFF is invisible
+    # already): a line that fails is parsed one way only, so matching stays linear.
+    lead = "(?:[\\s" + invisible + "]|" + "|".join(map(re.escape, BOM_FORMS[1:])) + ")*"
+    return re.compile(lead + template.format(inv=f"[{invisible}]*", skip=skip))
+
+
+@lru_cache(maxsize=1)
+def _blank_pattern() -> re.Pattern[str]:
+    return re.compile(f"[\\s{_invisible_class()}]*\\Z")
 
 
 def is_blank_to_readers(line: str) -> bool:
@@ -93,7 +141,7 @@ def is_blank_to_readers(line: str) -> bool:
     invisible characters."""
     if line.isascii():
         return not line.strip()
-    return lenient_pattern(r"\Z").match(line) is not None
+    return _blank_pattern().match(line) is not None
 
 
 def value_lines(value: str) -> list[str]:

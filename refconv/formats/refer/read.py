@@ -2,9 +2,13 @@
 
 Line syntax (refer-format.md §1): a tag line is ``%`` + one character + a space (or the end of
 the line); other non-blank lines continue the previous field; blank lines end a record; text
-outside records is skipped with a warning. A record copied out of a web page onto ONE line (the
-"flattened" form, §6) is detected and split at its tags when that line starts a record; ``%``
-inside running text ("30% of") stays text. Mapping the collected fields to the model lives in
+outside records is skipped with a warning. Two more lines start a record (§1.2), both left by
+``cat a.enw b.enw`` when ``a.enw`` ends without a blank line: a ``%0`` line once the open record
+has its ``%0`` and another field (EndNote starts every record with ``%0``), and a tag line after
+a byte-order mark (``strip_bom``: U+FEFF or a mis-decoded "ï»¿"), which is removed with a
+warning. A record copied out of a web page onto ONE line (the "flattened" form, §6) is detected
+and split at its tags when that line starts a record; ``%`` inside running text ("30% of")
+stays text. Mapping the collected fields to the model lives in
 ``fields``; the line syntax the writer shares, in ``syntax``.
 """
 
@@ -16,6 +20,7 @@ from refconv.formats.base import Reader, ReadRules
 from refconv.formats.refer.fields import RawField, build_record
 from refconv.formats.refer.syntax import is_tag_line, split_flattened
 from refconv.model import Record
+from refconv.values.text import strip_bom
 
 
 class ReferReader(Reader):
@@ -33,9 +38,9 @@ class ReferReader(Reader):
     @classmethod
     def sniff(cls, head: str) -> bool:
         """True when the first non-blank line of ``head`` is a tag line."""
-        for line in head.lstrip("\ufeff").splitlines():
+        for line in head.splitlines():
             if line.strip():
-                return is_tag_line(line)
+                return is_tag_line(strip_bom(line)[0])
         return False
 
     def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
@@ -51,6 +56,18 @@ class ReferReader(Reader):
                     yield build_record(fields, dialect, rules)
                     fields = []
                 continue
+            bare, marked = strip_bom(line)
+            if marked and is_tag_line(bare):
+                # The start of a file (§1.7): a U+FEFF that starts the input is its encoding's
+                # mark, dropped silently as ``io`` does; any other one, or a mis-decoded form,
+                # tells of a file joined on (``cat``) or decoded wrongly, and starts a record.
+                mark = line[: len(line) - len(bare)]
+                if lineno > 1 or mark.lstrip("\ufeff"):
+                    rules.warn(_bom_message(mark), lineno)
+                line = bare
+                if fields:
+                    yield build_record(fields, dialect, rules)
+                    fields = []
             if not is_tag_line(line):
                 if fields:
                     fields[-1].lines.append(line.strip())
@@ -62,15 +79,15 @@ class ReferReader(Reader):
                 rules.junk(junk_count, junk_line)
                 junk_count = 0
             seen_any = True
+            if fields and _starts_next_record(line, fields):
+                yield build_record(fields, dialect, rules)
+                fields = []
             # A flattened record is a whole record on one line (§6): a tag line inside a
             # record is one of its fields, whatever tags its value mentions.
             flat = split_flattened(line) if not fields and line.count("%") > 1 else None
             if flat is None:
                 fields.append(RawField(line[:2], [line[3:].strip()], lineno))
                 continue
-            if fields:
-                yield build_record(fields, dialect, rules)
-                fields = []
             for record_fields in flat:
                 raw = [RawField(tag, [value], lineno) for tag, value in record_fields]
                 yield build_record(raw, dialect, rules)
@@ -79,3 +96,27 @@ class ReferReader(Reader):
         rules.junk(junk_count, junk_line)
         if not seen_any:
             rules.no_records("a Refer record starts with a line like '%T Title'")
+
+
+def _starts_next_record(line: str, fields: list[RawField]) -> bool:
+    """Does the tag line ``line`` end the open record ``fields``? EndNote starts every record
+    with ``%0`` (refer-format.md §1.2), so a ``%0`` line does once the record has its own
+    ``%0`` and another field; a ``%0`` right after ``%0`` repeats it instead, and a flattened
+    record (§6) stays one field of the record it is in, as every tag line there does."""
+    return (
+        line[:2] == "%0"
+        and any(f.tag == "%0" for f in fields)
+        and any(f.tag != "%0" for f in fields)
+        and (line.count("%") < 2 or split_flattened(line) is None)
+    )
+
+
+def _bom_message(mark: str) -> str:
+    """The warning for the byte-order mark(s) ``mark`` removed before a tag."""
+    wrong = mark.replace("\ufeff", "")
+    if wrong:
+        return (
+            f"{wrong!r} before the tag is a UTF-8 byte-order mark decoded with the wrong code "
+            "page; removed (other text of this input may be mis-decoded too)"
+        )
+    return "byte-order mark U+FEFF before the tag removed (was a file joined on with cat?)"
