@@ -6,7 +6,9 @@ LaTeX decoded to Unicode (``{\\'e}`` → é; ``url`` and ``doi`` are kept verbat
 escapes ``\\% \\# \\& \\_`` that plainnat users and refconv's writer put there), the fields of
 both dialects mapped to CSL, ``key: value`` note lines written by refconv put back, and every
 other field kept in ``extra`` (with the shared "unknown field" warning when no table knows
-it). A field given twice keeps its first value (BibTeX's rule). An entry bibtexparser cannot
+it). An ``@inproceedings``' ``address`` is the publisher's place (biber's ``location``)
+unless it equals the ``venue`` (the conference's place, where refconv's BibTeX and bibutils
+put it). A field given twice keeps its first value (BibTeX's rule). An entry bibtexparser cannot
 parse is reported as an error with its line and skipped; the others are read; a ``@preamble``
 is reported as not carried. bibtexparser parses whole strings, so this reader holds one chunk
 of entries in memory (the others stream).
@@ -29,6 +31,7 @@ from refconv.formats.bibtex.tables import (
     CONTAINER_FIELD,
     CSL_TO_BIBTEX_FIELD,
     ET_AL_TAGS,
+    EVENT_ENTRY_TYPES,
     NAME_FIELDS,
     STATUS_TO_PUBSTATE,
     UNMAPPED_FIELDS,
@@ -305,6 +308,8 @@ def _record(entry: Any, line: int, rules: ReadRules) -> Record:
                 notes[var] = decode_latex(value).split("; ")
         else:
             _place(record, kind, key, value, where, rules)
+    if _address_is_venue(record, kind, seen):
+        del record.fields["publisher-place"]
     DateFields(record, dates, rules).read()
     # Notes after every other field ("set already" is then known). A date the writer kept
     # whole in a note replaces the fields' date only when that is the part the fields hold
@@ -319,6 +324,18 @@ def _record(entry: Any, line: int, rules: ReadRules) -> Record:
         record.fields["genre"] = "Master's thesis"  # the only trace of "masters" in CSL
     rules.no_title(record)
     return record
+
+
+def _address_is_venue(record: Record, kind: str, seen: set[str]) -> bool:
+    """True when an ``@inproceedings``' ``address`` is its ``venue``: the conference's place,
+    which BibTeX has no field for (refconv's writer and bibutils' put it there), not also a
+    publisher's. Any other ``address`` is the publisher's place, as biber reads it."""
+    return (
+        kind in EVENT_ENTRY_TYPES | {"conference"}
+        and {"address", "venue"} <= seen
+        and "location" not in seen
+        and record.fields.get("publisher-place") == record.fields.get("event-place")
+    )
 
 
 def _place(record: Record, kind: str, key: str, value: str, line: int, rules: ReadRules) -> None:

@@ -92,6 +92,22 @@ CONTAINER_FIELD = {
     "booklet": ("howpublished", "howpublished"),
 }
 
+#: BibTeX has no event fields. In an ``@inproceedings`` the conference name is the
+#: ``booktitle``, its place the ``address`` and its date the ``year`` when the record has no
+#: proceedings title, publisher place or date of publication of its own: CSL event variable →
+#: (BibTeX field, the CSL variable that field is for). bibutils' xml2bib writes EndNote's
+#: conference name (``%B``) and place (``%C``) so. Beside them, and when they equal the
+#: record's own, the event's value is also in its BibLaTeX field (``eventtitle``, ``venue``,
+#: ``eventdate``: biblatex manual §2.2.2), which BibTeX styles do not print and biber and the
+#: reader give back as the event's; an event value that differs goes to the note.
+EVENT_FALLBACK = {
+    "event-title": ("booktitle", "container-title"),
+    "event-place": ("address", "publisher-place"),
+    "event-date": ("year", "issued"),
+}
+#: The BibTeX entry types whose event variables ``EVENT_FALLBACK`` places.
+EVENT_ENTRY_TYPES = frozenset({"inproceedings"})
+
 #: Where ``publisher`` goes, by BibTeX entry type (default: ``publisher``).
 PUBLISHER_FIELD = {
     "phdthesis": "school",

@@ -44,6 +44,8 @@ from refconv.formats.bibtex.tables import (
     CSL_TO_BIBTEX_TYPE,
     DATE_FIELDS,
     ET_AL_TAGS,
+    EVENT_ENTRY_TYPES,
+    EVENT_FALLBACK,
     KEY_UNSAFE,
     MONTH_MACROS,
     NAME_FIELDS,
@@ -316,9 +318,13 @@ def build_entry(
         protected = protect_title(title, whole=not is_english(record))
         e.put("title", "{" + (to_latex_ascii(protected) if latex else protected) + "}", "title",
               raw=True)  # fmt: skip
-    _put_dates(e, record, biblatex, problems)
+    _put_dates(e, record, kind, biblatex, problems)
     for var, value in record.fields.items():
         if var in ("title", "citation-key") or record.derivable(var):
+            continue
+        if not biblatex and kind in EVENT_ENTRY_TYPES and var in EVENT_FALLBACK:
+            for field in event_fields(record, var):
+                e.put(field, value, var)
             continue
         field = _field_for(var, kind, e.col)
         if field in VERBATIM_FIELDS:
@@ -423,6 +429,20 @@ def _put_biblatex_subtype(e: _Entry, record: Record, kind: str) -> None:
         e.put("type", BIBLATEX_SUBTYPES[kind], "type")
 
 
+def event_fields(record: Record, var: str) -> tuple[str | None, ...]:
+    """The BibTeX fields of an event's name or place in an ``@inproceedings``
+    (``EVENT_FALLBACK``): the ``booktitle`` or ``address`` when the record has no proceedings
+    title or publisher place (bibutils' rule), and the BibLaTeX field (``eventtitle``,
+    ``venue``), which BibTeX styles do not print and biber and refconv read back as the event's;
+    only the latter when the record has that same text there (printed once); None (the printed
+    note) when it has another."""
+    field, own = EVENT_FALLBACK[var]
+    event = CSL_TO_BIBTEX_FIELD[var][1]
+    if own not in record.fields:
+        return (field, event)
+    return (event,) if record.fields[own] == record.fields[var] else (None,)
+
+
 def _field_for(var: str, kind: str, col: int) -> str | None:
     if var == "container-title":
         return CONTAINER_FIELD.get(kind, ("booktitle", "booktitle"))[col]
@@ -434,13 +454,26 @@ def _field_for(var: str, kind: str, col: int) -> str | None:
     return CSL_TO_BIBTEX_FIELD.get(var, (None, None))[col]
 
 
-def _put_dates(e: _Entry, record: Record, biblatex: bool, warnings: list[str]) -> None:
+def _put_dates(e: _Entry, record: Record, kind: str, biblatex: bool, warnings: list[str]) -> None:
     """Each date in its fields as far as they hold it (``held``: EDTF in BibLaTeX; year,
     month and an EDTF ``date`` in BibTeX) and, when they hold less (a range with months in
     BibTeX, a season beside a month or a range), the whole date as a note line the reader
-    puts back in its place (``refconv.notes``), with a warning."""
+    puts back in its place (``refconv.notes``), with a warning. A BibTeX ``@inproceedings``
+    has no event date: one without a date of publication is also the ``year``
+    (``EVENT_FALLBACK``), one equal to it is printed once; both are kept in ``eventdate``,
+    which BibTeX styles do not print, when EDTF holds them."""
     for var, date in record.dates.items():
-        reduced = held(var, date, biblatex)
+        as_var = var
+        if not biblatex and kind in EVENT_ENTRY_TYPES and var in EVENT_FALLBACK:
+            own = EVENT_FALLBACK[var][1]
+            as_var = var if own in record.dates else own
+            if held(var, date, True) == date and (
+                record.dates[own] == date if own in record.dates else held(own, date, False) == date
+            ):  # whole in BibLaTeX's eventdate, which BibTeX styles do not print
+                e.put(DATE_FIELDS[var][1], "{" + iso_date(date) + "}", var, raw=True)
+                if own in record.dates:
+                    continue  # the date of publication: printed once, as that
+        reduced = held(as_var, date, biblatex)
         if reduced is None:  # a literal, or no field: the note's own form
             e.put(None, date.literal if not date.parts else format_date(date), var)
             continue
@@ -450,7 +483,7 @@ def _put_dates(e: _Entry, record: Record, biblatex: bool, warnings: list[str]) -
                 f" form; kept whole in the {'annotation' if biblatex else 'note'}"
             )
             e.put(None, format_date(date), var)
-        if DATE_FIELDS[var][e.col] == "year":
+        if DATE_FIELDS[as_var][e.col] == "year":
             first = reduced.parts[0]
             # "-44--{-40}": braced so TeX does not make "---" an em dash of "--" and "-"
             year = "--".join(f"{{{p[0]}}}" if i and p[0] < 0 else str(p[0])
@@ -461,7 +494,7 @@ def _put_dates(e: _Entry, record: Record, biblatex: bool, warnings: list[str]) -
             if len(first) == 3 or reduced.season or reduced.circa:
                 e.put("date", "{" + iso_date(reduced) + "}", var, raw=True)
         else:
-            e.put(DATE_FIELDS[var][e.col], "{" + iso_date(reduced) + "}", var, raw=True)
+            e.put(DATE_FIELDS[as_var][e.col], "{" + iso_date(reduced) + "}", var, raw=True)
 
 
 def _double_dash(pages: str) -> str:
