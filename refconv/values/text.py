@@ -111,6 +111,17 @@ def strip_bom(line: str) -> tuple[str, bool]:
     return (line[found.end() :], True) if found else (line, False)
 
 
+def bom_message(mark: str) -> str:
+    """The warning for the byte-order mark(s) ``mark`` removed before a tag."""
+    wrong = mark.replace("\ufeff", "")
+    if wrong:
+        return (
+            f"{wrong!r} before the tag is a UTF-8 byte-order mark decoded with the wrong code "
+            "page; removed (other text of this input may be mis-decoded too)"
+        )
+    return "byte-order mark U+FEFF before the tag removed (was a file joined on with cat?)"
+
+
 @lru_cache(maxsize=16)
 def lenient_pattern(template: str) -> re.Pattern[str]:
     """``template`` as the most lenient reader matches it at the start of a line: leading

@@ -30,7 +30,7 @@ from refconv.values.identifiers import (
     is_valid_isbn,
     is_valid_issn,
 )
-from refconv.values.names import parse_name
+from refconv.values.names import is_et_al, parse_name, split_people
 from refconv.values.pages import normalize_extent, normalize_pages
 from refconv.values.text import split_keywords
 from refconv.values.vocabulary import CONFERENCE_WORDS, EDITOR_MARKERS
@@ -45,7 +45,6 @@ _LANGUAGE = re.compile(r"[^\W\d_]{2,}(?:[ ()-]+[^\W\d_]+){0,2}\)?")
 _EDITOR_MARK = re.compile(
     r",\s*(?:" + "|".join(re.escape(m) for m in EDITOR_MARKERS) + r")\s*$", re.IGNORECASE
 )
-_SEMICOLON_NAMES = re.compile(r"[^;]+(?:;[^;]+)+")
 _PUBMED_DB = re.compile(r"pubmed|medline|\bnlm\b", re.IGNORECASE)
 _BROADCAST = re.compile(r"\b(?:tv|television|radio|broadcast)", re.IGNORECASE)
 
@@ -200,12 +199,12 @@ class _Builder:
         return self.set_text(var, raw, text)
 
     def place_names(self, var: str, raw: RawField, text: str) -> bool:
-        values = [text]
-        if not self.classic and _SEMICOLON_NAMES.fullmatch(text):
-            values = [v.strip() for v in text.split(";") if v.strip()]
-            self.rules.warn(
-                f"{raw.tag} holds {len(values)} names separated by ';'; split them", raw.line
-            )
+        # EndNote and RIS write one person per line; a line that can only be several people
+        # (";", a list of natural-order names, PubMed pairs...) is split (values.names)
+        values = [text] if self.classic else split_people(text)
+        people_count = sum(1 for value in values if not is_et_al(value))
+        if people_count > 1:
+            self.rules.warn(f"{raw.tag} holds {people_count} names; split them", raw.line)
         people = self.record.names.setdefault(var, [])
         for value in values:
             person, problem = parse_name(value, natural_order=self.classic)

@@ -20,7 +20,7 @@ from refconv.formats.base import Reader, ReadRules
 from refconv.formats.refer.fields import RawField, build_record
 from refconv.formats.refer.syntax import is_tag_line, split_flattened
 from refconv.model import Record
-from refconv.values.text import strip_bom
+from refconv.values.text import bom_message, strip_bom
 
 
 class ReferReader(Reader):
@@ -63,7 +63,7 @@ class ReferReader(Reader):
                 # tells of a file joined on (``cat``) or decoded wrongly, and starts a record.
                 mark = line[: len(line) - len(bare)]
                 if lineno > 1 or mark.lstrip("\ufeff"):
-                    rules.warn(_bom_message(mark), lineno)
+                    rules.warn(bom_message(mark), lineno)
                 line = bare
                 if fields:
                     yield build_record(fields, dialect, rules)
@@ -109,14 +109,3 @@ def _starts_next_record(line: str, fields: list[RawField]) -> bool:
         and any(f.tag != "%0" for f in fields)
         and (line.count("%") < 2 or split_flattened(line) is None)
     )
-
-
-def _bom_message(mark: str) -> str:
-    """The warning for the byte-order mark(s) ``mark`` removed before a tag."""
-    wrong = mark.replace("\ufeff", "")
-    if wrong:
-        return (
-            f"{wrong!r} before the tag is a UTF-8 byte-order mark decoded with the wrong code "
-            "page; removed (other text of this input may be mis-decoded too)"
-        )
-    return "byte-order mark U+FEFF before the tag removed (was a file joined on with cat?)"

@@ -38,6 +38,7 @@ from refconv.formats.ris.tables import (
     RIS_TYPE_TAGS,
 )
 from refconv.model import Record, SourcePos
+from refconv.values.text import bom_message, strip_bom
 
 TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(?: (.*))?")
 _TIGHT_TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(\S.*)")  # "T2  -Journal": no space
@@ -63,7 +64,7 @@ class RisReader(Reader):
         """True when the first non-blank line is a ``TY  -`` line."""
         for line in head.splitlines():
             if line.strip():
-                return bool(re.match(r"TY {1,2}- ", line.lstrip("\ufeff")))
+                return bool(re.match(r"TY {1,2}- ", strip_bom(line)[0]))
         return False
 
     def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
@@ -72,6 +73,14 @@ class RisReader(Reader):
         fields: list[tuple[str, list[str], int]] = []
         junk_line = junk = 0
         for lineno, line in enumerate(lines, 1):
+            bare, marked = strip_bom(line)
+            if marked and TAG_LINE.fullmatch(bare.rstrip()):
+                # a file joined on with cat, or decoded with the wrong code page (the Refer
+                # reader's rule): the mark is no text; the one that starts the input is silent
+                mark = line[: len(line) - len(bare)]
+                if lineno > 1 or mark.lstrip("\ufeff"):
+                    rules.warn(bom_message(mark), lineno)
+                line = bare
             m = TAG_LINE.fullmatch(line.rstrip())
             if m is None and (m := _TIGHT_TAG_LINE.fullmatch(line.rstrip())):
                 if m[1] in _KNOWN:
