@@ -399,6 +399,10 @@ def _comma_people(text: str) -> list[str] | None:
     return None
 
 
+#: Words that may join or end a list of people ("and", "et al.", "and others").
+_LIST_WORD = re.compile(r"\b(?:and|et|others)\b", re.IGNORECASE)
+
+
 def split_people(text: str) -> list[str]:
     """Return the people one creator value (EndNote ``%A``, RIS ``AU``) holds, in order;
     ``[text]`` when it holds one person or its shape does not say for certain that it holds
@@ -430,6 +434,11 @@ def split_people(text: str) -> list[str]:
     value, one inverted person ("Smith, John, Jr.", "King, Jr., Martin Luther", "Gaulle,
     Charles de"), an organisation, or any shape not listed above.
     """
+    if ";" not in text and "&" not in text and text.count(",") <= 1:
+        # the common shape, "Family, Given" with a one-word family: no list can have it
+        head = text.partition(",")[0].strip()
+        if " " not in head and not _LIST_WORD.search(text):
+            return [text]
     flat = " ".join(text.split())
     pieces = [p.strip() for p in _semicolon_parts(flat) if p.strip()]
     if len(pieces) >= 2:

@@ -39,7 +39,7 @@ _NAME_VARS = frozenset(NAME_VARIABLES)
 _DATE_VARS = frozenset(DATE_VARIABLES)
 _UNKNOWN = "<unknown>"
 #: Targets whose own rules read a DOI (a DOI there is no misplaced value).
-_DOI_HOMES = frozenset({"DOI", "doi-tag", "URL", "accession"})
+_DOI_HOMES = frozenset({"DOI", "doi-tag", "URL", "accession", "title"})  # a title stays one
 _BLANKS = re.compile(r"[ \t]{2,}|\t")
 _LANGUAGE = re.compile(r"[^\W\d_]{2,}(?:[ ()-]+[^\W\d_]+){0,2}\)?")
 _EDITOR_MARK = re.compile(

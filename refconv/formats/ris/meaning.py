@@ -58,10 +58,13 @@ def writer_tags(code: str) -> dict[str, str]:
     """CSL variable → the RIS tag the writer uses for it in type ``code``: ``ris_tags``
     inverted, preferring the tags EndNote writes (``RIS_TAG_ORDER``) over aliases."""
     table = ris_tags(code)
-    ordered = sorted(table.items(), key=lambda item: _ORDER.get(item[0], len(_ORDER)))
+    ordered = sorted(table.items(), key=lambda item: (item[0] in _ALIASES, _ORDER.get(item[0], 99)))
     return invert_targets([(tag, target) for tag, target in ordered if tag not in _READ_ONLY])
 
 
+#: Spellings read from other exporters, written only when the type has no tag of its own for
+#: the variable (a Conference Paper's proceedings title is C3, not JF).
+_ALIASES = frozenset({"A1", "ED", "T1", "CT", "JF", "JO", "JA", "J1", "BT", "Y1", "N2"})
 #: Tags read but never written: the page end is written with SP by its own rule; ID carries
 #: the key by the writer's own rule too.
 _READ_ONLY = frozenset({"EP", "ID"})

@@ -21,7 +21,7 @@ from typing import TextIO
 from refconv.formats.base import ReadRules, Writer, kept_again, silent
 from refconv.formats.refer.tables import CSL_TO_ENDNOTE_TYPE
 from refconv.formats.ris.dates import date_lines
-from refconv.formats.ris.meaning import ris_by_field, writer_tags
+from refconv.formats.ris.meaning import ris_by_field, ris_tags, writer_tags
 from refconv.formats.ris.read import build_record  # the reader, for trial reads
 from refconv.formats.ris.tables import (
     CSL_TO_RIS_TYPE,
@@ -69,6 +69,8 @@ def ris_type(record: Record) -> tuple[str, bool]:
     for kept in record.extra.get("%0", ()):
         if _is_type_marker(record, kept):
             return ENDNOTE_TO_RIS_TYPE[kept], True
+    if record.type == "book" and "editor" in record.names and "author" not in record.names:
+        return "EDBOOK", False  # as the Refer writer's Edited Book: AU are its editors
     return CSL_TO_RIS_TYPE.get(record.type, "GEN"), False
 
 
@@ -89,6 +91,23 @@ def kept_as_tag(code: str, tag: str, key: str, value: str, lines: list[tuple[str
     if not _OWN_TAG.fullmatch(tag) or tag in _NOT_KEPT:
         return False
     return kept_again(lambda trial: _extra_read_back(code, trial, key), lines, tag, value)
+
+
+def _kept_by_design(
+    code: str, tag: str, key: str, value: str, lines: list[tuple[str, str]]
+) -> bool:
+    """The fast answer of ``kept_as_tag`` for the common case: an EndNote field the type
+    gives no variable (an author address, a Custom field), written once under its tag,
+    reads back kept under that field, unless its value is one the reader reads otherwise
+    (a DOI, blank edges); anything else asks the reader."""
+    return (
+        tag != key
+        and ris_tags(code).get(tag, "") is None
+        and bool(value)
+        and value == value.strip() == one_line(value)
+        and "10." not in value
+        and not any(t == tag for t, _ in lines)
+    )
 
 
 def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str, str]]:
@@ -143,7 +162,9 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
             # unknown tag, a repeated VL) is written back under its tag, after the tag's own
             # line; any other extra named like a tag (custom {"AU": ...}) would read back as
             # that tag's field: it goes to the note under its quoted key (CustomKey)
-            if kept_as_tag(code, tag, key, value, lines):
+            if _kept_by_design(code, tag, key, value, lines) or kept_as_tag(
+                code, tag, key, value, lines
+            ):
                 lines.append((tag, value))
             else:
                 notes.append((CustomKey(key), value))
