@@ -160,11 +160,10 @@ def test_reader_places_every_tag(code: str) -> None:
 
 
 #: Types written back under another code: ELEC, VIDEO, SOUND are no EndNote types, written as
-#: the type they stand in for (``RIS_STAND_IN_TYPE``). EDBOOK -> BOOK is a bug (reported in
-#: issue 15): an Edited Book's AU (its editor) comes back as A3 in a BOOK, so the type is not kept.
-#: SOUND -> MUSIC drops SOUND's own A2 (performer, RIS_TYPE_TAGS) into an N1 note.
-TYPE_LOST = frozenset({"EDBOOK", "SOUND"})
-WRITTEN_TYPE = {"ELEC": "WEB", "VIDEO": "MPCT", "SOUND": "MUSIC", "EDBOOK": "BOOK"}
+#: the type they stand in for (``RIS_STAND_IN_TYPE``); SOUND -> MUSIC drops SOUND's own A2
+#: (performer, RIS_TYPE_TAGS) into an N1 note.
+TYPE_LOST = frozenset({"SOUND"})
+WRITTEN_TYPE = {"ELEC": "WEB", "VIDEO": "MPCT", "SOUND": "MUSIC"}
 
 
 @pytest.mark.parametrize("code", CODES)
