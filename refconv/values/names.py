@@ -434,10 +434,13 @@ def split_people(text: str) -> list[str]:
     value, one inverted person ("Smith, John, Jr.", "King, Jr., Martin Luther", "Gaulle,
     Charles de"), an organisation, or any shape not listed above.
     """
-    if ";" not in text and "&" not in text and text.count(",") <= 1:
-        # the common shape, "Family, Given" with a one-word family: no list can have it
-        head = text.partition(",")[0].strip()
-        if " " not in head and not _LIST_WORD.search(text):
+    if ";" not in text and "&" not in text and not _LIST_WORD.search(text):
+        # the common shapes, which no list has: no comma; EndNote's organisation mark (a
+        # trailing comma); one comma after a family part with no initial ("Della Porta, Jan")
+        commas = text.count(",")
+        if commas == 0 or text.rstrip().endswith(","):
+            return [text]
+        if commas == 1 and not any(_is_initial(t) for t in text.partition(",")[0].split()):
             return [text]
     flat = " ".join(text.split())
     pieces = [p.strip() for p in _semicolon_parts(flat) if p.strip()]
