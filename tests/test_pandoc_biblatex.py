@@ -46,6 +46,8 @@ IGNORED = {"id", "custom", "citation-key"}
 RANGES = {"page", "volume", "issue", "number", "chapter-number", "collection-number",
           "number-of-pages", "number-of-volumes", "page-first"}  # fmt: skip
 NAME_PARTS = ("given", "dropping-particle", "non-dropping-particle", "family", "suffix")
+#: The variables of every entry's plain base (``biblatex_corpus.base_entry``).
+BASE = {"author", "title", "issued", "type"}
 SHAPES = ("missing", "extra", "differs", "lost")
 
 
@@ -228,8 +230,15 @@ def agreement_table(result: Run) -> str:
     total_compared = sum(n for v, n in result.compared.items() if v != "item")
     total_equal = sum(n for v, n in result.equal.items() if v != "item")
     items = result.compared["item"]
+    # Every entry has an author, a title, a year and a type: the rate without them is the
+    # rate on the features the corpus is about.
+    rest = [v for v in result.compared if v not in {"item", *BASE}]
+    rest_compared = sum(result.compared[v] for v in rest)
+    rest_equal = sum(result.equal[v] for v in rest)
     lines = [f"pandoc {result.version} vs refconv: {total_equal}/{total_compared} fields agree "
              f"({100 * total_equal / total_compared:.1f}%)",
+             f"without the base {'/'.join(sorted(BASE))}: {rest_equal}/{rest_compared} "
+             f"({100 * rest_equal / rest_compared:.1f}%)",
              f"{items - len({d.key for d in result.disagreements})}/{items} "
              "items agree in every variable",
              f"{'variable':<24}{'equal':>7}{'compared':>10}{'rate':>8}"]  # fmt: skip
