@@ -254,11 +254,9 @@ def test_urls_are_tex_inert_and_the_same_url(url, bibtex, biblatex):
 )  # fmt: skip
 def test_dois_are_inert_or_kept_in_the_note(doi, bibtex, biblatex):
     """A DOI is written as it is, with escapes only where they cannot change what prints;
-    one that cannot be written so is kept in the note with a warning naming the field."""
-    for writer, expected, note in (
-        (BibtexWriter, bibtex, "note"),
-        (BiblatexWriter, biblatex, "annotation"),
-    ):
+    one that cannot be written so is kept in the refconv field (never printed) with a warning
+    naming the field."""
+    for writer, expected in ((BibtexWriter, bibtex), (BiblatexWriter, biblatex)):
         diagnostics = Collect()
         record = Record(type="article-journal", id="k", fields={"title": "T", "DOI": doi})
         out = io.StringIO()
@@ -266,10 +264,10 @@ def test_dois_are_inert_or_kept_in_the_note(doi, bibtex, biblatex):
         fields = fields_of(out.getvalue())
         if expected is None:
             assert "doi" not in fields
-            assert fields[note] == "DOI: " + escape(doi)
+            assert fields["refconv"] == "DOI: " + escape(doi)
             assert [m.split(": ", 1)[1] for m in diagnostics.messages] == [
                 f"DOI {doi!r} has characters TeX would run or cannot print in the doi "
-                f"field; kept in the {note}"
+                "field; kept in refconv"
             ]
         else:
             assert fields["doi"] == expected
@@ -314,8 +312,8 @@ def test_user_case_13_dates():
 
 def test_user_case_14_in_press():
     fields = fields_of(bib("%0 Journal Article\n%T X\n%D in press\n"))
-    assert "year" not in fields
-    assert fields["note"] == "status: in press"
+    assert "year" not in fields and "note" not in fields
+    assert fields["refconv"] == "status: in press"
     fields = fields_of(bib("%0 Journal Article\n%T X\n%D in press\n", BiblatexWriter))
     assert fields["pubstate"] == "inpress"
 
@@ -363,13 +361,16 @@ def test_user_case_28_latex_mode():
     assert "Kovářík, Jaromír" in unicode_text
 
 
-def test_unmapped_data_goes_to_the_note_with_its_tag():
+def test_unmapped_data_goes_to_the_refconv_field_with_its_tag():
+    """Issue 16: values with no field are never printed; the user's own note stays the note."""
     text = bib("%0 Journal Article\n%T X\n%H Yu Min\n%+ Peking University\n%Z Own note\n")
-    assert fields_of(text)["note"] == (
-        "Translated Author (\\%H): Yu Min; Author Address (\\%+): Peking University; Own note"
+    assert fields_of(text)["refconv"] == (
+        "Translated Author (\\%H): Yu Min; Author Address (\\%+): Peking University"
     )
+    assert fields_of(text)["note"] == "Own note"
     text = bib("%0 Journal Article\n%T X\n%H Yu Min\n", BiblatexWriter)
-    assert fields_of(text)["annotation"] == "Translated Author (\\%H): Yu Min"
+    assert fields_of(text)["refconv"] == "Translated Author (\\%H): Yu Min"
+    assert "annotation" not in fields_of(text)
 
 
 def test_field_order_is_stable():
@@ -764,12 +765,11 @@ def test_a_season_edtf_cannot_hold_is_kept_in_the_note(target, parts, text):
             "issued": {"date-parts": parts, "season": 3}}  # fmt: skip
     written = CliRunner().invoke(cli, ["convert", "-f", "csljson", "-t", target],
                                  input=json.dumps([item]))  # fmt: skip
-    where = "annotation" if target == "biblatex" else "note"
     dialect = "BibLaTeX" if target == "biblatex" else "BibTeX"
     assert written.stderr == (
-        f"<stdin>:1: warning: issued: {text!r} has no {dialect} form; kept whole in the {where}\n"
+        f"<stdin>:1: warning: issued: {text!r} has no {dialect} form; kept whole in refconv\n"
     )
-    assert fields_of(written.stdout)[where] == f"issued: {text}"
+    assert fields_of(written.stdout)["refconv"] == f"issued: {text}"
     back = CliRunner().invoke(cli, ["convert", "-f", "bibtex", "-t", "csljson"], written.stdout)
     assert json.loads(back.stdout)[0]["issued"] == {"date-parts": parts, "season": 3}
     assert "note" not in json.loads(back.stdout)[0]

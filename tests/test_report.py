@@ -38,9 +38,8 @@ def run(*args):
             "bibtex",
             [
                 "report: 2 records written as bibtex",
-                "report: kept in note (no field of their own in bibtex):",
+                "report: kept in refconv (no field of their own in bibtex):",
                 "report:      2  Translated Author (%H)",
-                "report:      1  event-title",
                 "report: types bibtex cannot express (written as the nearest):",
                 "report:      1  article-newspaper -> @article",
             ],
@@ -87,7 +86,11 @@ def test_without_report_a_conversion_is_quiet():
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        ("bibtex", "<stdin>:1: error: event-title has no field in bibtex; it would go to note"),
+        (
+            "bibtex",
+            "<stdin>:1: error: Translated Author (%H) has no field in bibtex; "
+            "it would go to refconv",
+        ),
         (
             "csljson",
             "<stdin>:1: error: Translated Author (%H) has no field in csljson; "

@@ -412,7 +412,7 @@ def test_keys_keep_only_ordinary_characters(key):
 
 
 def test_warnings_name_the_record(tmp_path):
-    """The writer reports a DOI it had to keep in the note and a key it cleaned, with the
+    """The writer reports a DOI it had to keep in the refconv field and a key it cleaned, with the
     record's file and line."""
     diagnostics = Collect()
     record = Record(
@@ -423,7 +423,7 @@ def test_warnings_name_the_record(tmp_path):
     refconv.write([record], io.StringIO(), "bibtex", keys=["a\\b"], diagnostics=diagnostics)
     assert diagnostics.messages == [
         "in.json:3: DOI '10.1/\\\\input x' has characters TeX would run or cannot print in the "
-        "doi field; kept in the note",
+        "doi field; kept in refconv",
         "in.json:3: citation key 'a\\\\b' has characters TeX would read as commands; written as "
         "'ab'",
     ]

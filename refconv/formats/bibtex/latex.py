@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from refconv.model import Record
+from refconv.notes import CustomKey, Reduce, note_line, parse_note_line, restore
 
 if TYPE_CHECKING:
     from pylatexenc.latexencode import UnicodeToLatexEncoder
@@ -53,7 +57,8 @@ _WORD = re.compile(r"[^\W_][\w'’.]*", re.UNICODE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def _braces_balance(text: str) -> bool:
+def braces_balance(text: str) -> bool:
+    """True when every ``}`` closes a ``{`` and all close, as bibtex counts them."""
     depth = 0
     for ch in text:
         if ch == "{":
@@ -79,7 +84,7 @@ def escape(text: str, *, balanced: bool | None = None) -> str:
     """
     if not _SPECIAL_CHARS.search(text):
         return text
-    table = _BALANCED if (_braces_balance(text) if balanced is None else balanced) else _UNBALANCED
+    table = _BALANCED if (braces_balance(text) if balanced is None else balanced) else _UNBALANCED
     return _SPECIAL_CHARS.sub(lambda m: table[m[0]], text)
 
 
@@ -298,24 +303,176 @@ def protect_title(title: str, *, whole: bool = False) -> str:
     Acronyms and mixed-case words are always braced (``{HER2}``). In a sentence-case title
     (most words lower case) capitalised words after the first are proper nouns and are braced
     too; in a title-case title they are not. ``whole`` braces the entire title (used for
-    non-English titles, which styles must never re-case).
+    non-English titles, which styles must never re-case). CSL rich text is written as LaTeX
+    (``rich_text``); the words of a nocase span are braced once, as a whole.
     """
-    balanced = _braces_balance(title)
+    tree = parse_rich_text(title)
+    plain = title if tree is None else _plain(tree)
+    balanced = braces_balance(plain)
     if whole:
-        return "{" + escape(title, balanced=balanced) + "}"
-    words = _WORD.findall(title)
+        inner = (
+            escape(title, balanced=balanced)
+            if tree is None
+            else _render(tree, lambda t: escape(t, balanced=balanced))
+        )
+        # "{\textit..." would be one BibTeX special character, whose letters styles re-case
+        return "{" + ("{}" if inner.startswith("\\") else "") + inner + "}"
+    words = _WORD.findall(plain)
     # Title case: every longer word capitalised. Otherwise the title is in sentence case, and
     # a capital after the first word marks a proper noun.
     sentence_case = any(w[:1].islower() for w in words[1:] if len(w) > 3)
-    out: list[str] = []
+    seen = [0]  # words so far: only the title's first word is exempt
+
+    def protect(text: str) -> str:
+        out: list[str] = []
+        position = 0
+        for match in _WORD.finditer(text):
+            out.append(escape(text[position : match.start()], balanced=balanced))
+            word = escape(match[0], balanced=balanced)
+            needs = _needs_protection(match[0], seen[0] == 0, sentence_case)
+            out.append("{" + word + "}" if needs else word)
+            seen[0] += 1
+            position = match.end()
+        out.append(escape(text[position:], balanced=balanced))
+        return "".join(out)
+
+    if tree is None:
+        return protect(title)
+    return _render(tree, protect, lambda t: escape(t, balanced=balanced))
+
+
+# CSL rich text (CSL 1.0.2 specification, "Rich text": the HTML-like tags a processor reads
+# in a value) and the LaTeX that prints the same. A value whose tags do not nest or close is
+# no markup: it is written as text, every "<" as itself.
+_RICH_TAG = re.compile(
+    r"<(?:(i|b|sup|sub)|/(i|b|sup|sub|span)|span class=\"(nocase)\""
+    r"|span style=\"(font-variant:\s*small-caps;?)\")>"
+)
+#: element → (LaTeX before, after).
+RICH_TEXT_LATEX = {
+    "i": ("\\textit{", "}"),
+    "b": ("\\textbf{", "}"),
+    "sup": ("\\textsuperscript{", "}"),
+    "sub": ("\\textsubscript{", "}"),
+    "nocase": ("{", "}"),
+    "smallcaps": ("\\textsc{", "}"),
+}
+#: A node of parsed rich text: plain text, or an element and its children.
+RichNode = str | tuple[str, list["RichNode"]]
+
+
+def parse_rich_text(value: str) -> list[RichNode] | None:
+    """The element tree of ``value``'s CSL rich text; None when it has no markup or its tags
+    are not well formed (an unclosed ``<i>``, ``</b>`` without its start, crossed tags)."""
+    if "<" not in value:
+        return None
+    root: list[RichNode] = []
+    stack: list[tuple[str, list[RichNode]]] = []
+    children = root
     position = 0
-    for i, match in enumerate(_WORD.finditer(title)):
-        out.append(escape(title[position : match.start()], balanced=balanced))
-        word = escape(match[0], balanced=balanced)
-        out.append("{" + word + "}" if _needs_protection(match[0], i == 0, sentence_case) else word)
+    found = False
+    for match in _RICH_TAG.finditer(value):
+        if match.start() > position:
+            children.append(value[position : match.start()])
         position = match.end()
-    out.append(escape(title[position:], balanced=balanced))
+        found = True
+        start = match[1] or ("nocase" if match[3] else "smallcaps" if match[4] else None)
+        if start is not None:
+            node: tuple[str, list[RichNode]] = (start, [])
+            children.append(node)
+            stack.append(node)
+            children = node[1]
+            continue
+        if not stack:
+            return None
+        name = stack[-1][0]
+        closing = match[2]
+        if closing != (name if name in ("i", "b", "sup", "sub") else "span"):
+            return None
+        stack.pop()
+        children = stack[-1][1] if stack else root
+    if stack or not found:
+        return None
+    if position < len(value):
+        children.append(value[position:])
+    return root
+
+
+def _plain(tree: list[RichNode]) -> str:
+    return "".join(n if isinstance(n, str) else _plain(n[1]) for n in tree)
+
+
+def _render(
+    tree: list[RichNode], leaf: Callable[[str], str], nocase: Callable[[str], str] | None = None
+) -> str:
+    """LaTeX of a rich-text tree: ``leaf`` writes plain text; inside a nocase span
+    ``nocase`` does (a title's words need no braces of their own there)."""
+    out: list[str] = []
+    for node in tree:
+        if isinstance(node, str):
+            out.append(leaf(node))
+        else:
+            before, after = RICH_TEXT_LATEX[node[0]]
+            inner = nocase if node[0] == "nocase" and nocase is not None else leaf
+            out.append(before + _render(node[1], inner, nocase) + after)
     return "".join(out)
+
+
+def rich_text(value: str) -> str:
+    """``value`` escaped (``escape``), its well-formed CSL rich text as LaTeX:
+    ``<i>E. coli</i>`` → ``\\textit{E. coli}``, a nocase span → ``{DNA}``."""
+    tree = parse_rich_text(value)
+    if tree is None:
+        return escape(value)
+    balanced = braces_balance(_plain(tree))
+    return _render(tree, lambda text: escape(text, balanced=balanced))
+
+
+#: The field of a BibTeX entry for values with no field of their own (refconv's bookkeeping):
+#: no style or biber prints or warns about a field it does not know.
+KEPT_FIELD = "refconv"
+_KEPT_SEPARATOR = re.compile(r"(?<!\\); ")
+
+
+def join_kept(lines: list[str]) -> str:
+    """The ``KEPT_FIELD`` value of ``note_line`` lines: each escaped (``escape``, no other
+    change: it is read back exactly, never printed), ``;`` as ``\\;``, joined by ``; ``."""
+    return "; ".join(escape(line).replace(";", "\\;") for line in lines)
+
+
+def split_kept(value: str) -> list[str]:
+    """The lines of a ``KEPT_FIELD`` value, exactly as ``join_kept`` was given them."""
+    return [unescape(p.replace("\\;", ";")) for p in _KEPT_SEPARATOR.split(value)]
+
+
+_QUOTED_KEY = re.compile(r'"([^"\n]+)": (.*)', re.DOTALL)
+
+
+def kept_line(key: str, value: str) -> str:
+    """A ``KEPT_FIELD`` line: ``note_line``'s ``key: value``, or ``"key": value`` for an
+    extra whose key ``parse_note_line`` does not read (``@preamble``, ``my key``)."""
+    line = note_line(key, value)
+    if (
+        parse_note_line(line) is None
+        and isinstance(key, CustomKey)
+        and _QUOTED_KEY.fullmatch(f'"{key}": {value}')
+    ):
+        return f'"{key}": {value}'
+    return line
+
+
+def read_kept(record: Record, value: str, reduce: Reduce | None = None) -> list[str]:
+    """Put the values of a ``KEPT_FIELD`` value back into ``record`` (``refconv.notes.restore``;
+    a quoted key as that extra); return the lines that do not go back, for the reader to keep
+    with a warning. Every line is tried: the field holds only refconv's lines."""
+    left: list[str] = []
+    for line in split_kept(value):
+        keyed = parse_note_line(line)
+        if keyed is None and (quoted := _QUOTED_KEY.fullmatch(line.strip())):
+            keyed = CustomKey(quoted[1]), quoted[2]
+        if keyed is None or not restore(record, *keyed, reduce=reduce):
+            left.append(line)
+    return left
 
 
 # URLs and DOIs. They cannot be escaped like text: url.sty and hyperref read ``\url`` verbatim

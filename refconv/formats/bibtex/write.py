@@ -7,7 +7,10 @@ escaped and enclosed, so no middleware deep-copies anything. Every value is esca
 TeX reading runs them (``escape_url``, ``escape_doi``): the same URL, percent- or
 backslash-escaped, and a DOI that cannot be written so goes to the note with a warning. Keys
 keep only characters that are ordinary in ``\\cite`` and ``\\bibitem``. Data with no field goes
-into ``note`` (BibTeX) or ``annotation`` (BibLaTeX) with its source label, so nothing is lost.
+into the ``refconv`` field (``KEPT_FIELD``) as ``key: value`` lines (``refconv.notes``), which
+no style prints and biber skips silently, never into the printed ``note`` (issue 16). A child's
+``crossref`` and a ``@preamble`` the reader kept are written back as themselves. CSL rich text
+becomes LaTeX (``rich_text``); page ranges get ``--`` whatever dash joined them.
 Field order is ``BIBTEX_FIELD_ORDER``.
 """
 
@@ -25,11 +28,16 @@ from bibtexparser.writer import BibtexFormat
 from refconv.formats.base import Writer
 from refconv.formats.bibtex.dates import held
 from refconv.formats.bibtex.latex import (
+    KEPT_FIELD,
+    braces_balance,
     escape,
     escape_doi,
     escape_special,
     escape_url,
+    join_kept,
+    kept_line,
     protect_title,
+    rich_text,
     sort_key_field,
     to_latex_ascii,
     unescape_verbatim,
@@ -54,7 +62,7 @@ from refconv.formats.bibtex.tables import (
     VERBATIM_FIELDS,
 )
 from refconv.model import Date, Name, Record
-from refconv.notes import CustomKey, arrange_notes, name_notes, note_line
+from refconv.notes import CustomKey, name_notes, note_line
 from refconv.values.dates import format_date, year_text
 from refconv.values.names import is_et_al, split_dropping_particle
 from refconv.values.text import join_keywords
@@ -162,8 +170,9 @@ class _Entry:
         self.moved: list[str] = []  # the keys of the notes, for --report and --strict
 
     def text(self, value: str) -> str:
-        escaped = escape(value)
-        return to_latex_ascii(escaped) if self.latex else escaped
+        """A text value as LaTeX: escaped, CSL rich text as LaTeX."""
+        written = rich_text(value)
+        return to_latex_ascii(written) if self.latex else written
 
     def put(self, field: str | None, value: str, label: str, *, raw: bool = False) -> None:
         """Set ``field`` to an enclosed value; without a free field, keep it in the note."""
@@ -330,14 +339,15 @@ def build_entry(
         if field in VERBATIM_FIELDS:
             _put_verbatim(e, field, var, value, biblatex, problems)
         elif field == "pages":
-            e.put(field, "{" + e.text(_double_dash(value)) + "}", var, raw=True)
+            pages = escape(_double_dash(value))
+            e.put(field, "{" + (to_latex_ascii(pages) if latex else pages) + "}", var, raw=True)
         elif var == "language" and escape(value) != value:
             # biblatex looks each language up as a key inside \csname (\ifbibstring), where
             # an escape is "Missing \endcsname" (pubstate and type are tested safely); biber
             # reads BibTeX files too
             problems.append(
                 f"language {value!r} has characters biblatex cannot look up as a language key;"
-                f" kept in the {'annotation' if biblatex else 'note'}"
+                f" kept in {KEPT_FIELD}"
             )
             e.put(None, value, var)
         elif var == "status" and biblatex:
@@ -352,13 +362,17 @@ def build_entry(
         if tag in et_al:  # one marker became "and others"; any other stays in the note
             first = next(i for i, v in enumerate(values) if is_et_al(v))
             values = values[:first] + values[first + 1 :]
-        e.notes.extend(note_line(CustomKey(tag), value) for value in values)
+        if tag == "crossref" and (parent := crossref_key(values)) is not None:
+            e.fields["crossref"] = "{" + parent + "}"
+            continue
+        if tag == PREAMBLE:
+            values = [v for v in values if preamble_problem(v) is not None]
+            problems.extend(f"@preamble: {preamble_problem(v)}; kept in {KEPT_FIELD}"
+                            for v in values)  # fmt: skip
+        e.notes.extend(kept_line(CustomKey(tag), value) for value in values)
         e.moved += [tag] * len(values)
-    if e.notes:
-        note_field = "annotation" if biblatex else "note"
-        own = [e.fields.pop(note_field)[1:-1]] if note_field in e.fields else []
-        lines = arrange_notes(own, e.notes)
-        e.fields[note_field] = "{" + "; ".join(x if x in own else e.text(x) for x in lines) + "}"
+    if e.notes:  # never printed: styles and biber skip a field they do not know
+        e.fields[KEPT_FIELD] = "{" + join_kept(e.notes) + "}"
     if moved is not None:
         moved += e.moved
     key = citation_key(record.id, problems)
@@ -367,6 +381,30 @@ def build_entry(
         e.fields["key"] = "{" + label_key + "}"
     ordered = sorted(e.fields.items(), key=lambda kv: (_ORDER.get(kv[0], len(_ORDER)), kv[0]))
     return Entry(kind, key, [Field(k, _at_protected(v)) for k, v in ordered])
+
+
+#: The extra under which the BibTeX reader keeps the ``@preamble`` text before an entry.
+PREAMBLE = "@preamble"
+
+
+def preamble_problem(text: str) -> str | None:
+    """Why ``text`` cannot be written verbatim as ``@preamble{{text}}``, or None: unbalanced
+    braces would end the block early (bibtex counts braces, backslash or not: btxdoc §2.1),
+    and an "@" that starts a line starts a new block for bibtexparser."""
+    if not braces_balance(text):
+        return "its braces do not balance, so it cannot be written as a @preamble"
+    if _LINE_START_AT.search("\n" + text):
+        return 'a line starts with "@", which would start another entry'
+    return None
+
+
+def crossref_key(values: list[str]) -> str | None:
+    """The parent key of a child's ``crossref`` extra (the reader keeps it there), when it is
+    one key that ``\\cite`` and the .bib syntax read as itself; else None (kept as a value)."""
+    if len(values) != 1:
+        return None
+    key = values[0].strip()
+    return key if key and not KEY_UNSAFE.search(key) else None
 
 
 def citation_key(key: str, warnings: list[str]) -> str:
@@ -402,7 +440,7 @@ def _put_verbatim(
     if doi is None:
         warnings.append(
             f"DOI {value!r} has characters TeX would run or cannot print in the doi field; "
-            "kept in the " + ("annotation" if biblatex else "note")
+            f"kept in {KEPT_FIELD}"
         )
         e.put(None, value, var)
     else:
@@ -434,13 +472,11 @@ def event_fields(record: Record, var: str) -> tuple[str | None, ...]:
     (``EVENT_FALLBACK``): the ``booktitle`` or ``address`` when the record has no proceedings
     title or publisher place (bibutils' rule), and the BibLaTeX field (``eventtitle``,
     ``venue``), which BibTeX styles do not print and biber and refconv read back as the event's;
-    only the latter when the record has that same text there (printed once); None (the printed
-    note) when it has another."""
+    only the latter when the record has a value of its own there (issue 16: never a printed
+    note line)."""
     field, own = EVENT_FALLBACK[var]
     event = CSL_TO_BIBTEX_FIELD[var][1]
-    if own not in record.fields:
-        return (field, event)
-    return (event,) if record.fields[own] == record.fields[var] else (None,)
+    return (field, event) if own not in record.fields else (event,)
 
 
 def _field_for(var: str, kind: str, col: int) -> str | None:
@@ -457,18 +493,19 @@ def _field_for(var: str, kind: str, col: int) -> str | None:
 def _put_dates(e: _Entry, record: Record, kind: str, biblatex: bool, warnings: list[str]) -> None:
     """Each date in its fields as far as they hold it (``held``: EDTF in BibLaTeX; year,
     month and an EDTF ``date`` in BibTeX) and, when they hold less (a range with months in
-    BibTeX, a season beside a month or a range), the whole date as a note line the reader
+    BibTeX, a season beside a month or a range), the whole date as a ``refconv`` line the reader
     puts back in its place (``refconv.notes``), with a warning. A BibTeX ``@inproceedings``
     has no event date: one without a date of publication is also the ``year``
     (``EVENT_FALLBACK``), one equal to it is printed once; both are kept in ``eventdate``,
-    which BibTeX styles do not print, when EDTF holds them."""
+    which BibTeX styles do not print, when EDTF holds them; an event date beside another date
+    of publication is only there (issue 16: no printed note line)."""
     for var, date in record.dates.items():
         as_var = var
         if not biblatex and kind in EVENT_ENTRY_TYPES and var in EVENT_FALLBACK:
             own = EVENT_FALLBACK[var][1]
             as_var = var if own in record.dates else own
             if held(var, date, True) == date and (
-                record.dates[own] == date if own in record.dates else held(own, date, False) == date
+                own in record.dates or held(own, date, False) == date
             ):  # whole in BibLaTeX's eventdate, which BibTeX styles do not print
                 e.put(DATE_FIELDS[var][1], "{" + iso_date(date) + "}", var, raw=True)
                 if own in record.dates:
@@ -480,7 +517,7 @@ def _put_dates(e: _Entry, record: Record, kind: str, biblatex: bool, warnings: l
         if reduced != date:
             warnings.append(
                 f"{var}: {format_date(date)!r} has no {'BibLaTeX' if biblatex else 'BibTeX'}"
-                f" form; kept whole in the {'annotation' if biblatex else 'note'}"
+                f" form; kept whole in {KEPT_FIELD}"
             )
             e.put(None, format_date(date), var)
         if DATE_FIELDS[as_var][e.col] == "year":
@@ -497,9 +534,18 @@ def _put_dates(e: _Entry, record: Record, kind: str, biblatex: bool, warnings: l
             e.put(DATE_FIELDS[as_var][e.col], "{" + iso_date(reduced) + "}", var, raw=True)
 
 
+#: Dashes that join a page range: hyphen, non-breaking hyphen, figure dash, en and em dash,
+#: horizontal bar, minus sign.
+_PAGE_DASH = re.compile("\\s*[\u2010-\u2015\u2212]\\s*")
+
+
 def _double_dash(pages: str) -> str:
-    """BibTeX ranges use ``--``: "332-373" → "332--373"; an existing "--" is left alone."""
-    return pages if "--" in pages else pages.replace("-", "--")
+    """BibTeX ranges use ``--`` (btxdoc §3.2, ``pages``): "332-373" and "435–446" become
+    "332--373" and "435--446"; when the value has a "--" already, its single hyphens are
+    part of the page numbers ("A-1--A-5") and are left alone."""
+    doubled = "--" in pages
+    pages = _PAGE_DASH.sub("--", pages)
+    return pages if doubled else re.sub("(?<!-)-(?!-)", "--", pages)
 
 
 class BibtexWriter(Writer):
@@ -518,6 +564,7 @@ class BibtexWriter(Writer):
         bibtex_format = BibtexFormat()  # type: ignore[no-untyped-call]
         bibtex_format.indent = "  "
         separator = ""
+        written: set[str] = set()  # keys so far, folded as bibtex(1) matches a crossref
         for record in records:
             moved: list[str] = []
             warnings: list[str] = []
@@ -529,13 +576,29 @@ class BibtexWriter(Writer):
             self.account(
                 record,
                 moved,
-                "annotation" if self.biblatex else "note",
+                KEPT_FIELD,
                 f"@{entry.entry_type}",
                 BIBTEX_TO_CSL_TYPE.get(entry.entry_type),
             )
+            if entry.fields_dict.get("crossref") is not None:
+                parent = entry.fields_dict["crossref"].value[1:-1]
+                if parent.lower() in written:
+                    self.diagnostics.warn(
+                        f"crossref to {parent!r}, written before this entry: bibtex(1) takes"
+                        " fields only from a parent that comes after its children (biber does"
+                        " not mind); put it after them to print them with bibtex",
+                        record.source.path,
+                        record.source.line,
+                    )
+            written.add(entry.key.lower())
+            preambles = "".join(
+                "@preamble{{" + text + "}}\n"
+                for text in record.extra.get(PREAMBLE, ())
+                if preamble_problem(text) is None
+            )  # verbatim: LaTeX the user wrote for the document (btxdoc §2.1)
             bibtex_format.value_column = max((len(f.key) for f in entry.fields), default=0) + 3
             text = write_string(Library([entry]), unparse_stack=[], bibtex_format=bibtex_format)
-            out.write(separator + text)
+            out.write(separator + preambles + text)
             separator = "\n"
 
 
