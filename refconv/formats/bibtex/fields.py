@@ -12,7 +12,7 @@ from typing import Any
 from refconv.formats.base import ReadRules
 from refconv.formats.bibtex.dates import DateFields, reductions
 from refconv.formats.bibtex.decode import decode_latex
-from refconv.formats.bibtex.latex import sort_key_field, unescape_verbatim
+from refconv.formats.bibtex.latex import KEPT_FIELD, read_kept, sort_key_field, unescape_verbatim
 from refconv.formats.bibtex.names import parse_names
 from refconv.formats.bibtex.tables import (
     BIBLATEX_DATES,
@@ -79,6 +79,7 @@ def build_record(entry: Any, line: int, rules: ReadRules) -> Record:
     notes: dict[str, list[str]] = {}  # note variable → pieces, restored at the end
     offset = line - (entry.start_line or 0)
     seen: set[str] = set()
+    kept: tuple[str, int] | None = None
     for field in sorted(entry.fields, key=lambda f: _LAST.get(f.key.lower(), 0)):
         key, value = field.key.lower(), str(field.value).strip()
         if not value:
@@ -90,6 +91,9 @@ def build_record(entry: Any, line: int, rules: ReadRules) -> Record:
         seen.add(key)
         if key == "key" and value in _label_keys(entry.key):
             continue  # the label key refconv writes for a key starting with "_"
+        if key == KEPT_FIELD:
+            kept = (str(field.value).strip(), where)  # exact: no LaTeX decoding
+            continue
         if key in ("year", "month", "day") or key in BIBLATEX_DATES:
             dates.setdefault(key, (value, where))
         elif key in _NOTE_FIELDS:
@@ -103,6 +107,10 @@ def build_record(entry: Any, line: int, rules: ReadRules) -> Record:
     if _address_is_venue(record, kind, seen):
         del record.fields["publisher-place"]
     DateFields(record, dates, rules).read()
+    if kept is not None:  # refconv's values with no field, before the note's (old files)
+        for piece in read_kept(record, kept[0], reductions):
+            message = f"{KEPT_FIELD}: {piece!r} reads back as no value; kept"
+            rules.kept(record, KEPT_FIELD, piece, message, kept[1])
     # Notes after every other field ("set already" is then known). A date the writer kept
     # whole in a note replaces the fields' date only when that is the part the fields hold
     # of it (``reductions``); any other such line stays in the note (refconv.notes).
