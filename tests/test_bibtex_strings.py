@@ -149,3 +149,30 @@ def test_a_preamble_without_records_is_reported() -> None:
         "t.bib:1: @preamble with no entry to go with; not carried (skipped)",
         "t.bib:1: no records found (a BibTeX entry starts with '@')",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "comment_lines"),
+    [
+        pytest.param("@misc{k,\n%title = {old},\n title = {T}}\n", [2], id="field-commented"),
+        pytest.param("@misc{k,\n  % a note\n title = {T}}\n", [2], id="indented-remark"),
+        pytest.param("@misc{k, title = {T\n% inside braces\n}}\n", [], id="in-braced-value"),
+        pytest.param('@misc{k, title = "T\n% inside quotes\n"}\n', [], id="in-quoted-value"),
+        pytest.param('@misc{k, title = "T {"} x",\n% after a quote in braces\n}\n', [2],
+                     id="quote-in-braces-is-text"),
+        pytest.param("@comment{\n% nothing\n}\n@misc{k, title = {T}}\n", [], id="at-comment"),
+        pytest.param("Text { before\n@misc{k,\n% c\n title = {T}}\n", [3],
+                     id="braces-outside-blocks-do-not-count"),
+        pytest.param("@misc{k, title = {T}}\n% between entries\n", [], id="between-entries"),
+        pytest.param("@misc{k, title = {T}}}\n@misc{j,\n%x = {y},\n title = {U}}\n", [3],
+                     id="stray-closing-brace"),
+    ],
+)  # fmt: skip
+def test_percent_lines_inside_entries(text: str, comment_lines: list[int]) -> None:
+    """A line starting with % between an entry's fields is skipped with a warning (biber's
+    reading); inside a value, or outside entries, it is text as before."""
+    records, messages = read(text)
+    warned = [int(m.split(":")[1]) for m in messages if "a line starting with %" in m]
+    assert warned == comment_lines
+    assert all(not k.startswith("%") for r in records for k in r.extra)
+    assert [m for m in messages if "a line starting with %" not in m] == []

@@ -1,10 +1,13 @@
 """BibTeX/BibLaTeX reader, built on bibtexparser 2: the file's syntax.
 
-bibtexparser splits the file into entries and resolves ``@string`` macros; an entry it cannot
-parse is reported as an error with its line and skipped, the others are read; a ``@preamble``
-is reported as not carried. bibtexparser parses whole strings, so this reader holds one chunk
-of entries in memory (the others stream). What an entry's fields mean is ``fields``; LaTeX to
-Unicode is ``decode``; names are ``names``.
+bibtexparser splits the file into blocks (no middleware); this module expands ``@string``
+macros and ``#`` in every value (``Macros``), keeps each ``@preamble`` with the next record
+(extra ``@preamble``), skips ``%`` lines inside entries with a warning, and resolves
+``crossref``/``xdata`` (``inherit``). An entry bibtexparser cannot parse is reported as an
+error with its line and skipped, the others are read. bibtexparser parses whole strings, so
+this reader holds one chunk of entries in memory, plus the entries waiting for a crossref
+parent. What an entry's fields mean is ``fields``; LaTeX to Unicode is ``decode``; names are
+``names``.
 """
 
 from __future__ import annotations
@@ -226,6 +229,10 @@ def split_value(raw: str) -> list[tuple[bool, str]] | None:
     """The pieces of a BibTeX value: (True, text) for ``{text}``, ``"text"`` and numbers,
     (False, name) for a macro name; None when ``raw`` is not pieces joined by ``#``.
     Braces escaped with a backslash do not count, as in bibtexparser's splitter."""
+    text = raw.strip()
+    end = len(text) - 1
+    if end > 0 and text[0] == "{" and text[end] == "}" and not _INNER.search(text, 1, end):
+        return [(True, text[1:end])]  # the common value: one pair of braces, none inside
     pieces: list[tuple[bool, str]] = []
     i, n = 0, len(raw)
     while True:
@@ -257,6 +264,8 @@ def split_value(raw: str) -> list[tuple[bool, str]] | None:
 
 #: A number or a macro name: BibTeX's identifiers have none of ``"#%'(),={}`` or spaces.
 _NAME = re.compile(r"[^\s\"#%'(),={}]+")
+#: What makes a braced value more than one pair of braces: a brace, a final backslash.
+_INNER = re.compile(r"[{}]|\\$")
 _DELIMITER = re.compile(r'(?<!\\)[{}"]')
 
 
@@ -310,9 +319,9 @@ def _chunks(lines: Iterable[str]) -> Iterator[tuple[int, str, list[tuple[int, st
 class _Scanner:
     """Where a line starts in BibTeX's syntax: the brace depth, inside a quoted value or
     not, inside an entry (not ``@comment``/``@preamble``). Escaped braces do not count, as
-    in bibtexparser's splitter; a stray ``}`` does not make the next ``{`` look closed."""
+    in bibtexparser's splitter."""
 
-    _BLOCK_START = re.compile(r"@\s*([A-Za-z]+)\s*$")
+    _OPENING = re.compile(r"@\s*([A-Za-z]+)\s*\{")
 
     def __init__(self) -> None:
         self.depth = 0
@@ -324,19 +333,27 @@ class _Scanner:
         return self.depth == 1 and not self.quoted and self.is_entry
 
     def feed(self, line: str) -> None:
-        """Move past ``line``."""
+        """Move past ``line``. Outside blocks only ``@type{`` starts one (BibTeX reads
+        everything else there as a comment), so other braces there do not count."""
         if "{" not in line and "}" not in line and '"' not in line:
             return
-        for match in _DELIMITER.finditer(line):
-            char = match.group()
-            if char == "{":
-                if self.depth == 0:
-                    kind = self._BLOCK_START.search(line, 0, match.start())
-                    self.is_entry = kind is None or kind.group(1).lower() not in _NOT_ENTRIES
-                    self.quoted = False
+        pos = 0
+        while True:
+            if self.depth == 0:
+                opening = self._OPENING.search(line, pos)
+                if opening is None:
+                    return
+                self.is_entry = opening[1].lower() not in _NOT_ENTRIES
+                self.depth, self.quoted, pos = 1, False, opening.end()
+                continue
+            match = _DELIMITER.search(line, pos)
+            if match is None:
+                return
+            pos = match.end()
+            if match[0] == "{":
                 self.depth += 1
-            elif char == "}":
-                self.depth = max(self.depth - 1, 0)
+            elif match[0] == "}":
+                self.depth = max(self.depth - 1, 0)  # a stray "}" ends the block, no more
             elif self.depth == 1 and self.is_entry:
                 self.quoted = not self.quoted
 
