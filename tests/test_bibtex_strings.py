@@ -107,20 +107,20 @@ SPACES = st.sampled_from(["", " ", "\n  ", "\t"])
 
 
 @given(PIECES, SPACES)
-def test_concatenation_is_the_pieces_joined(pieces: list[tuple[str, str]], space: str) -> None:
-    raw = f"{space}#{space}".join(source for source, _ in pieces)
+def test_concatenation_is_the_pieces_joined(parts: list[tuple[str, str]], space: str) -> None:
+    raw = f"{space}#{space}".join(source for source, _ in parts)
     macros = {"pub": '"Harbour Press"', "place": "{Bergen and Oslo}", "Series": "{S # 1}",
               "x1": '""'}  # fmt: skip
-    assert expand(raw, **macros) == ("".join(text for _, text in pieces), [])
+    assert expand(raw, **macros) == ("".join(text for _, text in parts), [])
     assert split_value(raw) is not None
 
 
 @settings(max_examples=40, deadline=None)
 @given(pieces(LINE_TEXT))
-def test_the_reader_expands_every_field(pieces: list[tuple[str, str]]) -> None:
+def test_the_reader_expands_every_field(parts: list[tuple[str, str]]) -> None:
     """Through the reader, in a field kept verbatim (``eprint``): the same text."""
-    value = " # ".join(source for source, _ in pieces)
-    expected = "".join(text for _, text in pieces)
+    value = " # ".join(source for source, _ in parts)
+    expected = "".join(text for _, text in parts)
     text = (
         '@string{pub = "Harbour Press"}\n@string{place = {Bergen and Oslo}}\n'
         '@string{series = {S # 1}}\n@string{x1 = ""}\n'
