@@ -1,20 +1,25 @@
 """BibTeX/BibLaTeX reader, built on bibtexparser 2: the file's syntax.
 
-bibtexparser splits the file into entries and resolves ``@string`` macros; an entry it cannot
-parse is reported as an error with its line and skipped, the others are read; a ``@preamble``
-is reported as not carried. bibtexparser parses whole strings, so this reader holds one chunk
-of entries in memory (the others stream). What an entry's fields mean is ``fields``; LaTeX to
-Unicode is ``decode``; names are ``names``.
+bibtexparser splits the file into blocks (no middleware); this module expands ``@string``
+macros and ``#`` in every value (``Macros``), keeps each ``@preamble`` with the next record
+(extra ``@preamble``), skips ``%`` lines inside entries with a warning, and resolves
+``crossref``/``xdata`` (``inherit``). An entry bibtexparser cannot parse is reported as an
+error with its line and skipped, the others are read. bibtexparser parses whole strings, so
+this reader holds one chunk of entries in memory, plus the entries waiting for a crossref
+parent. What an entry's fields mean is ``fields``; LaTeX to Unicode is ``decode``; names are
+``names``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from refconv.formats.base import Reader, ReadRules
+from refconv.formats.base import Reader, ReadRules, shown
 from refconv.formats.bibtex.fields import build_record
+from refconv.formats.bibtex.inherit import CROSSREF, KEEP, Inheritance
 from refconv.model import Record
 
 
@@ -36,11 +41,19 @@ class BibtexReader(Reader):
         return False
 
     def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
-        """Yield one record per entry, in file order, parsing a chunk of entries at a time
-        (memory holds one chunk, not the file); ``@string`` macros carry over chunks."""
+        """Yield one record per entry, parsing a chunk of entries at a time (memory holds one
+        chunk and the entries waiting for a crossref parent, not the file); ``@string``
+        macros carry over chunks. A record is yielded once the next one is read, so that a
+        ``@preamble`` after the last entry still has a record to go with."""
         from bibtexparser.entrypoint import parse_string
-        from bibtexparser.library import Library
-        from bibtexparser.model import Block, DuplicateBlockKeyBlock, Preamble
+        from bibtexparser.model import (
+            Block,
+            DuplicateBlockKeyBlock,
+            DuplicateFieldKeyBlock,
+            Entry,
+            Preamble,
+            String,
+        )
 
         # Both libraries log to the root logger (stderr); their failures are reported below
         # as diagnostics with their lines, and pylatexenc's complaints about odd LaTeX
@@ -50,89 +63,302 @@ class BibtexReader(Reader):
         for logger in loggers:
             logger.setLevel(logging.CRITICAL)
         rules = ReadRules(self.diagnostics, path)
-        strings: list[Any] = []
+        macros = Macros(rules)
+        inheritance = Inheritance(rules)
+        preambles: list[str] = []  # waiting for the next entry
+        preamble_line = 0
+        held: Record | None = None
         found = False
         try:
-            for first, text in _chunks(lines):
-                library = parse_string(text, library=Library(strings))
-                strings = list(library.strings)
-                blocks: dict[int, Block] = {(e.start_line or 0) + first: e for e in library.entries}
-                for failed in library.failed_blocks:
-                    line = (failed.start_line or 0) + first
-                    block: Block = failed
-                    if isinstance(failed, DuplicateBlockKeyBlock):  # keys are made unique later
-                        again = parse_string(failed.raw or "", library=Library(strings))
-                        block = (again.entries or again.failed_blocks or [failed])[0]
-                    blocks[line] = _with_repeated_fields(block, strings)
-                for preamble in library.preambles:
-                    blocks[(preamble.start_line or 0) + first] = preamble
+            for first, text, comments in _chunks(lines):
+                for line, comment in comments:
+                    rules.warn(
+                        f"{shown(comment)}: a line starting with % inside an entry is a "
+                        "comment (as biber reads it); skipped",
+                        line,
+                    )
+                # No middleware: '#' and @string are expanded by Macros, in file order.
+                library = parse_string(text, parse_stack=[])
+                blocks: dict[int, Block] = {}
+                for block in library.blocks:
+                    line = (block.start_line or 0) + first
+                    if isinstance(block, DuplicateBlockKeyBlock):  # keys are made unique later
+                        again = parse_string(block.raw or "", parse_stack=[])
+                        block = (again.entries or again.failed_blocks or [block])[0]
+                        block = _shift(_repeated_fields(block), line)
+                    elif isinstance(block, Entry | DuplicateFieldKeyBlock):
+                        block = _shift(_repeated_fields(block), first)
+                    blocks[line] = block
                 for line in sorted(blocks):
                     block = blocks[line]
-                    if isinstance(block, Preamble):
-                        # Not a record: no CSL item can hold it. Keeping it for BibTeX output
-                        # is issue 16's job; until then it is reported, not dropped silently.
-                        rules.warn("@preamble is not a record; not carried (skipped)", line)
-                        continue
-                    found = True
-                    if hasattr(block, "error"):
+                    if isinstance(block, String):
+                        macros.define(block.key, str(block.value), line)
+                    elif isinstance(block, Preamble):
+                        preambles.append(macros.expand(str(block.value), line, "@preamble"))
+                        preamble_line = line
+                    elif hasattr(block, "error"):
+                        found = True
                         self.diagnostics.error(_failure(block), path, line)
-                    else:
-                        yield build_record(block, line, rules)
+                    elif isinstance(block, Entry):
+                        found = True
+                        for field in block.fields:
+                            where = field.start_line or line
+                            field.value = macros.expand(str(field.value), where, field.key)
+                        if preambles and block.entry_type.lower() != "xdata":
+                            block.parser_metadata[PREAMBLE] = preambles
+                            preambles = []
+                        for entry in inheritance.add(block):
+                            if held is not None:
+                                yield held
+                            held = _record(entry, rules)
+            for entry in inheritance.finish():
+                if held is not None:
+                    yield held
+                held = _record(entry, rules)
         finally:
             for logger, level in zip(loggers, levels, strict=True):
                 logger.setLevel(level)
+        if held is not None:
+            if preambles:
+                held.extra.setdefault(PREAMBLE, []).extend(preambles)
+            yield held
+        elif preambles:
+            rules.warn("@preamble with no entry to go with; not carried (skipped)", preamble_line)
         if not found:
             rules.no_records("a BibTeX entry starts with '@'")
 
 
-def _with_repeated_fields(block: Any, strings: list[Any]) -> Any:
-    """The entry of a block that failed only for a field given twice, read as bibtexparser
-    reads any entry (``@string`` macros resolved, enclosing braces removed); other blocks as
-    they are. ``_record`` then uses the first value and keeps the others.
+#: The extra key (CSL custom) of the ``@preamble`` texts read before a record (or after the
+#: last one): the text between the delimiters, macros and ``#`` expanded.
+PREAMBLE = "@preamble"
+
+
+def _record(entry: Any, rules: ReadRules) -> Record:
+    """``build_record`` of a resolved entry, then what reading the file adds to it: its
+    ``@preamble`` texts, its resolved ``crossref`` key, its unresolved ``xdata`` keys."""
+    line = entry.start_line or 0
+    record = build_record(entry, line, rules)
+    if PREAMBLE in entry.parser_metadata:
+        record.extra.setdefault(PREAMBLE, []).extend(entry.parser_metadata[PREAMBLE])
+    if CROSSREF in entry.parser_metadata:  # kept so that the BibTeX writer writes it back
+        record.add_extra("crossref", entry.parser_metadata[CROSSREF])
+    for key, value, message, where in entry.parser_metadata.get(KEEP, []):
+        rules.kept(record, key, value, message, where)
+    return record
+
+
+def _repeated_fields(block: Any) -> Any:
+    """The entry of a block that failed only for a field given twice (``build_record``
+    uses the first value and keeps the others); other blocks as they are.
 
     Classic BibTeX does the same ("I'm ignoring k's extra "title" field": the first value is
     used, with a warning); biber (2.19, ``--tool``) silently uses the last. refconv follows
     BibTeX and keeps the later values in custom with the shared "repeated" warning.
     """
-    from bibtexparser.library import Library
-    from bibtexparser.middlewares import (
-        RemoveEnclosingMiddleware,
-        ResolveStringReferencesMiddleware,
-    )
     from bibtexparser.model import DuplicateFieldKeyBlock
 
-    if not isinstance(block, DuplicateFieldKeyBlock) or block.ignore_error_block is None:
+    if isinstance(block, DuplicateFieldKeyBlock) and block.ignore_error_block is not None:
+        return block.ignore_error_block
+    return block
+
+
+def _shift(block: Any, first: int) -> Any:
+    """An entry whose lines and its fields' lines are lines of the file (they count from
+    the start of the parsed text, line 0), so an inherited field keeps its own line; other
+    blocks as they are."""
+    from bibtexparser.model import Entry, Field
+
+    if not isinstance(block, Entry):
         return block
-    library = Library([*strings, block.ignore_error_block])
-    for middleware in (
-        ResolveStringReferencesMiddleware(allow_inplace_modification=True),
-        RemoveEnclosingMiddleware(allow_inplace_modification=True),
-    ):
-        library = middleware.transform(library)
-    return library.entries[0] if library.entries else block
+    fields = [
+        Field(f.key, f.value, None if f.start_line is None else f.start_line + first)
+        for f in block.fields
+    ]
+    return Entry(block.entry_type, block.key, fields, (block.start_line or 0) + first, block.raw)
+
+
+class Macros:
+    """``@string`` macros, defined in file order, and BibTeX's value syntax: pieces in
+    braces or quotes, numbers and macro names joined by ``#`` (BibTeX's ``#`` concatenates;
+    the BibTeXing manual §4). A macro must be defined before it is used, as in BibTeX and
+    biber; an undefined one is warned about and its name kept as text. The month macros
+    ``jan``...``dec`` of BibTeX's standard styles are predefined: the ``month`` field keeps
+    the macro's name (read as the month by ``dates``), other fields get the English name
+    (plain.bst's ``MACRO {jan} {"January"}``). Macro names are case-insensitive."""
+
+    def __init__(self, rules: ReadRules):
+        self.rules = rules
+        self.values: dict[str, str] = {}
+
+    def define(self, name: str, raw: str, line: int) -> None:
+        """Define ``name`` as the expanded ``raw`` (later definitions win, as in BibTeX)."""
+        self.values[name.lower()] = self.expand(raw, line, "@string")
+
+    def expand(self, raw: str, line: int, field: str) -> str:
+        """The text of the value ``raw`` of ``field`` at ``line``; a value that is not of
+        BibTeX's syntax is kept as written (stripped)."""
+        pieces = split_value(raw)
+        if pieces is None:
+            return raw.strip()
+        out: list[str] = []
+        for is_text, text in pieces:
+            name = text.lower()
+            if is_text:
+                out.append(text)
+            elif name in self.values:
+                out.append(self.values[name])
+            elif name in MONTH_MACROS:
+                out.append(text if field.lower() == "month" else MONTH_MACROS[name])
+            else:
+                self.rules.warn(
+                    f"{field}: undefined @string macro {text!r}; kept as its name", line
+                )
+                out.append(text)
+        return "".join(out)
+
+
+#: BibTeX's predefined month macros (plain.bst), as their English names.
+MONTH_MACROS = {
+    name[:3].lower(): name
+    for name in ("January", "February", "March", "April", "May", "June", "July", "August",
+                 "September", "October", "November", "December")
+}  # fmt: skip
+
+
+def split_value(raw: str) -> list[tuple[bool, str]] | None:
+    """The pieces of a BibTeX value: (True, text) for ``{text}``, ``"text"`` and numbers,
+    (False, name) for a macro name; None when ``raw`` is not pieces joined by ``#``.
+    Braces escaped with a backslash do not count, as in bibtexparser's splitter."""
+    text = raw.strip()
+    end = len(text) - 1
+    if end > 0 and text[0] == "{" and text[end] == "}" and not _INNER.search(text, 1, end):
+        return [(True, text[1:end])]  # the common value: one pair of braces, none inside
+    pieces: list[tuple[bool, str]] = []
+    i, n = 0, len(raw)
+    while True:
+        while i < n and raw[i].isspace():
+            i += 1
+        if i >= n:
+            return None  # empty value or a trailing '#'
+        if raw[i] in '{"':
+            end = _closing(raw, i)
+            if end < 0:
+                return None
+            pieces.append((True, raw[i + 1 : end]))
+            i = end + 1
+        else:
+            match = _NAME.match(raw, i)
+            if match is None:
+                return None
+            token = match.group()
+            pieces.append((token.isdigit(), token))
+            i = match.end()
+        while i < n and raw[i].isspace():
+            i += 1
+        if i >= n:
+            return pieces
+        if raw[i] != "#":
+            return None
+        i += 1
+
+
+#: A number or a macro name: BibTeX's identifiers have none of ``"#%'(),={}`` or spaces.
+_NAME = re.compile(r"[^\s\"#%'(),={}]+")
+#: What makes a braced value more than one pair of braces: a brace, a final backslash.
+_INNER = re.compile(r"[{}]|\\$")
+_DELIMITER = re.compile(r'(?<!\\)[{}"]')
+
+
+def _closing(raw: str, start: int) -> int:
+    """The index of the delimiter closing the one at ``start`` (``{`` or ``"``); -1 if none.
+    In quotes, braces nest and a quote inside braces is text."""
+    depth = 0
+    quoted = raw[start] == '"'
+    for match in _DELIMITER.finditer(raw, start + 1):
+        char = match.group()
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return -1 if quoted else match.start()
+            depth -= 1
+        elif quoted and depth == 0:
+            return match.start()
+    return -1
 
 
 #: Lines per chunk handed to bibtexparser: big enough that its per-call cost does not show.
 CHUNK_LINES = 5000
 
 
-def _chunks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """(first line number, text) of runs of whole entries: a chunk ends before a line that
-    starts with ``@`` outside braces, once it has ``CHUNK_LINES`` lines."""
+def _chunks(lines: Iterable[str]) -> Iterator[tuple[int, str, list[tuple[int, str]]]]:
+    """(first line number, text, comment lines) of runs of whole entries: a chunk ends
+    before a line that starts with ``@`` outside braces, once it has ``CHUNK_LINES`` lines.
+    A line inside an entry, outside its values, that starts with ``%`` is a comment to biber
+    (btparse) and LaTeX users, not a field: it is blanked (line numbers stay) and returned
+    as (line, text)."""
     chunk: list[str] = []
-    first = depth = 0
+    comments: list[tuple[int, str]] = []
+    first = 0
+    scanner = _Scanner()
     for number, line in enumerate(lines, 1):
-        if len(chunk) >= CHUNK_LINES and depth <= 0 and line.lstrip().startswith("@"):
-            yield first, "\n".join(chunk)
-            chunk, depth = [], 0
+        if len(chunk) >= CHUNK_LINES and scanner.depth == 0 and line.lstrip().startswith("@"):
+            yield first, "\n".join(chunk), comments
+            chunk, comments = [], []
         if not chunk:
             first = number
+        if scanner.in_entry_fields() and line.lstrip().startswith("%"):
+            comments.append((number, line.strip()))
+            line = ""
         chunk.append(line)
-        if "{" in line or "}" in line:
-            depth += line.count("{") - line.count("\\{") - line.count("}") + line.count("\\}")
-            depth = max(depth, 0)  # a stray "}" must not make the next "{" look closed
+        scanner.feed(line)
     if chunk:
-        yield first, "\n".join(chunk)
+        yield first, "\n".join(chunk), comments
+
+
+class _Scanner:
+    """Where a line starts in BibTeX's syntax: the brace depth, inside a quoted value or
+    not, inside an entry (not ``@comment``/``@preamble``). Escaped braces do not count, as
+    in bibtexparser's splitter."""
+
+    _OPENING = re.compile(r"@\s*([A-Za-z]+)\s*\{")
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.quoted = False
+        self.is_entry = False
+
+    def in_entry_fields(self) -> bool:
+        """True between an entry's fields (depth 1, not in a quoted value)."""
+        return self.depth == 1 and not self.quoted and self.is_entry
+
+    def feed(self, line: str) -> None:
+        """Move past ``line``. Outside blocks only ``@type{`` starts one (BibTeX reads
+        everything else there as a comment), so other braces there do not count."""
+        if "{" not in line and "}" not in line and '"' not in line:
+            return
+        pos = 0
+        while True:
+            if self.depth == 0:
+                opening = self._OPENING.search(line, pos)
+                if opening is None:
+                    return
+                self.is_entry = opening[1].lower() not in _NOT_ENTRIES
+                self.depth, self.quoted, pos = 1, False, opening.end()
+                continue
+            match = _DELIMITER.search(line, pos)
+            if match is None:
+                return
+            pos = match.end()
+            if match[0] == "{":
+                self.depth += 1
+            elif match[0] == "}":
+                self.depth = max(self.depth - 1, 0)  # a stray "}" ends the block, no more
+            elif self.depth == 1 and self.is_entry:
+                self.quoted = not self.quoted
+
+
+_NOT_ENTRIES = frozenset({"comment", "preamble"})
 
 
 def _failure(block: Any) -> str:
