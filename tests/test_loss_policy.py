@@ -226,9 +226,9 @@ CASES = [
     pytest.param("bibtex", bib("eprint = {55}", "eprinttype = {arxiv}", "addendum = {Add}"),
                  {"custom": {"addendum": ["Add"], "eprint": ["55"], "eprinttype": ["arxiv"]}},
                  [], id="bibtex-biblatex-field-without-csl-variable"),
-    pytest.param("bibtex", '@preamble{"\\newcommand{\\noop}[1]{}"}\n' + bib(), {"title": "T"},
-                 ["t:1: warning: @preamble is not a record; not carried (skipped)"],
-                 id="bibtex-preamble"),
+    pytest.param("bibtex", '@preamble{"\\newcommand{\\noop}[1]{}"}\n' + bib(),
+                 {"title": "T", "custom": {"@preamble": ["\\newcommand{\\noop}[1]{}"]}},
+                 [], id="bibtex-preamble"),
     # CSL-JSON: an item without a type, name attributes, unknown keys in a name
     pytest.param("csljson", '[{"id": "k", "title": "T"}]', {"type": "document"},
                  ["t:1: warning: record has no CSL type; read as document"],
