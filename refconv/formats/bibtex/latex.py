@@ -54,6 +54,7 @@ _UNESCAPES |= {
     if "\\" in k
 }
 _WORD = re.compile(r"[^\W_][\w'’.]*", re.UNICODE)
+_LIGATURE = re.compile(r"-(?=-)|`(?=`)|'(?=')|[!?](?=`)")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -75,17 +76,23 @@ _BALANCED = _SPECIALS | _AS_SPACE | {"{": r"\{", "}": r"\}", "\u2028": " ", "\u2
 _UNBALANCED = _BALANCED | {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 
 
-def escape(text: str, *, balanced: bool | None = None) -> str:
+def escape(text: str, *, balanced: bool | None = None, ligatures: bool = True) -> str:
     """Escape the LaTeX specials ``\\ & % $ # _ ~ ^ { }`` so that ``text`` prints as itself;
-    control characters and line separators (but tab and newline) become spaces.
+    control characters and line separators (but tab and newline) become spaces. With
+    ``ligatures``, TeX's input ligatures (``--``, ``---``, two backquotes or quotes, ``!```
+    and ``?```) are broken by an empty group, so they print and read back as typed (biber and
+    refconv's reader make ``--`` an en dash; a page range wants it, and says so).
 
     ``balanced`` says whether the braces of the whole value balance (computed from ``text``
     when None); a fragment of a value must be told.
     """
-    if not _SPECIAL_CHARS.search(text):
-        return text
-    table = _BALANCED if (braces_balance(text) if balanced is None else balanced) else _UNBALANCED
-    return _SPECIAL_CHARS.sub(lambda m: table[m[0]], text)
+    if _SPECIAL_CHARS.search(text):
+        whole = braces_balance(text) if balanced is None else balanced
+        table = _BALANCED if whole else _UNBALANCED
+        text = _SPECIAL_CHARS.sub(lambda m: table[m[0]], text)
+    if ligatures and _LIGATURE.search(text):  # "a--b" stays two hyphens: "a-{}-b"
+        text = _LIGATURE.sub(r"\g<0>{}", text)
+    return text
 
 
 #: Each escape as one BibTeX "special character": a brace group at depth 1 that starts with a

@@ -339,7 +339,7 @@ def build_entry(
         if field in VERBATIM_FIELDS:
             _put_verbatim(e, field, var, value, biblatex, problems)
         elif field == "pages":
-            pages = escape(_double_dash(value))
+            pages = escape(_double_dash(value), ligatures=False)
             e.put(field, "{" + (to_latex_ascii(pages) if latex else pages) + "}", var, raw=True)
         elif var == "language" and escape(value) != value:
             # biblatex looks each language up as a key inside \csname (\ifbibstring), where
