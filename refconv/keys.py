@@ -7,7 +7,8 @@ of its words (``World Health Organization`` → ``who``). A key given in the inp
 key, EndNote ``%F``, classic ``%L``) wins, as written (``пункт3``: a pandoc document citing
 ``@пункт3`` finds it; biber, XeLaTeX, LuaLaTeX and pdfLaTeX's UTF-8 input take such keys):
 only characters TeX or the .bib syntax would read as markup are dropped (``KEY_UNSAFE``).
-On a clash the later record gets ``a``, ``b``, ... appended, in input order; clashes are found case-insensitively, because citeproc-py lower-cases ids.
+On a clash the later record gets ``a``, ``b``, ... appended, in input order; clashes are
+found case-insensitively, because citeproc-py lower-cases ids.
 """
 
 from __future__ import annotations
