@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import refconv
-from refconv.formats.bibtex.tables import BIBTEX_TO_CSL_TYPE
+from refconv.formats.bibtex.tables import BIBTEX_TO_CSL_TYPE, IMPLIED_GENRE
 from refconv.formats.bibtex.write import entry_type
 from refconv.keys import KeyAssigner
 from refconv.plugins import Registry
@@ -118,6 +118,9 @@ def comparable(record, fmt: str) -> dict:
     kind = record.type
     if fmt in LOSSES:
         kind = BIBTEX_TO_CSL_TYPE.get(entry_type(record, fmt == "biblatex"), "document")
+        implied = IMPLIED_GENRE.get(entry_type(record, False))
+        if implied and "genre" not in fields:  # @phdthesis says "PhD thesis" (issue 16.6)
+            fields["genre"] = implied
     return {
         "type": kind,
         "fields": fields,

@@ -13,16 +13,23 @@ from refconv.formats.base import ReadRules
 from refconv.formats.bibtex.dates import DateFields, reductions
 from refconv.formats.bibtex.decode import decode_latex
 from refconv.formats.bibtex.latex import sort_key_field, unescape_verbatim
-from refconv.formats.bibtex.names import parse_names
+from refconv.formats.bibtex.names import drop_sort_markup, parse_names, split_list
 from refconv.formats.bibtex.tables import (
     BIBLATEX_DATES,
+    BIBSTRING_FIELDS,
+    BIBSTRINGS,
     BIBTEX_TO_CSL_TYPE,
     CONTAINER_FIELD,
     CSL_TO_BIBTEX_FIELD,
+    EPRINT_URLS,
     ET_AL_TAGS,
     EVENT_ENTRY_TYPES,
+    IMPLIED_GENRE,
+    LANGUAGE_TAGS,
+    LIST_FIELDS,
     NAME_FIELDS,
     STATUS_TO_PUBSTATE,
+    TITLE_PARTS,
     UNMAPPED_FIELDS,
 )
 from refconv.model import Record, SourcePos
@@ -40,12 +47,26 @@ _FIELD_TO_CSL.update({
     "journal": "container-title", "journaltitle": "container-title",
     "booktitle": "container-title", "school": "publisher", "institution": "publisher",
     "address": "publisher-place", "location": "publisher-place", "number": "number",
-    "langid": "language", "eventtitle": "event-title", "venue": "event-place",
-    "maintitle": "volume-title", "origtitle": "original-title", "chapter": "chapter-number",
+    "langid": "language", "hyphenation": "language", "eventtitle": "event-title",
+    "venue": "event-place",
+    "origtitle": "original-title", "chapter": "chapter-number",
 })  # fmt: skip
 _ISSUE_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper"})
 _PUBSTATE = {v: k for k, v in STATUS_TO_PUBSTATE.items()}
-_DEFAULT_SUBTYPES = {"thesis": ("phdthesis",), "report": ("techreport",)}
+#: Title pieces: each field → (the title it belongs to, its place: 0 main, 1 sub, 2 addon);
+#: ``journal`` is BibTeX's name of ``journaltitle``.
+_TITLE_PIECES = {
+    piece: (main, i)
+    for main, parts in TITLE_PARTS.items()
+    for i, piece in enumerate((main, *parts))
+}
+_TITLE_PIECES["journal"] = ("journaltitle", 0)
+#: CSL types whose ``container-title`` is a book: a ``maintitle`` is that book's whole work.
+_IN_BOOK = frozenset({"chapter", "paper-conference", "entry", "entry-dictionary",
+                      "entry-encyclopedia"})  # fmt: skip
+#: CSL types of the volumes of a multi-volume work (biblatex's drivers that print maintitle:
+#: @book, @collection, @proceedings, @reference, @manual, @periodical).
+_BOOKS = frozenset({"book", "classic", "collection", "periodical"})
 _NOTE_FIELDS = {"note": "note", "annote": "annote", "annotation": "annote"}
 _NAMES: dict[str, str] = {}
 for _role, (_bibtex, _biblatex) in NAME_FIELDS.items():
@@ -79,6 +100,9 @@ def build_record(entry: Any, line: int, rules: ReadRules) -> Record:
     notes: dict[str, list[str]] = {}  # note variable → pieces, restored at the end
     offset = line - (entry.start_line or 0)
     seen: set[str] = set()
+    titles: dict[str, list[tuple[str, int] | None]] = {}  # main → [main, sub, addon]
+    later: list[tuple[str, str, int]] = []  # fields placed after the titles
+    held: dict[str, str] = {}  # part, issue: joined to volume and number at the end
     for field in sorted(entry.fields, key=lambda f: _LAST.get(f.key.lower(), 0)):
         key, value = field.key.lower(), str(field.value).strip()
         if not value:
@@ -90,7 +114,17 @@ def build_record(entry: Any, line: int, rules: ReadRules) -> Record:
         seen.add(key)
         if key == "key" and value in _label_keys(entry.key):
             continue  # the label key refconv writes for a key starting with "_"
-        if key in ("year", "month", "day") or key in BIBLATEX_DATES:
+        if key in _TITLE_PIECES:
+            main, i = _TITLE_PIECES[key]
+            parts = titles.setdefault(main, [None, None, None])
+            if parts[i] is None:
+                parts[i] = (value, where)
+            else:  # journal and journaltitle: the second is "set already"
+                later.append((key, value, where))
+        elif key in ("part", "issue"):
+            held[key] = value
+            later.append((key, value, where))
+        elif key in ("year", "month", "day") or key in BIBLATEX_DATES:
             dates.setdefault(key, (value, where))
         elif key in _NOTE_FIELDS:
             var = _NOTE_FIELDS[key]
@@ -100,6 +134,20 @@ def build_record(entry: Any, line: int, rules: ReadRules) -> Record:
                 notes[var] = decode_latex(value).split("; ")
         else:
             _place(record, kind, key, value, where, rules)
+    _place_titles(record, kind, titles, rules)
+    for key, value, where in later:
+        if key == "part" and "volume" in record.fields:  # biblatex prints "7.2"
+            record.fields["volume"] += "." + decode_latex(value)
+        elif key == "issue" and record.type in _ISSUE_TYPES:
+            # biblatex's issue of a journal ("Spring") beside its number: CSL has one issue
+            issue = decode_latex(value)
+            number = record.fields.get("issue")
+            record.fields["issue"] = f"{number}, {issue}" if number else issue
+        elif key in ("part", "issue"):
+            record.add_extra(key, decode_latex(value))  # no volume: CSL has no "part"
+        else:
+            _place(record, kind, key, value, where, rules)
+    _eprint_url(record)
     if _address_is_venue(record, kind, seen):
         del record.fields["publisher-place"]
     DateFields(record, dates, rules).read()
@@ -110,10 +158,8 @@ def build_record(entry: Any, line: int, rules: ReadRules) -> Record:
         plain = [p for p in restore_notes(record, pieces, reductions) if p.strip()]
         if plain:
             rules.place(record, var, "; ".join(plain), var, line)
-    if record.fields.get("genre") in _DEFAULT_SUBTYPES.get(kind, ()):
-        del record.fields["genre"]  # BibLaTeX's type key for the entry type: no genre
-    if kind == "mastersthesis" and "genre" not in record.fields:
-        record.fields["genre"] = "Master's thesis"  # the only trace of "masters" in CSL
+    if kind in IMPLIED_GENRE and "genre" not in record.fields:
+        record.fields["genre"] = IMPLIED_GENRE[kind]  # @phdthesis: APA's "[Doctoral ...]"
     rules.no_title(record)
     return record
 
@@ -130,7 +176,76 @@ def _address_is_venue(record: Record, kind: str, seen: set[str]) -> bool:
     )
 
 
+def _join_title(main: str, sub: str, addon: str) -> str:
+    """A title as biblatex prints it with its subtitle and addon (``Main: Sub. Addon``):
+    biblatex's colon (``\\subtitlepunct``) is not printed after a ``?``, ``!`` or ``:``
+    that ends the main title, nor its period (``\\newunitpunct``) after any end
+    punctuation (biblatex's punctuation tracker, manual §4.7.4). Pieces are decoded text."""
+    text = main
+    for piece, punct in ((sub, ":"), (addon, ".")):
+        if not piece:
+            continue
+        if not text:
+            text = piece
+        elif text.rstrip()[-1:] in ("?", "!", ":") or (punct == "." and text[-1:] == "."):
+            text = f"{text.rstrip()} {piece}"
+        else:
+            text = f"{text.rstrip()}{punct} {piece}"
+    return text
+
+
+def _place_titles(
+    record: Record, kind: str, titles: dict[str, list[tuple[str, int] | None]], rules: ReadRules
+) -> None:
+    """Each title with its subtitle and addon; a ``maintitle`` is the multi-volume work.
+
+    CSL's ``volume-title`` is the title of the volume cited of a multi-volume work (CSL 1.0.2
+    appendix IV): so in a ``@book`` with ``maintitle`` the main title is the ``title`` and
+    the book's own title the ``volume-title``; in an ``@inbook``/``@incollection`` the
+    main title is the ``container-title`` and the ``booktitle`` the ``volume-title``
+    (pandoc's biblatex reader reads them so too)."""
+    text: dict[str, tuple[str, int]] = {}
+    for main, pieces in titles.items():
+        decoded = [decode_latex(drop_sort_markup(p[0])) if p else "" for p in pieces]
+        line = next(p[1] for p in pieces if p)
+        text[main] = (_join_title(*decoded), line)
+    if "maintitle" in text:
+        whole, line = text.pop("maintitle")
+        if "booktitle" in text or record.type in _IN_BOOK:
+            volume = text.pop("booktitle", None)
+            rules.place(record, "container-title", whole, "maintitle", line)
+            key = "booktitle"
+        elif record.type in _BOOKS:
+            volume = text.pop("title", None)
+            rules.place(record, "title", whole, "maintitle", line)
+            key = "title"
+        else:  # biblatex prints no maintitle for an @article, @misc, ...: kept as written
+            volume, key = None, ""
+            record.add_extra("maintitle", whole)
+        if volume:
+            rules.place(record, "volume-title", volume[0], key, volume[1])
+    for main, (value, line) in text.items():
+        rules.place(record, _target(kind, main, record.type), value, main, line)
+
+
+def _eprint_url(record: Record) -> None:
+    """An ``eprint`` with its ``eprinttype`` (or arXiv's ``archiveprefix``) as the URL
+    biblatex links it to, when the entry has no ``url``; the identifier also in its CSL
+    variable (PMID, DOI) when it has one. The ``eprint`` itself stays in custom."""
+    eprints = record.extra.get("eprint")
+    kinds = record.extra.get("eprinttype") or record.extra.get("archiveprefix")
+    if not eprints or not kinds or kinds[0].strip().lower() not in EPRINT_URLS:
+        return
+    url, var = EPRINT_URLS[kinds[0].strip().lower()]
+    eprint = eprints[0].strip()
+    record.fields.setdefault("URL", url.format(eprint))
+    if var:
+        record.fields.setdefault(var, eprint)
+
+
 def _place(record: Record, kind: str, key: str, value: str, line: int, rules: ReadRules) -> None:
+    if key not in _VERBATIM:
+        value = drop_sort_markup(value)
     if key in _NAMES:
         role = _NAMES[key]
         people = parse_names(value)
@@ -158,7 +273,14 @@ def _place(record: Record, kind: str, key: str, value: str, line: int, rules: Re
         message = f"crossref to {value!r} is not resolved; kept in custom"
         rules.kept(record, key, value, message, record.source.line)
     elif key in _FIELD_TO_CSL or key in ("howpublished", "organization"):
-        rules.place(record, _target(kind, key, record.type), decode_latex(value), key, line)
+        text = decode_latex(value)
+        if key in LIST_FIELDS:  # biber's literal lists: "Durham and London" is two places
+            text = "; ".join(decode_latex(item) for item in split_list(value))
+        elif key in BIBSTRING_FIELDS:  # a localisation key: the text biblatex prints
+            text = BIBSTRINGS.get(text.strip().lower(), text)
+        elif _FIELD_TO_CSL.get(key) == "language":  # babel's names as BCP 47
+            text = LANGUAGE_TAGS.get(text.strip().lower(), text)
+        rules.place(record, _target(kind, key, record.type), text, key, line)
     else:  # a field no table knows: kept under its name, like an unknown RIS or Refer tag
         rules.unknown_field(record, key, decode_latex(value), "field", line)
 
