@@ -255,7 +255,7 @@ def qualified(text: str) -> str:
     if any(_TIME.search(piece.strip()) for piece in text.split("/")):
         return "a time of day, which CSL dates do not hold"
     if "?" in text or "%" in text:
-        return "an uncertain date (?), read as circa"
+        return "an uncertain date (? or %), read as circa"
     return ""
 
 

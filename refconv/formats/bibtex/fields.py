@@ -279,7 +279,10 @@ def _place(record: Record, kind: str, key: str, value: str, line: int, rules: Re
         elif key in BIBSTRING_FIELDS:  # a localisation key: the text biblatex prints
             text = BIBSTRINGS.get(text.strip().lower(), text)
         elif _FIELD_TO_CSL.get(key) == "language":  # babel's names as BCP 47
-            text = LANGUAGE_TAGS.get(text.strip().lower(), text)
+            tag = LANGUAGE_TAGS.get(text.strip().lower(), text)
+            if record.fields.setdefault("language", tag) != tag:
+                rules.set_already(record, key, text, "language", line)  # kept as written
+            return
         rules.place(record, _target(kind, key, record.type), text, key, line)
     else:  # a field no table knows: kept under its name, like an unknown RIS or Refer tag
         rules.unknown_field(record, key, decode_latex(value), "field", line)
