@@ -107,7 +107,7 @@ def test_bibtex_types_and_theses():
         "@online{c, title={C}, urldate={2020-02-19}}\n",
     )
     assert [r.type for r in records] == ["thesis", "thesis", "webpage"]
-    assert "genre" not in records[0].fields
+    assert records[0].fields["genre"] == "PhD thesis"  # issue 16.6: APA's [Doctoral ...]
     assert records[1].fields["genre"] == "Master's thesis"
     assert records[2].dates["accessed"] == Date(((2020, 2, 19),))
 

@@ -3,7 +3,12 @@ the entry type, names, dates, ``key: value`` note lines put back, and every othe
 in ``extra`` (with the shared "unknown field" warning when no table knows it). An
 ``@inproceedings``' ``address`` is the publisher's place (biber's ``location``) unless it
 equals the ``venue`` (the conference's place, where refconv's BibTeX and bibutils put it). A
-field given twice keeps its first value (BibTeX's rule)."""
+field given twice keeps its first value (BibTeX's rule).
+
+Read as biber reads them (issue 16): titles joined with their subtitle and addon, a
+``maintitle`` as the multi-volume work, ``part`` with the volume, babel language names as
+BCP 47, localisation keys as their English text, biber's literal lists split, an ``eprint``
+linked, the genre an entry type implies."""
 
 from __future__ import annotations
 
@@ -102,7 +107,6 @@ def build_record(entry: Any, line: int, rules: ReadRules) -> Record:
     seen: set[str] = set()
     titles: dict[str, list[tuple[str, int] | None]] = {}  # main → [main, sub, addon]
     later: list[tuple[str, str, int]] = []  # fields placed after the titles
-    held: dict[str, str] = {}  # part, issue: joined to volume and number at the end
     for field in sorted(entry.fields, key=lambda f: _LAST.get(f.key.lower(), 0)):
         key, value = field.key.lower(), str(field.value).strip()
         if not value:
@@ -122,7 +126,6 @@ def build_record(entry: Any, line: int, rules: ReadRules) -> Record:
             else:  # journal and journaltitle: the second is "set already"
                 later.append((key, value, where))
         elif key in ("part", "issue"):
-            held[key] = value
             later.append((key, value, where))
         elif key in ("year", "month", "day") or key in BIBLATEX_DATES:
             dates.setdefault(key, (value, where))
@@ -158,6 +161,8 @@ def build_record(entry: Any, line: int, rules: ReadRules) -> Record:
         plain = [p for p in restore_notes(record, pieces, reductions) if p.strip()]
         if plain:
             rules.place(record, var, "; ".join(plain), var, line)
+    if kind == "report" and record.fields.get("genre") == BIBSTRINGS["techreport"]:
+        del record.fields["genre"]  # @report with type techreport is @techreport: no genre
     if kind in IMPLIED_GENRE and "genre" not in record.fields:
         record.fields["genre"] = IMPLIED_GENRE[kind]  # @phdthesis: APA's "[Doctoral ...]"
     rules.no_title(record)
@@ -278,7 +283,8 @@ def _place(record: Record, kind: str, key: str, value: str, line: int, rules: Re
             text = "; ".join(decode_latex(item) for item in split_list(value))
         elif key in BIBSTRING_FIELDS:  # a localisation key: the text biblatex prints
             text = BIBSTRINGS.get(text.strip().lower(), text)
-        elif _FIELD_TO_CSL.get(key) == "language":  # babel's names as BCP 47
+        elif key in ("langid", "hyphenation"):  # babel's names as BCP 47; ``language``
+            # is the text biblatex prints ("English"), kept as written
             tag = LANGUAGE_TAGS.get(text.strip().lower(), text)
             if record.fields.setdefault("language", tag) != tag:
                 rules.set_already(record, key, text, "language", line)  # kept as written

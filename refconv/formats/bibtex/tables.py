@@ -225,11 +225,12 @@ BIBTEX_TO_CSL_TYPE = {
 
 #: Entry types whose ``type`` is implied (biblatex manual §2.1.2: ``@phdthesis`` is
 #: ``@thesis`` with ``type = {phdthesis}``): the genre of an entry without ``type``, as
-#: biblatex prints it (english.lbx), so APA's "[Doctoral dissertation]" has its genre.
+#: biblatex prints it (english.lbx), so APA's "[Doctoral dissertation]" has its genre. Not
+#: ``@techreport``: a report's genre is no degree, and refconv's writer gives a CSL report
+#: without genre that entry type, which would then read back with one.
 IMPLIED_GENRE = {
     "phdthesis": "PhD thesis",
     "mastersthesis": "Master's thesis",
-    "techreport": "technical report",
 }
 
 #: biblatex's localisation keys (manual §4.9.2) that the fields taking one hold (``type``,
@@ -261,7 +262,7 @@ BIBSTRINGS = {
 #: The fields whose value may be a localisation key (biblatex manual §2.2.2, §4.9.2).
 BIBSTRING_FIELDS = frozenset({"type", "series"})
 
-#: babel and polyglossia language names (``langid``, ``hyphenation``, ``language``; biblatex
+#: babel and polyglossia language names (``langid``, ``hyphenation``; biblatex
 #: manual §3.8, table 2) → BCP 47. A name for one country's variety (``american``,
 #: ``ngerman``, ``brazil``) gives the region; English without one is ``en`` (babel's
 #: ``english`` says no variety). Looked up case-insensitively (``USenglish``).
@@ -325,17 +326,16 @@ ET_AL_TAGS = {"author": "%A", "editor": "%E"}
 #: carries, without a warning. A field in no table is unknown: kept, with a warning.
 UNMAPPED_FIELDS = frozenset({
     "addendum", "afterword", "annotator", "archiveprefix", "bookeditor", "bookpagination",
-    "commentator", "editorb", "editorc", "editoratype",
-    "editorbtype", "editorctype", "eid", "entryset", "entrysubtype", "eprint", "eprintclass",
-    "eprinttype", "eventtitleaddon", "execute", "file", "foreword", "gender", "holder", "ids",
-    "indexsorttitle", "indextitle", "introduction", "isan", "ismn", "isrn", "issuesubtitle",
-    "issue", "issuetitle", "iswc", "label", "library",
-    "nameaddon", "options", "origlanguage", "origlocation",
+    "commentator", "editorb", "editorc", "editoratype", "editorbtype", "editorctype", "eid",
+    "entryset", "entrysubtype", "eprint", "eprintclass", "eprinttype", "eventtitleaddon",
+    "execute", "file", "foreword", "gender", "holder", "ids", "indexsorttitle", "indextitle",
+    "introduction", "isan", "ismn", "isrn", "issuesubtitle", "issue", "issuetitle", "iswc",
+    "label", "library", "nameaddon", "options", "origlanguage", "origlocation",
     "origpublisher", "pagination", "presort", "primaryclass", "related", "relatedoptions",
     "relatedstring", "relatedtype", "reprinttitle", "shortauthor", "shorteditor", "shorthand",
     "shorthandintro", "shortseries", "sortkey", "sortname", "sortshorthand", "sorttitle",
-    "sortyear", "usera", "userb", "userc", "userd", "usere", "userf",
-    "verba", "verbb", "verbc", "xdata", "xref", "key",
+    "sortyear", "usera", "userb", "userc", "userd", "usere", "userf", "verba", "verbb",
+    "verbc", "xdata", "xref", "key",
 })  # fmt: skip
 #: biblatex's date fields (manual §2.3.8) and the CSL date each fills; ``year``/``month``/
 #: ``day`` are the classic BibTeX spelling of ``date``.
