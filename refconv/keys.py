@@ -1,11 +1,14 @@
-"""Citation keys: deterministic, readable, ASCII, unique within one output.
+"""Citation keys: deterministic, readable, unique within one output; generated ones ASCII.
 
 The default is ``{author}{year}{word}`` lowercased and folded to ASCII (``nahta2012molecular``):
 German umlauts fold to two letters (``Günther`` → ``guenther``), everything else through
 anyascii (``Kovářík`` → ``kovarik``, ``余敏`` → ``yumin``). An organisation gives the initials
-of its words (``World Health Organization`` → ``who``). A key given in the input (EndNote
-``%F``, classic ``%L``) wins. On a clash the later record gets ``a``, ``b``, ... appended, in
-input order; clashes are found case-insensitively, because citeproc-py lower-cases ids.
+of its words (``World Health Organization`` → ``who``). A key given in the input (a BibTeX
+key, EndNote ``%F``, classic ``%L``) wins, as written (``пункт3``: a pandoc document citing
+``@пункт3`` finds it; biber, XeLaTeX, LuaLaTeX and pdfLaTeX's UTF-8 input take such keys):
+only characters TeX or the .bib syntax would read as markup are dropped (``KEY_UNSAFE``).
+On a clash the later record gets ``a``, ``b``, ... appended, in input order; clashes are
+found case-insensitively, because citeproc-py lower-cases ids.
 """
 
 from __future__ import annotations
@@ -31,7 +34,12 @@ from refconv.values.vocabulary import (
 
 _FOLDS = str.maketrans(GERMAN_FOLDS)
 MAX_WORD = 20  # an unspaced CJK title folds to one long "word"
-_NOT_KEY = re.compile(r"[^A-Za-z0-9_:.\-/+]")
+_NOT_KEY = re.compile(r"[^A-Za-z0-9_:.\-/+]")  # a generated key: ASCII only
+#: What a key given in the input may not hold: all but letters and digits of any script
+#: and ``_ : . - / +``, the characters ordinary in ``\\cite``, ``\\bibitem``, the .aux file
+#: and the .bib syntax (biber, XeLaTeX, LuaLaTeX and pdfLaTeX's UTF-8 input write letters
+#: to the .aux as they are; pandoc's ``@key`` takes them).
+KEY_UNSAFE = re.compile(r"[^\w:.\-/+]")
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
@@ -42,6 +50,14 @@ def fold(text: str) -> str:
     if not text.isascii():  # German folds (ü → ue) and transliteration only when needed
         text = anyascii(text.translate(_FOLDS))
     return _NOT_ALNUM.sub("", text.lower())
+
+
+def ascii_key(key: str) -> str:
+    """``key`` folded to the ASCII a key of a classic BibTeX file for pdfLaTeX needs
+    (``пункт3`` → ``punkt3``: pdfLaTeX cannot write most scripts to the .aux, and alpha.bst
+    copies a key's first letters into the label), the German folds as for generated keys."""
+    folded = anyascii(key.translate(_FOLDS)) if not key.isascii() else key
+    return _NOT_KEY.sub("", folded)
 
 
 def check_key_format(template: str) -> None:
@@ -202,10 +218,9 @@ class KeyAssigner:
     def request(self, record: Record) -> KeyRequest:
         """The key ``record`` asks for, before clashes are resolved (no state changes)."""
         raw = record.fields.get("citation-key", "")
-        folded = anyascii(raw.translate(_FOLDS)) if raw else ""
-        given = _NOT_KEY.sub("", folded)
+        given = KEY_UNSAFE.sub("", raw)
         if given:
-            dropped = raw if given != folded else ""
+            dropped = raw if given != raw else ""
             return KeyRequest(given, True, record.source.path, record.source.line, dropped)
         key = _NOT_KEY.sub("", self.template.format(**key_parts(record))) or "ref"
         return KeyRequest(key, False, record.source.path, record.source.line)
@@ -216,7 +231,7 @@ class KeyAssigner:
         if request.dropped_from:  # the original stays in CSL-JSON's citation-key
             self.diagnostics.warn(
                 f"citation key {request.dropped_from!r} has characters a key may not hold "
-                f"(only A-Z a-z 0-9 _ : . - / +); written as {request.key!r}",
+                f"(only letters, digits and _ : . - / +); written as {request.key!r}",
                 request.path, request.line,
             )  # fmt: skip
         if request.given and key != request.key:

@@ -76,9 +76,11 @@ def test_given_key_wins_and_clash_warns():
 @pytest.mark.parametrize(
     ("given", "key", "warned"),
     [
-        pytest.param("Müller, {2019}#1", "Mueller20191", True, id="punctuation-dropped"),
+        pytest.param("Müller, {2019}#1", "Müller20191", True, id="punctuation-dropped"),
         pytest.param("u\\input x", "uinputx", True, id="tex-command"),
-        pytest.param("Müller2019", "Mueller2019", False, id="transliterated-only"),
+        pytest.param("Müller2019", "Müller2019", False, id="letters-kept-as-written"),
+        pytest.param("пункт3", "пункт3", False, id="cyrillic-as-written"),
+        pytest.param("李2019〔注〕", "李2019注", True, id="cjk-brackets-dropped"),
         pytest.param(
             "http://zotero.org/users/1/items/AB",
             "http://zotero.org/users/1/items/AB",
@@ -90,12 +92,12 @@ def test_given_key_wins_and_clash_warns():
 )
 def test_given_key_loses_forbidden_characters_with_a_warning(given, key, warned):
     """Characters a key may not hold are dropped, and said so (the input's key stays in
-    CSL-JSON's citation-key); transliteration alone changes no character class: no warning."""
+    CSL-JSON's citation-key); letters of any script are kept as written (issue 16.7)."""
     ids, warnings = keys([rec(key=given)])
     assert ids == [key]
     expected = (
         f"<unknown>:0: citation key {given!r} has characters a key may not hold "
-        f"(only A-Z a-z 0-9 _ : . - / +); written as {key!r}"
+        f"(only letters, digits and _ : . - / +); written as {key!r}"
     )
     assert warnings == ([expected] if warned else [])
 

@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import refconv
-from refconv.formats.bibtex.tables import BIBTEX_TO_CSL_TYPE
+from refconv.formats.bibtex.tables import BIBTEX_TO_CSL_TYPE, IMPLIED_GENRE
 from refconv.formats.bibtex.write import entry_type
 from refconv.keys import KeyAssigner
 from refconv.plugins import Registry
+from refconv.values.text import strip_nocase
 
 from .conftest import Collect
 
@@ -112,12 +113,17 @@ def write(records, fmt: str) -> bytes:
 
 
 def comparable(record, fmt: str) -> dict:
-    fields = {k: v for k, v in record.fields.items() if k != "citation-key"}
+    # BibTeX's braces that protect a word's case read back as CSL's nocase mark, which
+    # Refer has no form for (refconv.values.text.strip_nocase)
+    fields = {k: strip_nocase(v) for k, v in record.fields.items() if k != "citation-key"}
     if fmt in ("ris", "bibtex", "biblatex"):  # no page-first there; it follows from page
         fields = {k: v for k, v in fields.items() if not record.derivable(k)}
     kind = record.type
     if fmt in LOSSES:
         kind = BIBTEX_TO_CSL_TYPE.get(entry_type(record, fmt == "biblatex"), "document")
+        implied = IMPLIED_GENRE.get(entry_type(record, False))
+        if implied and "genre" not in fields:  # @phdthesis says "PhD thesis" (issue 16.6)
+            fields["genre"] = implied
     return {
         "type": kind,
         "fields": fields,

@@ -179,3 +179,20 @@ def value_lines(value: str) -> list[str]:
 def one_line(value: str) -> str:
     """A value for a field that is one line: its lines joined by a space."""
     return " ".join(value_lines(value))
+
+
+#: CSL rich text's case protection (CSL 1.0.2, "Rich text"), which the BibTeX reader gives a
+#: braced word of a title: a mark for CSL processors, no text of the value.
+NOCASE = re.compile(r'<span class="nocase">((?:(?!<span class="nocase">).)*?)</span>', re.DOTALL)
+
+
+def strip_nocase(text: str) -> str:
+    """``text`` without CSL's ``<span class="nocase">`` marks (their content kept), for the
+    formats that have no case protection (RIS, Refer) and for citeproc-py, which prints them."""
+    if "nocase" not in text:
+        return text
+    while True:
+        stripped = NOCASE.sub(r"\1", text)
+        if stripped == text:
+            return text
+        text = stripped

@@ -83,6 +83,8 @@ class DateFields:
         """A date field: ISO 8601 / EDTF as biblatex wants, or text a person wrote."""
         text = self.fields[key][0]
         date, why = parse_edtf(text)
+        if date is not None and (more := qualified(text)):
+            self._keep(key, more)  # the date is used, the whole text kept
         if date is None and not why and (open_range := _OPEN_RANGE.fullmatch(text.strip())):
             known = open_range["start"] or open_range["end"]
             date, why = parse_edtf(known)
@@ -240,19 +242,41 @@ _EDTF = re.compile(r"(-?[0-9]{4,})(?:-([0-9]{2}))?(?:-([0-9]{2}))?", re.ASCII)
 _OPEN_RANGE = re.compile(r"(?:\.\.|)/(?P<end>[^/]+)|(?P<start>[^/]+)/(?:\.\.|)")
 
 
+#: A time of day after an ISO 8601 date (``2004-04-05T14:34:00``, ``...Z``, ``...+02:00``),
+#: which biblatex reads (manual §2.3.8) and CSL dates cannot hold.
+_TIME = re.compile(
+    r"T[0-9]{2}(?::[0-9]{2}(?::[0-9]{2})?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?(?=[?~%]*$)"
+)
+
+
+def qualified(text: str) -> str:
+    """Why the EDTF date ``text`` says more than a CSL date can (a time of day; ``?``, an
+    uncertain date, which CSL can only call circa); "" if nothing."""
+    if any(_TIME.search(piece.strip()) for piece in text.split("/")):
+        return "a time of day, which CSL dates do not hold"
+    if "?" in text or "%" in text:
+        return "an uncertain date (? or %), read as circa"
+    return ""
+
+
 def parse_edtf(text: str) -> tuple[Date | None, str]:
     """(date, "") for an ISO 8601-2 / EDTF date; (None, why) if it has that form but is no
     date (``2020-13``, ``2021-02-30``, year 10000); (None, "") if it is not of that form.
+    A time of day is left out, and ``?`` (uncertain), ``~`` (approximate) and ``%`` (both)
+    after a date make it circa, CSL's only qualifier (see ``qualified``).
 
     EDTF years are astronomical, as biber reads them: "0000" is 1 BC, "-0043" 44 BC (biblatex
     manual §2.3.8, table "Date Specifications"); CSL has no year 0, so -1 is 1 BC.
     """
     value = text.strip()
-    circa = value.endswith("~")
     parts: list[tuple[int, ...]] = []
     season = None
-    for piece in value.rstrip("~").split("/"):
-        m = _EDTF.fullmatch(piece.strip())
+    circa = False
+    for piece in value.split("/"):
+        piece = _TIME.sub("", piece.strip())
+        qualifiers = piece[len(piece.rstrip("?~%")) :]
+        circa = circa or bool(qualifiers)
+        m = _EDTF.fullmatch(piece[: len(piece) - len(qualifiers)])
         if not m:
             return None, ""
         year, why = _number(m[1], 4)

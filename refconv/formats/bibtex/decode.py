@@ -386,10 +386,8 @@ def decode_report(
     walk = _Walk(parsers, nocase, keep_math)
     try:
         nodes = parsers.parse(protected)
-        solid = _solid(parsers.walker, nodes)
-        if len(solid) == 1 and solid[0].isNodeType(parsers.walker.LatexGroupNode):
-            nodes = solid[0].nodelist  # braces around the whole value protect nothing
-        text = walk.nodes(nodes)
+        text = walk.nodes(nodes)  # the value comes without its field delimiters: a group
+        # around all of it ("title = {{DNA}}") protects it, as biber reads it
     except parsers.walker.LatexWalkerError:  # tolerant parsing should not raise: keep the text
         return _finish(protected, False, keep_lines), []
     return _finish(text, nocase, keep_lines), walk.unknown

@@ -115,9 +115,9 @@ _AS_SPECIAL = (
 
 def escape_special(text: str) -> str:
     """Like ``escape``, each escape braced as one BibTeX special character (for names)."""
-    if not _SPECIAL_CHARS.search(text):
-        return text
-    return _SPECIAL_CHARS.sub(lambda m: _AS_SPECIAL[m[0]], text)
+    if _SPECIAL_CHARS.search(text):
+        text = _SPECIAL_CHARS.sub(lambda m: _AS_SPECIAL[m[0]], text)
+    return _LIGATURE.sub(r"\g<0>{}", text) if _LIGATURE.search(text) else text
 
 
 def sort_key_field(key: str) -> str | None:

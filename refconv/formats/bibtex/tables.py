@@ -199,7 +199,123 @@ BIBTEX_TO_CSL_TYPE = {
     "thesis": "thesis",
     "unpublished": "manuscript",
     "www": "webpage",
+    # the rest of biblatex's data model (manual §2.1.1, §2.1.3 aliases) and the types its
+    # standard styles treat as @misc (§2.1.2), to the CSL 1.0.2 type of the same kind of work
+    "artwork": "graphic",
+    "audio": "song",
+    "bookinbook": "chapter",  # a book printed inside another (biblatex §2.1.1)
+    "image": "graphic",
+    "jurisdiction": "legal_case",
+    "legal": "treaty",
+    "legislation": "legislation",
+    "letter": "personal_communication",
+    "movie": "motion_picture",
+    "music": "song",  # a recording (CSL "song": "recorded music or other audio")
+    "mvproceedings": "book",
+    "mvreference": "book",
+    "performance": "performance",
+    "review": "review",
+    "set": "document",
+    "suppbook": "chapter",
+    "suppcollection": "chapter",
+    "suppperiodical": "article-journal",
+    "video": "motion_picture",
+    **{f"custom{c}": "document" for c in "abcdef"},
 }
+
+#: Entry types whose ``type`` is implied (biblatex manual §2.1.2: ``@phdthesis`` is
+#: ``@thesis`` with ``type = {phdthesis}``): the genre of an entry without ``type``, as
+#: biblatex prints it (english.lbx), so APA's "[Doctoral dissertation]" has its genre. Not
+#: ``@techreport``: a report's genre is no degree, and refconv's writer gives a CSL report
+#: without genre that entry type, which would then read back with one.
+IMPLIED_GENRE = {
+    "phdthesis": "PhD thesis",
+    "mastersthesis": "Master's thesis",
+}
+
+#: biblatex's localisation keys (manual §4.9.2) that the fields taking one hold (``type``,
+#: ``series``): the English text biblatex prints for each (english.lbx, long forms).
+BIBSTRINGS = {
+    "mathesis": "Master's thesis",
+    "phdthesis": "PhD thesis",
+    "candthesis": "Candidate thesis",
+    "techreport": "technical report",
+    "resreport": "research report",
+    "software": "computer software",
+    "datacd": "CD-ROM",
+    "audiocd": "audio CD",
+    "patent": "patent",
+    "patentde": "German patent",
+    "patenteu": "European patent",
+    "patentfr": "French patent",
+    "patentuk": "British patent",
+    "patentus": "U.S. patent",
+    "patreq": "patent request",
+    "patreqde": "German patent request",
+    "patreqeu": "European patent request",
+    "patreqfr": "French patent request",
+    "patrequk": "British patent request",
+    "patrequs": "U.S. patent request",
+    "newseries": "new series",
+    "oldseries": "old series",
+}
+#: The fields whose value may be a localisation key (biblatex manual §2.2.2, §4.9.2).
+BIBSTRING_FIELDS = frozenset({"type", "series"})
+
+#: babel and polyglossia language names (``langid``, ``hyphenation``; biblatex
+#: manual §3.8, table 2) → BCP 47. A name for one country's variety (``american``,
+#: ``ngerman``, ``brazil``) gives the region; English without one is ``en`` (babel's
+#: ``english`` says no variety). Looked up case-insensitively (``USenglish``).
+LANGUAGE_TAGS = {
+    "english": "en", "american": "en-US", "usenglish": "en-US", "british": "en-GB",
+    "ukenglish": "en-GB", "canadian": "en-CA", "australian": "en-AU", "newzealand": "en-NZ",
+    "german": "de-DE", "ngerman": "de-DE", "austrian": "de-AT", "naustrian": "de-AT",
+    "swissgerman": "de-CH", "nswissgerman": "de-CH", "french": "fr-FR", "francais": "fr-FR",
+    "frenchb": "fr-FR", "acadian": "fr-CA", "canadien": "fr-CA", "swissfrench": "fr-CH",
+    "spanish": "es-ES", "mexican": "es-MX", "portuguese": "pt-PT", "portuges": "pt-PT",
+    "brazil": "pt-BR", "brazilian": "pt-BR", "catalan": "ca", "italian": "it", "dutch": "nl",
+    "danish": "da", "norsk": "nb", "bokmal": "nb", "nynorsk": "nn", "norwegian": "no",
+    "swedish": "sv", "finnish": "fi", "icelandic": "is", "polish": "pl", "czech": "cs",
+    "slovak": "sk", "slovene": "sl", "slovenian": "sl", "croatian": "hr", "serbian": "sr-Latn",
+    "serbianc": "sr-Cyrl", "russian": "ru", "ukrainian": "uk", "bulgarian": "bg",
+    "macedonian": "mk", "greek": "el", "polutonikogreek": "el", "ancientgreek": "grc",
+    "latin": "la", "hungarian": "hu", "magyar": "hu", "turkish": "tr", "estonian": "et",
+    "latvian": "lv", "lithuanian": "lt", "romanian": "ro", "basque": "eu", "galician": "gl",
+    "irish": "ga", "welsh": "cy", "scottish": "gd", "breton": "br", "hebrew": "he",
+    "arabic": "ar", "persian": "fa", "farsi": "fa", "urdu": "ur", "hindi": "hi",
+    "marathi": "mr", "sanskrit": "sa", "bengali": "bn", "tamil": "ta", "japanese": "ja",
+    "chinese": "zh", "korean": "ko", "thai": "th", "vietnamese": "vi", "lao": "lo",
+    "bahasa": "id", "indonesian": "id", "indon": "id", "malay": "ms", "bahasam": "ms",
+    "afrikaans": "af", "albanian": "sq", "armenian": "hy", "belarusian": "be",
+    "georgian": "ka", "esperanto": "eo", "interlingua": "ia", "friulan": "fur",
+    "occitan": "oc", "romansh": "rm", "kurmanji": "kmr", "lsorbian": "dsb",
+    "usorbian": "hsb", "northernsami": "se", "samin": "se",
+}  # fmt: skip
+
+#: ``eprinttype`` (and arXiv's ``archiveprefix``) → the URL of an ``eprint`` (biblatex
+#: manual §3.14.7; the resolvers biblatex's standard styles link) and the CSL variable that
+#: holds the identifier itself, if CSL has one.
+EPRINT_URLS = {
+    "arxiv": ("https://arxiv.org/abs/{}", None),
+    "pubmed": ("https://www.ncbi.nlm.nih.gov/pubmed/{}", "PMID"),
+    "hdl": ("https://hdl.handle.net/{}", None),
+    "jstor": ("https://www.jstor.org/stable/{}", None),
+    "doi": ("https://doi.org/{}", "DOI"),
+    "googlebooks": ("https://books.google.com/books?id={}", None),
+}
+
+#: A title and the pieces biblatex prints after it (manual §2.2.2: ``subtitle``,
+#: ``titleaddon``; the same for the book, the multi-volume work and the journal).
+TITLE_PARTS = {
+    "title": ("subtitle", "titleaddon"),
+    "booktitle": ("booksubtitle", "booktitleaddon"),
+    "maintitle": ("mainsubtitle", "maintitleaddon"),
+    "journaltitle": ("journalsubtitle", "journaltitleaddon"),
+}
+#: The BibLaTeX list fields (manual §2.2.1, "literal list"; ``address`` and ``school`` are
+#: biber's aliases of ``location`` and ``institution``): items split at a top-level "and".
+LIST_FIELDS = frozenset({"location", "address", "publisher", "institution", "school",
+                         "organization"})  # fmt: skip
 
 #: Where readers keep an "et al." marker for a name list (the Refer tag of that list), which
 #: BibTeX writes as "and others".
@@ -210,17 +326,16 @@ ET_AL_TAGS = {"author": "%A", "editor": "%E"}
 #: carries, without a warning. A field in no table is unknown: kept, with a warning.
 UNMAPPED_FIELDS = frozenset({
     "addendum", "afterword", "annotator", "archiveprefix", "bookeditor", "bookpagination",
-    "booksubtitle", "booktitleaddon", "commentator", "editorb", "editorc", "editoratype",
-    "editorbtype", "editorctype", "eid", "entryset", "entrysubtype", "eprint", "eprintclass",
-    "eprinttype", "eventtitleaddon", "execute", "file", "foreword", "gender", "holder", "ids",
-    "indexsorttitle", "indextitle", "introduction", "isan", "ismn", "isrn", "issuesubtitle",
-    "issuetitle", "iswc", "journalsubtitle", "journaltitleaddon", "label", "library",
-    "mainsubtitle", "maintitleaddon", "nameaddon", "options", "origlanguage", "origlocation",
-    "origpublisher", "pagination", "part", "presort", "primaryclass", "related", "relatedoptions",
+    "commentator", "editorb", "editorc", "editoratype", "editorbtype", "editorctype", "eid",
+    "entryset", "entrysubtype", "eprint", "eprintclass", "eprinttype", "eventtitleaddon",
+    "execute", "file", "foreword", "gender", "holder", "ids", "indexsorttitle", "indextitle",
+    "introduction", "isan", "ismn", "isrn", "issuesubtitle", "issue", "issuetitle", "iswc",
+    "label", "library", "nameaddon", "options", "origlanguage", "origlocation",
+    "origpublisher", "pagination", "presort", "primaryclass", "related", "relatedoptions",
     "relatedstring", "relatedtype", "reprinttitle", "shortauthor", "shorteditor", "shorthand",
     "shorthandintro", "shortseries", "sortkey", "sortname", "sortshorthand", "sorttitle",
-    "sortyear", "subtitle", "titleaddon", "usera", "userb", "userc", "userd", "usere", "userf",
-    "verba", "verbb", "verbc", "xdata", "xref", "key",
+    "sortyear", "usera", "userb", "userc", "userd", "usere", "userf", "verba", "verbb",
+    "verbc", "xdata", "xref", "key",
 })  # fmt: skip
 #: biblatex's date fields (manual §2.3.8) and the CSL date each fills; ``year``/``month``/
 #: ``day`` are the classic BibTeX spelling of ``date``.

@@ -422,7 +422,10 @@ def record_from_csl(
         elif key == "keyword" and (isinstance(value, str) or _is_number(value)):
             text = value if isinstance(value, str) else _number_text(value)
             sep = ";" if ";" in text else ","
-            record.keywords = [k.strip() for k in text.split(sep) if k.strip()]
+            # a keyword that is only separators (";") is the keyword as written, not none
+            record.keywords = [k.strip() for k in text.split(sep) if k.strip()] or (
+                [text.strip()] if text.strip() else []
+            )
         elif key == "keyword" and _strings(value):  # refconv's own shape: a list
             record.keywords = [k.strip() for k in value if k.strip()]
         elif key == "custom" and isinstance(value, dict):

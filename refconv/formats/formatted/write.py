@@ -29,6 +29,7 @@ from refconv.formats.formatted.markup import ESCAPES, MARKUP, Entry, guard_start
 from refconv.formats.formatted.styles import find_style
 from refconv.keys import letter_suffix
 from refconv.model import Record
+from refconv.values.text import strip_nocase
 
 DEFAULT_STYLE = "apa"
 CHUNK = 200  # entries per task when rendering in parallel
@@ -102,7 +103,11 @@ def _csl_item(record: Record, variables: frozenset[str]) -> dict[str, Any]:
     crashes on names it does not treat as names, e.g. ``director``), cleaned by
     ``citeproc.protect.normalise`` (no empty names or values, no line breaks)."""
     item = record_to_csl(record, name_attributes=False)  # citeproc-py warns on them
-    known = {k: v for k, v in item.items() if k == "type" or k.replace("-", "_") in variables}
+    known = {
+        k: strip_nocase(v) if isinstance(v, str) else v  # citeproc-py would print the mark
+        for k, v in item.items()
+        if k == "type" or k.replace("-", "_") in variables
+    }
     cleaned: dict[str, Any] = normalise(known)
     return cleaned
 

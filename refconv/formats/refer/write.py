@@ -41,7 +41,7 @@ from refconv.notes import CustomKey, name_notes, with_notes
 from refconv.values.dates import format_date, year_text
 from refconv.values.identifiers import find_doi
 from refconv.values.names import format_inverted, reads_back
-from refconv.values.text import lenient_pattern, one_line, value_lines
+from refconv.values.text import lenient_pattern, one_line, strip_nocase, value_lines
 
 _ORDER = {tag: i for i, tag in enumerate(REFER_TAG_ORDER)}
 #: Tags whose value is one line: the type, the key, and %K (one keyword per line, §5.5).
@@ -145,6 +145,7 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
     for var, value in record.fields.items():
         if var == "citation-key":
             continue
+        value = strip_nocase(value)  # CSL's case protection: no Refer form
         tag = tags.get(var)
         if var == "status" and "issued" not in record.dates:
             lines.append(("%D", value))

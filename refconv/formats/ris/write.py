@@ -34,7 +34,7 @@ from refconv.notes import CustomKey, name_notes, with_notes
 from refconv.values.dates import format_date
 from refconv.values.identifiers import find_doi
 from refconv.values.names import format_inverted, reads_back
-from refconv.values.text import lenient_pattern, one_line, value_lines
+from refconv.values.text import lenient_pattern, one_line, strip_nocase, value_lines
 
 _ORDER = {tag: i for i, tag in enumerate(RIS_TAG_ORDER)}
 _OWN_TAG = re.compile(r"[A-Z][A-Z0-9]")  # the reader's TAG_LINE
@@ -141,6 +141,7 @@ def ris_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str,
     for var, value in record.fields.items():
         if var == "citation-key" or record.derivable(var):
             continue
+        value = strip_nocase(value)  # CSL's case protection: no RIS form
         tag = tags.get(var)
         if var == "page" and page_tag == "SP" and (m := _RANGE.fullmatch(value)):
             lines += [("SP", m[1]), ("EP", m[2])]
