@@ -415,11 +415,6 @@ def test_pandoc_agrees_except_where_documented():
     assert set(found) == set(DIFFERENCES), {k: v for k, v in found.items() if k not in DIFFERENCES}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="write.citation_key must fold with refconv.keys.ascii_key before KEY_UNSAFE "
-    "(today 'пункт3' is written as '3'); remove this marker with that writer change",
-)
 @pytest.mark.parametrize(("key", "written"), [("пункт3", "punkt3"), ("Müller2019", "Mueller2019")])
 def test_classic_bibtex_output_folds_a_unicode_key(key, written):
     """pdfLaTeX cannot write most scripts to the .aux: BibTeX output keys stay ASCII."""
@@ -428,11 +423,6 @@ def test_classic_bibtex_output_folds_a_unicode_key(key, written):
     assert out.startswith("@book{" + written + ",")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the BibLaTeX writer must write volume-title as the book's title (or booktitle) "
-    "and title (container-title) as maintitle; today they come back swapped",
-)
 @pytest.mark.parametrize(
     "item",
     [

@@ -390,6 +390,9 @@ def decode_report(
         # around all of it ("title = {{DNA}}") protects it, as biber reads it
     except parsers.walker.LatexWalkerError:  # tolerant parsing should not raise: keep the text
         return _finish(protected, False, keep_lines), []
+    except RecursionError:  # braces nested thousands deep: they only group, as on the fast path
+        flat = "".join(re.split("[{}]", protected))
+        return _finish(flat, False, keep_lines), []
     return _finish(text, nocase, keep_lines), walk.unknown
 
 

@@ -32,6 +32,8 @@ from refconv.formats.bibtex.tables import (
     IMPLIED_GENRE,
     LANGUAGE_TAGS,
     LIST_FIELDS,
+    MAINTITLE_OF_CONTAINER,
+    MAINTITLE_OF_TITLE,
     NAME_FIELDS,
     STATUS_TO_PUBSTATE,
     TITLE_PARTS,
@@ -66,12 +68,6 @@ _TITLE_PIECES = {
     for i, piece in enumerate((main, *parts))
 }
 _TITLE_PIECES["journal"] = ("journaltitle", 0)
-#: CSL types whose ``container-title`` is a book: a ``maintitle`` is that book's whole work.
-_IN_BOOK = frozenset({"chapter", "paper-conference", "entry", "entry-dictionary",
-                      "entry-encyclopedia"})  # fmt: skip
-#: CSL types of the volumes of a multi-volume work (biblatex's drivers that print maintitle:
-#: @book, @collection, @proceedings, @reference, @manual, @periodical).
-_BOOKS = frozenset({"book", "classic", "collection", "periodical"})
 _NOTE_FIELDS = {"note": "note", "annote": "annote", "annotation": "annote"}
 _NAMES: dict[str, str] = {}
 for _role, (_bibtex, _biblatex) in NAME_FIELDS.items():
@@ -254,11 +250,11 @@ def _place_titles(
         text[main] = (_join_title(*decoded), line)
     if "maintitle" in text:
         whole, line = text.pop("maintitle")
-        if "booktitle" in text or record.type in _IN_BOOK:
+        if "booktitle" in text or record.type in MAINTITLE_OF_CONTAINER:
             volume = text.pop("booktitle", None)
             rules.place(record, "container-title", whole, "maintitle", line)
             key = "booktitle"
-        elif record.type in _BOOKS:
+        elif record.type in MAINTITLE_OF_TITLE:
             volume = text.pop("title", None)
             rules.place(record, "title", whole, "maintitle", line)
             key = "title"

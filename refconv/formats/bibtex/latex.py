@@ -444,7 +444,7 @@ _KEPT_SEPARATOR = re.compile(r"(?<!\\); ")
 def join_kept(lines: list[str]) -> str:
     """The ``KEPT_FIELD`` value of ``note_line`` lines: each escaped (``escape``, no other
     change: it is read back exactly, never printed), ``;`` as ``\\;``, joined by ``; ``."""
-    return "; ".join(escape(line).replace(";", "\\;") for line in lines)
+    return "; ".join(escape(line, ligatures=False).replace(";", "\\;") for line in lines)
 
 
 def split_kept(value: str) -> list[str]:

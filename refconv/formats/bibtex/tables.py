@@ -345,3 +345,14 @@ BIBLATEX_DATES = {
     "eventdate": "event-date",
     "origdate": "original-date",
 }
+
+
+#: CSL types whose ``container-title`` is a book: a ``maintitle`` is that book's whole work
+#: (the ``container-title``; the ``booktitle`` is CSL's ``volume-title``).
+MAINTITLE_OF_CONTAINER = frozenset(
+    {"chapter", "paper-conference", "entry", "entry-dictionary", "entry-encyclopedia"}
+)
+#: CSL types of the volumes of a multi-volume work (biblatex's drivers that print maintitle:
+#: @book, @collection, @proceedings, @reference, @manual, @periodical): a ``maintitle`` is the
+#: ``title``; the entry's own title is CSL's ``volume-title`` (CSL 1.0.2, Appendix IV).
+MAINTITLE_OF_TITLE = frozenset({"book", "classic", "collection", "periodical"})

@@ -55,12 +55,16 @@ from refconv.formats.bibtex.tables import (
     EVENT_ENTRY_TYPES,
     EVENT_FALLBACK,
     KEY_UNSAFE,
+    LIST_FIELDS,
+    MAINTITLE_OF_CONTAINER,
+    MAINTITLE_OF_TITLE,
     MONTH_MACROS,
     NAME_FIELDS,
     PUBLISHER_FIELD,
     STATUS_TO_PUBSTATE,
     VERBATIM_FIELDS,
 )
+from refconv.keys import ascii_key
 from refconv.model import Date, Name, Record
 from refconv.notes import CustomKey, name_notes, note_line
 from refconv.values.dates import format_date, year_text
@@ -323,9 +327,28 @@ def build_entry(
                 et_al.add(tag)
             e.put(field, "{" + names + "}", role, raw=True)
     title = record.fields.get("title")
-    if title is not None:
-        protected = protect_title(title, whole=not is_english(record))
-        e.put("title", "{" + (to_latex_ascii(protected) if latex else protected) + "}", "title",
+    # biblatex's maintitle is the multi-volume work, CSL's volume-title the volume's own title
+    # (the reader's MAINTITLE_OF_*): a book's title is then its maintitle and its volume-title
+    # its title; a chapter's container-title the maintitle and its volume-title the booktitle
+    volume = record.fields.get("volume-title") if biblatex else None
+    swap = ""
+    if volume is not None and record.type in MAINTITLE_OF_TITLE and title is not None:
+        swap = "title"
+    elif (
+        volume is not None
+        and record.type in MAINTITLE_OF_CONTAINER
+        and ("container-title" in record.fields)
+    ):
+        swap = "container-title"
+    for field, text, var in (
+        [("title", volume, "volume-title"), ("maintitle", title, "title")]
+        if swap == "title" and volume is not None and title is not None
+        else [("title", title, "title")]
+        if title is not None
+        else []
+    ):
+        protected = protect_title(text, whole=not is_english(record))
+        e.put(field, "{" + (to_latex_ascii(protected) if latex else protected) + "}", var,
               raw=True)  # fmt: skip
     _put_dates(e, record, kind, biblatex, problems)
     for var, value in record.fields.items():
@@ -335,7 +358,21 @@ def build_entry(
             for field in event_fields(record, var):
                 e.put(field, value, var)
             continue
-        field = _field_for(var, kind, e.col)
+        if swap and var == "volume-title":
+            if swap == "container-title":
+                e.put("booktitle", value, var)
+            continue
+        field = (
+            "maintitle"
+            if swap == "container-title" and var == "container-title"
+            else (_field_for(var, kind, e.col))
+        )
+        if field in LIST_FIELDS and field not in e.fields:
+            # biber's literal lists (the reader splits at "and", joins with "; "): the items
+            # joined with "and", an "and" inside an item braced ("Taylor {and} Francis")
+            items = [_AND_WORD.sub(r"{\1}", e.text(item)) for item in value.split("; ")]
+            e.put(field, "{" + " and ".join(items) + "}", var, raw=True)
+            continue
         if field in VERBATIM_FIELDS:
             _put_verbatim(e, field, var, value, biblatex, problems)
         elif field == "pages":
@@ -407,16 +444,21 @@ def crossref_key(values: list[str]) -> str | None:
     return key if key and not KEY_UNSAFE.search(key) else None
 
 
+#: "and" between spaces, which biber splits a literal list at (bibtex.names.split_list).
+_AND_WORD = re.compile(r"(?<=\s)(and)(?=\s)", re.IGNORECASE)
+
+
 def citation_key(key: str, warnings: list[str]) -> str:
     """``key`` without the characters that are not ordinary in ``\\cite``, ``\\bibitem`` and
-    the .bib syntax (``refconv.keys`` gives only ordinary ones; a key passed in through the API
-    may hold anything); ``ref`` when nothing is left of a key."""
-    safe = KEY_UNSAFE.sub("", key)
+    the .bib syntax (``refconv.keys`` gives only ordinary ones; a key read from BibTeX or passed
+    in through the API may hold anything), folded to ASCII (``refconv.keys.ascii_key``: pdfLaTeX
+    cannot write most scripts to the .aux); ``ref`` when nothing is left of a key."""
+    folded = ascii_key(key) if not key.isascii() else key
+    safe = KEY_UNSAFE.sub("", folded)
     if safe != key:
         safe = safe or "ref"
-        warnings.append(
-            f"citation key {key!r} has characters TeX would read as commands; written as {safe!r}"
-        )
+        why = "TeX would read as commands" if folded == key else "pdfLaTeX cannot write"
+        warnings.append(f"citation key {key!r} has characters {why}; written as {safe!r}")
     return safe
 
 
