@@ -78,8 +78,11 @@ class BibtexReader(Reader):
                         line,
                     )
                 # No middleware: '#' and @string are expanded by Macros, in file order.
+                # bibtexparser takes any "@comment..." for a comment: an entry type that
+                # only starts so (biblatex's @commentary) is renamed for it and back below
+                text = _COMMENT_LIKE.sub(r"\1@refconv_\2", text)
                 library = parse_string(text, parse_stack=[])
-                blocks: dict[int, Block] = {}
+                blocks: list[tuple[int, Block]] = []  # two entries may share a line
                 for block in library.blocks:
                     line = (block.start_line or 0) + first
                     if isinstance(block, DuplicateBlockKeyBlock):  # keys are made unique later
@@ -88,9 +91,10 @@ class BibtexReader(Reader):
                         block = _shift(_repeated_fields(block), line)
                     elif isinstance(block, Entry | DuplicateFieldKeyBlock):
                         block = _shift(_repeated_fields(block), first)
-                    blocks[line] = block
-                for line in sorted(blocks):
-                    block = blocks[line]
+                    blocks.append((line, block))
+                for line, block in sorted(blocks, key=lambda pair: pair[0]):
+                    if isinstance(block, Entry) and block.entry_type.startswith("refconv_"):
+                        block.entry_type = block.entry_type.removeprefix("refconv_")
                     if isinstance(block, String):
                         macros.define(block.key, str(block.value), line)
                     elif isinstance(block, Preamble):
@@ -127,6 +131,8 @@ class BibtexReader(Reader):
         if not found:
             rules.no_records("a BibTeX entry starts with '@'")
 
+
+_COMMENT_LIKE = re.compile(r"(?im)^([ \t]*)@(comment\w+)(?=\s*[{(])")
 
 #: The extra key (CSL custom) of the ``@preamble`` texts read before a record (or after the
 #: last one): the text between the delimiters, macros and ``#`` expanded.

@@ -204,6 +204,7 @@ BIBTEX_TO_CSL_TYPE = {
     "artwork": "graphic",
     "audio": "song",
     "bookinbook": "chapter",  # a book printed inside another (biblatex §2.1.1)
+    "commentary": "book",  # biblatex §2.1.3: a commentary (no standard driver: @book's)
     "image": "graphic",
     "jurisdiction": "legal_case",
     "legal": "treaty",
