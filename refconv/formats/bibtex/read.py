@@ -2,7 +2,7 @@
 
 bibtexparser splits the file into blocks (no middleware); this module expands ``@string``
 macros and ``#`` in every value (``Macros``), keeps each ``@preamble`` with the next record
-(extra ``@preamble``), skips ``%`` lines inside entries with a warning, and resolves
+(extra ``@preamble``), skips ``%`` comments inside entries with a warning, and resolves
 ``crossref``/``xdata`` (``inherit``). An entry bibtexparser cannot parse is reported as an
 error with its line and skipped, the others are read. bibtexparser parses whole strings, so
 this reader holds one chunk of entries in memory, plus the entries waiting for a crossref
@@ -71,9 +71,10 @@ class BibtexReader(Reader):
         found = False
         try:
             for first, text, comments in _chunks(lines):
-                for line, comment in comments:
+                for line, comment, whole in comments:
+                    what = "a line starting with %" if whole else "text after %"
                     rules.warn(
-                        f"{shown(comment)}: a line starting with % inside an entry is a "
+                        f"{shown(comment)}: {what} inside an entry is a "
                         "comment (as biber reads it); skipped",
                         line,
                     )
@@ -190,37 +191,67 @@ class Macros:
     biber; an undefined one is warned about and its name kept as text. The month macros
     ``jan``...``dec`` of BibTeX's standard styles are predefined: the ``month`` field keeps
     the macro's name (read as the month by ``dates``), other fields get the English name
-    (plain.bst's ``MACRO {jan} {"January"}``). Macro names are case-insensitive."""
+    (plain.bst's ``MACRO {jan} {"January"}``). Macro names are case-insensitive.
+
+    Each macro may double the one before (``s2 = s1 # s1``), so forty lines would expand to
+    terabytes: a macro whose expansion passes :data:`MAX_EXPANDED` characters is not
+    expanded, and a value that uses it or expands past the limit itself is kept as written
+    (unexpanded), with a warning; memory stays small."""
 
     def __init__(self, rules: ReadRules):
         self.rules = rules
-        self.values: dict[str, str] = {}
+        self.values: dict[str, str | None] = {}  # None: expands past MAX_EXPANDED
 
     def define(self, name: str, raw: str, line: int) -> None:
         """Define ``name`` as the expanded ``raw`` (later definitions win, as in BibTeX)."""
-        self.values[name.lower()] = self.expand(raw, line, "@string")
+        self.values[name.lower()] = self._expand(raw, line, "@string")
 
     def expand(self, raw: str, line: int, field: str) -> str:
         """The text of the value ``raw`` of ``field`` at ``line``; a value that is not of
-        BibTeX's syntax is kept as written (stripped)."""
+        BibTeX's syntax, or expands past :data:`MAX_EXPANDED`, is kept as written
+        (stripped)."""
+        text = self._expand(raw, line, field)
+        if text is None:
+            self.rules.warn(
+                f"{field}: @string macros and # expand to more than {MAX_EXPANDED:,} "
+                "characters; kept as written (unexpanded)",
+                line,
+            )
+            return raw.strip()
+        return text
+
+    def _expand(self, raw: str, line: int, field: str) -> str | None:
+        """``expand`` without the limit's warning: None past :data:`MAX_EXPANDED`."""
         pieces = split_value(raw)
         if pieces is None:
             return raw.strip()
         out: list[str] = []
+        size = 0
         for is_text, text in pieces:
             name = text.lower()
             if is_text:
-                out.append(text)
+                piece: str | None = text
             elif name in self.values:
-                out.append(self.values[name])
+                piece = self.values[name]
             elif name in MONTH_MACROS:
-                out.append(text if field.lower() == "month" else MONTH_MACROS[name])
+                piece = text if field.lower() == "month" else MONTH_MACROS[name]
             else:
                 self.rules.warn(
                     f"{field}: undefined @string macro {text!r}; kept as its name", line
                 )
-                out.append(text)
+                piece = text
+            if piece is None:
+                return None
+            size += len(piece)
+            if size > MAX_EXPANDED and len(pieces) > 1:  # one piece as written may be long
+                return None
+            out.append(piece)
         return "".join(out)
+
+
+#: The most characters a value or ``@string`` macro may expand to (``Macros``): far above
+#: any real value (a whole abstract is some thousands), small enough to hold many of.
+MAX_EXPANDED = 1_000_000
 
 
 #: BibTeX's predefined month macros (plain.bst), as their English names.
@@ -273,6 +304,8 @@ _NAME = re.compile(r"[^\s\"#%'(),={}]+")
 #: What makes a braced value more than one pair of braces: a brace, a final backslash.
 _INNER = re.compile(r"[{}]|\\$")
 _DELIMITER = re.compile(r'(?<!\\)[{}"]')
+#: Between an entry's fields a ``%`` also counts: it starts a comment (btparse).
+_DELIMITER_OR_COMMENT = re.compile(r'(?<!\\)[{}"]|%')
 
 
 def _closing(raw: str, start: int) -> int:
@@ -297,14 +330,16 @@ def _closing(raw: str, start: int) -> int:
 CHUNK_LINES = 5000
 
 
-def _chunks(lines: Iterable[str]) -> Iterator[tuple[int, str, list[tuple[int, str]]]]:
-    """(first line number, text, comment lines) of runs of whole entries: a chunk ends
-    before a line that starts with ``@`` outside braces, once it has ``CHUNK_LINES`` lines.
-    A line inside an entry, outside its values, that starts with ``%`` is a comment to biber
-    (btparse) and LaTeX users, not a field: it is blanked (line numbers stay) and returned
-    as (line, text)."""
+def _chunks(lines: Iterable[str]) -> Iterator[tuple[int, str, list[tuple[int, str, bool]]]]:
+    """(first line number, text, comments) of runs of whole entries: a chunk ends before a
+    line that starts with ``@`` outside braces, once it has ``CHUNK_LINES`` lines.
+    Inside an entry, outside its values (between fields, after the key, after a value), a
+    ``%`` starts a comment to the end of the line for biber (btparse's lexer; checked with
+    biber 2.18 ``--tool``) and LaTeX users, not a field: it is cut off (line numbers stay)
+    and returned as (line, text, whether it is the whole line). In a braced or quoted value
+    ``%`` is text, as it is to BibTeX and biber."""
     chunk: list[str] = []
-    comments: list[tuple[int, str]] = []
+    comments: list[tuple[int, str, bool]] = []
     first = 0
     scanner = _Scanner()
     for number, line in enumerate(lines, 1):
@@ -313,11 +348,11 @@ def _chunks(lines: Iterable[str]) -> Iterator[tuple[int, str, list[tuple[int, st
             chunk, comments = [], []
         if not chunk:
             first = number
-        if scanner.in_entry_fields() and line.lstrip().startswith("%"):
-            comments.append((number, line.strip()))
-            line = ""
+        cut = scanner.feed(line)
+        if cut >= 0:
+            comments.append((number, line[cut:].strip(), not line[:cut].strip()))
+            line = line[:cut]
         chunk.append(line)
-        scanner.feed(line)
     if chunk:
         yield first, "\n".join(chunk), comments
 
@@ -338,24 +373,29 @@ class _Scanner:
         """True between an entry's fields (depth 1, not in a quoted value)."""
         return self.depth == 1 and not self.quoted and self.is_entry
 
-    def feed(self, line: str) -> None:
-        """Move past ``line``. Outside blocks only ``@type{`` starts one (BibTeX reads
-        everything else there as a comment), so other braces there do not count."""
-        if "{" not in line and "}" not in line and '"' not in line:
-            return
+    def feed(self, line: str) -> int:
+        """Move past ``line``; the index of the ``%`` that starts a comment in it (between
+        an entry's fields), or -1. The scan stops there: a brace or quote in the comment
+        does not count. Outside blocks only ``@type{`` starts one (BibTeX reads everything
+        else there as a comment), so other braces there do not count."""
+        if "{" not in line and "}" not in line and '"' not in line and "%" not in line:
+            return -1
         pos = 0
         while True:
             if self.depth == 0:
                 opening = self._OPENING.search(line, pos)
                 if opening is None:
-                    return
+                    return -1
                 self.is_entry = opening[1].lower() not in _NOT_ENTRIES
                 self.depth, self.quoted, pos = 1, False, opening.end()
                 continue
-            match = _DELIMITER.search(line, pos)
+            pattern = _DELIMITER_OR_COMMENT if self.in_entry_fields() else _DELIMITER
+            match = pattern.search(line, pos)
             if match is None:
-                return
+                return -1
             pos = match.end()
+            if match[0] == "%":
+                return match.start()
             if match[0] == "{":
                 self.depth += 1
             elif match[0] == "}":
