@@ -110,19 +110,75 @@ class Inheritance:
 
     def finish(self) -> list[Entry]:
         """The entries still waiting at the end of the input, resolved with what there is:
-        a missing parent or ``@xdata`` entry is reported and its key kept."""
+        a missing parent or ``@xdata`` entry is reported and its key kept. ``@xdata``
+        entries go first, so that the entries using them get all they can."""
         out: list[Entry] = []
         while self.waiting:
-            key, entry = min(
-                ((k, e) for k, es in self.waiting.items() for e in es), key=lambda p: _line(p[1])
-            )
-            rest = [e for e in self.waiting[key] if e is not entry]
-            if rest:
-                self.waiting[key] = rest
-            else:
-                del self.waiting[key]
-            out.extend(self._ready(entry))
+            borrowed: dict[str, Entry] = {}
+            entry = self._next_xdata(borrowed)
+            if entry is None:
+                entry = min((e for es in self.waiting.values() for e in es), key=_line)
+            for key, entries in list(self.waiting.items()):
+                rest = [e for e in entries if e is not entry]
+                if rest:
+                    self.waiting[key] = rest
+                else:
+                    del self.waiting[key]
+            out.extend(self._ready(entry, borrowed))
         return sorted(out, key=_line)
+
+    def _next_xdata(self, borrowed: dict[str, Entry]) -> Entry | None:
+        """The waiting ``@xdata`` entry to resolve next: the first one's first waiting
+        ``@xdata``, and so on, to one that needs no waiting entry; None if none waits.
+
+        A loop (x1 names x2, x2 names x1) has no such entry: biber 2.18 drops its fields
+        from the entries using it. refconv warns and resolves the loop's first entry with the
+        own fields of every waiting ``@xdata`` entry it reaches (put in ``borrowed``), so
+        every entry of the loop, and every entry using one, gets them all."""
+        pending = {
+            e.key.lower(): e
+            for es in self.waiting.values()
+            for e in es
+            if e.entry_type.lower() == "xdata"
+        }
+        if not pending:
+            return None
+        path = [min(pending.values(), key=_line)]
+        while True:
+            names = [k.lower() for k in _keys(_lower_fields(path[-1]).get("xdata", ""))]
+            after = next((pending[k] for k in names if k in pending), None)
+            if after is None:
+                return path[-1]
+            if after in path:
+                break
+            path.append(after)
+        loop = path[path.index(after) :]
+        entry = loop[0]
+        shown = " -> ".join(e.key for e in [*loop, entry])
+        xdata = next(f for f in entry.fields if f.key.lower() == "xdata")
+        self.rules.warn(
+            f"xdata loop {shown}: each entry of it gets the fields of the others "
+            "(biber drops them)",
+            xdata.start_line or entry.start_line,
+        )
+        for name in _keys(xdata.value):
+            fields: list[Field] = []
+            seen = {entry.key.lower()}
+            queue = [name.lower()]
+            while queue:
+                key = queue.pop(0)
+                if key in seen:
+                    continue
+                seen.add(key)
+                member = self.xdata.get(key) or pending.get(key)
+                if member is None:
+                    continue
+                fields.extend(f for f in member.fields if f.key.lower() not in ("ids", "xdata"))
+                if key in pending:
+                    queue.extend(k.lower() for k in _keys(_lower_fields(member).get("xdata", "")))
+            if name.lower() in pending and name.lower() != entry.key.lower():
+                borrowed[name.lower()] = Entry("xdata", name, fields)
+        return entry
 
     def _missing(self, entry: Entry) -> str | None:
         """The first key ``entry`` needs that is not resolved yet."""
@@ -140,23 +196,39 @@ class Inheritance:
             return []
         return self._ready(entry)
 
-    def _ready(self, entry: Entry) -> list[Entry]:
-        """Resolve ``entry``, keep it if a later child may need it, release its waiters."""
-        self._resolve(entry)
-        key = entry.key.lower()
-        kind = entry.entry_type.lower()
-        if kind == "xdata":
-            self.xdata[key] = entry
-        elif kind in PARENT_TYPES or key in self.waiting:
-            self.parents[key] = entry
-        out = [] if kind == "xdata" else [entry]
-        for child in self.waiting.pop(key, []):
-            out.extend(self._try(child))
+    def _ready(self, entry: Entry, borrowed: dict[str, Entry] | None = None) -> list[Entry]:
+        """Resolve ``entry``, keep it if a later child may need it, release its waiters,
+        theirs, and so on. A loop, not recursion: a chain of crossrefs thousands long,
+        read child first, releases thousands of entries at once. ``borrowed``: ``@xdata``
+        entries of a loop for ``entry`` (``_next_xdata``)."""
+        out: list[Entry] = []
+        todo = [entry]
+        while todo:
+            entry = todo.pop()
+            self._resolve(entry, borrowed or {})
+            borrowed = None
+            key = entry.key.lower()
+            kind = entry.entry_type.lower()
+            if kind == "xdata":
+                self.xdata[key] = entry
+            elif kind in PARENT_TYPES or key in self.waiting:
+                self.parents[key] = entry
+            if kind != "xdata":
+                out.append(entry)
+            for child in self.waiting.pop(key, []):
+                missing = self._missing(child)
+                if missing is None:
+                    todo.append(child)
+                else:
+                    self.waiting.setdefault(missing, []).append(child)
         return out
 
-    def _resolve(self, entry: Entry) -> None:
-        """Merge ``entry``'s ``@xdata`` entries and its crossref parent into it, with what
-        is known; what is not is reported (xdata) or left for ``fields`` to keep (crossref)."""
+    def _resolve(self, entry: Entry, borrowed: dict[str, Entry]) -> None:
+        """Merge ``entry``'s ``@xdata`` entries (resolved, or ``borrowed``) and its crossref
+        parent into it, with what is known; what is not is reported (xdata) or left for
+        ``fields`` to keep (crossref). A field that arrives twice by different ``@xdata``
+        paths (the same field of the same entry: key, value, line) is merged once; an
+        ``@xdata`` entry's unresolved keys go on to the entries using it, which keep them."""
         own = list(entry.fields)
         xdata = next((f for f in own if f.key.lower() == "xdata"), None)
         merged: list[Field] = []
@@ -164,7 +236,7 @@ class Inheritance:
             own.remove(xdata)
             missing: list[str] = []
             for key in reversed(_keys(xdata.value)):  # the last @xdata wins, as in biber
-                source = self.xdata.get(key.lower())
+                source = self.xdata.get(key.lower()) or borrowed.get(key.lower())
                 if source is None:
                     missing.insert(0, key)
                     continue
@@ -173,6 +245,9 @@ class Inheritance:
                     for f in source.fields
                     if f.key.lower() not in ("ids", "xdata")
                 )
+                for kept in source.parser_metadata.get(KEEP, []):
+                    if kept not in entry.parser_metadata.get(KEEP, []):
+                        entry.parser_metadata.setdefault(KEEP, []).append(kept)
             if missing:
                 value = ", ".join(missing)
                 message = f"xdata {value!r} is not resolved (no @xdata entry has that key); kept"
@@ -180,7 +255,13 @@ class Inheritance:
                 entry.parser_metadata.setdefault(KEEP, []).append(
                     ("xdata", value, message + " in custom", line)
                 )
-        fields = merged + own  # the entry's own value after xdata's: kept as "repeated"
+        seen: set[tuple[str, str, int | None]] = set()
+        fields: list[Field] = []
+        for field in merged + own:  # the entry's own value after xdata's: kept as "repeated"
+            same = (field.key.lower(), str(field.value), field.start_line)
+            if same not in seen:
+                seen.add(same)
+                fields.append(field)
         crossref = next((f for f in fields if f.key.lower() == "crossref"), None)
         parent = self.parents.get(str(crossref.value).strip().lower()) if crossref else None
         if crossref is not None and parent is not None:
