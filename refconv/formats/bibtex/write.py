@@ -9,8 +9,11 @@ backslash-escaped, and a DOI that cannot be written so goes to the note with a w
 keep only characters that are ordinary in ``\\cite`` and ``\\bibitem``. Data with no field goes
 into the ``refconv`` field (``KEPT_FIELD``) as ``key: value`` lines (``refconv.notes``), which
 no style prints and biber skips silently, never into the printed ``note`` (issue 16). A child's
-``crossref`` and a ``@preamble`` the reader kept are written back as themselves. CSL rich text
-becomes LaTeX (``rich_text``); page ranges get ``--`` whatever dash joined them.
+``crossref`` is written back as itself, a ``@preamble`` the reader kept only when it is inert
+(``preamble_problem``). CSL rich text becomes LaTeX (``rich_text``), and characters pdfLaTeX
+cannot take as UTF-8 their math form (``math_to_latex``); page ranges get ``--`` whatever
+dash joined them. A language tag is ``langid``; BibLaTeX gets ``addendum`` and the eprint
+fields back from custom.
 Field order is ``BIBTEX_FIELD_ORDER``.
 """
 
