@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import refconv
-from refconv.formats.bibtex.latex import MATH_BLOCKS, math_to_latex
+from refconv.formats.bibtex.latex import MATH_BLOCKS, math_to_latex, to_latex_ascii
 from refconv.formats.bibtex.tables import LANGID_OF_TAG, LANGUAGE_TAGS
 from refconv.formats.bibtex.write import PREAMBLE, preamble_problem
 from refconv.model import Date, Name, Record
@@ -392,6 +392,35 @@ def test_every_math_form_compiles(tmp_path):
     lines = sorted({int(n) - 3 for n in re.findall(r"^l\.(\d+)", log, re.MULTILINE)})
     assert [f"U+{ord(chars[i]):04X}" for i in lines] == []
     assert "Output written" in log
+
+
+@pytest.mark.slow  # pdflatex
+def test_latex_option_math_alphanumerics_compile(tmp_path):
+    """``--latex`` forms of U+1D400..1D7FF (outside the BMP that test_tex_safety checks):
+    none needs amssymb or mathrsfs (``\\mathbb``, ``\\mathfrak``, ``\\mathscr``)."""
+    _tool("pdflatex")
+    forms = [(c, to_latex_ascii(chr(c))) for c in range(0x1D400, 0x1D800)]
+    forms = [(c, f) for c, f in forms if f != chr(c)]
+    assert len(forms) > 400
+    body = "".join(f"x{f}x\\par\n" for _, f in forms)
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\\usepackage[T1]{fontenc}\n\\begin{document}\n"
+        + body
+        + "\\end{document}\n",
+        "utf-8",
+    )
+    subprocess.run(
+        [_tool("pdflatex"), "-interaction=nonstopmode", "-no-shell-escape", "doc.tex"],
+        cwd=tmp_path, capture_output=True, check=False, timeout=300,
+    )  # fmt: skip
+    log = (tmp_path / "doc.log").read_text("utf-8", errors="replace")
+    lines = sorted({int(n) - 3 for n in re.findall(r"^l\.(\d+)", log, re.MULTILINE)})
+    assert [f"U+{forms[i][0]:04X} {forms[i][1]}" for i in lines] == []
+
+
+@pytest.mark.parametrize(("char", "written"), [("𝔸", "A"), ("𝔄", "A"), ("𝒜", "A")])
+def test_latex_option_package_alphabets_are_plain(char, written):
+    assert to_latex_ascii(char) == written
 
 
 def test_text_scripts_stay_utf8():

@@ -265,14 +265,21 @@ def _no_kernel_form(code: int) -> bool:
     return False
 
 
+#: Math alphabets a plain ``article`` lacks (amssymb's ``\\mathbb`` and ``\\mathfrak``,
+#: mathrsfs' ``\\mathscr``, amsmath's ``\\boldsymbol``): pylatexenc's forms of U+1D400..
+#: use them (``_NO_KERNEL_FORM`` covers the BMP only). ``--latex`` writes such a character's
+#: NFKD form (𝔸 → A, as ℂ → C); the UTF-8 output keeps it as it is.
+_PACKAGE_MATH = re.compile(r"\\(?:mathbb|mathfrak|mathscr|boldsymbol)\b")
+
+
 @lru_cache(maxsize=4096)
 def _char_to_latex(char: str) -> str:
     """The LaTeX form of one character; one that needs a package is written as plain text
     when it has an ASCII compatibility form, else kept as it is (as CJK is)."""
-    if _no_kernel_form(ord(char)):
+    latex: str = "" if _no_kernel_form(ord(char)) else _encoder().unicode_to_latex(char)
+    if not latex or _PACKAGE_MATH.search(latex):  # (U+1D538 was amssymb's \mathbb{A})
         plain = unicodedata.normalize("NFKD", char).translate(_PLAIN)
         return plain if plain.isascii() and plain.isprintable() else char
-    latex: str = _encoder().unicode_to_latex(char)
     return latex
 
 
@@ -316,12 +323,6 @@ MATH_BLOCKS = (
 _MATH_CHAR = re.compile(
     "[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in MATH_BLOCKS) + "]"
 )
-
-
-#: Math alphabets a plain ``article`` lacks (amssymb's ``\\mathbb`` and ``\\mathfrak``,
-#: mathrsfs' ``\\mathscr``): pylatexenc's form of U+1D49C.. needs them (``_NO_KERNEL_FORM``
-#: covers the BMP only); such characters stay as they are.
-_PACKAGE_MATH = re.compile(r"\\(?:mathbb|mathfrak|mathscr)\b")
 
 
 @lru_cache(maxsize=4096)
