@@ -265,14 +265,21 @@ def _no_kernel_form(code: int) -> bool:
     return False
 
 
+#: Math alphabets a plain ``article`` lacks (amssymb's ``\\mathbb`` and ``\\mathfrak``,
+#: mathrsfs' ``\\mathscr``, amsmath's ``\\boldsymbol``): pylatexenc's forms of U+1D400..
+#: use them (``_NO_KERNEL_FORM`` covers the BMP only). ``--latex`` writes such a character's
+#: NFKD form (𝔸 → A, as ℂ → C); the UTF-8 output keeps it as it is.
+_PACKAGE_MATH = re.compile(r"\\(?:mathbb|mathfrak|mathscr|boldsymbol)\b")
+
+
 @lru_cache(maxsize=4096)
 def _char_to_latex(char: str) -> str:
     """The LaTeX form of one character; one that needs a package is written as plain text
     when it has an ASCII compatibility form, else kept as it is (as CJK is)."""
-    if _no_kernel_form(ord(char)):
+    latex: str = "" if _no_kernel_form(ord(char)) else _encoder().unicode_to_latex(char)
+    if not latex or _PACKAGE_MATH.search(latex):  # (U+1D538 was amssymb's \mathbb{A})
         plain = unicodedata.normalize("NFKD", char).translate(_PLAIN)
         return plain if plain.isascii() and plain.isprintable() else char
-    latex: str = _encoder().unicode_to_latex(char)
     return latex
 
 
@@ -297,6 +304,51 @@ def to_latex_ascii(text: str) -> str:
     ``article`` defines (Cyrillic, most math), are kept; U+2011 is written ``-``.
     """
     return _NON_ASCII.sub(lambda m: _char_to_latex(m[0]), text)
+
+
+#: Blocks of characters that pdfLaTeX's UTF-8 input (the kernel's ``utf8`` with T1 and TS1)
+#: does not set up but that have a math form: Greek and Coptic, super- and subscripts,
+#: letterlike symbols, arrows, mathematical operators and symbols, and the mathematical
+#: alphanumerics (Unicode blocks; "Unicode character α (U+03B1) not set up" otherwise).
+MATH_BLOCKS = (
+    (0x0370, 0x03FF),
+    (0x2070, 0x209F),
+    (0x2100, 0x214F),
+    (0x2190, 0x21FF),
+    (0x2200, 0x22FF),
+    (0x27C0, 0x27EF),
+    (0x2980, 0x2AFF),
+    (0x1D400, 0x1D7FF),
+)
+_MATH_CHAR = re.compile(
+    "[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in MATH_BLOCKS) + "]"
+)
+
+
+@lru_cache(maxsize=4096)
+def _math_form(char: str) -> str:
+    """The math form of ``char`` (``{\\ensuremath{\\alpha}}``) when pylatexenc has one that a
+    plain ``article`` typesets (``_char_to_latex``), a super- or subscript as
+    ``\\textsuperscript``/``\\textsubscript`` of its base (kernel commands), when refconv's
+    reader decodes it back to ``char``; else ``char`` itself, as before."""
+    kind, _, base = unicodedata.decomposition(char).partition(" ")
+    base = "".join(chr(int(c, 16)) for c in base.split()).replace("\u2212", "-")
+    if kind in ("<super>", "<sub>") and base.isascii() and escape(base) == base:
+        form = "{\\text" + kind[1:-1] + "script{" + base + "}}"  # ² is \textsuperscript{2}
+    else:
+        form = _char_to_latex(char)
+        if "\\ensuremath" not in form or _PACKAGE_MATH.search(form):
+            return char
+    from refconv.formats.bibtex.decode import decode_latex  # decode imports this module
+
+    return form if decode_latex(form) == char else char
+
+
+def math_to_latex(text: str) -> str:
+    """``text`` (escaped) with the characters of ``MATH_BLOCKS`` that have a math form written
+    as that form (``α`` → ``{\\ensuremath{\\alpha}}``, ``𝐏`` → ``{\\ensuremath{\\mathbf{P}}}``),
+    braced as one BibTeX special character; other scripts stay UTF-8 (issue 16)."""
+    return _MATH_CHAR.sub(lambda m: _math_form(m[0]), text) if not text.isascii() else text
 
 
 def _needs_protection(word: str, first: bool, sentence_case: bool) -> bool:

@@ -293,6 +293,20 @@ LANGUAGE_TAGS = {
     "usorbian": "hsb", "northernsami": "se", "samin": "se",
 }  # fmt: skip
 
+#: The writer's ``langid`` of a BCP 47 tag (lower case): the babel name biblatex has a
+#: language module (.lbx, biblatex 3.x) for, the current spelling first (``ngerman``, not
+#: ``german``: biblatex manual §3.8 ``langid``), else the first of ``LANGUAGE_TAGS``.
+_LANGID_PREFERRED = str.split(
+    "english american british canadian australian newzealand ngerman naustrian nswissgerman"
+    " french spanish portuguese brazil catalan italian dutch danish norsk nynorsk swedish"
+    " finnish icelandic polish czech slovak slovene croatian serbian serbianc russian"
+    " ukrainian bulgarian greek magyar turkish estonian latvian lithuanian romanian basque"
+    " galician marathi"
+)
+LANGID_OF_TAG: dict[str, str] = {}
+for _name in (*_LANGID_PREFERRED, *LANGUAGE_TAGS):
+    LANGID_OF_TAG.setdefault(LANGUAGE_TAGS[_name].lower(), _name)
+
 #: ``eprinttype`` (and arXiv's ``archiveprefix``) → the URL of an ``eprint`` (biblatex
 #: manual §3.14.7; the resolvers biblatex's standard styles link) and the CSL variable that
 #: holds the identifier itself, if CSL has one.

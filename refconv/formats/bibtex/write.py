@@ -9,8 +9,11 @@ backslash-escaped, and a DOI that cannot be written so goes to the note with a w
 keep only characters that are ordinary in ``\\cite`` and ``\\bibitem``. Data with no field goes
 into the ``refconv`` field (``KEPT_FIELD``) as ``key: value`` lines (``refconv.notes``), which
 no style prints and biber skips silently, never into the printed ``note`` (issue 16). A child's
-``crossref`` and a ``@preamble`` the reader kept are written back as themselves. CSL rich text
-becomes LaTeX (``rich_text``); page ranges get ``--`` whatever dash joined them.
+``crossref`` is written back as itself, a ``@preamble`` the reader kept only when it is inert
+(``preamble_problem``). CSL rich text becomes LaTeX (``rich_text``), and characters pdfLaTeX
+cannot take as UTF-8 their math form (``math_to_latex``); page ranges get ``--`` whatever
+dash joined them. A language tag is ``langid``; BibLaTeX gets ``addendum`` and the eprint
+fields back from custom.
 Field order is ``BIBTEX_FIELD_ORDER``.
 """
 
@@ -36,6 +39,7 @@ from refconv.formats.bibtex.latex import (
     escape_url,
     join_kept,
     kept_line,
+    math_to_latex,
     protect_title,
     rich_text,
     sort_key_field,
@@ -54,7 +58,9 @@ from refconv.formats.bibtex.tables import (
     ET_AL_TAGS,
     EVENT_ENTRY_TYPES,
     EVENT_FALLBACK,
+    IMPLIED_GENRE,
     KEY_UNSAFE,
+    LANGID_OF_TAG,
     LIST_FIELDS,
     MAINTITLE_OF_CONTAINER,
     MAINTITLE_OF_TITLE,
@@ -175,8 +181,12 @@ class _Entry:
 
     def text(self, value: str) -> str:
         """A text value as LaTeX: escaped, CSL rich text as LaTeX."""
-        written = rich_text(value)
-        return to_latex_ascii(written) if self.latex else written
+        return self.latex_form(rich_text(value))
+
+    def latex_form(self, escaped: str) -> str:
+        """``escaped`` with non-ASCII as LaTeX (``--latex``), or only the characters pdfLaTeX
+        cannot take as UTF-8 that have a math form (``math_to_latex``)."""
+        return to_latex_ascii(escaped) if self.latex else math_to_latex(escaped)
 
     def put(self, field: str | None, value: str, label: str, *, raw: bool = False) -> None:
         """Set ``field`` to an enclosed value; without a free field, keep it in the note."""
@@ -226,8 +236,7 @@ class _Entry:
         ``{\\symbol{44}}``, a special character that prints a comma: BibTeX splits
         "von Last, Jr, First" at commas outside braces, but biber counts braced commas too
         in a name with a suffix ("has too many commas") and decodes ``\\char44``."""
-        escaped = escape_special(text)
-        escaped = to_latex_ascii(escaped) if self.latex else escaped
+        escaped = self.latex_form(escape_special(text))
         if brace:
             escaped = escaped.replace(",", _COMMA)
         if brace and (whole or _AND.search(text) or (text and not text.strip(" -"))):
@@ -348,8 +357,7 @@ def build_entry(
         else []
     ):
         protected = protect_title(text, whole=not is_english(record))
-        e.put(field, "{" + (to_latex_ascii(protected) if latex else protected) + "}", var,
-              raw=True)  # fmt: skip
+        e.put(field, "{" + e.latex_form(protected) + "}", var, raw=True)
     _put_dates(e, record, kind, biblatex, problems)
     for var, value in record.fields.items():
         if var in ("title", "citation-key") or record.derivable(var):
@@ -378,6 +386,10 @@ def build_entry(
         elif field == "pages":
             pages = escape(_double_dash(value), ligatures=False)
             e.put(field, "{" + (to_latex_ascii(pages) if latex else pages) + "}", var, raw=True)
+        elif var == "genre" and not biblatex and IMPLIED_GENRE.get(kind) == value:
+            continue  # @phdthesis says "PhD thesis" itself; plain.bst would print "Phd thesis"
+        elif var == "language" and _LANGUAGE_TAG.fullmatch(value.strip()):
+            _put_language_tag(e, value, problems)
         elif var == "language" and escape(value) != value:
             # biblatex looks each language up as a key inside \csname (\ifbibstring), where
             # an escape is "Missing \endcsname" (pubstate and type are tested safely); biber
@@ -402,6 +414,23 @@ def build_entry(
         if tag == "crossref" and (parent := crossref_key(values)) is not None:
             e.fields["crossref"] = "{" + parent + "}"
             continue
+        eprint = (
+            _eprint_value(e, tag, values[0])
+            if biblatex
+            and tag in EPRINT_FIELDS
+            and tag not in e.fields
+            and values
+            and (tag == "addendum" or _eprint_value(e, "eprint", _first(record, "eprint")))
+            else None
+        )  # an eprint's type and class only beside it
+        if eprint is not None:  # the first value; any other stays in the refconv field
+            e.fields[tag] = eprint
+            values = values[1:]
+        elif biblatex and tag == "eprint" and values:
+            problems.append(
+                f"eprint {values[0]!r} has characters TeX would run or cannot print verbatim;"
+                f" kept in {KEPT_FIELD}"
+            )
         if tag == PREAMBLE:
             values = [v for v in values if preamble_problem(v) is not None]
             problems.extend(f"@preamble: {preamble_problem(v)}; kept in {KEPT_FIELD}"
@@ -432,7 +461,74 @@ def preamble_problem(text: str) -> str | None:
         return "its braces do not balance, so it cannot be written as a @preamble"
     if _LINE_START_AT.search("\n" + text):
         return 'a line starts with "@", which would start another entry'
+    if "^^" in text:  # TeX's ^^5c is a backslash: any command could be spelled so
+        return "it has TeX's ^^ notation, which could spell any command"
+    defined = {  # user macros: the preamble defines them, and no package reads files with one
+        m[1]
+        for m in _DEFINES.finditer(text)
+        if m[1] not in PREAMBLE_FORBIDDEN and not _FILE_WORDS.search(m[1])
+    }
+    unsafe = sorted(
+        {
+            "\\" + name
+            for name in _CONTROL_WORD.findall(text)
+            if name not in PREAMBLE_COMMANDS and name not in defined
+        }
+    )
+    if unsafe:
+        return (
+            f"it uses {', '.join(unsafe[:5])}, not among the definition and formatting commands"
+            " refconv writes verbatim (one could read a file or run a program)"
+        )
     return None
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Commands a ``@preamble`` written verbatim may use (the README's "Safe output": none can
+#: read or write a file or run a program): defining, conditionals, and the formatting and
+#: character commands of .bib preambles (btxdoc §2.1's ``\noopsort``; publishers' macros).
+#: A command the preamble defines itself is allowed too (``_DEFINES``) unless forbidden.
+PREAMBLE_COMMANDS = _words(
+    """providecommand newcommand renewcommand DeclareRobustCommand def gdef let relax
+    ifx ifdefined ifmmode else fi protect ignorespaces unskip space nobreak allowbreak
+    textit emph textbf textsc textrm textsf texttt textup textsl textmd textnormal em it bf
+    sc rm sf tt sl upshape itshape bfseries scshape mdseries normalfont small footnotesize
+    scriptsize large mbox hbox url urlprefix newblock hyphenation hskip hspace kern penalty
+    textsuperscript textsubscript ensuremath mathrm mathit mathbf mathsf mathtt mathcal
+    MakeUppercase MakeLowercase TeX LaTeX BibTeX ldots dots textendash textemdash
+    textquoteleft textquoteright textquotedblleft textquotedblright ss ae AE oe OE aa AA o O
+    l L i j c v u H d b t r k natexlab bibinfo bibnamefont bibfnamefont citenamefont undefined
+    leavevmode hrulefill hfill quad qquad enspace thinspace
+    """
+)
+#: Names a preamble may never use or (re)define: file and shell access, and the catcode and
+#: ``\csname`` tricks that spell any other command (TeX, pdfTeX, LuaTeX and LaTeX).
+PREAMBLE_FORBIDDEN = _words(
+    """input endinput include includeonly InputIfFileExists IfFileExists openin openout read
+    readline write immediate closein closeout special jobname csname endcsname catcode
+    lccode uccode scantokens everyeof everyjob shipout string meaning detokenize expandafter
+    noexpand futurelet afterassignment lowercase uppercase usepackage RequirePackage
+    documentclass includegraphics ShellEscape directlua latelua luaexec primitive
+    """
+)
+#: ``\providecommand`` keeps, and ``\newcommand`` (after its error) leaves, a command that
+#: the engine or a package defined, and a definition inside a conditional or a macro may
+#: never run: so a name that says it reads a file or is an engine's (``\pdffiledump``,
+#: listings' ``\lstinputlisting``, ``\verbatiminput``, ``\includepdf``, pgfplots'
+#: ``\addplot table``) is never taken for the preamble's own macro.
+_FILE_WORDS = re.compile(
+    "input|include|import|file|read|write|open|load|verbatim|listing|minted|graphic|image"
+    "|plot|table|shell|exec|pdf|lua|tex|dump|md5|mdfive|system|escape|catcode|csname",
+    re.IGNORECASE,
+)
+_CONTROL_WORD = re.compile(r"\\([A-Za-z@]+)")
+_DEFINES = re.compile(
+    r"\\(?:[gex]?def|let|(?:new|renew|provide)command\*?|DeclareRobustCommand\*?)\s*\{?\s*"
+    r"\\([A-Za-z]+)"
+)
 
 
 def crossref_key(values: list[str]) -> str | None:
@@ -496,6 +592,50 @@ _LINE_START_AT = re.compile(r"(\n[ \t]*)@")
 
 def _at_protected(value: str) -> str:
     return _LINE_START_AT.sub(r"\1{@}", value) if "\n" in value else value
+
+
+#: A BCP 47 tag (RFC 5646 §2.1, the shape of it: a 2-3 letter language and subtags), not a
+#: language's name ("English", "Deutsch"), which biblatex prints as written.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _put_language_tag(e: _Entry, value: str, warnings: list[str]) -> None:
+    """A BCP 47 tag as ``langid``, babel's name (``LANGID_OF_TAG``), which biblatex uses for
+    hyphenation and its strings and prints nowhere (``language = {de-DE}`` printed
+    "de-DE."), and BibTeX styles ignore; a tag with no babel name in the ``refconv`` field,
+    read back exactly, with a warning."""
+    name = LANGID_OF_TAG.get(value.strip().lower())
+    if name is not None and "langid" not in e.fields:
+        e.put("langid", name, "language")
+        return
+    warnings.append(
+        f"language {value!r} is a language tag with no babel name for langid, which styles"
+        f" would print as written; kept in {KEPT_FIELD}"
+    )
+    e.put(None, value, "language")
+
+
+#: biblatex's eprint fields (manual §3.14.7), which the reader keeps in custom; a style prints
+#: them ("arXiv: 2101.00001 [hep-th]"), so BibLaTeX writes them back.
+EPRINT_FIELDS = ("addendum", "eprint", "eprinttype", "eprintclass")
+#: ``eprinttype`` is looked up as ``\csname`` part (``eprint:arxiv`` formats), like langid.
+_EPRINT_TYPE = re.compile(r"[A-Za-z][A-Za-z0-9.-]*")
+
+
+def _first(record: Record, tag: str) -> str:
+    return next(iter(record.extra.get(tag, ())), "")
+
+
+def _eprint_value(e: _Entry, field: str, value: str) -> str | None:
+    """The enclosed BibLaTeX value of an ``EPRINT_FIELDS`` extra, or None when it cannot be
+    written inertly (it stays in the ``refconv`` field): ``eprint`` is verbatim for biber, so
+    written as a DOI is (``escape_doi``); ``eprinttype`` only as a plain name."""
+    if field == "eprint":
+        written = escape_doi(value.strip(), biber=True)
+        return None if written is None or not written else "{" + written + "}"
+    if field == "eprinttype":
+        return "{" + value.strip() + "}" if _EPRINT_TYPE.fullmatch(value.strip()) else None
+    return "{" + e.text(value) + "}"
 
 
 def _put_biblatex_subtype(e: _Entry, record: Record, kind: str) -> None:
