@@ -14,7 +14,7 @@ from typing import Any
 
 # citeproc-py ships no type information (the mypy override in pyproject.toml makes it Any)
 from citeproc import model, string
-from citeproc.source import CitationItem
+from citeproc.source import CitationItem, LiteralDate
 from citeproc.string import MixedString, String
 
 from refconv.formats.formatted.citeproc import bibliography
@@ -45,14 +45,41 @@ def initialize(self: Any, given: str, mark: str, context: Any) -> Any:
 
     citeproc-py ignores it, so MLA and Chicago printed ``Nahta, R.`` for ``Rita``. CSL 1.0.2
     "Name" (``initialize``): with "false" given names stay whole and only the initials already
-    in them get the ``initialize-with`` mark. citeproc-py's default becomes "true" to match."""
+    in them get the ``initialize-with`` mark. citeproc-py's default becomes "true" to match.
+
+    A lower-case word of a given name is a particle (CSL 1.0.2 "Name Particles"): it stays
+    whole and gets no mark, as in citeproc-js. citeproc-py put the mark after the initials
+    even when none followed the particle: "Ahmad bin" printed ``A. bin .``, "Maria de la"
+    ``M. de . la .``."""
     if self.get_option("initialize", context) != "false":
-        return INSTALLED.originals["Name.initialize"](self, given, mark, context)
+        if self.get_option("initialize-with-hyphen", context):
+            pieces = given.split("-")
+        else:
+            pieces = [given.replace("-", " ")]
+        return "-".join(_initials(piece, mark) for piece in pieces)
     words = []
     for word in given.split():
         m = _INITIAL.match(word)
         words.append(m[1] + mark.rstrip() if m else word)
     return " ".join(words)
+
+
+def _initials(given: str, mark: str) -> str:
+    """The initials of the capitalised words of ``given``, each followed by ``mark``; its
+    lower-case words (particles) kept whole."""
+    pieces: list[str] = []
+    group: list[str] = []
+    for word in given.replace(".", " ").split():
+        if word[0].isupper():
+            group.append(word[0])
+            continue
+        if group:
+            pieces.append(mark.join(group) + mark)
+        group = []
+        pieces.append(word)
+    if group:
+        pieces.append(mark.join(group) + mark)
+    return " ".join(" ".join(pieces).split())
 
 
 def text_variable(self: Any, item: Any, context: Any) -> Any:
@@ -78,7 +105,13 @@ def date_process(
     """``Date.process`` that puts the year suffix after the first year of the entry when the
     style has no ``year-suffix`` variable, as citeproc-js does (CSL 1.0.2 "Disambiguation":
     by default the suffix follows the first year rendered through ``cs:date``); citeproc-py
-    generates no suffix at all, so two works of one author in one year both printed ``2012``."""
+    generates no suffix at all, so two works of one author in one year both printed ``2012``.
+    A literal date prints only where the date shows its year, as in citeproc-js: Chicago's
+    "month day" after the journal repeated "Spring term 2018" (CSL 1.0.2 "Date": ``literal``
+    stands for the whole date)."""
+    name = (variable or self.get("variable") or "").replace("-", "_")
+    if isinstance(item.reference.get(name), LiteralDate) and not _shows_year(self, show_parts):
+        return None
     text = INSTALLED.originals["Date.process"](self, item, variable, show_parts, context, **kwargs)
     suffix = item.reference.get("year_suffix") if text else None
     entry = INSTALLED.entry
@@ -88,13 +121,171 @@ def date_process(
         and not entry.explicit
         and entry.item is not item
     ):
+        # citeproc-py's dates are dicts whose missing attributes raise VariableError, not
+        # AttributeError: getattr(date, "begin", date) raised it for every single date, and
+        # the group of the date was left out ("Doe, J.,. Title" for "Doe, J., 2006a. Title")
         date = item.reference.get("issued")
-        date = getattr(date, "begin", date)
-        year = str(abs(date.year)) if getattr(date, "year", None) is not None else ""
+        date = date.get("begin", date)
+        year = str(abs(date["year"])) if date.get("year") is not None else ""
         if year and year in str(text):
             entry.item = item
             text = text.replace(year, year + suffix, 1)
     return text
+
+
+def _shows_year(self: Any, show_parts: Any) -> bool:
+    """Whether this ``cs:date`` renders the year (its ``date-parts``, or its children)."""
+    if show_parts is not None and "year" not in show_parts:
+        return False
+    if self.get("form") is not None and not self.is_locale_date():
+        return "year" in (self.get("date-parts") or "year-month-day").split("-")
+    return any(part.get("name") == "year" for part in self.iterchildren())
+
+
+#: the date parts from the largest to the smallest (CSL 1.0.2 "Date Ranges")
+_LEVELS = ("year", "month", "day")
+
+
+def date_join(self: Any, parts: list[Any], context: Any) -> Any:
+    """The rendered date parts joined by the date's ``delimiter``: a localized date
+    (``cs:date`` in ``cs:locale``) by its own, as citeproc-js does; citeproc-py joined it
+    with the citing ``cs:date``'s, which has none, so vancouver-nlm printed ``2020Mar15`` for
+    ``2020 Mar 15`` (CSL 1.0.2 "Date": a localized format is the locale's ``cs:date``)."""
+    if self.is_locale_date() and context is not None and context is not self:
+        if self.get("delimiter") is not None:
+            return model.join(parts, self.get("delimiter"))
+        return context.join(parts)
+    return self.join(parts)
+
+
+def render_single_date(self: Any, date: Any, show_parts: Any = None, context: Any = None) -> Any:
+    """``Date.render_single_date`` whose parts ``date_join`` joins: citeproc-py joined a
+    localized date's parts with the citing ``cs:date``'s delimiter, not the locale's
+    (CSL 1.0.2 "Date"; citeproc-js prints vancouver-nlm's ``2020 Mar 15``)."""
+    shown = list(_LEVELS) if show_parts is None else show_parts
+    parts = self.parts(date, shown, context if context is not self else None)
+    return date_join(self, parts, context) if parts else None
+
+
+def render_date_range(
+    self: Any, date_range: Any, show_parts: Any = None, context: Any = None
+) -> Any:
+    """``Date.render_date_range`` as CSL 1.0.2 "Date Ranges" and citeproc-js: the parts the
+    two dates share print once, the span of shown parts from the largest that differs to the
+    smallest as "begin–end" with the ``range-delimiter`` of the largest differing part (an en
+    dash by default); an open range ("2018–") ends with the delimiter.
+
+    citeproc-py joined the pieces with the ``join`` of whatever element called it (None in
+    a macro: "TypeError: 'NoneType' object is not callable" in APA's and IEEE's dates
+    within one year), and removed the year from the parts to show even when the style
+    showed only the year, so Chicago's and APA's year of "2018-02/2018-03" vanished."""
+    shown = list(_LEVELS) if show_parts is None else list(show_parts)
+    begin, end = date_range["begin"], date_range.get("end")
+    order = [p.get("name") for p in self.iterchildren() if p.get("name") in shown]
+    if end is None or end.is_nil():
+        text = render_single_date(self, begin, shown, context)
+        return text + _range_delimiter(self, context, order[:1]) if text else None
+    has = [n for n in order if _part_value(begin, n) is not None or _part_value(end, n) is not None]
+    order = has
+    first = next((k for k in _LEVELS if _part_value(begin, k) != _part_value(end, k)), None)
+    differ = [
+        name
+        for name in (_LEVELS[_LEVELS.index(first) :] if first else ())
+        if name != "month" or not _same_season(begin, end)  # one season of the whole range
+    ]
+    span = [i for i, name in enumerate(order) if name in differ]
+    if all(_part_value(begin, name) == _part_value(end, name) for name in order):
+        span = []  # the parts shown are the same (a season of two years, shown without them)
+    if not span:
+        return render_single_date(self, begin, shown, context)
+    low, high = span[0], span[-1] + 1
+    own = context if context is not self else None
+    start = self.parts(begin, order[low:high], own)
+    stop = self.parts(end, order[low:high], own)
+    if not start or not stop:
+        return render_single_date(self, begin, shown, context)
+    delimiter = _range_delimiter(self, context, [n for n in _LEVELS if n in order[low:high]])
+    # the affixes at the seam give way to the delimiter ("February 3–5", not "3,– 5")
+    prefix, suffix = _affix(self, order[low], "prefix"), _affix(self, order[high - 1], "suffix")
+    opening = date_join(self, start, context)
+    if suffix and str(opening).endswith(suffix):
+        opening = _cut(opening, len(suffix), at_end=True)
+    closing = date_join(self, stop, context)
+    if prefix and str(closing).startswith(prefix):
+        closing = _cut(closing, len(prefix), at_end=False)
+    ranged = opening.rstrip() + delimiter + _lstrip(closing)
+    before = self.parts(begin, order[:low], own)
+    after = self.parts(begin, order[high:], own)
+    if not before and not after:
+        return ranged
+    return date_join(self, [*before, ranged, *after], context)
+
+
+def _affix(self: Any, name: str, affix: str) -> str:
+    """The ``prefix`` or ``suffix`` of the date part ``name`` (after citeproc-py merged the
+    citing date's attributes into it)."""
+    for part in self.iterchildren():
+        if part.get("name") == name:
+            return str(part.get(affix) or "")
+    return ""
+
+
+def _cut(text: Any, count: int, at_end: bool) -> Any:
+    """``text`` without ``count`` characters at its end (or start), through the pieces of a
+    ``MixedString``."""
+    if not isinstance(text, MixedString):
+        return text.__class__(text[:-count] if at_end else text[count:])
+    pieces = list(text)
+    while count and pieces:
+        index = -1 if at_end else 0
+        piece = pieces[index]
+        size = len(str(piece))
+        if size <= count:
+            pieces.pop(index)
+            count -= size
+        else:
+            pieces[index] = _cut(piece, count, at_end)
+            count = 0
+    return MixedString(pieces)
+
+
+def _lstrip(text: Any) -> Any:
+    """``text`` without its leading spaces (a ``MixedString`` has no ``lstrip``, and its
+    indexing is its string's)."""
+    if isinstance(text, MixedString):
+        pieces = list(text)
+        while pieces and not str(pieces[0]).strip():
+            pieces.pop(0)
+        if pieces:
+            pieces[0] = _lstrip(pieces[0])
+        return MixedString(pieces)
+    return text.__class__(text.lstrip()) if isinstance(text, str) else text
+
+
+def _same_season(begin: Any, end: Any) -> bool:
+    """Both ends of a range have the same season and no month: CSL-JSON gives a season
+    to the whole date, and citeproc-js prints it once ("Winter 2018–2019")."""
+    no_month = begin.get("month") is None and end.get("month") is None
+    return no_month and begin.get("season") == end.get("season")
+
+
+def _part_value(date: Any, name: str) -> Any:
+    """The value of one date part (a season stands for the month), None if it has none."""
+    if name == "month" and date.get("month") is None and date.get("season") is not None:
+        return ("season", date["season"])
+    return date.get(name)
+
+
+def _range_delimiter(self: Any, context: Any, names: list[str]) -> str:
+    """The ``range-delimiter`` of the largest of ``names``: the citing ``cs:date``'s part
+    overrides the locale's (CSL 1.0.2 "Date-part"); an en dash by default."""
+    if not names:
+        return "\u2013"
+    for element in (context, self) if self.is_locale_date() and context is not None else (self,):
+        for part in element.iterchildren():
+            if part.get("name") == names[0] and part.get("range-delimiter") is not None:
+                return str(part.get("range-delimiter"))
+    return "\u2013"
 
 
 def group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
@@ -366,6 +557,8 @@ FIXES: dict[str, Any] = {
     "Text._variable": text_variable,
     "Date.process": date_process,
     "Date_Part.process": date_part_process,
+    "Date.render_single_date": render_single_date,
+    "Date.render_date_range": render_date_range,
     "If._type": if_type,
     "Layout.render_bibliography": bibliography.render_bibliography,
     "CitationStylesElement.get_term": get_term,
