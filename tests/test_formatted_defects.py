@@ -1,7 +1,7 @@
-"""Issue 17's formatting defects 1, 3, 5, 6 and 7, each compared with citeproc-js (the
-reference CSL processor, run by node from tests/citeproc-js): year suffixes that took the year,
-every CSL-JSON date shape in every style, the layout suffix of a second-field-align entry in
-HTML, vancouver-nlm's date delimiter, and name particles."""
+"""Issue 17's formatting defects 1 and 3-7, each compared with citeproc-js (the reference
+CSL processor, run by node from tests/citeproc-js): year suffixes that took the year, every
+CSL-JSON date shape in every style, entries a style renders empty, the layout suffix of a
+second-field-align entry in HTML, vancouver-nlm's date delimiter, and name particles."""
 
 from __future__ import annotations
 
@@ -221,6 +221,32 @@ def test_vancouver_nlm_separates_the_parts_of_a_date():
     """vancouver-nlm's localized date has ``delimiter=" "``: ``2020 Mar 15``, not ``2020Mar15``."""
     items = [article("Dated", "Doe", {"date-parts": [[2020, 3, 15]]})]
     assert ours(items, "vancouver-nlm")[0] == ["1. Doe J. Dated. J. 2020 Mar 15."]
+
+
+# --- 4. an entry the style renders empty is left out ---------------------------------------------
+
+EMPTY_IN_APA = [
+    {"id": "p", "type": "personal_communication", "title": "Letter", "author": [person("Doe")],
+     "issued": {"date-parts": [[2020, 3, 15]]}},
+    {"id": "b", "type": "book", "title": "Book", "author": [person("Roe", "Rick")],
+     "issued": {"date-parts": [[2019]]}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-author-date"])
+@pytest.mark.parametrize("output", ["text", "html", "markdown", "rst"])
+def test_an_entry_the_style_renders_empty_is_left_out(style, output):
+    args = ["convert", "-f", "csljson", "-", "-t", output, "--style", style, "-j", "1"]
+    both = CliRunner().invoke(cli, args, input=json.dumps(EMPTY_IN_APA))
+    alone = CliRunner().invoke(cli, args, input=json.dumps(EMPTY_IN_APA[1:]))
+    assert both.exit_code == 0, both.stderr
+    assert both.stdout == alone.stdout
+    assert both.stderr == "<stdin>:1: warning: the style prints nothing for this record\n"
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-author-date"])
+def test_the_entries_left_out_are_those_citeproc_js_leaves_out(style):
+    assert ours(EMPTY_IN_APA, style)[0] == theirs(EMPTY_IN_APA, [style])[style]
 
 
 # --- 5. HTML of second-field-align styles keeps the layout suffix --------------------------------

@@ -117,12 +117,18 @@ def _may_close(c: str) -> bool:
     return not c.isascii() and unicodedata.category(c) in _CLOSERS
 
 
-def guard_start(entry: Entry, output: str) -> Entry:
+def guard_start(entry: Entry, output: str) -> Entry | None:
     """The entry as a paragraph of its output: in rST its roles separated from the text around
     them and a closing "::" escaped (it would make the next entry a literal block); in both
     rST and Markdown a block marker at its start escaped (a title "1984. A novel" is not an
     ordered list), or at the start of its right column (the style's number in the left one
-    makes a list item of the rest)."""
+    makes a list item of the rest).
+
+    None for an entry the style renders empty (APA and Chicago leave personal communications
+    out of the reference list): citeproc-js leaves it out of the bibliography, where it was a
+    blank line or an empty ``<div>``; the writer warns that the style prints nothing."""
+    if not entry.strip():
+        return None
     if output == "rst" and ":`" in entry:
         separated = Entry(_separate_roles(entry))
         separated.names = entry.names
