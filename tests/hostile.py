@@ -506,6 +506,8 @@ def check_conversion(data: bytes, source: str, target: Target | str) -> None:
     if errors and target.format != "csljson":  # the reader's errors are in both runs
         reader_errors = convert_cli(data, source, "csljson").stderr.splitlines()
         records -= errors - sum(bool(ERROR.match(line)) for line in reader_errors)
+    if target.format in ("text", "html", "markdown", "rst"):  # left out, each with a warning
+        records -= sum(line.endswith("the style prints nothing for this record") for line in lines)
     check_output(result.stdout, target, records)
 
 

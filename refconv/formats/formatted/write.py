@@ -157,7 +157,7 @@ def render(
                 src = records[i].source
                 diagnostics.error(f"cannot format this record: {error}", src.path, src.line)
             continue
-        if not entry and diagnostics is not None:  # kept as an empty entry: one per record
+        if not entry and diagnostics is not None:  # rendered empty: warned, left out
             src = records[i].source
             diagnostics.warn("the style prints nothing for this record", src.path, src.line)
         if entry is not None:
