@@ -5,12 +5,22 @@ the same unfiltered item; the CSL-JSON reader's input aliases (``event``,
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
-from refconv.formats.csljson.read import record_from_csl
+from refconv.formats.csljson.read import CUSTOM_VARIABLES, record_from_csl
 from refconv.formats.csljson.write import record_to_csl
 from refconv.formats.formatted import write as formatted
-from refconv.model import Name, Record, SourcePos
+from refconv.model import (
+    CSL_TYPES,
+    DATE_VARIABLES,
+    NAME_VARIABLES,
+    TEXT_VARIABLES,
+    Name,
+    Record,
+    SourcePos,
+)
 
 from .test_formatted import _citeproc_js
 
@@ -110,10 +120,32 @@ VARIABLES = [
     ("style", "item", "expected"), [pytest.param(*row[1:], id=row[0]) for row in VARIABLES]
 )
 def test_csl_102_variable_is_printed(style, item, expected):
-    item = {"id": "x", "author": [{"family": "Poe", "given": "Al"}], **item}
+    item = {"id": "x", **item}
+    if not any(var in item for var in NAME_VARIABLES):
+        item["author"] = [{"family": "Poe", "given": "Al"}]
     ours, theirs = _both([item], style)
     assert expected in ours[0]
     assert ours == theirs
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-author-date", "modern-language-association"])
+def test_every_variable_reaches_citeproc_py_without_a_warning(style):
+    """An item of each type with every CSL variable refconv has, names, dates of
+    every kind: citeproc-py takes them all (no "unsupported" warning, no crash)."""
+    item: dict = {"id": "all", "title": "Everything"}
+    for i, var in enumerate(TEXT_VARIABLES + CUSTOM_VARIABLES):
+        item[var] = str(i + 1)
+    for var in ("author", "editor", "translator", "container-author", "reviewed-author"):
+        item[var] = [{"family": f"N{var}", "given": "Al"}]
+    for var in DATE_VARIABLES:
+        item[var] = {"date-parts": [[2001, 2, 3]]}
+    records = [_record(dict(item, type=t)) for t in CSL_TYPES]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        entries = formatted.render(records, style, None, "text")
+    assert len(entries) == len(records)
+    item = formatted._csl_item(records[0], frozenset(__import__("citeproc").VARIABLES))
+    assert {*DATE_VARIABLES, "event-title", "event", "part-number"} <= set(item)
 
 
 # --- the CSL-JSON reader: input aliases -------------------------------------------------------

@@ -58,6 +58,13 @@ _NAME_KEYS = {
 }
 _TEXT = frozenset(TEXT_VARIABLES)
 
+#: CSL 1.0.2 variables (spec appendix IV, CSL-JSON schema) with no field in refconv's model:
+#: kept in custom, where the formatted writers still find them for the style.
+CUSTOM_VARIABLES = (
+    "part-number", "part-title", "printing-number", "supplement-number", "reviewed-genre",
+    "volume-title-short", "license",
+)  # fmt: skip
+
 #: Input keys citeproc-js reads as a CSL variable: CSL 1.0.1's ``event`` (renamed
 #: ``event-title`` in CSL 1.0.2) and Zotero's ``journalAbbreviation`` and ``shortTitle``.
 ALIASES = {
@@ -460,6 +467,8 @@ def record_from_csl(
         else:
             text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
             message = f"CSL key {key!r} is not a CSL variable; kept in custom"
+            if key in CUSTOM_VARIABLES:
+                message = f"CSL variable {key!r} has no field in refconv; kept in custom"
             rules.kept(record, key, text, message, source.line)
     for alias, var in ALIASES.items():
         if alias in item and var in item:

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, TextIO
 
 from refconv.diagnostics import Diagnostics
 from refconv.formats.base import Writer
+from refconv.formats.csljson.read import CUSTOM_VARIABLES
 from refconv.formats.csljson.write import record_to_csl
 from refconv.formats.formatted import citeproc as layer
 from refconv.formats.formatted.citeproc.protect import apply_quote_punctuation, finish, normalise
@@ -102,10 +103,10 @@ def _check_locale(tag: str) -> None:
 def _csl_item(record: Record, variables: frozenset[str]) -> dict[str, Any]:
     """The record as citeproc-py input: the variables it knows once ``register_variables``
     has added CSL 1.0.2's (it warns on others and crashes on names it does not treat as
-    names, e.g. ``director``), cleaned by ``citeproc.protect.normalise`` (no empty names or
-    values, no line breaks). A CSL 1.0.2 variable refconv's model has no field for
-    (``part-number``...) comes from ``custom``, where readers keep it; ``event-title`` is
-    also offered as CSL 1.0.1's ``event`` (``offer_event``)."""
+    names, e.g. ``director``), cleaned by ``citeproc.protect.normalise``
+    (no empty names or values, no line breaks). A CSL 1.0.2 variable refconv's model has
+    no field for (``part-number``...) comes from ``custom``, where readers keep it;
+    ``event-title`` is also offered as CSL 1.0.1's ``event`` (``offer_event``)."""
     item = record_to_csl(record, name_attributes=False)  # citeproc-py warns on them
     lift_custom(item)
     offer_event(item)
@@ -118,29 +119,18 @@ def _csl_item(record: Record, variables: frozenset[str]) -> dict[str, Any]:
     return cleaned
 
 
-#: CSL 1.0.2 variables (Appendix IV) that refconv's model has no field for: a reader keeps
-#: them in ``custom``, and the style gets them from there.
-CSL_102_FROM_CUSTOM = (
-    "part-number", "part-title", "printing-number", "supplement-number", "reviewed-genre",
-    "volume-title-short", "license",
-)  # fmt: skip
-
 #: CSL 1.0.2 number variables (Appendix IV, "Number Variables") citeproc-py 1.0.1 lacks;
 #: it sorts a number variable as a number only when it is on its list.
-CSL_102_NUMBERS = ("part-number", "printing-number", "supplement-number", "page-first")
-
-#: CSL 1.0.2 date variables citeproc-py lacks: it parses only listed keys as dates.
-CSL_102_DATES = DATE_VARIABLES
+CSL_102_NUMBERS = ("part-number", "printing-number", "supplement-number")
 
 
 def register_variables(citeproc: ModuleType) -> None:
     """Add the CSL 1.0.2 text, number and date variables to citeproc-py's 1.0.1 lists, in
-    place (its ``Reference`` warns on a key not on ``VARIABLES``, ``CiteProcJSON`` reads a
-    date only for a key on ``DATES``, and the sort reads ``NUMBERS``). Names are left out:
-    citeproc-py has no terms for the CSL 1.0.2 roles (``director``...). Idempotent."""
+    place: its ``Reference`` warns on a key not on ``VARIABLES``, ``CiteProcJSON`` reads
+    dates only for keys on ``DATES``, and the sort reads ``NUMBERS``. Idempotent."""
     lists: list[tuple[list[str], Iterable[str]]] = [
-        (citeproc.VARIABLES, (*TEXT_VARIABLES, *CSL_102_FROM_CUSTOM, *CSL_102_DATES)),
-        (citeproc.DATES, CSL_102_DATES),
+        (citeproc.VARIABLES, (*TEXT_VARIABLES, *CUSTOM_VARIABLES, *DATE_VARIABLES)),
+        (citeproc.DATES, DATE_VARIABLES),
         (citeproc.NUMBERS, CSL_102_NUMBERS),
     ]
     for known, names in lists:
@@ -155,7 +145,7 @@ def lift_custom(item: dict[str, Any]) -> None:
     custom = item.get("custom")
     if not isinstance(custom, dict):
         return
-    for var in CSL_102_FROM_CUSTOM:
+    for var in CUSTOM_VARIABLES:
         values = custom.get(var)
         if var not in item and isinstance(values, list) and len(values) == 1:
             item[var] = values[0]
