@@ -46,6 +46,7 @@ from refconv.model import (
     SourcePos,
 )
 from refconv.values.dates import date_problem, parse_date
+from refconv.values.names import split_dropping_particle
 
 _NAME_KEYS = {
     "family": "family",
@@ -56,6 +57,21 @@ _NAME_KEYS = {
     "literal": "literal",
 }
 _TEXT = frozenset(TEXT_VARIABLES)
+
+#: CSL 1.0.2 variables (spec appendix IV, CSL-JSON schema) with no field in refconv's model:
+#: kept in custom, where the formatted writers still find them for the style.
+CUSTOM_VARIABLES = (
+    "part-number", "part-title", "printing-number", "supplement-number", "reviewed-genre",
+    "volume-title-short", "license",
+)  # fmt: skip
+
+#: Input keys citeproc-js reads as a CSL variable: CSL 1.0.1's ``event`` (renamed
+#: ``event-title`` in CSL 1.0.2) and Zotero's ``journalAbbreviation`` and ``shortTitle``.
+ALIASES = {
+    "event": "event-title",
+    "journalAbbreviation": "container-title-short",
+    "shortTitle": "title-short",
+}
 
 
 #: The CSL schema's true/false name attributes, as ``Name`` fields.
@@ -87,6 +103,12 @@ def name_from_csl(value: Any, rest: dict[str, Any] | None = None) -> Name | None
             setattr(name, NAME_FLAGS[key], item)
         elif rest is not None:
             rest[key] = item
+    if not name.literal and "dropping-particle" not in value and name.parse_names is not False:
+        # "given": "Ahmad bin": trailing lower-case particles are CSL's dropping-particle,
+        # as citeproc-js parses them (CSL-JSON schema: parse-names false turns this off)
+        given, dropping = split_dropping_particle(name.given)
+        if given and dropping:
+            name.given, name.dropping_particle = given, dropping
     return name
 
 
@@ -378,6 +400,9 @@ def record_from_csl(
     for key, value in item.items():
         if key in ("type", "id"):
             continue
+        if key in ALIASES and ALIASES[key] in item:  # the variable wins; see _keep_alias
+            continue
+        key = ALIASES.get(key, key)
         if key in NAME_VARIABLES and isinstance(value, list):
             rests: list[dict[str, Any]] = [{} for _ in value]
             people = [name_from_csl(v, rest) for v, rest in zip(value, rests, strict=True)]
@@ -442,7 +467,12 @@ def record_from_csl(
         else:
             text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
             message = f"CSL key {key!r} is not a CSL variable; kept in custom"
+            if key in CUSTOM_VARIABLES:
+                message = f"CSL variable {key!r} has no field in refconv; kept in custom"
             rules.kept(record, key, text, message, source.line)
+    for alias, var in ALIASES.items():
+        if alias in item and var in item:
+            _keep_alias(record, alias, item[alias], var, rules, source.line)
     if repeats:
         _keep_repeats(record, item, "", rules, source.line)
     given = item.get("id")
@@ -455,6 +485,18 @@ def record_from_csl(
     if key != given:  # the item's id stays its id; citation-key is the key for BibTeX & co.
         record.extra[CSL_ID] = [given, *record.extra.get(CSL_ID, ())]
     return record
+
+
+def _keep_alias(
+    record: Record, alias: str, value: Any, var: str, rules: ReadRules, line: int
+) -> None:
+    """An alias (``event``) beside its variable (``event-title``): the variable is used; a
+    different alias value is kept in custom under the alias, with a warning."""
+    text = _number_text(value) if _is_number(value) else _scalar_text(value)
+    if text == record.fields.get(var):
+        return
+    why = f"{alias} {shown_json(value)}: the item's {var} is used; kept in custom"
+    rules.kept(record, alias, text, why, line)
 
 
 class CslJsonReader(Reader):

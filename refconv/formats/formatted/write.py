@@ -21,6 +21,7 @@ from typing import Any, ClassVar, TextIO
 
 from refconv.diagnostics import Diagnostics
 from refconv.formats.base import Writer
+from refconv.formats.csljson.read import CUSTOM_VARIABLES
 from refconv.formats.csljson.write import record_to_csl
 from refconv.formats.formatted import citeproc as layer
 from refconv.formats.formatted.citeproc.protect import apply_quote_punctuation, finish, normalise
@@ -28,7 +29,7 @@ from refconv.formats.formatted.citeproc.protect import protect as protect_item
 from refconv.formats.formatted.markup import ESCAPES, MARKUP, Entry, guard_start
 from refconv.formats.formatted.styles import find_style
 from refconv.keys import letter_suffix
-from refconv.model import Record
+from refconv.model import DATE_VARIABLES, TEXT_VARIABLES, Record
 from refconv.values.text import strip_nocase
 
 DEFAULT_STYLE = "apa"
@@ -50,6 +51,7 @@ def _citeproc() -> tuple[ModuleType, Any]:
 
     # REFCONV_SLOW_CITEPROC=1: fixes without caches, for the test that the caches change nothing
     layer.install(fast=os.environ.get("REFCONV_SLOW_CITEPROC") != "1")
+    register_variables(citeproc)  # in every process that renders: workers too
     return citeproc, CiteProcJSON
 
 
@@ -99,10 +101,15 @@ def _check_locale(tag: str) -> None:
 
 
 def _csl_item(record: Record, variables: frozenset[str]) -> dict[str, Any]:
-    """The record as citeproc-py input: only the variables it knows (it warns on others and
-    crashes on names it does not treat as names, e.g. ``director``), cleaned by
-    ``citeproc.protect.normalise`` (no empty names or values, no line breaks)."""
+    """The record as citeproc-py input: the variables it knows once ``register_variables``
+    has added CSL 1.0.2's (it warns on others and crashes on names it does not treat as
+    names, e.g. ``director``), cleaned by ``citeproc.protect.normalise``
+    (no empty names or values, no line breaks). A CSL 1.0.2 variable refconv's model has
+    no field for (``part-number``...) comes from ``custom``, where readers keep it;
+    ``event-title`` is also offered as CSL 1.0.1's ``event`` (``offer_event``)."""
     item = record_to_csl(record, name_attributes=False)  # citeproc-py warns on them
+    lift_custom(item)
+    offer_event(item)
     known = {
         k: strip_nocase(v) if isinstance(v, str) else v  # citeproc-py would print the mark
         for k, v in item.items()
@@ -110,6 +117,46 @@ def _csl_item(record: Record, variables: frozenset[str]) -> dict[str, Any]:
     }
     cleaned: dict[str, Any] = normalise(known)
     return cleaned
+
+
+#: CSL 1.0.2 number variables (Appendix IV, "Number Variables") citeproc-py 1.0.1 lacks;
+#: it sorts a number variable as a number only when it is on its list.
+CSL_102_NUMBERS = ("part-number", "printing-number", "supplement-number")
+
+
+def register_variables(citeproc: ModuleType) -> None:
+    """Add the CSL 1.0.2 text, number and date variables to citeproc-py's 1.0.1 lists, in
+    place: its ``Reference`` warns on a key not on ``VARIABLES``, ``CiteProcJSON`` reads
+    dates only for keys on ``DATES``, and the sort reads ``NUMBERS``. Idempotent."""
+    lists: list[tuple[list[str], Iterable[str]]] = [
+        (citeproc.VARIABLES, (*TEXT_VARIABLES, *CUSTOM_VARIABLES, *DATE_VARIABLES)),
+        (citeproc.DATES, DATE_VARIABLES),
+        (citeproc.NUMBERS, CSL_102_NUMBERS),
+    ]
+    for known, names in lists:
+        for name in names:
+            key = name.replace("-", "_")
+            if key not in known:
+                known.append(key)
+
+
+def lift_custom(item: dict[str, Any]) -> None:
+    """Move a CSL 1.0.2 variable the model keeps in ``custom`` (one value) into the item."""
+    custom = item.get("custom")
+    if not isinstance(custom, dict):
+        return
+    for var in CUSTOM_VARIABLES:
+        values = custom.get(var)
+        if var not in item and isinstance(values, list) and len(values) == 1:
+            item[var] = values[0]
+
+
+def offer_event(item: dict[str, Any]) -> None:
+    """CSL 1.0.2 renamed ``event`` to ``event-title`` (spec appendix IV); most installed
+    styles are 1.0.1 and test ``variable="event"``, so an item gets both (citeproc-js reads
+    the two as one variable)."""
+    if "event-title" in item and "event" not in item:
+        item["event"] = item["event-title"]
 
 
 def render(
