@@ -109,6 +109,12 @@ VARIABLES = [
     ("archive_collection", "apa",
      {"type": "manuscript", "title": "Letter", "archive": "State Archive",
       "archive_collection": "Smith Papers"}, "Smith Papers"),
+    ("director", "apa",
+     {"type": "motion_picture", "title": "Film", "director": [{"family": "Lee", "given": "Ang"}]},
+     "Lee, A. (Director)"),
+    ("host", "chicago-author-date",
+     {"type": "broadcast", "title": "Show", "container-title": "Radio",
+      "host": [{"family": "Gross", "given": "Terry"}]}, "Gross, Terry, host"),
     ("division", "harvard-university-of-bath",
      {"type": "legal_case", "title": "A v B", "authority": "High Court", "number": "12",
       "division": "Chancery Division", "issued": {"date-parts": [[2010]]}},
@@ -130,12 +136,12 @@ def test_csl_102_variable_is_printed(style, item, expected):
 
 @pytest.mark.parametrize("style", ["apa", "chicago-author-date", "modern-language-association"])
 def test_every_variable_reaches_citeproc_py_without_a_warning(style):
-    """An item of each type with every CSL variable refconv has, names, dates of
+    """An item of each type with every CSL variable refconv has, names of every role, dates of
     every kind: citeproc-py takes them all (no "unsupported" warning, no crash)."""
     item: dict = {"id": "all", "title": "Everything"}
     for i, var in enumerate(TEXT_VARIABLES + CUSTOM_VARIABLES):
         item[var] = str(i + 1)
-    for var in ("author", "editor", "translator", "container-author", "reviewed-author"):
+    for var in NAME_VARIABLES:
         item[var] = [{"family": f"N{var}", "given": "Al"}]
     for var in DATE_VARIABLES:
         item[var] = {"date-parts": [[2001, 2, 3]]}
@@ -145,7 +151,7 @@ def test_every_variable_reaches_citeproc_py_without_a_warning(style):
         entries = formatted.render(records, style, None, "text")
     assert len(entries) == len(records)
     item = formatted._csl_item(records[0], frozenset(__import__("citeproc").VARIABLES))
-    assert {*DATE_VARIABLES, "event-title", "event", "part-number"} <= set(item)
+    assert {*NAME_VARIABLES, *DATE_VARIABLES, "event-title", "event", "part-number"} <= set(item)
 
 
 # --- the CSL-JSON reader: input aliases -------------------------------------------------------

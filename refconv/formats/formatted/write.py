@@ -29,7 +29,7 @@ from refconv.formats.formatted.citeproc.protect import protect as protect_item
 from refconv.formats.formatted.markup import ESCAPES, MARKUP, Entry, guard_start
 from refconv.formats.formatted.styles import find_style
 from refconv.keys import letter_suffix
-from refconv.model import DATE_VARIABLES, TEXT_VARIABLES, Record
+from refconv.model import DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, Record
 from refconv.values.text import strip_nocase
 
 DEFAULT_STYLE = "apa"
@@ -102,8 +102,7 @@ def _check_locale(tag: str) -> None:
 
 def _csl_item(record: Record, variables: frozenset[str]) -> dict[str, Any]:
     """The record as citeproc-py input: the variables it knows once ``register_variables``
-    has added CSL 1.0.2's (it warns on others and crashes on names it does not treat as
-    names, e.g. ``director``), cleaned by ``citeproc.protect.normalise``
+    has added CSL 1.0.2's (it warns on others), cleaned by ``citeproc.protect.normalise``
     (no empty names or values, no line breaks). A CSL 1.0.2 variable refconv's model has
     no field for (``part-number``...) comes from ``custom``, where readers keep it;
     ``event-title`` is also offered as CSL 1.0.1's ``event`` (``offer_event``)."""
@@ -125,11 +124,14 @@ CSL_102_NUMBERS = ("part-number", "printing-number", "supplement-number")
 
 
 def register_variables(citeproc: ModuleType) -> None:
-    """Add the CSL 1.0.2 text, number and date variables to citeproc-py's 1.0.1 lists, in
-    place: its ``Reference`` warns on a key not on ``VARIABLES``, ``CiteProcJSON`` reads
-    dates only for keys on ``DATES``, and the sort reads ``NUMBERS``. Idempotent."""
+    """Add the CSL 1.0.2 variables to citeproc-py's 1.0.1 lists, in place: its ``Reference``
+    warns on a key not on ``VARIABLES``, ``CiteProcJSON`` reads names and dates only for
+    keys on ``NAMES`` and ``DATES`` (a ``director`` list crashed it), and the sort reads
+    ``NUMBERS``. Its locales have the CSL 1.0.2 role terms ("dir."). Idempotent."""
     lists: list[tuple[list[str], Iterable[str]]] = [
         (citeproc.VARIABLES, (*TEXT_VARIABLES, *CUSTOM_VARIABLES, *DATE_VARIABLES)),
+        (citeproc.VARIABLES, NAME_VARIABLES),
+        (citeproc.NAMES, NAME_VARIABLES),
         (citeproc.DATES, DATE_VARIABLES),
         (citeproc.NUMBERS, CSL_102_NUMBERS),
     ]
@@ -154,9 +156,12 @@ def lift_custom(item: dict[str, Any]) -> None:
 def offer_event(item: dict[str, Any]) -> None:
     """CSL 1.0.2 renamed ``event`` to ``event-title`` (spec appendix IV); most installed
     styles are 1.0.1 and test ``variable="event"``, so an item gets both (citeproc-js reads
-    the two as one variable)."""
-    if "event-title" in item and "event" not in item:
-        item["event"] = item["event-title"]
+    the two as one variable) — except when the event's name is the item's container-title
+    (a conference paper read from Refer or RIS whose %B/T2 gave both): a 1.0.1 style that
+    prints ``event`` would print the name twice, which citeproc-js does not."""
+    title = item.get("event-title")
+    if title is not None and "event" not in item and title != item.get("container-title"):
+        item["event"] = title
 
 
 def render(
