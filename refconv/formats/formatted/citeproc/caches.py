@@ -2,9 +2,11 @@
 
 Every XPath search (macros, the ``cs:layout`` and ``cs:citation``/``cs:bibliography``
 ancestors, terms, localized dates), ``get_root``, ``calls_variable`` and each item's reference
-are computed again for each entry by citeproc-py 0.11.1; they are cached per element (see
-``installed.memo`` for why each entry holds its element). APA renders about 3.5 times faster.
-``install(fast=False)`` leaves them out, so that a test can show the output does not change.
+are computed again for each entry by citeproc-py 0.11.1; so are which formatting attributes an
+element has, where its formatter lives, its children, the tests of a ``cs:if`` and what a
+``cs:text`` prints. They are cached per element (see ``installed.memo`` for why each entry
+holds its element). APA renders about 3.5 times faster. ``install(fast=False)`` leaves them
+out, so that a test can show the output does not change (``tests/test_formatted_speed.py``).
 
 The hottest lookups inline ``memo`` and keep their table and the original method in a closure
 made at install time; the tables themselves are ``INSTALLED.memo``.
@@ -269,6 +271,44 @@ def _text_process(table: Memo, original: Method) -> Method:
     return process
 
 
+def _wrap(table: Memo, original: Method) -> Method:
+    """``Affixed.wrap`` with the element's ``prefix`` and ``suffix`` read once; the seams are
+    still joined by ``model.normalize_seam`` (which ``fixes`` replaces) on each call."""
+
+    def wrap(self: Any, string: Any) -> Any:
+        if string is None:
+            return None
+        entry = table.get(id(self))  # memo, inlined
+        if entry is None or entry[0] is not self:
+            entry = table[id(self)] = (self, (self.get("prefix", ""), self.get("suffix", "")))
+        prefix, suffix = entry[1]
+        text = prefix + model.normalize_seam(prefix, string)
+        return text + model.normalize_seam(text, suffix)
+
+    return wrap
+
+
+def _element_get_term(table: Memo, original: Method) -> Method:
+    """``CitationStylesElement.get_term`` (with the fallback ``fixes`` adds) once per (style
+    root, arguments): the term depends on the element only through its root's locales."""
+
+    def get_term(
+        self: Any,
+        name: str,
+        form: Any = None,
+        fallback_locale: bool = True,
+        zero_padded: bool = False,
+    ) -> Any:
+        root = self.get_root()
+        key = (id(root), name, form, fallback_locale, zero_padded)  # memo, inlined
+        entry = table.get(key)
+        if entry is None or entry[0] is not root:
+            entry = table[key] = (root, original(self, name, form, fallback_locale, zero_padded))
+        return entry[1]
+
+    return get_term
+
+
 def _reference(self: Any) -> Any:
     """The item's reference, looked up once (citeproc-py asks ~400 times per entry)."""
     reference = self.__dict__.get("_refconv_reference")
@@ -290,6 +330,8 @@ CACHES: dict[str, Callable[[Memo, Method], Method]] = {
     "Parent.render_children": _render_children,
     "If.render": _if_render,
     "Text.process": _text_process,
+    "Affixed.wrap": _wrap,
+    "CitationStylesElement.get_term": _element_get_term,
     "Locale.get_term": _locale_get_term,
 }
 
@@ -305,5 +347,7 @@ def install() -> None:
     for dotted, make in targets:
         owner, attribute = dotted.split(".")
         table = INSTALLED.table(dotted)
-        INSTALLED.wrap(getattr(model, owner), attribute, dotted, partial(make, table))
+        # a method ``fixes`` replaced keeps citeproc-py's original under its own name
+        key = f"{dotted} (fixed)" if dotted in INSTALLED.originals else dotted
+        INSTALLED.wrap(getattr(model, owner), attribute, key, partial(make, table))
     CitationItem.reference = property(_reference)
