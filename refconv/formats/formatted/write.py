@@ -33,6 +33,8 @@ from refconv.values.text import strip_nocase
 
 DEFAULT_STYLE = "apa"
 CHUNK = 200  # entries per task when rendering in parallel
+#: the fewest entries for which ``--jobs`` defaults to more than one process (see ``default_jobs``)
+PARALLEL_FROM = 5000
 
 
 #: one rendered entry of a chunk: (index of the record, entry or None, error or None)
@@ -110,6 +112,18 @@ def _csl_item(record: Record, variables: frozenset[str]) -> dict[str, Any]:
     }
     cleaned: dict[str, Any] = normalise(known)
     return cleaned
+
+
+def default_jobs(entries: int, cores: int) -> int:
+    """The ``--jobs`` default for a bibliography of ``entries`` on ``cores`` cores.
+
+    One process below ``PARALLEL_FROM`` entries: the workers' start-up and the pickling of
+    items and entries cost more CPU than the parallel rendering saves wall time there
+    (measured with ``benchmarks/run.py``, APA and IEEE at 1k and 10k references on 2 cores).
+    From there on, one worker per core, never more workers than chunks of ``CHUNK`` entries."""
+    if entries < PARALLEL_FROM or cores < 2:
+        return 1
+    return min(cores, -(-entries // CHUNK))
 
 
 def render(
@@ -318,7 +332,7 @@ class FormattedWriter(Writer):
         """Render every record with ``--style``/``--locale`` and write the bibliography."""
         records = list(records)
         options = self.options
-        jobs = int(options.get("jobs") or os.cpu_count() or 1)
+        jobs = int(options.get("jobs") or default_jobs(len(records), os.cpu_count() or 1))
         bar = _progress_bar(len(records)) if len(records) >= 500 else None
         try:
             entries = render(
