@@ -230,7 +230,7 @@ def cli() -> None:
     type=click.IntRange(min=1),
     metavar="N",
     help="Processes: with --out-dir, inputs converted in parallel (default: all cores); "
-    "formatted output, references rendered in parallel (default: one process below 5,000 "
+    "formatted output, references rendered in parallel (default: one process below 20,000 "
     "references, where more cost CPU time, else all cores).",
 )
 @click.option(

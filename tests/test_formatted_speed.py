@@ -87,9 +87,9 @@ P = formatted.PARALLEL_FROM
         pytest.param(1000, 2, 1, id="1k_two_cores"),
         pytest.param(P - 1, 2, 1, id="just_below"),
         pytest.param(P, 2, 2, id="at_the_threshold"),
-        pytest.param(10_000, 2, 2, id="10k_two_cores"),
-        pytest.param(10_000, 1, 1, id="10k_one_core"),
-        pytest.param(10_000, 64, 50, id="no_more_workers_than_chunks"),
+        pytest.param(10_000, 2, 1, id="10k_two_cores"),
+        pytest.param(30_000, 1, 1, id="30k_one_core"),
+        pytest.param(P, 512, P // formatted.CHUNK, id="no_more_workers_than_chunks"),
         pytest.param(100_000, 64, 64, id="100k_many_cores"),
     ],
 )

@@ -33,8 +33,9 @@ from refconv.values.text import strip_nocase
 
 DEFAULT_STYLE = "apa"
 CHUNK = 200  # entries per task when rendering in parallel
-#: the fewest entries for which ``--jobs`` defaults to more than one process (see ``default_jobs``)
-PARALLEL_FROM = 5000
+#: the fewest entries for which ``--jobs`` defaults to more than one process (see
+#: ``default_jobs``): above every size measured, since parallel rendering never paid there
+PARALLEL_FROM = 20_000
 
 
 #: one rendered entry of a chunk: (index of the record, entry or None, error or None)
@@ -117,9 +118,10 @@ def _csl_item(record: Record, variables: frozenset[str]) -> dict[str, Any]:
 def default_jobs(entries: int, cores: int) -> int:
     """The ``--jobs`` default for a bibliography of ``entries`` on ``cores`` cores.
 
-    One process below ``PARALLEL_FROM`` entries: the workers' start-up and the pickling of
-    items and entries cost more CPU than the parallel rendering saves wall time there
-    (measured with ``benchmarks/run.py``, APA and IEEE at 1k and 10k references on 2 cores).
+    One process below ``PARALLEL_FROM`` entries: with ``--jobs 2`` on 2 cores, APA and IEEE
+    at 1k and 10k references took 2-12 % more CPU time (the forked workers copy the parent's
+    pages, the items and entries are pickled), and saved wall time only when the second core
+    was idle (``benchmarks/run.py``).
     From there on, one worker per core, never more workers than chunks of ``CHUNK`` entries."""
     if entries < PARALLEL_FROM or cores < 2:
         return 1
