@@ -288,27 +288,6 @@ def _wrap(table: Memo, original: Method) -> Method:
     return wrap
 
 
-def _element_get_term(table: Memo, original: Method) -> Method:
-    """``CitationStylesElement.get_term`` (with the fallback ``fixes`` adds) once per (style
-    root, arguments): the term depends on the element only through its root's locales."""
-
-    def get_term(
-        self: Any,
-        name: str,
-        form: Any = None,
-        fallback_locale: bool = True,
-        zero_padded: bool = False,
-    ) -> Any:
-        root = self.get_root()
-        key = (id(root), name, form, fallback_locale, zero_padded)  # memo, inlined
-        entry = table.get(key)
-        if entry is None or entry[0] is not root:
-            entry = table[key] = (root, original(self, name, form, fallback_locale, zero_padded))
-        return entry[1]
-
-    return get_term
-
-
 def _reference(self: Any) -> Any:
     """The item's reference, looked up once (citeproc-py asks ~400 times per entry)."""
     reference = self.__dict__.get("_refconv_reference")
@@ -331,7 +310,6 @@ CACHES: dict[str, Callable[[Memo, Method], Method]] = {
     "If.render": _if_render,
     "Text.process": _text_process,
     "Affixed.wrap": _wrap,
-    "CitationStylesElement.get_term": _element_get_term,
     "Locale.get_term": _locale_get_term,
 }
 
@@ -347,7 +325,5 @@ def install() -> None:
     for dotted, make in targets:
         owner, attribute = dotted.split(".")
         table = INSTALLED.table(dotted)
-        # a method ``fixes`` replaced keeps citeproc-py's original under its own name
-        key = f"{dotted} (fixed)" if dotted in INSTALLED.originals else dotted
-        INSTALLED.wrap(getattr(model, owner), attribute, key, partial(make, table))
+        INSTALLED.wrap(getattr(model, owner), attribute, dotted, partial(make, table))
     CitationItem.reference = property(_reference)
