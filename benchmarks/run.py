@@ -1,9 +1,15 @@
-"""Benchmark runner: records/second and peak RSS of whole `refconv convert` runs, side by side
-with bibutils (`end2xml | xml2bib`, `end2xml | xml2ris`) when it is installed.
+"""Benchmark runner: records/second, CPU seconds and peak RSS of whole `refconv convert` runs,
+side by side with bibutils (`end2xml | xml2bib`, `end2xml | xml2ris`) and, for formatted
+references, pandoc (`pandoc -f csljson -t plain --citeproc --csl STYLE.csl`, the same CSL-JSON
+and the same .csl file) when they are installed.
 
     python benchmarks/run.py                      # 1k, 10k, 100k records; formatting at 1k
     python benchmarks/run.py --sizes 1000000 --only refer→csljson,refer→bibtex
-    python benchmarks/run.py --sizes '' --format-sizes 1000,10000
+    python benchmarks/run.py --sizes '' --format-sizes 1000,10000 --repeat 5
+
+The formatted jobs run `--repeat` times, alternating (every job once, then again), because
+the machine may be shared; the figures are medians. `cpu` is user + system time of the
+process and the children it waited for (the --jobs workers), from wait4().
 
 Each job runs the installed `refconv` (or bibutils) in child processes on a generated corpus
 (see corpus.py), output to a file, and reads each child's peak RSS from wait4(); for a
@@ -38,13 +44,15 @@ JOBS = {
     "bibtex→csljson": ("bibtex", ["-t", "csljson"]),
     "csljson→ris": ("csljson", ["-t", "ris"]),
 }
-#: formatted-reference jobs, run at the --format-sizes only.
+#: formatted-reference jobs, run at the --format-sizes only ("APA text": the default --jobs).
 FORMAT_JOBS = {
-    "APA text -j1": ("refer", ["-t", "text", "--style", "apa", "--jobs", "1"]),
-    "APA text -j2": ("refer", ["-t", "text", "--style", "apa", "--jobs", "2"]),
-    "IEEE text -j1": ("refer", ["-t", "text", "--style", "ieee", "--jobs", "1"]),
-    "IEEE text -j2": ("refer", ["-t", "text", "--style", "ieee", "--jobs", "2"]),
-}
+    f"{label} text{jobs and ' -j'}{jobs}": ("csljson", ["-t", "text", "--style", style, *(
+        ["--jobs", jobs] if jobs else [])])
+    for label, style in (("APA", "apa"), ("IEEE", "ieee"))
+    for jobs in ("", "1", "2")
+}  # fmt: skip
+#: pandoc jobs for the same bibliographies: (refconv job it compares with, style name).
+PANDOC = {"pandoc APA": ("APA text", "apa"), "pandoc IEEE": ("IEEE text", "ieee")}
 #: bibutils pipelines for the same jobs: (refconv job it compares with, commands).
 END2XML = ["end2xml", "-i", "utf8"]
 BIBUTILS = {
@@ -62,8 +70,11 @@ COUNT = {
 }
 
 
-def run_pipeline(commands: list[list[str]], source: Path, target: Path) -> tuple[float, float]:
-    """(seconds, peak RSS in MB summed over the processes) of ``cmd1 < source | cmd2 > target``."""
+def run_pipeline(
+    commands: list[list[str]], source: Path, target: Path
+) -> tuple[float, float, float]:
+    """(seconds, peak RSS in MB, CPU seconds), the last two summed over the processes, of
+    ``cmd1 < source | cmd2 > target``."""
     start = time.perf_counter()
     procs: list[subprocess.Popen] = []
     with source.open("rb") as stdin, target.open("wb") as stdout:
@@ -75,14 +86,15 @@ def run_pipeline(commands: list[list[str]], source: Path, target: Path) -> tuple
             ))  # fmt: skip
             if i:
                 procs[-2].stdout.close()  # type: ignore[union-attr]
-        peak = 0.0
+        peak = cpu = 0.0
         for proc in procs:
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = status
             if status and proc is procs[-1] and "refconv" in commands[-1][0]:
                 raise SystemExit(f"refconv failed: {' '.join(commands[-1])}")
             peak += usage.ru_maxrss / 1024
-    return time.perf_counter() - start, peak
+            cpu += usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - start, peak, cpu
 
 
 def count(target: Path, kind: str) -> int:
@@ -122,45 +134,104 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--format-sizes", default="1000", help="sizes for the CSL style jobs")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each formatted job")
     parser.add_argument("--only", default="", help="comma-separated job names")
     parser.add_argument("--no-bibutils", action="store_true")
+    parser.add_argument("--no-pandoc", action="store_true")
     args = parser.parse_args()
     sizes = {int(n) for n in args.sizes.split(",") if n}
     format_sizes = {int(n) for n in args.format_sizes.split(",") if n}
     only = {n for n in args.only.split(",") if n}
     refconv = shutil.which("refconv") or os.path.join(os.path.dirname(sys.executable), "refconv")
     bibutils = not args.no_bibutils and all(shutil.which(c) for c in ("end2xml", "xml2bib"))
-    print(f"{'job':<24} {'records':>9} {'seconds':>8} {'records/s':>10} {'peak MB':>8} "
-          f"{'out':>9} {'refconv/bibutils':>16}")  # fmt: skip
+    pandoc = None if args.no_pandoc else shutil.which("pandoc")
+    print(f"{'job':<24} {'records':>9} {'seconds':>8} {'cpu':>7} {'records/s':>10} "
+          f"{'peak MB':>8} {'out':>9} {'refconv/other':>14}")  # fmt: skip
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         if not only:
             one_record(refconv, tmp)
         for size in sorted(sizes | format_sizes):
             jobs = dict(JOBS) if size in sizes else {}
-            if size in format_sizes:
-                jobs.update(FORMAT_JOBS)
             jobs = {job: spec for job, spec in jobs.items() if not only or job in only}
-            formats = {source for source, _ in jobs.values()} - {"refer"}
+            formatting = FORMAT_JOBS if size in format_sizes else {}
+            formatting = {job: spec for job, spec in formatting.items() if not only or job in only}
+            formats = {source for source, _ in [*jobs.values(), *formatting.values()]} - {"refer"}
             inputs = make_inputs(refconv, tmp, size, sorted(formats))
             speed: dict[str, float] = {}
             for job, (source, job_args) in jobs.items():
-                target = tmp / "out"
-                command = [refconv, "convert", "-q", "-f", source, *job_args]
-                seconds, peak = run_pipeline([command], inputs[source], target)
+                seconds, peak, cpu = run_pipeline(
+                    [[refconv, "convert", "-q", "-f", source, *job_args]],
+                    inputs[source],
+                    tmp / "out",
+                )
                 speed[job] = size / seconds
                 kind = job_args[job_args.index("-t") + 1]
-                print(f"{job:<24} {size:>9} {seconds:>8.2f} {size / seconds:>10,.0f} "
-                      f"{peak:>8.1f} {count(target, kind):>9}")  # fmt: skip
+                report(job, size, (seconds, peak, cpu), count(tmp / "out", kind))
             for job, (compared, commands) in BIBUTILS.items():
                 if not bibutils or compared not in speed or size > 100_000:
                     continue
-                target = tmp / "out"
-                seconds, peak = run_pipeline(commands, inputs["refer"], target)
-                kind = compared.split("→")[1]
+                seconds, peak, cpu = run_pipeline(commands, inputs["refer"], tmp / "out")
                 ratio = speed[compared] / (size / seconds)
-                print(f"{job:<24} {size:>9} {seconds:>8.2f} {size / seconds:>10,.0f} "
-                      f"{peak:>8.1f} {count(target, kind):>9} {ratio:>15.1f}x")  # fmt: skip
+                kind = compared.split("→")[1]
+                report(job, size, (seconds, peak, cpu), count(tmp / "out", kind), ratio)
+            if formatting:
+                format_jobs(refconv, pandoc, formatting, inputs, size, args.repeat, tmp)
+
+
+def report(
+    job: str, size: int, figures: tuple[float, float, float], out: int, ratio: float | None = None
+) -> None:
+    """One row of the table; ``ratio`` is refconv's seconds (CPU for pandoc) / the other's."""
+    seconds, peak, cpu = figures
+    compared = f"{ratio:>13.2f}x" if ratio is not None else ""
+    print(f"{job:<24} {size:>9} {seconds:>8.2f} {cpu:>7.2f} {size / seconds:>10,.0f} "
+          f"{peak:>8.1f} {out:>9} {compared}", flush=True)  # fmt: skip
+
+
+def format_jobs(
+    refconv: str,
+    pandoc: str | None,
+    jobs: dict[str, tuple[str, list[str]]],
+    inputs: dict[str, Path],
+    size: int,
+    repeat: int,
+    tmp: Path,
+) -> None:
+    """The formatted jobs and pandoc's, ``repeat`` times alternating; medians per job. The
+    pandoc rows give refconv's CPU time / pandoc's for the same style (default --jobs)."""
+    commands = {
+        job: [refconv, "convert", "-q", "-f", source, *job_args]
+        for job, (source, job_args) in jobs.items()
+    }
+    if pandoc is not None:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from refconv.formats.formatted.styles import find_style
+
+        for job, (compared, style) in PANDOC.items():
+            if compared in jobs:
+                csl = str(find_style(style).path)
+                commands[job] = [pandoc, "-f", "csljson", "-t", "plain", "--wrap=none",
+                                 "--citeproc", "--csl", csl]  # fmt: skip
+    runs: dict[str, list[tuple[float, float, float]]] = {job: [] for job in commands}
+    counts: dict[str, int] = {}
+    for _ in range(repeat):
+        for job, command in commands.items():
+            runs[job].append(run_pipeline([command], inputs["csljson"], tmp / "out"))
+            counts[job] = count(tmp / "out", "text")
+    medians = {
+        job: (
+            statistics.median(r[0] for r in figures),
+            statistics.median(r[1] for r in figures),
+            statistics.median(r[2] for r in figures),
+        )
+        for job, figures in runs.items()
+    }
+    for job, figures in medians.items():
+        ratio = None
+        if job in PANDOC:
+            ratio = medians[PANDOC[job][0]][2] / figures[2]
+        report(job, size, figures, counts[job], ratio)
 
 
 if __name__ == "__main__":

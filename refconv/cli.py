@@ -229,8 +229,9 @@ def cli() -> None:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Processes: with --out-dir, inputs converted in parallel; formatted output, "
-    "references rendered in parallel. Default: all cores.",
+    help="Processes: with --out-dir, inputs converted in parallel (default: all cores); "
+    "formatted output, references rendered in parallel (default: one process below 20,000 "
+    "references, where more cost CPU time, else all cores).",
 )
 @click.option(
     "--report",

@@ -34,6 +34,9 @@ from refconv.values.text import strip_nocase
 
 DEFAULT_STYLE = "apa"
 CHUNK = 200  # entries per task when rendering in parallel
+#: the fewest entries for which ``--jobs`` defaults to more than one process (see
+#: ``default_jobs``): above every size measured, since parallel rendering never paid there
+PARALLEL_FROM = 20_000
 
 
 #: one rendered entry of a chunk: (index of the record, entry or None, error or None)
@@ -162,6 +165,19 @@ def offer_event(item: dict[str, Any]) -> None:
     title = item.get("event-title")
     if title is not None and "event" not in item and title != item.get("container-title"):
         item["event"] = title
+
+
+def default_jobs(entries: int, cores: int) -> int:
+    """The ``--jobs`` default for a bibliography of ``entries`` on ``cores`` cores.
+
+    One process below ``PARALLEL_FROM`` entries: with ``--jobs 2`` on 2 cores, APA and IEEE
+    at 1k and 10k references took 2-12 % more CPU time (the forked workers copy the parent's
+    pages, the items and entries are pickled), and saved wall time only when the second core
+    was idle (``benchmarks/run.py``).
+    From there on, one worker per core, never more workers than chunks of ``CHUNK`` entries."""
+    if entries < PARALLEL_FROM or cores < 2:
+        return 1
+    return min(cores, -(-entries // CHUNK))
 
 
 def render(
@@ -370,7 +386,7 @@ class FormattedWriter(Writer):
         """Render every record with ``--style``/``--locale`` and write the bibliography."""
         records = list(records)
         options = self.options
-        jobs = int(options.get("jobs") or os.cpu_count() or 1)
+        jobs = int(options.get("jobs") or default_jobs(len(records), os.cpu_count() or 1))
         bar = _progress_bar(len(records)) if len(records) >= 500 else None
         try:
             entries = render(

@@ -2,9 +2,11 @@
 
 Every XPath search (macros, the ``cs:layout`` and ``cs:citation``/``cs:bibliography``
 ancestors, terms, localized dates), ``get_root``, ``calls_variable`` and each item's reference
-are computed again for each entry by citeproc-py 0.11.1; they are cached per element (see
-``installed.memo`` for why each entry holds its element). APA renders about 3.5 times faster.
-``install(fast=False)`` leaves them out, so that a test can show the output does not change.
+are computed again for each entry by citeproc-py 0.11.1; so are which formatting attributes an
+element has, where its formatter lives, its children, the tests of a ``cs:if`` and what a
+``cs:text`` prints. They are cached per element (see ``installed.memo`` for why each entry
+holds its element). APA renders about 3.5 times faster. ``install(fast=False)`` leaves them
+out, so that a test can show the output does not change (``tests/test_formatted_speed.py``).
 
 The hottest lookups inline ``memo`` and keep their table and the original method in a closure
 made at install time; the tables themselves are ``INSTALLED.memo``.
@@ -105,6 +107,187 @@ def _calls_variable(table: Memo, original: Method) -> Method:
     return calls_variable
 
 
+def _get_formatter(table: Memo, original: Method) -> Method:
+    """The element whose ``formatter`` to use (the style, also for a locale's elements), found
+    once per element; the formatter itself is read each time, since every bibliography sets
+    its own on the style."""
+
+    def get_formatter(self: Any) -> Any:
+        entry = table.get(id(self))  # memo, inlined
+        if entry is None or entry[0] is not self:
+            root = self.get_root()
+            entry = table[id(self)] = (self, root.style if isinstance(root, model.Locale) else root)
+        return entry[1].formatter
+
+    return get_formatter
+
+
+#: CSL 1.0.2 §Formatting: each attribute, its default, and the formatter class of each value
+#: (None: no markup), applied in citeproc-py's order (``Formatted.format``)
+_FORMATTING = (
+    ("font-style", "normal", {"normal": None, "italic": "Italic", "oblique": "Oblique"}),
+    ("font-variant", "normal", {"normal": None, "small-caps": "SmallCaps"}),
+    ("font-weight", "normal", {"normal": None, "bold": "Bold", "light": "Light"}),
+    ("text-decoration", "none", {"none": None, "underline": "Underline"}),
+    ("vertical-align", "baseline", {"baseline": None, "sup": "Superscript", "sub": "Subscript"}),
+)
+
+
+def _markup_of(element: Any) -> tuple[str, ...] | None:
+    """The formatter classes ``element``'s formatting attributes apply, in order; None when an
+    attribute has a value citeproc-py does not know (its own method then fails as before)."""
+    names: list[str] = []
+    for attribute, default, classes in _FORMATTING:
+        value = element.get(attribute, default)
+        if value not in classes:
+            return None
+        name = classes[value]
+        if name is not None:
+            names.append(name)
+    return tuple(names)
+
+
+def _format(table: Memo, original: Method) -> Method:
+    """``Formatted.format`` reads five attributes and fetches the formatter five times per
+    call; the attributes are the style's, so which markup applies is found once per element."""
+
+    def format(self: Any, string: Any) -> Any:
+        entry = table.get(id(self))  # memo, inlined
+        if entry is None or entry[0] is not self:
+            entry = table[id(self)] = (self, _markup_of(self))
+        names = entry[1]
+        if names is None:
+            return original(self, string)
+        if isinstance(string, (int, float)):
+            string = str(string)
+        if names:
+            formatter = self.get_formatter()
+            for name in names:
+                string = getattr(formatter, name)(string)
+        return string
+
+    return format
+
+
+def _render_children(table: Memo, original: Method) -> Method:
+    """``Parent.render_children`` with each element's children (and which are ``cs:choose``)
+    listed once; the list is made again if the element gained a child (``Names.process``
+    inserts a ``cs:name`` into a ``cs:names`` that has none)."""
+
+    def render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
+        entry = table.get(id(self))  # memo, inlined
+        if entry is None or entry[0] is not self or len(entry[1]) != len(self):
+            children = tuple((c, isinstance(c, model.Choose)) for c in self.iterchildren())
+            entry = table[id(self)] = (self, children)
+        output = []
+        for child, is_choose in entry[1]:
+            try:
+                if is_choose:
+                    text = child.render(item, delimiter=delimiter, **kwargs)
+                else:
+                    text = child.render(item, **kwargs)
+                if text is not None:
+                    output.append(text)
+            except model.VariableError:
+                pass
+        return model.join(output, delimiter) if output else None
+
+    return render_children
+
+
+#: the tests of ``cs:if``/``cs:else-if`` (CSL 1.0.2 "Choose"), as attribute → citeproc-py's
+#: method, in the order ``If.render`` runs them
+_CONDITIONS = (
+    ("type", "_type"),
+    ("variable", "_variable"),
+    ("is-numeric", "_is_numeric"),
+    ("is-uncertain-date", "_is_uncertain_date"),
+    ("locator", "_locator"),
+    ("position", "_position"),
+)
+
+
+def _if_render(table: Memo, original: Method) -> Method:
+    """``If.render`` with the element's tests and its ``match`` read once: they are the
+    style's; the tests themselves still run for each item, through citeproc-py's methods (and
+    the fixes that replace them)."""
+
+    def render(
+        self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any
+    ) -> Any:
+        entry = table.get(id(self))  # memo, inlined
+        if entry is None or entry[0] is not self:
+            tests = tuple(method for name, method in _CONDITIONS if name in self.attrib)
+            entry = table[id(self)] = (self, (tests, self.get("match")))
+        tests, match = entry[1]
+        results: list[Any] = []
+        for method in tests:
+            test = getattr(self, method)
+            results += test(item, context) if method == "_position" else test(item)
+        if match == "any":
+            holds = any(results)
+        elif match == "none":
+            holds = not any(results)
+        else:
+            holds = all(results)
+        if not holds:
+            raise model.ConditionFailed
+        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
+
+    return render
+
+
+def _text_process(table: Memo, original: Method) -> Method:
+    """``Text.process`` with what the element prints (variable, macro, term or value) and the
+    style's default language read once; the item's own language is still asked each time."""
+
+    def process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        entry = table.get(id(self))  # memo, inlined
+        if entry is None or entry[0] is not self:
+            kind = next(
+                (k for k in ("variable", "macro", "term", "value") if k in self.attrib), None
+            )
+            default = self.get_root().get("default-locale", "en")[:2]
+            entry = table[id(self)] = (self, (kind, self.get(kind) if kind else None, default))
+        kind, value, default = entry[1]
+        if kind is None:
+            return original(self, item, context, **kwargs)
+        if context is None:
+            context = self
+        try:
+            language = item.reference.language[:2]
+        except model.VariableError:
+            language = default
+        if kind == "variable":
+            text = self._variable(item, context)
+        elif kind == "macro":
+            text = self.get_macro(value).render(item, context)
+        elif kind == "term":
+            text = self._term(item)
+        else:
+            text = model.String(self.preformat(value))
+        return text, language
+
+    return process
+
+
+def _wrap(table: Memo, original: Method) -> Method:
+    """``Affixed.wrap`` with the element's ``prefix`` and ``suffix`` read once; the seams are
+    still joined by ``model.normalize_seam`` (which ``fixes`` replaces) on each call."""
+
+    def wrap(self: Any, string: Any) -> Any:
+        if string is None:
+            return None
+        entry = table.get(id(self))  # memo, inlined
+        if entry is None or entry[0] is not self:
+            entry = table[id(self)] = (self, (self.get("prefix", ""), self.get("suffix", "")))
+        prefix, suffix = entry[1]
+        text = prefix + model.normalize_seam(prefix, string)
+        return text + model.normalize_seam(text, suffix)
+
+    return wrap
+
+
 def _reference(self: Any) -> Any:
     """The item's reference, looked up once (citeproc-py asks ~400 times per entry)."""
     reference = self.__dict__.get("_refconv_reference")
@@ -121,6 +304,12 @@ CACHES: dict[str, Callable[[Memo, Method], Method]] = {
     "CitationStylesElement.get_layout": _get_layout,
     "CitationStylesElement.xpath_search": _xpath_search,
     "CitationStylesElement.get_root": _get_root,
+    "CitationStylesElement.get_formatter": _get_formatter,
+    "Formatted.format": _format,
+    "Parent.render_children": _render_children,
+    "If.render": _if_render,
+    "Text.process": _text_process,
+    "Affixed.wrap": _wrap,
     "Locale.get_term": _locale_get_term,
 }
 
