@@ -151,7 +151,7 @@ def test_every_variable_reaches_citeproc_py_without_a_warning(style):
         entries = formatted.render(records, style, None, "text")
     assert len(entries) == len(records)
     item = formatted._csl_item(records[0], frozenset(__import__("citeproc").VARIABLES))
-    assert {*NAME_VARIABLES, *DATE_VARIABLES, "event-title", "event", "part-number"} <= set(item)
+    assert {*NAME_VARIABLES, *DATE_VARIABLES, "event-title", "part-number"} <= set(item)
 
 
 # --- the CSL-JSON reader: input aliases -------------------------------------------------------

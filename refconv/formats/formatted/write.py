@@ -107,11 +107,12 @@ def _csl_item(record: Record, variables: frozenset[str]) -> dict[str, Any]:
     """The record as citeproc-py input: the variables it knows once ``register_variables``
     has added CSL 1.0.2's (it warns on others), cleaned by ``citeproc.protect.normalise``
     (no empty names or values, no line breaks). A CSL 1.0.2 variable refconv's model has
-    no field for (``part-number``...) comes from ``custom``, where readers keep it;
-    ``event-title`` is also offered as CSL 1.0.1's ``event`` (``offer_event``)."""
+    no field for (``part-number``...) comes from ``custom``, where readers keep it.
+    ``event-title`` is not offered as CSL 1.0.1's ``event``: citeproc-js does not, and a 1.0.1
+    style testing ``variable="event"`` (harvard-cite-them-right: any type with an event) would
+    print what citeproc-js leaves out."""
     item = record_to_csl(record, name_attributes=False)  # citeproc-py warns on them
     lift_custom(item)
-    offer_event(item)
     known = {
         k: strip_nocase(v) if isinstance(v, str) else v  # citeproc-py would print the mark
         for k, v in item.items()
@@ -154,17 +155,6 @@ def lift_custom(item: dict[str, Any]) -> None:
         values = custom.get(var)
         if var not in item and isinstance(values, list) and len(values) == 1:
             item[var] = values[0]
-
-
-def offer_event(item: dict[str, Any]) -> None:
-    """CSL 1.0.2 renamed ``event`` to ``event-title`` (spec appendix IV); most installed
-    styles are 1.0.1 and test ``variable="event"``, so an item gets both (citeproc-js reads
-    the two as one variable) — except when the event's name is the item's container-title
-    (a conference paper read from Refer or RIS whose %B/T2 gave both): a 1.0.1 style that
-    prints ``event`` would print the name twice, which citeproc-js does not."""
-    title = item.get("event-title")
-    if title is not None and "event" not in item and title != item.get("container-title"):
-        item["event"] = title
 
 
 def default_jobs(entries: int, cores: int) -> int:
