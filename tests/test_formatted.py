@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -135,8 +136,9 @@ def test_default_style_is_apa():
 # --- agreement with citeproc-js ---------------------------------------------------------------
 
 
-def _citeproc_js(items: list[dict], styles: list[str]) -> dict[str, list[str]]:
-    """Run the node oracle; skip locally when node or its package is missing, fail in CI."""
+def _citeproc_js(items: list[dict], styles: list[str], fmt: str = "text") -> dict[str, Any]:
+    """Run the node oracle (``fmt``: text or html); skip locally when node or its package is
+    missing, fail in CI."""
     missing = shutil.which("node") is None or not (ORACLE / "node_modules" / "citeproc").is_dir()
     if missing:
         if os.environ.get("CI"):
@@ -150,7 +152,7 @@ def _citeproc_js(items: list[dict], styles: list[str]) -> dict[str, list[str]]:
         for p in glob.glob(str(locale_dir / "locales-*.xml"))
     }
     xml = {name: find_style(name).path.read_text(encoding="utf-8") for name in styles}
-    job = json.dumps({"styles": xml, "locales": locales, "items": items})
+    job = json.dumps({"styles": xml, "locales": locales, "items": items, "format": fmt})
     done = subprocess.run(
         ["node", str(ORACLE / "render.js")], input=job, capture_output=True, text=True, check=True
     )

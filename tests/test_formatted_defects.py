@@ -5,12 +5,8 @@ second-field-align entry in HTML, vancouver-nlm's date delimiter, and name parti
 
 from __future__ import annotations
 
-import glob
 import json
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +17,8 @@ from hypothesis import strategies as st
 
 from refconv.cli import cli
 from refconv.formats.formatted.citeproc import fixes
-from refconv.formats.formatted.styles import find_style
+
+from .test_formatted import _citeproc_js
 
 ORACLE = Path(__file__).parent / "citeproc-js"
 
@@ -41,24 +38,7 @@ def ours(items: list[dict[str, Any]], style: str, output: str = "text") -> tuple
 def theirs(items: list[dict[str, Any]], styles: list[str], fmt: str = "text") -> dict[str, Any]:
     """citeproc-js's entries per style for the same items (HTML without the indentation
     between tags); skipped locally without node or the package, a failure in CI."""
-    missing = shutil.which("node") is None or not (ORACLE / "node_modules" / "citeproc").is_dir()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail("citeproc-js is missing: run 'npm ci --prefix tests/citeproc-js'")
-        pytest.skip("citeproc-js not installed (npm ci --prefix tests/citeproc-js)")
-    import citeproc
-
-    locale_dir = Path(citeproc.__file__).parent / "data" / "locales"
-    locales = {
-        Path(p).stem.removeprefix("locales-"): Path(p).read_text(encoding="utf-8")
-        for p in glob.glob(str(locale_dir / "locales-*.xml"))
-    }
-    xml = {name: find_style(name).path.read_text(encoding="utf-8") for name in styles}
-    job = json.dumps({"styles": xml, "locales": locales, "items": items, "format": fmt})
-    done = subprocess.run(
-        ["node", str(ORACLE / "render.js")], input=job, capture_output=True, text=True, check=True
-    )
-    out: dict[str, Any] = json.loads(done.stdout)
+    out: dict[str, Any] = _citeproc_js(items, styles, fmt)
     for style, entries in out.items():
         assert not isinstance(entries, dict), (style, entries)
         out[style] = [re.sub(r">\n\s*<", "><", e) for e in entries]
