@@ -202,15 +202,19 @@ def _replace_atomically(real: str, st: os.stat_result | None, label: str) -> Ite
     except OSError as exc:
         raise cannot_write(exc.strerror, label) from None
     try:
-        # No signal between creating the temporary file and the try that removes it.
+        # No signal between creating the temporary file and the try that removes it: they
+        # are unblocked INSIDE that try, so a stop signal that came meanwhile (it is delivered
+        # the moment they are unblocked) unwinds through the unlink below
         blocked = _block_signals()
         try:
             fd, tmp = _create_temp(dir_fd, base)
-        except OSError as exc:
-            raise cannot_write(exc.strerror, label) from None
-        finally:
+        except BaseException as exc:
             _unblock_signals(blocked)
+            if isinstance(exc, OSError):
+                raise cannot_write(exc.strerror, label) from None
+            raise
         try:
+            _unblock_signals(blocked)
             _copy_mode(fd, st)
             with _text_output(fd, label) as out:
                 yield out
