@@ -34,6 +34,7 @@ from refconv.formats.ris.tables import (
     RIS_REPEATABLE,
     RIS_TO_CSL_TYPE,
     RIS_TO_ENDNOTE_FIELD,
+    RIS_TO_ENDNOTE_FIELD_BY_TYPE,
     RIS_TO_ENDNOTE_TYPE,
     RIS_TYPE_TAGS,
 )
@@ -47,7 +48,7 @@ _TIGHT_TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(\S.*)")  # "T2  -Journal":
 _KNOWN = frozenset(
     {"TY", "ER", *RIS_TO_ENDNOTE_FIELD, *RIS_OWN_TAGS}
     | {tag for table in RIS_TYPE_TAGS.values() for tag in table}
-    | {"SV", "M2"}
+    | {tag for fields in RIS_TO_ENDNOTE_FIELD_BY_TYPE.values() for tag in fields}
 )
 
 
@@ -162,7 +163,6 @@ _DATE_ORDER = {"DA": 0, "PY": 1, "Y1": 2}
 _REPEATABLE = frozenset(
     {tag for tag, field in RIS_TO_ENDNOTE_FIELD.items() if field in REPEATABLE_TAGS}
     | RIS_REPEATABLE
-    | {"SN", "UR"}
 )
 
 
