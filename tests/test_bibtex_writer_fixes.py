@@ -28,7 +28,7 @@ from refconv.model import Date, Name, Record
 from refconv.values.text import strip_nocase
 
 from .conftest import Collect, require_tool
-from .test_tex_safety import SECRET, _trees, is_distribution_file
+from .test_tex_safety import SECRET, _trees, is_distribution_file, typeset_forms
 
 TOOLS = "texlive-latex-base, texlive-latex-extra, texlive-bibtex-extra, biber, poppler-utils"
 
@@ -377,19 +377,7 @@ def test_every_math_form_compiles(tmp_path):
     _tool("pdflatex")
     chars = _math_chars()
     assert len(chars) > 300
-    body = "".join(f"x{math_to_latex(c)}x\\par\n" for c in chars)
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\\usepackage[T1]{fontenc}\n\\begin{document}\n"
-        + body
-        + "\\end{document}\n",
-        "utf-8",
-    )
-    subprocess.run(
-        [_tool("pdflatex"), "-interaction=nonstopmode", "-no-shell-escape", "doc.tex"],
-        cwd=tmp_path, capture_output=True, check=False, timeout=300,
-    )  # fmt: skip
-    log = (tmp_path / "doc.log").read_text("utf-8", errors="replace")
-    lines = sorted({int(n) - 3 for n in re.findall(r"^l\.(\d+)", log, re.MULTILINE)})
+    lines, log = typeset_forms(tmp_path, [math_to_latex(c) for c in chars], "utf-8")
     assert [f"U+{ord(chars[i]):04X}" for i in lines] == []
     assert "Output written" in log
 
@@ -402,19 +390,7 @@ def test_latex_option_math_alphanumerics_compile(tmp_path):
     forms = [(c, to_latex_ascii(chr(c))) for c in range(0x1D400, 0x1D800)]
     forms = [(c, f) for c, f in forms if f != chr(c)]
     assert len(forms) > 400
-    body = "".join(f"x{f}x\\par\n" for _, f in forms)
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\\usepackage[T1]{fontenc}\n\\begin{document}\n"
-        + body
-        + "\\end{document}\n",
-        "utf-8",
-    )
-    subprocess.run(
-        [_tool("pdflatex"), "-interaction=nonstopmode", "-no-shell-escape", "doc.tex"],
-        cwd=tmp_path, capture_output=True, check=False, timeout=300,
-    )  # fmt: skip
-    log = (tmp_path / "doc.log").read_text("utf-8", errors="replace")
-    lines = sorted({int(n) - 3 for n in re.findall(r"^l\.(\d+)", log, re.MULTILINE)})
+    lines, _ = typeset_forms(tmp_path, [f for _, f in forms], "utf-8")
     assert [f"U+{forms[i][0]:04X} {forms[i][1]}" for i in lines] == []
 
 

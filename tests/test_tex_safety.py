@@ -442,19 +442,7 @@ def test_latex_encoding_needs_no_package(tmp_path):
         if written != chr(code) and "\\" in written:
             forms.append((code, written))
     assert len(forms) > 500  # the encoder's table is there
-    body = "".join(f"x{written}x\\par\n" for _, written in forms)
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\\usepackage[T1]{fontenc}\n\\begin{document}\n"
-        + body
-        + "\\end{document}\n",
-        "ascii",
-    )
-    subprocess.run(
-        [_tool("pdflatex"), "-interaction=nonstopmode", "-no-shell-escape", "doc.tex"],
-        cwd=tmp_path, capture_output=True, check=False, timeout=300,
-    )  # fmt: skip
-    log = (tmp_path / "doc.log").read_text("utf-8", errors="replace")
-    lines = sorted({int(n) - 3 for n in re.findall(r"^l\.(\d+)", log, re.MULTILINE)})
+    lines, log = typeset_forms(tmp_path, [written for _, written in forms], "ascii")
     assert [f"U+{forms[i][0]:04X} {forms[i][1]}" for i in lines] == []
     assert "Fatal error" not in log and "Output written" in log
 
@@ -502,3 +490,21 @@ def test_only_reserved_characters_changed_are_reported(url):
     for biber in (False, True):
         changed = url_changes(url, biber=biber)
         assert changed == ("$" if "$" in url and not biber else "")
+
+
+def typeset_forms(tmp_path: Path, forms: list[str], encoding: str) -> tuple[list[int], str]:
+    """Typeset each form between two letters, one per line, in a plain T1 article; return
+    the indexes of the forms pdflatex reported an error on, and the log."""
+    body = "".join(f"x{form}x\\par\n" for form in forms)
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\\usepackage[T1]{fontenc}\n\\begin{document}\n"
+        + body
+        + "\\end{document}\n",
+        encoding,
+    )
+    subprocess.run(
+        [_tool("pdflatex"), "-interaction=nonstopmode", "-no-shell-escape", "doc.tex"],
+        cwd=tmp_path, capture_output=True, check=False, timeout=300,
+    )  # fmt: skip
+    log = (tmp_path / "doc.log").read_text("utf-8", errors="replace")
+    return sorted({int(n) - 3 for n in re.findall(r"^l\.(\d+)", log, re.MULTILINE)}), log
