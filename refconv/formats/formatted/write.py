@@ -10,11 +10,13 @@ output identical to a single process. A record citeproc-py fails on is reported 
 
 from __future__ import annotations
 
+import gc
 import html
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import cache
 from types import ModuleType
 from typing import Any, ClassVar, TextIO
@@ -189,6 +191,36 @@ def render(
         item = protect_item(_csl_item(record, variables))
         item["id"] = f"r{i}"
         items.append(item)
+    with _frozen_heap():
+        return _render_items(style, style_name, locale, output, items, records, jobs,
+                             diagnostics, progress)  # fmt: skip
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Leave what exists now (the parsed style, the records and items) out of the garbage
+    collector's full passes while a bibliography renders: each pass walked every object of the
+    heap, 10 % of the CPU time of 10,000 APA references. Cycles among these objects are
+    collected again once the render ends (``gc.unfreeze``)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _render_items(
+    style: Any,
+    style_name: str,
+    locale: str | None,
+    output: str,
+    items: list[dict[str, Any]],
+    records: list[Record],
+    jobs: int,
+    diagnostics: Diagnostics | None,
+    progress: Callable[[int], Any] | None,
+) -> list[Entry]:
+    """``render`` once the items are built."""
     order, suffixes = _sort_and_disambiguate(style, items, records, diagnostics)
     numbered: list[Numbered] = []
     for number, i in enumerate(order, 1):
@@ -263,11 +295,8 @@ def _sort_and_disambiguate(
     citeproc, CiteProcJSON = _citeproc()
     source = CiteProcJSON(items)
     bibliography = citeproc.CitationStylesBibliography(style, source, _formatter("text"))
-    cites = []
     for item in items:
-        cite = citeproc.CitationItem(item["id"])
-        bibliography.register(citeproc.Citation([cite]))
-        cites.append(cite)
+        _register(bibliography, citeproc.CitationItem(item["id"]))
     bibliography.sort()
     failures = getattr(bibliography, layer.SORT_FAILURES, [])  # see bibliography.sort_keys
     if diagnostics is not None:
@@ -290,6 +319,17 @@ def _sort_and_disambiguate(
                 for n, i in enumerate(members):
                     suffixes[i] = letter_suffix(n)
     return order, suffixes
+
+
+def _register(bibliography: Any, cite: Any) -> Any:
+    """``bibliography.register(Citation([cite]))`` for an item whose id is new (ours are
+    ``r0``, ``r1``...): citeproc-py searched its list of keys for every item it registered,
+    a quadratic cost (a second of 10,000 references)."""
+    citeproc, _ = _citeproc()
+    citeproc.Citation([cite]).bibliography = bibliography
+    bibliography.keys.append(cite.key)
+    bibliography.items.append(cite)
+    return cite
 
 
 def _collision_key(item: dict[str, Any]) -> tuple[Any, ...]:
@@ -320,8 +360,7 @@ def _render_chunk(fmt: tuple[str, str | None, str], chunk: list[Numbered]) -> li
     escapes, markup = ESCAPES[output], MARKUP[output]
     out: list[Done] = []
     for i, number, suffix, item in chunk:
-        cite = citeproc.CitationItem(item["id"])
-        bibliography.register(citeproc.Citation([cite]))
+        cite = _register(bibliography, citeproc.CitationItem(item["id"]))
         reference = source[cite.key]
         reference.refconv_number = number
         if suffix:

@@ -108,23 +108,37 @@ def sort_keys(self: Any, items: list[Any], context: Any) -> list[Any]:
 
 
 def sort(self: Any, items: list[Any], context: Any) -> list[Any]:
-    """``Sort.sort`` with a total order.
+    """``Sort.sort`` with a total order, computing a key only where it decides.
 
     citeproc-py compares keys pairwise and crashed when two keys were not of one type (a name
     key that holds ``None`` next to a string: MLA with an editor who has no name). Each key
-    becomes a string (or, when every key of the column is a whole number, an int), empty keys
-    go last in both directions (CSL 1.0.2 "Sorting"), and the keys are applied by stable sorts
-    from the last to the first."""
-    order = list(range(len(items)))
+    becomes a string (or, when every key being compared is a whole number, an int), and empty
+    keys go last in both directions (CSL 1.0.2 "Sorting"). citeproc-py renders every key of
+    every item; a key after the first is needed only among items that tie on the keys before
+    it (APA has ten keys and renders its title macro for one of them), so it is computed for
+    those only: the order is the same."""
     keys = self.findall("cs:key", self.nsmap)
-    for key in reversed(keys):  # stable sorts, least significant key first
-        column = _comparable(key.sort_keys(items, context))
-        present = [i for i in order if column[i] is not None]
-        missing = [i for i in order if column[i] is None]
-        descending = key.get("sort", "ascending").lower() == "descending"
-        present.sort(key=column.__getitem__, reverse=descending)
-        order = present + missing
-    return [items[i] for i in order]
+    return [items[i] for i in _ordered(keys, list(range(len(items))), items, context)]
+
+
+def _ordered(keys: list[Any], group: list[int], items: list[Any], context: Any) -> list[int]:
+    """``group`` (indexes into ``items``) in the order of ``keys``, the first most significant;
+    ties on the first key are ordered by the rest, and so on (CSL 1.0.2 "Sorting")."""
+    if not keys or len(group) < 2:
+        return group
+    key, rest = keys[0], keys[1:]
+    column = _comparable(key.sort_keys([items[i] for i in group], context))
+    present = [(value, i) for value, i in zip(column, group, strict=True) if value is not None]
+    missing = [i for value, i in zip(column, group, strict=True) if value is None]
+    descending = key.get("sort", "ascending").lower() == "descending"
+    present.sort(key=lambda pair: pair[0], reverse=descending)  # stable: ties keep input order
+    order: list[int] = []
+    start = 0
+    for end in range(1, len(present) + 1):
+        if end == len(present) or present[end][0] != present[start][0]:
+            order += _ordered(rest, [i for _, i in present[start:end]], items, context)
+            start = end
+    return order + _ordered(rest, missing, items, context)
 
 
 def _comparable(keys: list[Any]) -> list[Any]:

@@ -5,7 +5,7 @@ ancestors, terms, localized dates), ``get_root``, ``calls_variable`` and each it
 are computed again for each entry by citeproc-py 0.11.1; so are which formatting attributes an
 element has, where its formatter lives, its children, the tests of a ``cs:if`` and what a
 ``cs:text`` prints. They are cached per element (see ``installed.memo`` for why each entry
-holds its element). APA renders about 3.5 times faster. ``install(fast=False)`` leaves them
+holds its element). APA renders about four times faster. ``install(fast=False)`` leaves them
 out, so that a test can show the output does not change (``tests/test_formatted_speed.py``).
 
 The hottest lookups inline ``memo`` and keep their table and the original method in a closure
@@ -20,8 +20,9 @@ from typing import Any
 
 # citeproc-py ships no type information (the mypy override in pyproject.toml makes it Any)
 from citeproc import model
-from citeproc.source import CitationItem
+from citeproc.source import CitationItem, CustomDict, VariableError
 
+from refconv.formats.formatted.citeproc.fixes import CONDITIONS
 from refconv.formats.formatted.citeproc.installed import INSTALLED, Memo, memo
 
 Method = Callable[..., Any]
@@ -195,46 +196,63 @@ def _render_children(table: Memo, original: Method) -> Method:
     return render_children
 
 
-#: the tests of ``cs:if``/``cs:else-if`` (CSL 1.0.2 "Choose"), as attribute → citeproc-py's
-#: method, in the order ``If.render`` runs them
-_CONDITIONS = (
-    ("type", "_type"),
-    ("variable", "_variable"),
-    ("is-numeric", "_is_numeric"),
-    ("is-uncertain-date", "_is_uncertain_date"),
-    ("locator", "_locator"),
-    ("position", "_position"),
-)
+def _choose_branch(table: Memo, original: Method) -> Method:
+    """``Choose.branch`` (``fixes.choose_branch``) with each branch's tests read once, and
+    the type and variable tests, the common ones, run inline: ``If._type`` as the fix
+    ``if_type`` does (any of the types), ``If._variable`` as citeproc-py does (each variable
+    present, ``locator`` in the citation item). Other tests still call their methods."""
 
-
-def _if_render(table: Memo, original: Method) -> Method:
-    """``If.render`` with the element's tests and its ``match`` read once: they are the
-    style's; the tests themselves still run for each item, through citeproc-py's methods (and
-    the fixes that replace them)."""
-
-    def render(
-        self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any
-    ) -> Any:
+    def branch(self: Any, item: Any, context: Any = None) -> Any:
         entry = table.get(id(self))  # memo, inlined
-        if entry is None or entry[0] is not self:
-            tests = tuple(method for name, method in _CONDITIONS if name in self.attrib)
-            entry = table[id(self)] = (self, (tests, self.get("match")))
-        tests, match = entry[1]
-        results: list[Any] = []
-        for method in tests:
-            test = getattr(self, method)
-            results += test(item, context) if method == "_position" else test(item)
-        if match == "any":
-            holds = any(results)
-        elif match == "none":
-            holds = not any(results)
-        else:
-            holds = all(results)
-        if not holds:
-            raise model.ConditionFailed
-        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
+        if entry is None or entry[0] is not self or len(entry[1]) != len(self):
+            entry = table[id(self)] = (self, tuple(_plan(b) for b in self.iterchildren()))
+        reference = item.reference
+        for element, match, tests in entry[1]:
+            if match is None:  # cs:else
+                return element
+            results: list[Any] = []
+            for kind, data in tests:
+                if kind == "type":
+                    results.append(reference["type"] in data)
+                elif kind == "variable":
+                    results += [
+                        ("locator" in item) if v == "locator" else (v in reference) for v in data
+                    ]
+                elif kind == "_position":
+                    results += getattr(element, kind)(item, context)
+                else:
+                    results += getattr(element, kind)(item)
+            if match == "any":
+                holds = any(results)
+            elif match == "none":
+                holds = not any(results)
+            else:
+                holds = all(results)
+            if holds:
+                return element
+        return None
 
-    return render
+    return branch
+
+
+def _plan(branch: Any) -> tuple[Any, str | None, tuple[tuple[str, Any], ...]]:
+    """(the branch, its ``match`` ("all" unless set; None for ``cs:else``), its tests as
+    (kind, data): ("type", the types), ("variable", the variables as citeproc-py names
+    them), or (the citeproc-py method, None))."""
+    if not isinstance(branch, model.If):
+        return branch, None, ()
+    tests: list[tuple[str, Any]] = []
+    for attribute, method in CONDITIONS:
+        value = branch.get(attribute)
+        if value is None:
+            continue
+        if attribute == "type":
+            tests.append(("type", frozenset(value.lower().split())))
+        elif attribute == "variable":
+            tests.append(("variable", tuple(v.replace("-", "_") for v in value.split())))
+        else:
+            tests.append((method, None))
+    return branch, branch.get("match", "all"), tuple(tests)
 
 
 def _text_process(table: Memo, original: Method) -> Method:
@@ -254,10 +272,10 @@ def _text_process(table: Memo, original: Method) -> Method:
             return original(self, item, context, **kwargs)
         if context is None:
             context = self
-        try:
-            language = item.reference.language[:2]
-        except model.VariableError:
-            language = default
+        # citeproc-py asks ``reference.language`` and catches the VariableError: an exception
+        # for each cs:text of an item without a language (fifty per APA entry)
+        language = item.reference.get("language", _MISSING)
+        language = default if language is _MISSING else language[:2]
         if kind == "variable":
             text = self._variable(item, context)
         elif kind == "macro":
@@ -282,19 +300,29 @@ def _wrap(table: Memo, original: Method) -> Method:
         if entry is None or entry[0] is not self:
             entry = table[id(self)] = (self, (self.get("prefix", ""), self.get("suffix", "")))
         prefix, suffix = entry[1]
-        text = prefix + model.normalize_seam(prefix, string)
-        return text + model.normalize_seam(text, suffix)
+        # an empty affix changes nothing (citeproc-py's String and MixedString discard it)
+        text = prefix + model.normalize_seam(prefix, string) if prefix else string
+        return text + model.normalize_seam(text, suffix) if suffix else text
 
     return wrap
 
 
-def _reference(self: Any) -> Any:
-    """The item's reference, looked up once (citeproc-py asks ~400 times per entry)."""
-    reference = self.__dict__.get("_refconv_reference")
-    if reference is None:
-        reference = self.bibliography.source[self.key]
-        object.__setattr__(self, "_refconv_reference", reference)
-    return reference
+class _Reference:
+    """``CitationItem.reference``, looked up once (citeproc-py asks ~400 times per entry): a
+    non-data descriptor that stores the reference in the item's ``__dict__``, where later
+    lookups find it without a call."""
+
+    def __get__(self, item: Any, owner: Any = None) -> Any:
+        if item is None:
+            return self
+        reference = item.bibliography.source[item.key]
+        item.__dict__["reference"] = reference
+        return reference
+
+
+def _variable_error(self: Any, key: Any) -> Any:
+    """``CustomDict.__missing__``: a missing variable is citeproc-py's ``VariableError``."""
+    raise VariableError
 
 
 #: citeproc-py methods we cache: "Class.method" in ``citeproc.model`` → (its table, the
@@ -307,7 +335,7 @@ CACHES: dict[str, Callable[[Memo, Method], Method]] = {
     "CitationStylesElement.get_formatter": _get_formatter,
     "Formatted.format": _format,
     "Parent.render_children": _render_children,
-    "If.render": _if_render,
+    "Choose.branch": _choose_branch,
     "Text.process": _text_process,
     "Affixed.wrap": _wrap,
     "Locale.get_term": _locale_get_term,
@@ -326,4 +354,7 @@ def install() -> None:
         owner, attribute = dotted.split(".")
         table = INSTALLED.table(dotted)
         INSTALLED.wrap(getattr(model, owner), attribute, dotted, partial(make, table))
-    CitationItem.reference = property(_reference)
+    CitationItem.reference = _Reference()
+    # a hit is dict's own lookup; citeproc-py's __getitem__ caught the KeyError in Python
+    CustomDict.__getitem__ = dict.__getitem__
+    CustomDict.__missing__ = _variable_error
