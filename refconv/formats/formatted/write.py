@@ -221,11 +221,10 @@ def _render_items(
     progress: Callable[[int], Any] | None,
 ) -> list[Entry]:
     """``render`` once the items are built."""
-    order, suffixes = _sort_and_disambiguate(style, items, records, diagnostics)
+    order, suffixes, source = _sort_and_disambiguate(style, items, records, diagnostics)
     numbered: list[Numbered] = []
     for number, i in enumerate(order, 1):
-        item = dict(items[i])
-        numbered.append((i, number, suffixes.get(i), item))
+        numbered.append((i, number, suffixes.get(i), items[i]))
     fmt = (style_name, locale, output)
     done: list[Done]
     if jobs > 1 and len(numbered) > CHUNK:
@@ -236,7 +235,7 @@ def _render_items(
             done = [entry for chunk in rendered for entry in chunk]
     else:
         chunks = [numbered[k : k + CHUNK] for k in range(0, len(numbered), CHUNK)]
-        results = (_render_chunk(fmt, chunk) for chunk in chunks)
+        results = (_render_chunk(fmt, chunk, source) for chunk in chunks)
         done = [
             e for chunk in _progress(results, progress, [len(c) for c in chunks]) for e in chunk
         ]
@@ -290,8 +289,9 @@ def _sort_and_disambiguate(
     items: list[dict[str, Any]],
     records: list[Record],
     diagnostics: Diagnostics | None,
-) -> tuple[list[int], dict[int, str]]:
-    """The bibliography order (indexes into ``items``) and year suffixes by index."""
+) -> tuple[list[int], dict[int, str], Any]:
+    """The bibliography order (indexes into ``items``), year suffixes by index, and the
+    items as citeproc-py references (a ``CiteProcJSON``), for rendering in this process."""
     citeproc, CiteProcJSON = _citeproc()
     source = CiteProcJSON(items)
     bibliography = citeproc.CitationStylesBibliography(style, source, _formatter("text"))
@@ -318,7 +318,7 @@ def _sort_and_disambiguate(
             if len(members) > 1:
                 for n, i in enumerate(members):
                     suffixes[i] = letter_suffix(n)
-    return order, suffixes
+    return order, suffixes, source
 
 
 def _register(bibliography: Any, cite: Any) -> Any:
@@ -346,14 +346,16 @@ def _collision_key(item: dict[str, Any]) -> tuple[Any, ...]:
     return ("title", str(item.get("title", "")).lower(), year)
 
 
-def _render_chunk(fmt: tuple[str, str | None, str], chunk: list[Numbered]) -> list[Done]:
-    """Render numbered items one by one: (index, entry or None, error or None)."""
+def _render_chunk(
+    fmt: tuple[str, str | None, str], chunk: list[Numbered], parsed: Any = None
+) -> list[Done]:
+    """Render numbered items one by one: (index, entry or None, error or None). ``parsed``:
+    the items already read by citeproc-py in this process (a worker reads its chunk)."""
     citeproc, CiteProcJSON = _citeproc()
     style_name, locale, output = fmt
     style = load_style(style_name, locale)
     formatter = _formatter(output)
-    items = [item for _, _, _, item in chunk]
-    source = CiteProcJSON(items)
+    source = CiteProcJSON([item for _, _, _, item in chunk]) if parsed is None else parsed
     bibliography = citeproc.CitationStylesBibliography(style, source, formatter)
     layout = style.root.bibliography.layout
     inside = _punctuation_in_quote(style)

@@ -255,6 +255,24 @@ def _plan(branch: Any) -> tuple[Any, str | None, tuple[tuple[str, Any], ...]]:
     return branch, branch.get("match", "all"), tuple(tests)
 
 
+def _name_get_option(table: Memo, original: Method) -> Method:
+    """citeproc-py's ``Name.get_option`` (which the fix ``name_get_option`` calls) once per
+    (element, option, context): an option is the style's (the ``cs:name``'s attribute, else
+    the inheritable one of its ``cs:citation`` or ``cs:bibliography``, else the default).
+    Sort keys pass their own options and are not cached."""
+
+    def get_option(self: Any, name: str, context: Any = None, sort_options: Any = None) -> Any:
+        if sort_options is not None:
+            return original(self, name, context, sort_options)
+        key = (id(self), name, id(context))
+        entry = table.get(key)
+        if entry is None or entry[0] is not self or entry[1][0] is not context:
+            entry = table[key] = (self, (context, original(self, name, context)))
+        return entry[1][1]
+
+    return get_option
+
+
 def _text_process(table: Memo, original: Method) -> Method:
     """``Text.process`` with what the element prints (variable, macro, term or value) and the
     style's default language read once; the item's own language is still asked each time."""
@@ -354,6 +372,9 @@ def install() -> None:
         owner, attribute = dotted.split(".")
         table = INSTALLED.table(dotted)
         INSTALLED.wrap(getattr(model, owner), attribute, dotted, partial(make, table))
+    name_option = INSTALLED.originals["Name.get_option"]  # the fix calls it: cache it there
+    table = INSTALLED.table("Name.get_option (citeproc-py's)")
+    INSTALLED.originals["Name.get_option"] = _name_get_option(table, name_option)
     CitationItem.reference = _Reference()
     # a hit is dict's own lookup; citeproc-py's __getitem__ caught the KeyError in Python
     CustomDict.__getitem__ = dict.__getitem__
