@@ -1,12 +1,16 @@
-"""Caches for what citeproc-py looks up again on every render though it depends on the style only.
+"""Caches for what citeproc-py looks up again on every render though it depends on the style
+only, and shortcuts through its hottest calls; the output is the same (``install(fast=False)``
+leaves all of this out, so that ``tests/test_formatted_speed.py`` can show it).
 
 Every XPath search (macros, the ``cs:layout`` and ``cs:citation``/``cs:bibliography``
 ancestors, terms, localized dates), ``get_root``, ``calls_variable`` and each item's reference
 are computed again for each entry by citeproc-py 0.11.1; so are which formatting attributes an
-element has, where its formatter lives, its children, the tests of a ``cs:if`` and what a
-``cs:text`` prints. They are cached per element (see ``installed.memo`` for why each entry
-holds its element). APA renders about four times faster. ``install(fast=False)`` leaves them
-out, so that a test can show the output does not change (``tests/test_formatted_speed.py``).
+element has, where its formatter lives, its children, the tests of a ``cs:if``, what a
+``cs:text`` prints, its name options and its terms. They are cached per element (see
+``installed.memo`` for why each entry holds its element). The shortcuts: a ``cs:choose`` finds
+its branch without an exception per failing ``cs:if``, an empty ``cs:group`` returns None
+instead of raising, ``cs:text`` runs only the markup steps it asks for, and no exception is
+raised for an item without a language. APA renders about five times faster than without.
 
 The hottest lookups inline ``memo`` and keep their table and the original method in a closure
 made at install time; the tables themselves are ``INSTALLED.memo``.
@@ -22,7 +26,7 @@ from typing import Any
 from citeproc import model
 from citeproc.source import CitationItem, CustomDict, VariableError
 
-from refconv.formats.formatted.citeproc.fixes import CONDITIONS
+from refconv.formats.formatted.citeproc.fixes import CONDITIONS, cased, group_text
 from refconv.formats.formatted.citeproc.installed import INSTALLED, Memo, memo
 
 Method = Callable[..., Any]
@@ -273,6 +277,61 @@ def _name_get_option(table: Memo, original: Method) -> Method:
     return get_option
 
 
+def _element_get_term(table: Memo, original: Method) -> Method:
+    """citeproc-py's ``CitationStylesElement.get_term`` (which the fix ``get_term`` calls for
+    each form it tries) once per (element, name, form, fallback_locale, zero_padded): a term
+    is the style's locales', searched in order for each entry by citeproc-py."""
+
+    def get_term(
+        self: Any, name: str, form: Any = None, fallback_locale: bool = True,
+        zero_padded: bool = False,
+    ) -> Any:  # fmt: skip
+        key = (id(self), name, form, fallback_locale, zero_padded)
+        entry = table.get(key)
+        if entry is None or entry[0] is not self:
+            entry = table[key] = (self, original(self, name, form, fallback_locale, zero_padded))
+        return entry[1]
+
+    return get_term
+
+
+def _group_render(table: Memo, original: Method) -> Method:
+    """``Group.render`` (``markup(process(...))``) that returns None for a group with nothing
+    to print, where ``Group.process`` (the fix ``group_process``) raises VariableError: every
+    caller of a child's ``render`` takes the two alike (render_children, cs:group,
+    cs:substitute), and half of APA's groups are empty for a given entry."""
+
+    def render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        text = group_text(self, item, context, **kwargs)
+        return self.wrap(self.format(text)) if text else None
+
+    return render
+
+
+def _text_render(table: Memo, original: Method) -> Method:
+    """``Text.render`` with ``markup`` inlined and which of its steps apply read once per
+    element (``strip-periods``, ``text-case``, ``quotes``): a step the element does not ask
+    for is left out, except the fix ``text_case``'s conversion of ``str`` pieces, which it
+    makes whether or not there is a case to apply."""
+
+    def render(self: Any, *args: Any, **kwargs: Any) -> Any:
+        text, language = self.process(*args, **kwargs)
+        if not text:
+            return None
+        entry = table.get(id(self))  # memo, inlined
+        if entry is None or entry[0] is not self:
+            strip = self.get("strip-periods", "false").lower() == "true"
+            quoted = self.get("quotes", "false").lower() == "true"
+            entry = table[id(self)] = (self, (strip, self.get("text-case") is not None, quoted))
+        strip, has_case, quoted = entry[1]
+        if strip:
+            text = text.replace(".", "")
+        text = self.format(self.case(text, language) if has_case else cased(text))
+        return self.wrap(self.quote(text) if quoted else text)
+
+    return render
+
+
 def _text_process(table: Memo, original: Method) -> Method:
     """``Text.process`` with what the element prints (variable, macro, term or value) and the
     style's default language read once; the item's own language is still asked each time."""
@@ -354,7 +413,9 @@ CACHES: dict[str, Callable[[Memo, Method], Method]] = {
     "Formatted.format": _format,
     "Parent.render_children": _render_children,
     "Choose.branch": _choose_branch,
+    "Group.render": _group_render,
     "Text.process": _text_process,
+    "Text.render": _text_render,
     "Affixed.wrap": _wrap,
     "Locale.get_term": _locale_get_term,
 }
@@ -372,9 +433,13 @@ def install() -> None:
         owner, attribute = dotted.split(".")
         table = INSTALLED.table(dotted)
         INSTALLED.wrap(getattr(model, owner), attribute, dotted, partial(make, table))
-    name_option = INSTALLED.originals["Name.get_option"]  # the fix calls it: cache it there
-    table = INSTALLED.table("Name.get_option (citeproc-py's)")
-    INSTALLED.originals["Name.get_option"] = _name_get_option(table, name_option)
+    # methods our fixes replace but call: cached where the fix finds them (``originals``)
+    for dotted, make in (
+        ("Name.get_option", _name_get_option),
+        ("CitationStylesElement.get_term", _element_get_term),
+    ):
+        table = INSTALLED.table(f"{dotted} (citeproc-py's)")
+        INSTALLED.originals[dotted] = make(table, INSTALLED.originals[dotted])
     CitationItem.reference = _Reference()
     # a hit is dict's own lookup; citeproc-py's __getitem__ caught the KeyError in Python
     CustomDict.__getitem__ = dict.__getitem__

@@ -294,6 +294,14 @@ def group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> A
     CSL 1.0.2 "Group": a group is suppressed when it calls variables and all of them are empty.
     citeproc-py counts the variables of every branch of a ``cs:choose``, so APA's thesis entry
     kept a lone "(Publication)"; citeproc-js counts the branch that was chosen."""
+    text = group_text(self, item, context, **kwargs)
+    if text is None:
+        raise model.VariableError
+    return text
+
+
+def group_text(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    """What ``group_process`` returns, None where it raises ``VariableError``."""
     output = []
     called = rendered = False
     delimiter = self.get("delimiter", "")
@@ -313,7 +321,7 @@ def group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> A
             rendered = rendered or calls
     if output and (not called or rendered):
         return self.join(output)
-    raise model.VariableError
+    return None
 
 
 def _chosen(choose: Any, item: Any, context: Any, delimiter: str, **kwargs: Any) -> Any:
@@ -524,19 +532,19 @@ def text_case(self: Any, text: Any, language: Any = None) -> Any:
     citeproc-py takes a missing language as unknown, so labels were never title-cased
     (``eds.`` for ``Eds.``); CSL 1.0.2 "Text-case", "Non-English Items": in a style whose
     ``default-locale`` is English or unset, an item without a ``language`` is English, as in
-    citeproc-js. ``_cased`` avoids citeproc-py's AttributeError on ``str`` pieces."""
+    citeproc-js. ``cased`` avoids citeproc-py's AttributeError on ``str`` pieces."""
     case = INSTALLED.originals["TextCased.case"]
-    return case(self, _cased(text), "en" if language is None else language)
+    return case(self, cased(text), "en" if language is None else language)
 
 
-def _cased(text: Any) -> Any:
+def cased(text: Any) -> Any:
     """``text`` with every piece a ``String``: citeproc-py's text-case calls ``words`` and
     ``capitalize_first`` on each, which a name part, a number or a locale's term given as
     ``str`` lacks (AttributeError: every record failed in iso690-numeric-lt)."""
     if type(text) is str:
         return String(text)
     if isinstance(text, MixedString) and not all(isinstance(p, String) for p in text):
-        return MixedString([_cased(p) for p in text])
+        return MixedString([cased(p) for p in text])
     return text
 
 
