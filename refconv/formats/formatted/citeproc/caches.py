@@ -195,6 +195,8 @@ def _render_children(table: Memo, original: Method) -> Method:
                     output.append(text)
             except model.VariableError:
                 pass
+        if len(output) == 1:  # what join returns for one piece
+            return output[0]
         return model.join(output, delimiter) if output else None
 
     return render_children

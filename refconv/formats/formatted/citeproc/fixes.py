@@ -320,7 +320,7 @@ def group_text(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
             output.append(text)
             rendered = rendered or calls
     if output and (not called or rendered):
-        return self.join(output)
+        return output[0] if len(output) == 1 else self.join(output)  # join returns one as is
     return None
 
 
