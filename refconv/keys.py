@@ -18,10 +18,7 @@ import string
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from hashlib import blake2b
 from itertools import islice
-
-from anyascii import anyascii
 
 from refconv.diagnostics import Diagnostics
 from refconv.model import Name, Record
@@ -31,6 +28,11 @@ from refconv.values.vocabulary import (
     KEY_PLACEHOLDERS,
     TITLE_STOPWORDS,
 )
+
+try:  # the module hashlib takes blake2b from, without loading OpenSSL (a few ms per start)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without it
+    from hashlib import blake2b
 
 _FOLDS = str.maketrans(GERMAN_FOLDS)
 MAX_WORD = 20  # an unspaced CJK title folds to one long "word"
@@ -48,7 +50,7 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 def fold(text: str) -> str:
     """Lower-case ASCII letters and digits only."""
     if not text.isascii():  # German folds (ü → ue) and transliteration only when needed
-        text = anyascii(text.translate(_FOLDS))
+        text = _transliterate(text.translate(_FOLDS))
     return _NOT_ALNUM.sub("", text.lower())
 
 
@@ -56,8 +58,16 @@ def ascii_key(key: str) -> str:
     """``key`` folded to the ASCII a key of a classic BibTeX file for pdfLaTeX needs
     (``пункт3`` → ``punkt3``: pdfLaTeX cannot write most scripts to the .aux, and alpha.bst
     copies a key's first letters into the label), the German folds as for generated keys."""
-    folded = anyascii(key.translate(_FOLDS)) if not key.isascii() else key
+    folded = _transliterate(key.translate(_FOLDS)) if not key.isascii() else key
     return _NOT_KEY.sub("", folded)
+
+
+def _transliterate(text: str) -> str:
+    """``text`` in ASCII letters (anyascii), imported on first use: an ASCII input never
+    loads its tables (and the importlib.resources and tempfile machinery they come through)."""
+    from anyascii import anyascii
+
+    return anyascii(text)
 
 
 def check_key_format(template: str) -> None:
