@@ -61,6 +61,8 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 def braces_balance(text: str) -> bool:
     """True when every ``}`` closes a ``{`` and all close, as bibtex counts them."""
+    if "{" not in text and "}" not in text:  # most values: no walk through them
+        return True
     depth = 0
     for ch in text:
         if ch == "{":
