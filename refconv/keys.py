@@ -189,6 +189,18 @@ class FingerprintTable:
         if 2 * self.size > len(self.slots):  # keep probes short: at most half full
             self._grow()
 
+    def add(self, key: str) -> bool:
+        """Put ``key`` unless it is there; True if it was new (one fingerprint, not two)."""
+        fp = self.fingerprint(key)
+        i = self._slot(fp)
+        if self.slots[i]:
+            return False
+        self.slots[i] = fp
+        self.size += 1
+        if 2 * self.size > len(self.slots):
+            self._grow()
+        return True
+
     def __contains__(self, key: str) -> bool:
         return self.get(key) is not None
 
@@ -216,11 +228,12 @@ class KeyAssigner:
         self.used = FingerprintTable(values=False)  # every key given
         self.next = FingerprintTable()  # a base key that clashed → the first suffix to try
 
-    def _unique(self, base: str) -> str:
-        if base not in self.used:
+    def _take(self, base: str) -> str:
+        """``base``, or its first free suffixed form, now marked as used."""
+        if self.used.add(base):
             return base
         n = self.next.get(base) or 0  # the suffixes before it are taken: no need to look
-        while f"{base}{letter_suffix(n)}" in self.used:
+        while not self.used.add(f"{base}{letter_suffix(n)}"):
             n += 1
         self.next.put(base, n + 1)
         return f"{base}{letter_suffix(n)}"
@@ -237,7 +250,7 @@ class KeyAssigner:
 
     def grant(self, request: KeyRequest) -> str:
         """The unique key for ``request``, in order: a clash gets ``a``, ``b``, ..."""
-        key = self._unique(request.key)
+        key = self._take(request.key)
         if request.dropped_from:  # the original stays in CSL-JSON's citation-key
             self.diagnostics.warn(
                 f"citation key {request.dropped_from!r} has characters a key may not hold "
@@ -249,7 +262,6 @@ class KeyAssigner:
                 f"citation key {request.key!r} is used twice; this record gets {key!r}",
                 request.path, request.line,
             )  # fmt: skip
-        self.used.put(key)
         return key
 
     def key_for(self, record: Record) -> str:
