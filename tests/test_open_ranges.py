@@ -233,3 +233,13 @@ def test_biber_reads_the_biblatex_open_range(tmp_path):
 
 def test_every_reader_and_writer_is_covered():
     assert set(READERS) == set(WRITERS) == {"ris", "refer", "bibtex", "biblatex", "csljson"}
+
+
+def test_a_bibtex_year_still_running_keeps_its_month():
+    """``year = {2018-}`` (read as Refer reads "2018-") is an open range; a month beside it
+    cannot refine it without dropping the open end, so the month is kept with a warning."""
+    diagnostics = Collected()
+    (record,) = read("bibtex", bib("year = {2018-}", "month = feb"), diagnostics)
+    assert record.dates["issued"] == Date(((2018,),), open_end=True)
+    assert record.extra["month"] == ["feb"]
+    assert len(diagnostics.messages) == 1

@@ -139,7 +139,7 @@ class DateFields:
             if "day" in self.fields:
                 self._keep("day", "no month to go with")
             return year
-        if len(year.parts) != 1 or len(year.parts[0]) != 1 or year.season:
+        if len(year.parts) != 1 or len(year.parts[0]) != 1 or year.season or year.open_end:
             for key in ("month", "day"):
                 if key in self.fields:
                     self._keep(key, f"year {shown(text)} is more than one year")
