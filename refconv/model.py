@@ -155,25 +155,42 @@ class Date:
     Month and day are optional (a tuple may hold only the year). ``season`` is 1-4 (spring,
     summer, autumn, winter). A value that could not be parsed is kept whole in ``literal``.
 
+    ``open_end`` marks an open-ended range, "2018–": it starts at ``parts[0]`` (the only
+    part) and has no end. Its sources are citeproc-js's end of zeros, CSL-JSON date-parts
+    ``[[2018, 2], [0, 0]]`` (the end as long as the start: citeproc-js rejects a shorter one),
+    and EDTF level 1 ``2018/..`` and ``2018/`` as biblatex reads them (biblatex manual
+    §2.3.8). A writer that does not know it still finds the start date in ``parts``. A range
+    open at its start ("../2018") has no such field: citeproc-js prints no date at all for
+    ``[[0], [2018]]``, so the readers keep its known end and the text (STYLE.md §4b).
+
     ``parts`` always make a calendar date (``date_problem``) and ``season`` is 1-4, so a
     writer never fails on one: the readers turn other numbers into a literal with a warning,
-    and a ``Date`` built with them anyway (the Python API) becomes that literal here.
+    and a ``Date`` built with them anyway (the Python API) becomes that literal here, as
+    does an ``open_end`` on two parts ("2018/2019/.."); ``open_end`` on a literal is unset
+    (the text says what it says).
     """
 
     parts: tuple[tuple[int, ...], ...] = ()
     season: int | None = None
     circa: bool = False
     literal: str = ""
+    open_end: bool = False
 
     def __post_init__(self) -> None:
         if self.parts and date_problem(self.parts):
             text = "/".join("-".join(_short(n) for n in part) for part in self.parts)
-            self.literal, self.parts = self.literal or text, ()
+            self.literal, self.parts = self.literal or text + ("/.." if self.open_end else ""), ()
+        if self.open_end and len(self.parts) > 1:
+            text = "/".join("-".join(str(n) for n in part) for part in self.parts)
+            self.literal, self.parts = self.literal or f"{text}/..", ()
         if self.season is not None and self.season not in (1, 2, 3, 4):
             if self.parts:
                 text = "/".join("-".join(str(n) for n in part) for part in self.parts)
+                text += "/.." if self.open_end else ""
                 self.literal, self.parts = f"{text} (season {_short(self.season)})", ()
             self.season = None
+        if not self.parts:
+            self.open_end = False
 
     @property
     def year(self) -> int | None:

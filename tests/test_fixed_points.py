@@ -90,6 +90,10 @@ date = st.one_of(
     st.tuples(date_parts, date_parts, st.integers(1, 4), st.booleans()).map(
         lambda r: {"date-parts": [r[0], r[1]], "season": r[2], "circa": r[3]}
     ),
+    # an open-ended range: citeproc-js's end of zeros, as long as the start or just [0]
+    st.tuples(date_parts, st.booleans(), st.booleans()).map(
+        lambda r: {"date-parts": [r[0], [0] * (len(r[0]) if r[1] else 1)], "circa": r[2]}
+    ),
 )
 number = st.one_of(st.integers(1, 999), st.integers(1, 999).map(str), st.just("3a"))
 page = st.one_of(

@@ -195,28 +195,33 @@ CASES = [
                  {"title": "T", "note": "n", "custom": {"title": ["Str"]}},
                  ["t:4: warning: repeated title; the first value is used, this one is kept in "
                   "custom"], id="bibtex-repeated-field-with-macro"),
-    # an open EDTF range: the known end is the date, the text is kept (no CSL open range)
+    # an open EDTF range: open at its end it is CSL's open range (citeproc-js's end of zeros),
+    # no warning; open at its start, the known end is the date and the text is kept
     pytest.param("bibtex", bib("date = {1998/..}"),
-                 {"issued": {"date-parts": [[1998]]}, "custom": {"date": ["1998/.."]}},
-                 ["t:3: warning: date '1998/..': an open range; only its start is a date; kept "
-                  "in custom"], id="bibtex-date-open-end"),
+                 {"issued": {"date-parts": [[1998], [0]]}, "custom": None}, [],
+                 id="bibtex-date-open-end"),
     pytest.param("bibtex", bib("date = {../1998}"),
                  {"issued": {"date-parts": [[1998]]}, "custom": {"date": ["../1998"]}},
                  ["t:3: warning: date '../1998': an open range; only its end is a date; kept "
                   "in custom"], id="bibtex-date-open-start"),
+    pytest.param("bibtex", bib("date = {/1998-05}"),
+                 {"issued": {"date-parts": [[1998, 5]]}, "custom": {"date": ["/1998-05"]}},
+                 ["t:3: warning: date '/1998-05': an open range; only its end is a date; kept "
+                  "in custom"], id="bibtex-date-unknown-start"),
     pytest.param("bibtex", bib("date = {1998-05/..}"),
-                 {"issued": {"date-parts": [[1998, 5]]}, "custom": {"date": ["1998-05/.."]}},
-                 ["t:3: warning: date '1998-05/..': an open range; only its start is a date; "
-                  "kept in custom"], id="bibtex-date-open-end-month"),
+                 {"issued": {"date-parts": [[1998, 5], [0, 0]]}, "custom": None}, [],
+                 id="bibtex-date-open-end-month"),
     pytest.param("bibtex", bib("urldate = {2001-02-03/}"),
-                 {"accessed": {"date-parts": [[2001, 2, 3]]},
-                  "custom": {"urldate": ["2001-02-03/"]}},
-                 ["t:3: warning: urldate '2001-02-03/': an open range; only its start is a "
-                  "date; kept in custom"], id="bibtex-urldate-unknown-end"),
+                 {"accessed": {"date-parts": [[2001, 2, 3], [0, 0, 0]]}, "custom": None}, [],
+                 id="bibtex-urldate-unknown-end"),
     pytest.param("bibtex", bib("date = {1998/..}", "year = {1998}"),
-                 {"issued": {"date-parts": [[1998]]}, "custom": {"date": ["1998/.."]}},
-                 ["t:3: warning: date '1998/..': an open range; only its start is a date; kept "
-                  "in custom"], id="bibtex-date-open-end-and-year"),
+                 {"issued": {"date-parts": [[1998], [0]]}, "custom": None}, [],
+                 id="bibtex-date-open-end-and-year"),
+    pytest.param("bibtex", bib("date = {1998-05-04T10:00/..}"),
+                 {"issued": {"date-parts": [[1998, 5, 4], [0, 0, 0]]},
+                  "custom": {"date": ["1998-05-04T10:00/.."]}},
+                 ["t:3: warning: date '1998-05-04T10:00/..': a time of day, which CSL dates do "
+                  "not hold; kept in custom"], id="bibtex-date-open-end-time"),
     # fields: unknown ones warn (as unknown tags and keys do); BibLaTeX's own are carried
     pytest.param("bibtex", bib("shelfmark = {B1}", "x-rating = {4}"),
                  {"custom": {"shelfmark": ["B1"], "x-rating": ["4"]}},
@@ -563,9 +568,11 @@ def test_csljson_carries_name_attributes_through_a_round_trip():
     ),
 )
 @settings(max_examples=60, deadline=None)
-def test_every_open_edtf_range_keeps_its_text(year, month, side, mark, field):
-    """Any EDTF date open (``..``) or unknown (empty) at one end: the known end is the date,
-    the text is kept under its field, with one warning naming it."""
+def test_every_open_edtf_range_is_read(year, month, side, mark, field):
+    """Any EDTF date open (``..``) or unknown (empty) at one end (biblatex manual §2.3.8).
+    Open at its end it is an open-ended range (``Date.open_end``), with no warning; open at
+    its start the known end is the date and the text is kept under its field, with one
+    warning naming it (citeproc-js prints no date for an open start, ``[[0], [1998]]``)."""
     known = f"{year:04d}" + (f"-{month:02d}" if month else "")
     text = f"{known}/{mark}" if side == "start" else f"{mark}/{known}"
     key, var = field
@@ -573,11 +580,17 @@ def test_every_open_edtf_range_keeps_its_text(year, month, side, mark, field):
     (record,) = read("biblatex", bib(f"{key} = {{{text}}}"), diagnostics)
     item = record_to_csl(record)
     parts = [year, month] if month else [year]
-    assert item[var] == {"date-parts": [parts]}
-    assert item["custom"] == {key: [text]}
-    assert [str(m) for m in diagnostics.messages] == [
-        f"t:3: warning: {key} {text!r}: an open range; only its {side} is a date; kept in custom"
-    ]
+    messages = [str(m) for m in diagnostics.messages]
+    if side == "start":
+        assert item[var] == {"date-parts": [parts, [0] * len(parts)]}
+        assert "custom" not in item
+        assert messages == []
+    else:
+        assert item[var] == {"date-parts": [parts]}
+        assert item["custom"] == {key: [text]}
+        assert messages == [
+            f"t:3: warning: {key} {text!r}: an open range; only its end is a date; kept in custom"
+        ]
 
 
 # CSL-JSON: the reader's silent losses found by the fresh-clone review (issue 14, review
@@ -591,6 +604,10 @@ def csl(fragment: str) -> str:
 
 
 CSLJSON_CASES = [
+    # citeproc-js's open range, an end of zeros, is one (tests/test_open_ranges.py)
+    pytest.param(csl('"issued": {"date-parts": [[2018, 2], [0]]}'),
+                 {"issued": {"date-parts": [[2018, 2], [0, 0]]}, "custom": None}, [],
+                 id="open-end"),
     # 6: a date object: what the date does not carry is kept, what agrees is no noise
     pytest.param(csl('"issued": {"raw": "c. 1900"}'),
                  {"issued": {"date-parts": [[1900]], "circa": True}}, [], id="raw-circa"),

@@ -123,11 +123,13 @@ def parse_raw(raw: str) -> list[list[int]]:
 
 
 def normalise_date(date: dict[str, Any]) -> tuple[Any, ...]:
-    """A date as (parts, circa, season, literal). ``[0]`` and an empty raw end are one open
-    end (an open range is not a single date); month 21-24 (pandoc's season) is ``season``."""
+    """A date as (parts, circa, season, literal). An end of zeros (``[0]``, pandoc's, or
+    ``[0, 0, 0]``, refconv's: citeproc-js wants one as long as the start) and an empty raw end
+    are one open end (an open range is not a single date); month 21-24 (pandoc's season) is
+    ``season``."""
     parts = date.get("date-parts") or (parse_raw(date["raw"]) if "raw" in date else [])
     parts = [[int(x) for x in p] for p in parts]
-    parts = [[] if p in ([0], [0, 0], []) else p for p in parts]
+    parts = [[] if not any(p) else p for p in parts]
     season = date.get("season")
     if parts and len(parts[0]) == 2 and 21 <= parts[0][1] <= 24:
         season, parts[0] = parts[0][1] - 20, parts[0][:1]

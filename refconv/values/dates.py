@@ -35,6 +35,9 @@ _SIGNED_RANGE = re.compile(r"(-?\d{4})/(-?\d{4})", re.ASCII)  # how years BC are
 # A range with months or days, as ``format_date`` writes it: "1999/12 - 2000/01".
 _YMD_PART = r"(-?\d{4})(?:/(\d{2})(?:/(\d{2}))?)?"
 _YMD_RANGE = re.compile(_YMD_PART + r" - " + _YMD_PART, re.ASCII)
+# An open-ended range, "2018-", "2018/02-" (``format_date``), "1985 –": the catalogue form of
+# a date still running (ISBD and AACR2 for continuing resources), read as ``Date.open_end``.
+_OPEN_END = re.compile(_YMD_PART + r" ?[-–—]", re.ASCII)
 # "ca. " and a season in front of a date, as ``format_date`` writes them.
 _PREFIX = re.compile(r"(ca\. )?(?:(spring|summer|autumn|winter) )?(.+)", re.IGNORECASE)
 _NEGATIVE_YEAR = re.compile(r"(?<![\w-])-\d", re.ASCII)
@@ -114,13 +117,16 @@ class _OutOfRange(ValueError):
 
 
 def _date(
-    parts: tuple[tuple[int, ...], ...], season: int | None = None, circa: bool = False
+    parts: tuple[tuple[int, ...], ...],
+    season: int | None = None,
+    circa: bool = False,
+    open_end: bool = False,
 ) -> Date:
     """A ``Date`` from parsed numbers, checked first (``Date`` itself would turn bad ones
     into a literal of the numbers, not of the text)."""
     if problem := date_problem(parts):
         raise _OutOfRange(problem)
-    return Date(parts, season=season, circa=circa)
+    return Date(parts, season=season, circa=circa, open_end=open_end)
 
 
 def _parse(text: str) -> ParsedDate:
@@ -137,7 +143,11 @@ def _parse(text: str) -> ParsedDate:
         whole = inner.date if inner.kind == "date" and not inner.leftover else None
         if whole and whole.parts and not whole.circa and not (m[2] and whole.season):
             season = SEASONS[m[2].lower()] if m[2] else whole.season
-            return ParsedDate("date", _date(whole.parts, season=season, circa=bool(m[1])))
+            date = _date(whole.parts, season=season, circa=bool(m[1]), open_end=whole.open_end)
+            return ParsedDate("date", date)
+    if m := _OPEN_END.fullmatch(value):
+        begin = tuple(int(g) for g in m.groups() if g)
+        return ParsedDate("date", _date((begin,), open_end=True))
     if _YEAR.fullmatch(value.rstrip("/")):  # "-0044///": RIS's "YYYY/MM/DD/" with a year
         return ParsedDate("date", _date(((int(value.rstrip("/")),),)))
     if m := _YMD.fullmatch(value):  # out of range: literal (parse_date), not a guess
@@ -229,11 +239,13 @@ def complete_date(date: Date, refinement: ParsedDate) -> Date | None:
             parts = _ymd(year, refinement.month, refinement.day)
             if refinement.day is not None and len(parts) < 3:  # "Feb 30": no such day
                 return None
-            return Date((parts,), circa=date.circa)
-        return Date(date.parts, season=refinement.season, circa=date.circa)
+            return Date((parts,), circa=date.circa, open_end=date.open_end)
+        return Date(date.parts, season=refinement.season, circa=date.circa, open_end=date.open_end)
     if refinement.kind == "date" and refinement.date and refinement.date.year == date.year:
         better = refinement.date
         if sum(len(p) for p in better.parts) > sum(len(p) for p in date.parts):
+            if date.open_end and len(better.parts) == 1 and not better.open_end:
+                return Date(better.parts, better.season, better.circa, open_end=True)
             return better
         return date  # as detailed already (a season or circa on it is kept)
     return None
@@ -254,7 +266,8 @@ def _ymd_text(part: tuple[int, ...]) -> str:
 
 def format_date(date: Date) -> str:
     """A date as text that ``parse_date`` reads back exactly: "2012/03/15", "1996-2004",
-    "Spring 2012", "ca. 1850", or the literal."""
+    "Spring 2012", "ca. 1850", "2018/02-" (an open-ended range, ``Date.open_end``), or the
+    literal."""
     if not date.parts:
         return date.literal
     if date_problem(date.parts):  # built by hand (the readers never make one): kept as given
@@ -272,7 +285,7 @@ def format_date(date: Date) -> str:
     elif len(date.parts) == 2:
         text = " - ".join(_ymd_text(p) for p in date.parts)
     else:
-        text = _ymd_text(date.parts[0])
+        text = _ymd_text(date.parts[0]) + ("-" if date.open_end else "")
     if date.season in _SEASON_NAMES:
         text = f"{_SEASON_NAMES[date.season]} {text}"
     return f"ca. {text}" if date.circa else text

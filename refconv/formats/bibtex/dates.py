@@ -88,9 +88,13 @@ class DateFields:
         if date is None and not why and (open_range := _OPEN_RANGE.fullmatch(text.strip())):
             known = open_range["start"] or open_range["end"]
             date, why = parse_edtf(known)
+            if date is not None and len(date.parts) == 1 and open_range["start"]:
+                if more := qualified(known):
+                    self._keep(key, more)  # the date is used, the whole text kept
+                date.open_end = True
+                return date, ""
             if date is not None and len(date.parts) == 1:
-                side = "start" if open_range["start"] else "end"
-                self._keep(key, f"an open range; only its {side} is a date")
+                self._keep(key, "an open range; only its end is a date")
                 return date, ""
             date, why = None, ""
         if date is None and not why:
@@ -135,7 +139,7 @@ class DateFields:
             if "day" in self.fields:
                 self._keep("day", "no month to go with")
             return year
-        if len(year.parts) != 1 or len(year.parts[0]) != 1 or year.season:
+        if len(year.parts) != 1 or len(year.parts[0]) != 1 or year.season or year.open_end:
             for key in ("month", "day"):
                 if key in self.fields:
                     self._keep(key, f"year {shown(text)} is more than one year")
@@ -235,10 +239,11 @@ _EDTF = re.compile(r"(-?[0-9]{4,})(?:-([0-9]{2}))?(?:-([0-9]{2}))?", re.ASCII)
 
 
 #: An EDTF range open (``..``) or unknown (empty) at one end: "1998/..", "../1998", "1998-05/"
-#: (EDTF level 1, which biblatex reads). CSL-JSON has no open range: citeproc-js prints
-#: date-parts ``[[1998], [0]]`` as "1998–", but that is its own convention, outside the CSL
-#: schema, and year 0 is no date to refconv's model and to every other writer. So the known
-#: end is the date and the field's text is kept in custom, with a warning (STYLE.md §4b).
+#: (EDTF level 1, which biblatex reads: manual §2.3.8; biber 2.18 reads "1998/.." and
+#: "1998/" alike and writes "1998/"). An open end is ``Date.open_end`` (CSL-JSON's
+#: ``[[1998], [0]]``, which citeproc-js prints "1998–"). An open start has no CSL form:
+#: citeproc-js prints no date at all for ``[[0], [1998]]``, so the known end is the date and
+#: the field's text is kept in custom, with a warning (STYLE.md §4b).
 _OPEN_RANGE = re.compile(r"(?:\.\.|)/(?P<end>[^/]+)|(?P<start>[^/]+)/(?:\.\.|)")
 
 
@@ -284,8 +289,8 @@ def parse_edtf(text: str) -> tuple[Date | None, str]:
             return None, why + " (-9999 to 9999)"
         numbers = [year if year > 0 else year - 1] + [int(g) for g in (m[2], m[3]) if g]
         if len(numbers) == 2 and 21 <= numbers[1] <= 24:
-            if len(parts) or "/" in value:
-                return None, "a season in a range"
+            if len(parts) or ("/" in value and not value.endswith(("/", "/.."))):
+                return None, "a season in a range"  # an open-ended range may have one
             season, numbers = numbers[1] - 20, numbers[:1]
         parts.append(tuple(numbers))
     if why := date_problem(tuple(parts)):
@@ -303,11 +308,21 @@ def held(var: str, date: Date, biblatex: bool) -> Date | None:
     within a year its year, one within a month its year and month. The writer puts the
     whole date in the note when this is less (``refconv.notes``); the reader checks a note
     date against it.
+
+    An open-ended range (``Date.open_end``) is EDTF ``2018-02/`` in a date field; classic
+    ``year``/``month`` hold its start only.
     """
     if not date.parts or DATE_FIELDS.get(var, (None, None))[biblatex] is None:
         return None
     single_year = len(date.parts) == 1 and len(date.parts[0]) == 1
-    edtf = Date(date.parts, season=date.season if single_year else None, circa=date.circa)
+    edtf = Date(
+        date.parts,
+        season=date.season if single_year else None,
+        circa=date.circa,
+        open_end=date.open_end,
+    )
+    if date.open_end and not biblatex and var == "issued":
+        return Date(date.parts, season=edtf.season, circa=date.circa)
     if biblatex or var != "issued" or len(date.parts) == 1:
         return edtf
     if all(len(p) == 1 for p in date.parts):

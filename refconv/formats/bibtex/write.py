@@ -158,7 +158,9 @@ def edtf_year(year: int) -> str:
 
 def iso_date(date: Date) -> str:
     """BibLaTeX/EDTF form: ``2012-03-15``, ``1996/2004``, ``2012-21`` (spring), ``1850~``,
-    ``-0043`` (44 BC)."""
+    ``-0043`` (44 BC), ``2018-02/`` (an open-ended range, ``1850~/`` with circa: EDTF level 1
+    as biblatex reads it, manual §2.3.8; biber 2.18 reads "2018-02/.." and "2018-02/" alike
+    and itself writes "2018-02/")."""
 
     def one(parts: tuple[int, ...]) -> str:
         return "-".join(edtf_year(p) if i == 0 else f"{p:02d}" for i, p in enumerate(parts))
@@ -166,7 +168,8 @@ def iso_date(date: Date) -> str:
     text = "/".join(one(p) for p in date.parts)
     if date.season and len(date.parts) == 1 and len(date.parts[0]) == 1:
         text += f"-{20 + date.season}"
-    return text + ("~" if date.circa else "")
+    text += "~" if date.circa else ""
+    return text + "/" if date.open_end else text
 
 
 class _Entry:

@@ -171,7 +171,12 @@ def _season(value: Any) -> int | None:
 
 def _from_parts(parts: Any, problem: Callable[[str], None]) -> Date | None:
     """A ``Date`` from ``date-parts``; out-of-range numbers give a literal (``problem`` says
-    why); None when the value is not a list of lists of numbers at all."""
+    why); None when the value is not a list of lists of numbers at all.
+
+    An end of zeros after a start, ``[[2018, 2], [0, 0]]`` (``[0]``, ``[0, 0]``, ``[0, 0, 0]``,
+    numbers or strings), is citeproc-js's open-ended range "2018–" (``Date.open_end``); a
+    start of zeros (``[[0], [2018]]``) is none: citeproc-js prints no date for it, so it stays
+    a literal with "there is no year 0"."""
     if not (isinstance(parts, list) and all(isinstance(p, list) for p in parts)):
         return None
     parts = [p for p in parts if p]
@@ -179,6 +184,11 @@ def _from_parts(parts: Any, problem: Callable[[str], None]) -> Date | None:
         x is None or isinstance(x, (str, int, float)) for p in parts for x in p
     ):
         return None
+    if len(parts) == 2 and len(parts[1]) <= 3 and all(_whole(x) == 0 for x in parts[1]):
+        start = _from_parts(parts[:1], problem)
+        if start is not None and start.parts:
+            return Date(start.parts, season=start.season, open_end=True)
+        return start if start is None else Date(literal=_parts_text(parts))
     clean: list[tuple[int, ...]] = []
     seasons: set[int] = set()
     for part in parts:

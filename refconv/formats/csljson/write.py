@@ -47,10 +47,16 @@ def name_to_csl(name: Name, attributes: bool = True) -> dict[str, str | bool]:
 
 
 def date_to_csl(date: Date) -> dict[str, Any]:
-    """One CSL date object: ``date-parts`` plus season/circa, or ``literal``."""
+    """One CSL date object: ``date-parts`` plus season/circa, or ``literal``.
+
+    An open-ended range (``Date.open_end``) ends in as many zeros as its start has parts,
+    ``[[2018, 2], [0, 0]]``: citeproc-js prints it "2018–" and rejects a shorter end such as
+    ``[0]`` ("element mismatch in date range input"); the schema allows any number there."""
     if not date.parts:
         return {"literal": date.literal}
     item: dict[str, Any] = {"date-parts": [list(p) for p in date.parts]}
+    if date.open_end:
+        item["date-parts"].append([0] * len(date.parts[0]))
     if date.season:
         item["season"] = date.season
     if date.circa:

@@ -334,10 +334,14 @@ def _register(bibliography: Any, cite: Any) -> Any:
 
 def _collision_key(item: dict[str, Any]) -> tuple[Any, ...]:
     """Works whose author-date citations would read alike: same names, same year. Taken from
-    the item citeproc-py renders, so that a name with nothing to print counts as none."""
+    the item citeproc-py renders, so that a name with nothing to print counts as none. An
+    open-ended range ("2018–", an end of zeros) reads unlike its year alone, as in
+    citeproc-js, which gives "2018–" no year suffix beside a "2018"."""
     issued = item.get("issued") or {}
     parts = issued.get("date-parts") or [[None]]
-    year = parts[0][0] if parts and parts[0] else None
+    year: Any = parts[0][0] if parts and parts[0] else None
+    if len(parts) == 2 and parts[1] and not any(parts[1]):
+        year = (year, "–")
     for role in ("author", "editor", "translator"):
         people = item.get(role)
         if people:

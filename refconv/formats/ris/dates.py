@@ -1,8 +1,9 @@
 """What the RIS date tags hold of a CSL date, for the writer and for the reader's note lines:
 ``PY``/``Y1`` a year (with ``DA`` beside it for a full date when ``DA`` means the same date
 in the type), ``DA`` and ``Y2`` one date ("YYYY/MM/DD/", RIS specification 2011); none holds
-a range, a season or circa. A type that reads a date from another tag (Conference
-Proceedings' ``C2``, Year Published) gets refconv's ISO form there, which holds any date."""
+a range (an open-ended one neither), a season or circa. A type that reads a date from another
+tag (Conference Proceedings' ``C2``, Year Published) gets refconv's ISO form there, which holds
+any date."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def ris_date(date_parts: tuple[int, ...]) -> str:
 
 
 def _is_single(date: Date) -> bool:
-    return bool(date.parts) and len(date.parts) == 1 and not date.season and not date.circa
+    return len(date.parts) == 1 and not date.season and not date.circa and not date.open_end
 
 
 def date_lines(code: str, var: str, date: Date) -> tuple[list[tuple[str, str]], bool]:

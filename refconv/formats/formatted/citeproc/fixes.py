@@ -183,8 +183,7 @@ def render_date_range(
     begin, end = date_range["begin"], date_range.get("end")
     order = [p.get("name") for p in self.iterchildren() if p.get("name") in shown]
     if end is None or end.is_nil():
-        text = render_single_date(self, begin, shown, context)
-        return text + _range_delimiter(self, context, order[:1]) if text else None
+        return _open_range(self, begin, order, shown, context)
     has = [n for n in order if _part_value(begin, n) is not None or _part_value(end, n) is not None]
     order = has
     first = next((k for k in _LEVELS if _part_value(begin, k) != _part_value(end, k)), None)
@@ -219,6 +218,34 @@ def render_date_range(
     if not before and not after:
         return ranged
     return date_join(self, [*before, ranged, *after], context)
+
+
+def _open_range(self: Any, begin: Any, order: list[str], shown: list[str], context: Any) -> Any:
+    """An open-ended range, citeproc-js's date-parts ending in zeros: the delimiter follows
+    the last shown part the start has a number for ("Feb. 2018–", "2018 Feb 3–"); a season
+    belongs to the whole date and follows it ("2018– Summer"), and a date that shows none of
+    those parts (Chicago's season alone) has no delimiter, as in citeproc-js. The delimiter
+    goes inside the last part's suffix, "(2018–)", as on a closed range, "(2017–2018)";
+    citeproc-js 2.4 drops that suffix of an open range, "(2018–" (citeproc-differences.tsv)."""
+    numbered = [name for name in order if begin.get(name) is not None]
+    if not numbered:
+        return render_single_date(self, begin, shown, context)
+    last = order.index(numbered[-1]) + 1
+    own = context if context is not self else None
+    start = self.parts(begin, order[:last], own)
+    if not start:
+        return render_single_date(self, begin, shown, context)
+    delimiter = _range_delimiter(self, context, [n for n in _LEVELS if n in numbered])
+    opening = date_join(self, start, context)
+    # the delimiter goes inside the last part's suffix: "(2018–)", not "(2018)–"
+    suffix = _affix(self, order[last - 1], "suffix")
+    if suffix and str(opening).endswith(suffix):
+        opening = _cut(opening, len(suffix), at_end=True)
+    else:
+        suffix = ""
+    ranged = opening.rstrip() + delimiter + suffix
+    after = self.parts(begin, order[last:], own)
+    return date_join(self, [ranged, *after], context) if after else ranged
 
 
 def _affix(self: Any, name: str, affix: str) -> str:
