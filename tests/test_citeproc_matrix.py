@@ -135,9 +135,13 @@ def render_citeproc_js(items: list[dict], styles: list[str], fmt: str) -> dict[s
         for p in locales_dir.glob("locales-*.xml")
     }
     xml = {s: style_xml(s) for s in styles}
-    job = json.dumps({"styles": xml, "locales": locales, "items": items, "format": fmt})
+    job = {"styles": xml, "locales": locales, "items": items, "format": fmt, "ids": True}
     done = subprocess.run(
-        ["node", str(ORACLE / "render.js")], input=job, capture_output=True, text=True, check=True
+        ["node", str(ORACLE / "render.js")],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     out: dict[str, Rendered] = {}
     for style, found in json.loads(done.stdout).items():
