@@ -88,14 +88,6 @@ KNOWN_DIFFERENCES: dict[str, list[tuple[str, str]]] = {
             "11. Friedman DP Jr, Wand M. Essentials of Programming Languages. MIT Press; 2008.",
         )
     ],
-    # citeproc-js prints the collection number "2" as if it were an editor ("2, Series Ed.");
-    # citeproc-py leaves it out, which is the lesser evil.
-    "american-chemical-society": [
-        (
-            "(17) Garcia, A. Cooking with Patience; Harper: New York, 2005.",
-            "(17) Garcia, A. Cooking with Patience; 2, Series Ed.; Harper: New York, 2005.",
-        )
-    ],
 }
 
 COMPARED_INPUTS = [

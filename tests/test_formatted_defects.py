@@ -309,3 +309,24 @@ def test_initials_keep_particles_whole_and_mark_only_initials(words):
     assert [t for t in tokens if t[0].islower()] == [w for w in words if w[0].islower()]
     assert text.count(".") == sum(w[0].isupper() for w in words)
     assert all(t[0].isupper() for t in tokens if t.endswith("."))
+
+
+# --- 8. name variables with a hyphen ---------------------------------------------------------------
+
+#: a review of a chapter whose names are all in variables with a hyphen in their CSL name
+HYPHENATED = [
+    {"id": "r", "type": "chapter", "title": "T", "container-title": "Book",
+     "container-author": [person("Smith", "John")], "reviewed-author": [person("Roe", "Rick")],
+     "series-creator": [person("Cree", "Cat")], "author": [person("Doe")],
+     "issued": {"date-parts": [[2006]]}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("style", ["modern-language-association", "chicago-author-date"])
+def test_hyphenated_name_variables_render_as_citeproc_js_renders_them(style):
+    """citeproc-py's ``Names.process`` asked for ``container-author`` in a reference that
+    holds ``container_author``, so container-author, reviewed-author, series-creator and the
+    other hyphenated roles printed nothing."""
+    entries, _ = ours(HYPHENATED, style)
+    assert entries == theirs(HYPHENATED, [style])[style]
+    assert all(name in entries[0] for name in ("John Smith", "Roe", "Cree"))

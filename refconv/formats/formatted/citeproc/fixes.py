@@ -446,11 +446,22 @@ def names_process(
 def _names_without_repressed(
     self: Any, item: Any, names_context: Any, context: Any, **kwargs: Any
 ) -> Any:
-    """The original ``Names.process`` for the roles no substitute has printed yet."""
+    """The original ``Names.process`` for the roles no substitute has printed yet.
+
+    A role whose CSL name has a hyphen (``container-author``, ``reviewed-author``,
+    ``series-creator``...) is also put in the reference under that name: citeproc-py's
+    ``Names.process`` asks ``role in item.reference`` with the CSL name while ``CiteProcJSON``
+    keeps ``container_author``, so these names printed nothing (citeproc-js prints them)."""
     process = INSTALLED.originals["Names.process"]
     repressed = (context if context is not None else self).get_layout().repressed
     done = repressed.get("names-roles", ())
     roles = self.get("variable", "").split()
+    reference = item.reference
+    for role in roles:
+        if "-" in role and role not in reference:
+            stored = reference.get(role.replace("-", "_"))
+            if stored is not None:
+                dict.__setitem__(reference, role, stored)
     if done and any(role in done for role in roles):
         kept = " ".join(role for role in roles if role not in done)
         if not kept:
