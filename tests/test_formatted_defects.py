@@ -311,7 +311,7 @@ def test_initials_keep_particles_whole_and_mark_only_initials(words):
     assert all(t[0].isupper() for t in tokens if t.endswith("."))
 
 
-# --- 8. name variables with a hyphen ---------------------------------------------------------------
+# --- 8. name variables with a hyphen ---------------------------------------------------------
 
 #: a review of a chapter whose names are all in variables with a hyphen in their CSL name
 HYPHENATED = [
@@ -330,3 +330,22 @@ def test_hyphenated_name_variables_render_as_citeproc_js_renders_them(style):
     entries, _ = ours(HYPHENATED, style)
     assert entries == theirs(HYPHENATED, [style])[style]
     assert all(name in entries[0] for name in ("John Smith", "Roe", "Cree"))
+
+
+# --- 9. is-numeric ------------------------------------------------------------------------------
+
+NUMBER_RANGES = [
+    {"id": "v", "type": "article-journal", "title": "T", "container-title": "J",
+     "volume": "42-43", "issue": "3 & 4", "author": [person("Doe")],
+     "issued": {"date-parts": [[2006]]}},
+]  # fmt: skip
+
+
+def test_a_number_range_is_numeric_as_in_citeproc_js():
+    """CSL 1.0.2 "is-numeric": numbers separated by a hyphen, comma or ampersand are numeric;
+    citeproc-py took one number only, so MLA's "vols. 42–43" lost its label. (The hyphen:
+    citeproc-js prints an en dash, another difference.)"""
+    style = "modern-language-association"
+    (entry,), _ = ours(NUMBER_RANGES, style)
+    assert "vols. 42-43" in entry
+    assert entry.replace("-", "–") == theirs(NUMBER_RANGES, [style])[style][0].replace("-", "–")

@@ -667,6 +667,10 @@ FIXES: dict[str, Any] = {
     # on a long run of digits (an issue number of 40,000 digits took 30 s; found by fuzzing);
     # this matches the same strings in linear time
     "Label.RE_MULTIPLE_NUMBERS": re.compile(r"\d[^\d.]+\d"),
+    # CSL 1.0.2 "is-numeric": numbers with prefixes and suffixes ("D2", "2b") separated by a
+    # comma, hyphen or ampersand ("2, 3", "2-4", "2 & 4") are numeric, as in citeproc-js;
+    # citeproc-py took one number only, so a volume "42-43" lost its label ("Vols.") in MLA
+    "If.re_numeric": re.compile(r"[a-z]*\d+[a-z]*(?:\s*[-–,&]\s*[a-z]*\d+[a-z]*)*\Z", re.I),
 }
 
 
