@@ -349,3 +349,24 @@ def test_a_number_range_is_numeric_as_in_citeproc_js():
     (entry,), _ = ours(NUMBER_RANGES, style)
     assert "vols. 42-43" in entry
     assert entry.replace("-", "–") == theirs(NUMBER_RANGES, [style])[style][0].replace("-", "–")
+
+
+# --- 10. a localized date's part overridden for one cs:date only ---------------------------------
+
+LOCALIZED = [
+    {"id": "a", "type": "report", "title": "T", "author": [person("Doe")],
+     "issued": {"date-parts": [[2006, 3, 15]]}},
+    {"id": "b", "type": "article-journal", "title": "U", "container-title": "J",
+     "author": [person("Roe")], "issued": {"date-parts": [[2006, 3, 15]]},
+     "accessed": {"date-parts": [[2007, 3, 9]]}, "URL": "https://example.org"},
+]  # fmt: skip
+
+
+def test_a_date_part_override_changes_one_date_only():
+    """Begell House's issued date of a report overrides the month with ``form="short"``;
+    citeproc-py kept the override in the locale's date, so the dates of the entries after
+    it printed "Mar." too."""
+    style = "begell-house-chicago-author-date"
+    entries, _ = ours(LOCALIZED, style)
+    assert entries == theirs(LOCALIZED, [style])[style]
+    assert "Mar. 15, 2006" in entries[0] and "accessed March 9, 2007" in entries[1]

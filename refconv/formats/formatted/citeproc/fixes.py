@@ -602,12 +602,24 @@ def _last_char(text: Any) -> str:
 def date_part_process(self: Any, date: Any, context: Any = None) -> Any:
     """``Date_Part.process`` that prints the season's term (CSL 1.0.2 Appendix II, "Seasons")
     where the style wants a numeric month, as citeproc-js does; citeproc-py crashed
-    (``assert term == 'month'``) on a date with ``"season": 2``."""
+    (``assert term == 'month'``) on a date with ``"season": 2``.
+
+    A style's ``cs:date-part`` that overrides a localized date's part applies to that
+    ``cs:date`` only (CSL 1.0.2 "Localized Date Formats"): citeproc-py copied the override
+    into the locale's own ``cs:date-part`` for good, so after Begell House's
+    ``<date-part name="month" form="short"/>`` every localized date printed "Mar." where
+    citeproc-js prints the locale's "March"; the locale's part is restored."""
+    attrib = self.attrib
+    saved = dict(attrib)
     try:
         return INSTALLED.originals["Date_Part.process"](self, date, context)
     except AssertionError:
         term = f"season-{date.season:02}"
         return (context if context is not None else self).get_single_term(name=term)
+    finally:
+        if len(attrib) != len(saved) or dict(attrib) != saved:
+            attrib.clear()
+            attrib.update(saved)
 
 
 def if_type(self: Any, item: Any) -> list[bool]:
