@@ -322,6 +322,16 @@ HYPHENATED = [
 ]  # fmt: skip
 
 
+def test_a_hyphenated_number_variable_renders_as_citeproc_js_renders_it():
+    """``<number variable="number-of-volumes" prefix="1-"/>``: citeproc-py asked for the
+    variable as the style writes it and printed nothing."""
+    items = [{"id": "v", "type": "book", "title": "T", "number-of-volumes": "3", "volume": "2",
+              "author": [person("Doe")], "issued": {"date-parts": [[2006]]}}]  # fmt: skip
+    style = "springer-socpsych-author-date"
+    entries, _ = ours(items, style)
+    assert entries == theirs(items, [style])[style] == ["Doe, J. (2006). T (Vols. 1-3, Vol. 2)."]
+
+
 @pytest.mark.parametrize("style", ["modern-language-association", "chicago-author-date"])
 def test_hyphenated_name_variables_render_as_citeproc_js_renders_them(style):
     """citeproc-py's ``Names.process`` asked for ``container-author`` in a reference that

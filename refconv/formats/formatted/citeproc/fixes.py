@@ -456,12 +456,7 @@ def _names_without_repressed(
     repressed = (context if context is not None else self).get_layout().repressed
     done = repressed.get("names-roles", ())
     roles = self.get("variable", "").split()
-    reference = item.reference
-    for role in roles:
-        if "-" in role and role not in reference:
-            stored = reference.get(role.replace("-", "_"))
-            if stored is not None:
-                dict.__setitem__(reference, role, stored)
+    _alias_hyphenated(item.reference, roles)
     if done and any(role in done for role in roles):
         kept = " ".join(role for role in roles if role not in done)
         if not kept:
@@ -473,6 +468,27 @@ def _names_without_repressed(
         finally:
             self.set("variable", original)
     return process(self, item, names_context, context, **kwargs)
+
+
+def _alias_hyphenated(reference: Any, variables: Any) -> None:
+    """Put each variable whose CSL name has a hyphen in ``reference`` under that name too
+    (``CiteProcJSON`` keeps ``number_of_volumes``), for the citeproc-py methods that look a
+    variable up as the style writes it."""
+    for variable in variables:
+        if "-" in variable and variable not in reference:
+            stored = reference.get(variable.replace("-", "_"))
+            if stored is not None:
+                dict.__setitem__(reference, variable, stored)
+
+
+def number_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    """``Number.process`` that finds a variable whose CSL name has a hyphen: citeproc-py
+    asked the reference for ``number-of-volumes`` where ``CiteProcJSON`` keeps
+    ``number_of_volumes``, so a ``cs:number`` of number-of-volumes, number-of-pages,
+    collection-number, part-number... printed nothing (CSL 1.0.2 "Number"; citeproc-js prints
+    Springer's "Vols. 1-3")."""
+    _alias_hyphenated(item.reference, (self.get("variable") or "",))
+    return INSTALLED.originals["Number.process"](self, item, context, **kwargs)
 
 
 def name_process(
@@ -658,6 +674,7 @@ FIXES: dict[str, Any] = {
     "Name.process": name_process,
     "Name.get_option": name_get_option,
     "Names.process": names_process,
+    "Number.process": number_process,
     "Substitute.render": substitute_render,
     "Substitute.add_to_repressed_list": add_to_repressed_list,
     "Label.process": label_process,
