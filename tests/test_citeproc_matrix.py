@@ -5,7 +5,9 @@ The styles: the 50 independent styles the most dependent (journal) styles of cit
 point at (`<link rel="independent-parent">`), plus the styles the README and issue 17 name.
 Both processors get the same unfiltered CSL-JSON: citeproc-js through tests/citeproc-js/render.js
 (one node process for all styles), refconv through its command line
-(`refconv convert -f csljson -t text|html --style S`, one process per style and format).
+(`refconv convert -f csljson -t text|html --style S`, one process per style and format, run
+by tests/refconv_entries.py). Both tell which item each entry renders, so entries are compared
+item by item.
 
 Every remaining difference is one row of tests/data/citeproc-differences.tsv: a category (style
 glob × what we print × what citeproc-js prints) with its cause. A difference no row explains
@@ -119,8 +121,12 @@ def _need_node() -> None:
         pytest.skip("citeproc-js not installed (npm ci --prefix tests/citeproc-js)")
 
 
-def render_citeproc_js(items: list[dict], styles: list[str], fmt: str) -> dict[str, list[str]]:
-    """citeproc-js's bibliography entries per style, in one node process."""
+#: A bibliography: its entries and the id of the item each renders (none known: empty).
+Rendered = tuple[list[str], list[str]]
+
+
+def render_citeproc_js(items: list[dict], styles: list[str], fmt: str) -> dict[str, Rendered]:
+    """citeproc-js's bibliography entries per style and their items, in one node process."""
     import citeproc
 
     locales_dir = Path(citeproc.__file__).parent / "data" / "locales"
@@ -129,33 +135,47 @@ def render_citeproc_js(items: list[dict], styles: list[str], fmt: str) -> dict[s
         for p in locales_dir.glob("locales-*.xml")
     }
     xml = {s: style_xml(s) for s in styles}
-    job = json.dumps({"styles": xml, "locales": locales, "items": items, "format": fmt})
+    job = {"styles": xml, "locales": locales, "items": items, "format": fmt, "ids": True}
     done = subprocess.run(
-        ["node", str(ORACLE / "render.js")], input=job, capture_output=True, text=True, check=True
+        ["node", str(ORACLE / "render.js")],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    out: dict[str, list[str]] = {}
-    for style, entries in json.loads(done.stdout).items():
-        out[style] = [f"ERROR {entries['error']}"] if isinstance(entries, dict) else entries
+    out: dict[str, Rendered] = {}
+    for style, found in json.loads(done.stdout).items():
+        if "error" in found:
+            out[style] = [f"ERROR {found['error']}"], []
+        else:
+            out[style] = found["entries"], found["ids"]
     return out
 
 
 _HTML_ENTRY = re.compile(r'^\s*(<div class="csl-entry">.*</div>)\s*$')
 
 
-def render_refconv(path: Path, style: str, fmt: str) -> list[str]:
-    """refconv's entries: one line each in text, one `csl-entry` div each in HTML."""
+def render_refconv(path: Path, style: str, fmt: str) -> Rendered:
+    """refconv's entries (one line each in text, one `csl-entry` div each in HTML) as its
+    command line writes them, and their items' ids (tests/refconv_entries.py runs the command
+    line and watches which record each entry renders)."""
     args = ["convert", "-f", "csljson", "-t", fmt, "--style", style, "-j", "1", "-q", str(path)]
+    ids_file = path.with_name(f"ids-{style}-{fmt}.json")
     done = subprocess.run(
-        [sys.executable, "-m", "refconv", *args],
+        [sys.executable, "-m", "tests.refconv_entries", str(ids_file), *args],
         capture_output=True,
         text=True,
         env=dict(os.environ, PYTHONPATH=str(HERE.parent)),
     )
     if done.returncode not in (0, 1) or (done.returncode == 1 and not done.stdout):
-        return [f"ERROR exit {done.returncode}: {done.stderr.strip()}"]
+        return [f"ERROR exit {done.returncode}: {done.stderr.strip()}"], []
     if fmt == "text":
-        return [line for line in done.stdout.splitlines() if line.strip()]
-    return [m[1] for line in done.stdout.splitlines() if (m := _HTML_ENTRY.match(line))]
+        entries = [line for line in done.stdout.splitlines() if line.strip()]
+    else:
+        entries = [m[1] for line in done.stdout.splitlines() if (m := _HTML_ENTRY.match(line))]
+    ids = json.loads(ids_file.read_text(encoding="utf-8"))
+    assert len(ids) == len(entries), f"{style} {fmt}: {len(entries)} entries, {len(ids)} ids"
+    return entries, ids
 
 
 # --- comparing ----------------------------------------------------------------------------
@@ -200,13 +220,31 @@ def _spans(text: str) -> list[tuple[int, int]]:
 
 
 def differences_of(
-    style: str, fmt: str, ours: list[str], theirs: list[str]
+    style: str,
+    fmt: str,
+    ours: list[str],
+    theirs: list[str],
+    ours_ids: list[str] | None = None,
+    theirs_ids: list[str] | None = None,
 ) -> Iterator[Difference]:
-    """The changes between two bibliographies: equal entries are matched in order, the others
-    paired by the words they share (an entry only one side prints is one change), then each
-    pair is compared token by token. The order of unequal entries is not compared."""
+    """The changes between two bibliographies. With the item id of every entry on both sides,
+    the entries of one item are compared; else equal entries are matched in order, the others
+    paired by the words they share. An entry only one side prints is one change; each pair is
+    compared token by token. The order of the entries is not compared."""
     a = [normalise(e, fmt) for e in ours]
     b = [normalise(e, fmt) for e in theirs]
+    if ours_ids is not None and theirs_ids is not None:
+        assert len(ours_ids) == len(a) and len(theirs_ids) == len(b)
+        mine, other = dict(zip(ours_ids, a, strict=True)), dict(zip(theirs_ids, b, strict=True))
+        for key in [*ours_ids, *(k for k in theirs_ids if k not in mine)]:
+            x, y = mine.get(key), other.get(key)
+            if y is None:
+                yield Difference(style, fmt, x or "", "", x or "")
+            elif x is None:
+                yield Difference(style, fmt, "", y, y)
+            elif x != y:
+                yield from _changes(style, fmt, x, y)
+        return
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
             continue
@@ -321,9 +359,13 @@ class Outcome:
     fmt: str
     ours: list[str]
     theirs: list[str]
+    ours_ids: list[str]
+    theirs_ids: list[str]
 
     def differences(self) -> list[Difference]:
-        return list(differences_of(self.style, self.fmt, self.ours, self.theirs))
+        # an error instead of a bibliography has no ids: paired by words
+        ids = (self.ours_ids, self.theirs_ids) if self.ours_ids and self.theirs_ids else ()
+        return list(differences_of(self.style, self.fmt, self.ours, self.theirs, *ids))
 
 
 def run_matrix(styles: list[str], tmp: Path) -> dict[tuple[str, str], Outcome]:
@@ -337,7 +379,11 @@ def run_matrix(styles: list[str], tmp: Path) -> dict[tuple[str, str], Outcome]:
     with ThreadPoolExecutor(max_workers=2) as pool:
         theirs = {f: pool.submit(render_citeproc_js, items, styles, f) for f in FORMATS}
         ours = dict(zip(jobs, pool.map(lambda job: render_refconv(path, *job), jobs), strict=True))
-    return {(s, f): Outcome(s, f, ours[s, f], theirs[f].result()[s]) for s, f in jobs}
+    return {
+        (s, f): Outcome(s, f, ours[s, f][0], theirs[f].result()[s][0], ours[s, f][1],
+                        theirs[f].result()[s][1])
+        for s, f in jobs
+    }  # fmt: skip
 
 
 def unexplained(outcome: Outcome, categories: list[Category]) -> list[Difference]:
@@ -419,6 +465,22 @@ def test_most_used_styles_are_counted_from_the_dependents():
 )
 def test_differences_are_found_change_by_change(ours, theirs, fmt, expected):
     assert [(d.ours, d.theirs) for d in differences_of("s", fmt, ours, theirs)] == expected
+
+
+@pytest.mark.parametrize(
+    ("ours", "ours_ids", "theirs", "theirs_ids", "expected"),
+    [
+        pytest.param(["A.", "B x."], ["1", "2"], ["B y.", "A."], ["2", "1"], [("B x.", "B y.")],
+                     id="order_not_compared"),
+        # two items one side renders alike: the words pair A. with A., the ids do not
+        pytest.param(["A.", "B."], ["1", "2"], ["A."], ["2"], [("A.", ""), ("B.", "A.")],
+                     id="paired_by_item"),
+        pytest.param(["A."], ["1"], ["A.", "C."], ["1", "3"], [("", "C.")], id="only_theirs"),
+    ],
+)  # fmt: skip
+def test_entries_of_one_item_are_compared(ours, ours_ids, theirs, theirs_ids, expected):
+    found = differences_of("s", "text", ours, theirs, ours_ids, theirs_ids)
+    assert [(d.ours, d.theirs) for d in found] == expected
 
 
 def test_generator_covers_every_type_name_role_and_date_shape():

@@ -320,3 +320,74 @@ def test_initials_keep_particles_whole_and_mark_only_initials(words):
     assert [t for t in tokens if t[0].islower()] == [w for w in words if w[0].islower()]
     assert text.count(".") == sum(w[0].isupper() for w in words)
     assert all(t[0].isupper() for t in tokens if t.endswith("."))
+
+
+# --- 8. name variables with a hyphen ---------------------------------------------------------
+
+#: a review of a chapter whose names are all in variables with a hyphen in their CSL name
+HYPHENATED = [
+    {"id": "r", "type": "chapter", "title": "T", "container-title": "Book",
+     "container-author": [person("Smith", "John")], "reviewed-author": [person("Roe", "Rick")],
+     "series-creator": [person("Cree", "Cat")], "author": [person("Doe")],
+     "issued": {"date-parts": [[2006]]}},
+]  # fmt: skip
+
+
+def test_a_hyphenated_number_variable_renders_as_citeproc_js_renders_it():
+    """``<number variable="number-of-volumes" prefix="1-"/>``: citeproc-py asked for the
+    variable as the style writes it and printed nothing."""
+    items = [{"id": "v", "type": "book", "title": "T", "number-of-volumes": "3", "volume": "2",
+              "author": [person("Doe")], "issued": {"date-parts": [[2006]]}}]  # fmt: skip
+    style = "springer-socpsych-author-date"
+    entries, _ = ours(items, style)
+    assert entries == theirs(items, [style])[style] == ["Doe, J. (2006). T (Vols. 1-3, Vol. 2)."]
+
+
+@pytest.mark.parametrize("style", ["modern-language-association", "chicago-author-date"])
+def test_hyphenated_name_variables_render_as_citeproc_js_renders_them(style):
+    """citeproc-py's ``Names.process`` asked for ``container-author`` in a reference that
+    holds ``container_author``, so container-author, reviewed-author, series-creator and the
+    other hyphenated roles printed nothing."""
+    entries, _ = ours(HYPHENATED, style)
+    assert entries == theirs(HYPHENATED, [style])[style]
+    assert all(name in entries[0] for name in ("John Smith", "Roe", "Cree"))
+
+
+# --- 9. is-numeric ------------------------------------------------------------------------------
+
+NUMBER_RANGES = [
+    {"id": "v", "type": "article-journal", "title": "T", "container-title": "J",
+     "volume": "42-43", "issue": "3 & 4", "author": [person("Doe")],
+     "issued": {"date-parts": [[2006]]}},
+]  # fmt: skip
+
+
+def test_a_number_range_is_numeric_as_in_citeproc_js():
+    """CSL 1.0.2 "is-numeric": numbers separated by a hyphen, comma or ampersand are numeric;
+    citeproc-py took one number only, so MLA's "vols. 42–43" lost its label. (The hyphen:
+    citeproc-js prints an en dash, another difference.)"""
+    style = "modern-language-association"
+    (entry,), _ = ours(NUMBER_RANGES, style)
+    assert "vols. 42-43" in entry
+    assert entry.replace("-", "–") == theirs(NUMBER_RANGES, [style])[style][0].replace("-", "–")
+
+
+# --- 10. a localized date's part overridden for one cs:date only ---------------------------------
+
+LOCALIZED = [
+    {"id": "a", "type": "report", "title": "T", "author": [person("Doe")],
+     "issued": {"date-parts": [[2006, 3, 15]]}},
+    {"id": "b", "type": "article-journal", "title": "U", "container-title": "J",
+     "author": [person("Roe")], "issued": {"date-parts": [[2006, 3, 15]]},
+     "accessed": {"date-parts": [[2007, 3, 9]]}, "URL": "https://example.org"},
+]  # fmt: skip
+
+
+def test_a_date_part_override_changes_one_date_only():
+    """Begell House's issued date of a report overrides the month with ``form="short"``;
+    citeproc-py kept the override in the locale's date, so the dates of the entries after
+    it printed "Mar." too."""
+    style = "begell-house-chicago-author-date"
+    entries, _ = ours(LOCALIZED, style)
+    assert entries == theirs(LOCALIZED, [style])[style]
+    assert "Mar. 15, 2006" in entries[0] and "accessed March 9, 2007" in entries[1]

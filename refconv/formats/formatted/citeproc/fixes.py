@@ -481,11 +481,17 @@ def names_process(
 def _names_without_repressed(
     self: Any, item: Any, names_context: Any, context: Any, **kwargs: Any
 ) -> Any:
-    """The original ``Names.process`` for the roles no substitute has printed yet."""
+    """The original ``Names.process`` for the roles no substitute has printed yet.
+
+    A role whose CSL name has a hyphen (``container-author``, ``reviewed-author``,
+    ``series-creator``...) is also put in the reference under that name: citeproc-py's
+    ``Names.process`` asks ``role in item.reference`` with the CSL name while ``CiteProcJSON``
+    keeps ``container_author``, so these names printed nothing (citeproc-js prints them)."""
     process = INSTALLED.originals["Names.process"]
     repressed = (context if context is not None else self).get_layout().repressed
     done = repressed.get("names-roles", ())
     roles = self.get("variable", "").split()
+    _alias_hyphenated(item.reference, roles)
     if done and any(role in done for role in roles):
         kept = " ".join(role for role in roles if role not in done)
         if not kept:
@@ -497,6 +503,27 @@ def _names_without_repressed(
         finally:
             self.set("variable", original)
     return process(self, item, names_context, context, **kwargs)
+
+
+def _alias_hyphenated(reference: Any, variables: Any) -> None:
+    """Put each variable whose CSL name has a hyphen in ``reference`` under that name too
+    (``CiteProcJSON`` keeps ``number_of_volumes``), for the citeproc-py methods that look a
+    variable up as the style writes it."""
+    for variable in variables:
+        if "-" in variable and variable not in reference:
+            stored = reference.get(variable.replace("-", "_"))
+            if stored is not None:
+                dict.__setitem__(reference, variable, stored)
+
+
+def number_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    """``Number.process`` that finds a variable whose CSL name has a hyphen: citeproc-py
+    asked the reference for ``number-of-volumes`` where ``CiteProcJSON`` keeps
+    ``number_of_volumes``, so a ``cs:number`` of number-of-volumes, number-of-pages,
+    collection-number, part-number... printed nothing (CSL 1.0.2 "Number"; citeproc-js prints
+    Springer's "Vols. 1-3")."""
+    _alias_hyphenated(item.reference, (self.get("variable") or "",))
+    return INSTALLED.originals["Number.process"](self, item, context, **kwargs)
 
 
 def name_process(
@@ -626,12 +653,24 @@ def _last_char(text: Any) -> str:
 def date_part_process(self: Any, date: Any, context: Any = None) -> Any:
     """``Date_Part.process`` that prints the season's term (CSL 1.0.2 Appendix II, "Seasons")
     where the style wants a numeric month, as citeproc-js does; citeproc-py crashed
-    (``assert term == 'month'``) on a date with ``"season": 2``."""
+    (``assert term == 'month'``) on a date with ``"season": 2``.
+
+    A style's ``cs:date-part`` that overrides a localized date's part applies to that
+    ``cs:date`` only (CSL 1.0.2 "Localized Date Formats"): citeproc-py copied the override
+    into the locale's own ``cs:date-part`` for good, so after Begell House's
+    ``<date-part name="month" form="short"/>`` every localized date printed "Mar." where
+    citeproc-js prints the locale's "March"; the locale's part is restored."""
+    attrib = self.attrib
+    saved = dict(attrib)
     try:
         return INSTALLED.originals["Date_Part.process"](self, date, context)
     except AssertionError:
         term = f"season-{date.season:02}"
         return (context if context is not None else self).get_single_term(name=term)
+    finally:
+        if len(attrib) != len(saved) or dict(attrib) != saved:
+            attrib.clear()
+            attrib.update(saved)
 
 
 def if_type(self: Any, item: Any) -> list[bool]:
@@ -670,6 +709,7 @@ FIXES: dict[str, Any] = {
     "Name.process": name_process,
     "Name.get_option": name_get_option,
     "Names.process": names_process,
+    "Number.process": number_process,
     "Substitute.render": substitute_render,
     "Substitute.add_to_repressed_list": add_to_repressed_list,
     "Label.process": label_process,
@@ -691,6 +731,10 @@ FIXES: dict[str, Any] = {
     # on a long run of digits (an issue number of 40,000 digits took 30 s; found by fuzzing);
     # this matches the same strings in linear time
     "Label.RE_MULTIPLE_NUMBERS": re.compile(r"\d[^\d.]+\d"),
+    # CSL 1.0.2 "is-numeric": numbers with prefixes and suffixes ("D2", "2b") separated by a
+    # comma, hyphen or ampersand ("2, 3", "2-4", "2 & 4") are numeric, as in citeproc-js;
+    # citeproc-py took one number only, so a volume "42-43" lost its label ("Vols.") in MLA
+    "If.re_numeric": re.compile(r"[a-z]*\d+[a-z]*(?:\s*[-–,&]\s*[a-z]*\d+[a-z]*)*\Z", re.I),
 }
 
 
