@@ -26,7 +26,7 @@ from typing import Any
 from citeproc import model
 from citeproc.source import CitationItem, CustomDict, VariableError
 
-from refconv.formats.formatted.citeproc.fixes import CONDITIONS, cased, group_text
+from refconv.formats.formatted.citeproc.fixes import CONDITIONS, cased, group_text, holds
 from refconv.formats.formatted.citeproc.installed import INSTALLED, Memo, memo
 
 Method = Callable[..., Any]
@@ -228,13 +228,7 @@ def _choose_branch(table: Memo, original: Method) -> Method:
                     results += getattr(element, kind)(item, context)
                 else:
                     results += getattr(element, kind)(item)
-            if match == "any":
-                holds = any(results)
-            elif match == "none":
-                holds = not any(results)
-            else:
-                holds = all(results)
-            if holds:
+            if holds(match, results):
                 return element
         return None
 

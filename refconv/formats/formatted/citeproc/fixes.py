@@ -385,16 +385,19 @@ def choose_branch(self: Any, item: Any, context: Any = None) -> Any:
             if attribute in branch.attrib:
                 test = getattr(branch, method)
                 results += test(item, context) if method == "_position" else test(item)
-        match = branch.get("match")
-        if match == "any":
-            holds = any(results)
-        elif match == "none":
-            holds = not any(results)
-        else:
-            holds = all(results)
-        if holds:
+        if holds(branch.get("match"), results):
             return branch
     return None
+
+
+def holds(match: str | None, results: list[Any]) -> bool:
+    """Whether a condition holds: its tests' ``results`` under its ``match`` ("all" when
+    unset; CSL 1.0.2 "Choose")."""
+    if match == "any":
+        return any(results)
+    if match == "none":
+        return not any(results)
+    return all(results)
 
 
 #: the tests of ``cs:if``/``cs:else-if`` (CSL 1.0.2 "Choose"), as attribute → citeproc-py's
