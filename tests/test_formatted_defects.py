@@ -391,3 +391,28 @@ def test_a_date_part_override_changes_one_date_only():
     entries, _ = ours(LOCALIZED, style)
     assert entries == theirs(LOCALIZED, [style])[style]
     assert "Mar. 15, 2006" in entries[0] and "accessed March 9, 2007" in entries[1]
+
+
+# --- found by review: page ranges by the style's page-range-format ---------------------------
+
+#: CSL 1.0.2 Appendix V's examples and the cases citeproc-py got wrong ("1-10" as "1–0")
+PAGE_RANGES = ["1-10", "1-100", "10-100", "3-3", "9-10", "22-22", "42-43", "12-4", "321-28",
+               "101-108", "3-10", "71-72", "96-117", "100-104", "600-613", "1100-1123", "107-108",
+               "505-517", "1002-1006", "321-325", "415-532", "1536-1538", "11564-11568",
+               "13792-13803", "1496-1504", "2787-2816"]  # fmt: skip
+#: a style per page-range-format: minimal, minimal-two, chicago-16, chicago, expanded
+PAGE_STYLES = ["vancouver-nlm", "current-gene-therapy", "chicago-author-date",
+               "academy-of-management-perspectives", "apa"]  # fmt: skip
+
+
+def test_page_ranges_follow_the_style_page_range_format_as_citeproc_js():
+    items = [
+        {"id": f"p{n}", "type": "article-journal", "title": f"Pages {page}", "page": page,
+         "container-title": "J", "author": [person(f"Doe{n:02}")],
+         "issued": {"date-parts": [[2017]]}}
+        for n, page in enumerate(PAGE_RANGES)
+    ]  # fmt: skip
+    js = theirs(items, PAGE_STYLES)
+    for style in PAGE_STYLES:
+        mine = ours(items, style)[0]
+        assert mine == js[style], style

@@ -653,6 +653,40 @@ def _last_char(text: Any) -> str:
     return str(text).rstrip(CLOSES)[-1:]
 
 
+def format_last_page(self: Any, first: str, last: str) -> str:
+    """``FormatNumber._format_last_page`` by the rules of CSL 1.0.2 "Appendix V: Page Range
+    Formats", as citeproc-js applies them.
+
+    citeproc-py dropped the digits the two pages share *as characters* whatever their length,
+    so Vancouver's ``minimal`` printed ``1-10`` as "1–0", ``1-100`` as "1–00" and ``3-3`` as
+    "3–". A last page shorter than the first is first completed from it (``321-28`` is
+    321–328, as citeproc-js reads it); then ``expanded`` prints it whole, ``minimal`` leaves
+    out the leading digits it shares with a first page of as many digits, ``minimal-two``
+    keeps at least two, and ``chicago-16`` (and ``chicago``/``chicago-15``) follows the Chicago
+    Manual: all digits below 100 and for multiples of 100, the changed part after 101–109,
+    at least two digits after 110–199; ``chicago-15`` also prints four-digit pages whole when
+    three digits change (1496–1504). A page with letters, or a range that does not go up, is
+    printed as written."""
+    if not (first.isdigit() and last.isdigit() and first.isascii() and last.isascii()):
+        return last
+    if len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    if int(last) <= int(first) or len(last) != len(first):
+        return last
+    common = next((i for i, (a, b) in enumerate(zip(first, last, strict=True)) if a != b), 0)
+    style = self.get_root().get_option("page-range-format")
+    if style in ("chicago", "chicago-15", "chicago-16"):
+        number = int(first)
+        whole = number < 100 or number % 100 == 0  # 3–10, 100–104, 1100–1123
+        whole = whole or (style != "chicago-16" and len(first) == 4 and common < 2)
+        style = "expanded" if whole else "minimal" if number % 100 < 10 else "minimal-two"
+    if style == "minimal":
+        return last[common:]
+    if style == "minimal-two":
+        return last[min(common, len(last) - 2) :]
+    return last
+
+
 def date_part_process(self: Any, date: Any, context: Any = None) -> Any:
     """``Date_Part.process`` that prints the season's term (CSL 1.0.2 Appendix II, "Seasons")
     where the style wants a numeric month, as citeproc-js does; citeproc-py crashed
@@ -725,6 +759,7 @@ FIXES: dict[str, Any] = {
     "Date.render_single_date": render_single_date,
     "Date.render_date_range": render_date_range,
     "If._type": if_type,
+    "FormatNumber._format_last_page": format_last_page,
     "Choose.render": choose_render,
     "Layout.render_bibliography": bibliography.render_bibliography,
     "CitationStylesElement.get_term": get_term,
