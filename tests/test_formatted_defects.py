@@ -416,3 +416,27 @@ def test_page_ranges_follow_the_style_page_range_format_as_citeproc_js():
     for style in PAGE_STYLES:
         mine = ours(items, style)[0]
         assert mine == js[style], style
+
+
+# --- found by review: the label of number-of-volumes and number-of-pages ----------------------
+
+VOLUMES = [
+    {"id": f"v{n}", "type": "book", "title": f"Book {n}", "author": [person(f"Doe{n}")],
+     "issued": {"date-parts": [[2011]]}, **fields}
+    for n, fields in enumerate([
+        {"number-of-volumes": "3"}, {"number-of-volumes": "1"}, {"number-of-pages": "320"},
+        {"number-of-pages": "1"},
+    ])
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "style", ["apa", "chicago-author-date", "ieee", "nature", "modern-language-association"]
+)
+def test_number_of_volumes_and_pages_keep_their_label(style):
+    """citeproc-py looked number-of-* up on the citation item, so the label failed: APA's
+    "(Vols. 1–3)" printed "(1–3)", Chicago's "3 vols." printed "3". (harvard-cite-them-right's
+    ``<label variable="volume">`` beside number-of-volumes prints "vol" in citeproc-js though
+    the item has no volume; refconv follows CSL 1.0.2 "Label" and prints no term for an empty
+    variable.)"""
+    assert ours(VOLUMES, style)[0] == theirs(VOLUMES, [style])[style]

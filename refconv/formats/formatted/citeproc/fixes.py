@@ -570,16 +570,26 @@ def label_process(
     self: Any, item: Any, variable: Any = None, plural: Any = None, context: Any = None,
     **kwargs: Any,
 ) -> Any:  # fmt: skip
-    """``Label.process`` that prints nothing for an empty variable.
+    """``Label.process`` that prints nothing for an empty variable, and the label of a
+    number-of-pages or number-of-volumes.
 
     citeproc-py printed "Edition" for an item without an edition (Chicago's
     ``<label variable="edition"/>``); CSL 1.0.2 "Label": the term is only rendered if the
-    selected variable is non-empty."""
+    selected variable is non-empty. For ``number-of-*`` citeproc-py looked the value up on the
+    citation item instead of the reference, so the label failed and printed nothing (APA's
+    "(Vols. 1–3)" came out "(1–3)"); CSL 1.0.2 "Label": such a label is plural when the
+    number is larger than 1 or there are several numbers, as citeproc-js has it."""
     own = self.get("variable")
     missing = own and own != "locator" and own.replace("-", "_") not in item.reference
     if variable is None and missing:
         return None
+    if variable is None and plural is None and own and own.startswith("number-of"):
+        numbers = _NUMBERS.findall(str(item.reference[own.replace("-", "_")]))
+        plural = len(numbers) > 1 or (bool(numbers) and int(numbers[0]) > 1)
     return INSTALLED.originals["Label.process"](self, item, variable, plural, context, **kwargs)
+
+
+_NUMBERS = re.compile(r"\d+")
 
 
 def text_case(self: Any, text: Any, language: Any = None) -> Any:
