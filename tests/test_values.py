@@ -1,8 +1,10 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from refconv.values.identifiers import classify_serials, find_doi, is_valid_isbn, is_valid_issn
 from refconv.values.pages import normalize_extent, normalize_pages
-from refconv.values.text import join_keywords, split_keywords
+from refconv.values.text import NOCASE, join_keywords, split_keywords, strip_nocase
 
 
 @pytest.mark.parametrize(
@@ -108,3 +110,40 @@ def test_numbers_longer_than_python_converts_are_no_traceback(source, text):
     from refconv import Collected, convert
 
     assert convert(text.encode(), None, source, "csljson", diagnostics=Collected(quiet=True))
+
+
+# --- strip_nocase: one pass, the pairs the pass-by-pass definition finds ------------------------
+
+
+def _strip_pass_by_pass(text: str) -> str:
+    """The definition: remove the innermost marks (``NOCASE``) until none is left."""
+    while (stripped := NOCASE.sub(r"\1", text)) != text:
+        text = stripped
+    return text
+
+
+_PIECES = st.sampled_from(['<span class="nocase">', "</span>", '<span style="x">', "a", " ", "<"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_strip_nocase_pairs_marks_as_the_definition_does(text):
+    assert strip_nocase(text) == _strip_pass_by_pass(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('<span class="nocase">DNA</span> repair', "DNA repair"),
+        (
+            '<span class="nocase">a <span style="x">b</span> c</span>',
+            'a <span style="x">b c</span>',
+        ),
+        ('<span class="nocase">open', '<span class="nocase">open'),
+        ("close</span>", "close</span>"),
+        ('<span class="nocase">' * 50_000 + "deep" + "</span>" * 50_000, "deep"),
+    ],
+    ids=["word", "inner-span", "unclosed", "unopened", "nested-50000"],
+)
+def test_strip_nocase(text, expected):
+    assert strip_nocase(text) == expected
