@@ -128,9 +128,11 @@ def test_default_style_is_apa():
 # --- agreement with citeproc-js ---------------------------------------------------------------
 
 
-def _citeproc_js(items: list[dict], styles: list[str], fmt: str = "text") -> dict[str, Any]:
-    """Run the node oracle (``fmt``: text or html); skip locally when node or its package is
-    missing, fail in CI."""
+def _citeproc_js(
+    items: list[dict], styles: list[str], fmt: str = "text", lang: str | None = None
+) -> dict[str, Any]:
+    """Run the node oracle (``fmt``: text or html; ``lang``: the locale, else the style's);
+    skip locally when node or its package is missing, fail in CI."""
     missing = shutil.which("node") is None or not (ORACLE / "node_modules" / "citeproc").is_dir()
     if missing:
         if os.environ.get("CI"):
@@ -144,7 +146,9 @@ def _citeproc_js(items: list[dict], styles: list[str], fmt: str = "text") -> dic
         for p in glob.glob(str(locale_dir / "locales-*.xml"))
     }
     xml = {name: find_style(name).path.read_text(encoding="utf-8") for name in styles}
-    job = json.dumps({"styles": xml, "locales": locales, "items": items, "format": fmt})
+    job = json.dumps(
+        {"styles": xml, "locales": locales, "items": items, "format": fmt, "lang": lang}
+    )
     done = subprocess.run(
         ["node", str(ORACLE / "render.js")], input=job, capture_output=True, text=True, check=True
     )

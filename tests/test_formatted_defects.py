@@ -440,3 +440,24 @@ def test_number_of_volumes_and_pages_keep_their_label(style):
     the item has no volume; refconv follows CSL 1.0.2 "Label" and prints no term for an empty
     variable.)"""
     assert ours(VOLUMES, style)[0] == theirs(VOLUMES, [style])[style]
+
+
+# --- found by review: ordinals in the chosen locale ------------------------------------------
+
+EDITIONS = [
+    {"id": f"e{n}", "type": "book", "title": f"Book {n}", "author": [person(f"Doe{letter}")],
+     "edition": str(n), "issued": {"date-parts": [[2011, 3, n]]}}
+    for letter, n in zip("ABCDEFG", (1, 2, 3, 4, 11, 21, 22), strict=True)
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["de-DE", "fr-FR", "en-US", "es-ES"])
+@pytest.mark.parametrize("style", ["apa", "chicago-author-date"])
+def test_ordinals_come_from_the_chosen_locale(style, lang):
+    """APA with ``--locale de-DE`` printed "2nd Aufl.": citeproc-py found en-US's
+    ``ordinal-02`` before German ``ordinal``; a locale's ordinal terms replace the fallback's."""
+    args = ["convert", "-f", "csljson", "-", "-t", "text", "--style", style, "--locale", lang]
+    result = CliRunner().invoke(cli, args, input=json.dumps(EDITIONS))
+    assert result.exit_code == 0, result.stderr
+    js = _citeproc_js(EDITIONS, [style], "text", lang)[style]
+    assert result.stdout.splitlines() == [e.strip() for e in js]

@@ -697,6 +697,37 @@ def format_last_page(self: Any, first: str, last: str) -> str:
     return last
 
 
+def to_ordinal(number: Any, context: Any) -> str:
+    """``to_ordinal`` that takes a number's ordinal suffix from the first locale that defines
+    ordinal terms, all of them from that one (CSL 1.0.2 "Ordinal Suffixes": a locale's
+    ordinal terms replace those of the locales it falls back to, as in citeproc-js).
+
+    citeproc-py looked each term up through every locale in turn, so a German bibliography
+    found English ``ordinal-02`` ("nd") in en-US before German ``ordinal`` (".") in de-DE:
+    APA printed "2nd Aufl." where citeproc-js prints "2. Aufl.". Within the locale the
+    terms are tried as citeproc-py tries them: the whole number, its last digit, ``ordinal``."""
+    root = context.get_root()
+    style = root.style if isinstance(root, model.Locale) and hasattr(root, "style") else root
+    text = str(number)
+    names = ((f"ordinal-{int(text):02}" if len(text) == 1 else f"ordinal-{text}", False),
+             (f"ordinal-{int(text[-1]):02}", True), ("ordinal", False))  # fmt: skip
+    for locale in getattr(style, "locales", None) or [root]:
+        if not locale.xpath_search(_ORDINAL_TERMS):
+            continue
+        for name, padded in names:
+            try:
+                term = locale.get_term(name, None, zero_padded=padded)
+            except IndexError:
+                continue
+            if term is not None and term.single:
+                return text + str(term.single)
+        return text
+    return text
+
+
+_ORDINAL_TERMS = "./cs:terms/cs:term[starts-with(@name, 'ordinal')]"
+
+
 def date_part_process(self: Any, date: Any, context: Any = None) -> Any:
     """``Date_Part.process`` that prints the season's term (CSL 1.0.2 Appendix II, "Seasons")
     where the style wants a numeric month, as citeproc-js does; citeproc-py crashed
@@ -794,6 +825,7 @@ def install() -> None:
         INSTALLED.replace(getattr(model, owner), attribute, dotted, replacement)
     INSTALLED.replace(string, "normalize_seam", "normalize_seam", normalize_seam)
     model.normalize_seam = normalize_seam  # citeproc.model imported the function itself
+    INSTALLED.replace(model, "to_ordinal", "to_ordinal", to_ordinal)
     INSTALLED.originals["strip_first"] = string._strip_first_char
     INSTALLED.replace(String, "capitalize_first", "String.capitalize_first", capitalize_first)
     CitationItem.number = property(bibliography.citation_number)
