@@ -461,3 +461,45 @@ def test_ordinals_come_from_the_chosen_locale(style, lang):
     assert result.exit_code == 0, result.stderr
     js = _citeproc_js(EDITIONS, [style], "text", lang)[style]
     assert result.stdout.splitlines() == [e.strip() for e in js]
+
+
+# --- found by review: CSL rich text in values (Zotero's CSL-JSON) ----------------------------
+
+RICH = [
+    {"id": "a", "type": "article-journal", "container-title": "J", "author": [person("Xu")],
+     "title": "An <i>italic</i> title on H<sub>2</sub>O, E = mc<sup>2</sup>, <b>bold</b> and "
+              '<span style="font-variant:small-caps;">Small</span>',
+     "issued": {"date-parts": [[2017]]}},
+    {"id": "b", "type": "book", "title": "<i>unclosed and </i>stray</i> <b>x",
+     "author": [person("Zu")], "issued": {"date-parts": [[2017]]}},
+    {"id": "c", "type": "book", "title": "A <i>Nested <i>inner</i> word</i> title",
+     "author": [person("Wu")], "issued": {"date-parts": [[2017]]}},
+    {"id": "d", "type": "article-journal", "container-title": "J", "author": [person("Vu")],
+     "title": "Species <i>Homo sapiens</i> in <b>bold <i>both</i></b>",
+     "issued": {"date-parts": [[2017]]}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "style", ["apa", "ieee", "chicago-author-date", "modern-language-association"]
+)
+def test_rich_text_in_values_formats_as_citeproc_js(style):
+    """citeproc-py printed the tags (``An <i>italic</i> title``); they are the record's
+    formatting, a word inside a title-cased title is capitalised after its tag, and unpaired
+    tags stay text."""
+    assert ours(RICH, style)[0] == theirs(RICH, [style])[style]
+
+
+def test_rich_text_in_html_is_the_writer_s_markup():
+    html = ours(RICH[:1], "apa", "html")[0][0]
+    assert "An <i>italic</i> title on H<sub>2</sub>O, E = mc<sup>2</sup>, <b>bold</b>" in html
+    assert '<span style="font-variant:small-caps;">Small</span>' in html
+    stray = ours(RICH[1:2], "apa", "html")[0][0]  # italic in an italic title turns roman
+    assert "unclosed and <i>stray&lt;/i&gt; &lt;b&gt;x</i>." in stray
+
+
+def test_deeply_nested_rich_text_stays_text_past_four_levels():
+    deep = "<i>" * 2000 + "x" + "</i>" * 2000
+    items = [{"id": "a", "type": "book", "title": deep, "author": [person("Xu")]}]
+    html = ours(items, "apa", "html")[0][0]
+    assert html.count("&lt;i&gt;") == 1996 and html.count("&lt;/i&gt;") == 1996

@@ -12,6 +12,7 @@ from typing import Any
 from citeproc import model
 
 from refconv.formats.formatted.citeproc.installed import INSTALLED, SORT_FAILURES, memo
+from refconv.formats.formatted.citeproc.protect import strip_marks
 
 
 class Rendered(str):
@@ -148,7 +149,7 @@ def _comparable(keys: list[Any]) -> list[Any]:
     for key in keys:
         if isinstance(key, list):  # a MixedString; a name with nothing to print is None in it
             key = "".join(str(part) for part in key if part is not None)
-        texts.append(None if key is None or key == "" else str(key).lower())
+        texts.append(None if key is None or key == "" else strip_marks(str(key)).lower())
     numbers: list[int | None] = []
     for text in texts:
         if text is None:

@@ -19,7 +19,9 @@ from citeproc.string import MixedString, String
 
 from refconv.formats.formatted.citeproc import bibliography
 from refconv.formats.formatted.citeproc.installed import INSTALLED, Substitution
-from refconv.formats.formatted.citeproc.protect import CLOSE_MARK, CLOSES
+from refconv.formats.formatted.citeproc.protect import CLOSE_MARK, CLOSES, OPENS
+
+MARKS = OPENS + CLOSES
 
 _INITIAL = re.compile(r"^([A-Z\u00c0-\u024f])\.?$")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -599,9 +601,32 @@ def text_case(self: Any, text: Any, language: Any = None) -> Any:
     citeproc-py takes a missing language as unknown, so labels were never title-cased
     (``eds.`` for ``Eds.``); CSL 1.0.2 "Text-case", "Non-English Items": in a style whose
     ``default-locale`` is English or unset, an item without a ``language`` is English, as in
-    citeproc-js. ``cased`` avoids citeproc-py's AttributeError on ``str`` pieces."""
-    case = INSTALLED.originals["TextCased.case"]
-    return case(self, cased(text), "en" if language is None else language)
+    citeproc-js. ``cased`` avoids citeproc-py's AttributeError on ``str`` pieces. Title case
+    reads a word without its formatting marks (rich text: ``<i>of</i>`` is still a stop word;
+    citeproc-py saw ``\ufde2of`` and capitalised it)."""
+    language = "en" if language is None else language
+    if language == "en" and self.get("text-case") == "title" and _MARK_CHARS.search(str(text)):
+        return _title_case(cased(text), self._stop_words)
+    return INSTALLED.originals["TextCased.case"](self, cased(text), language)
+
+
+def _title_case(text: Any, stop_words: list[str]) -> str:
+    """citeproc-py's title case (``TextCased.case``), with each word's stop-word test and the
+    word before it read without formatting marks."""
+    output = []
+    before = ":"  # the first word is capitalised
+    for word in text.words():
+        bare = str(word).strip(MARKS)
+        if word.islower() and (bare not in stop_words or before in (":", ".")):
+            word = word.capitalize_first()
+        elif word.islower():
+            word = word.soft_lower()
+        before = bare[-1:] or before
+        output.append(word)
+    return " ".join(output)
+
+
+_MARK_CHARS = re.compile(f"[{MARKS}]")
 
 
 def cased(text: Any) -> Any:
@@ -617,8 +642,11 @@ def cased(text: Any) -> Any:
 
 def capitalize_first(self: Any) -> Any:
     """``String.capitalize_first`` that accepts an empty string (IndexError: every record
-    failed in 12 ABNT and ISO 690 styles when a name part was empty after a case change)."""
-    return self.__class__(self[:1].upper() + self[1:])
+    failed in 12 ABNT and ISO 690 styles when a name part was empty after a case change), and
+    capitalises the first letter after formatting marks (a rich-text ``<i>`` word in a
+    title-cased title, as citeproc-js does)."""
+    i = len(self) - len(self.lstrip(MARKS))
+    return self.__class__(self[:i] + self[i : i + 1].upper() + self[i + 1 :])
 
 
 def normalize_seam(left: Any, other: Any) -> Any:

@@ -78,11 +78,12 @@ _AFTER_QUOTE = re.compile(f"(.?)(.){CLOSE_MARK}([.,])", re.DOTALL)
 
 
 def protect(value: Any) -> Any:
-    """Record text → text with format-significant characters as noncharacters; lists and
-    dicts (a CSL-JSON item) are protected value by value, ``date-parts``/``id``/``type`` kept
-    as they are, ``URL``/``DOI`` without the typographic apostrophe."""
+    """Record text → text with format-significant characters as noncharacters, and CSL rich
+    text's tags as formatting marks (``rich``); lists and dicts (a CSL-JSON item) are
+    protected value by value, ``date-parts``/``id``/``type`` kept as they are, ``URL``/``DOI``
+    without the typographic apostrophe or rich text."""
     if isinstance(value, str):
-        return _mark_links(_APOSTROPHE.sub("\u2019", value).translate(PROTECT))
+        return _mark_links(_APOSTROPHE.sub("\u2019", rich(value)).translate(PROTECT))
     if isinstance(value, list):
         return [protect(v) for v in value]
     if isinstance(value, dict):
@@ -91,6 +92,51 @@ def protect(value: Any) -> Any:
             for k, v in value.items()
         }
     return value
+
+
+#: CSL rich text, the HTML-like tags citeproc-js reads in a value (CSL-JSON as Zotero exports
+#: it: ``An <i>italic</i> title``, ``H<sub>2</sub>O``), and the format each one marks
+_RICH = re.compile(
+    r"<(i|b|sup|sub)>|</(i|b|sup|sub)>|<span style=\"font-variant:\s*small-caps;?\">|</span>"
+)
+_RICH_FORMAT = {"i": "italic", "b": "bold", "sup": "superscript", "sub": "subscript",
+                "span": "small-caps"}  # fmt: skip
+#: nesting beyond this is left as text: real titles nest two or three, and each level costs a
+#: pass when the marks are tidied (``finish``)
+_RICH_DEPTH = 4
+
+
+def rich(text: str) -> str:
+    """``text`` with CSL rich text's tags as formatting marks, where a tag pairs with the next
+    closing tag of its kind at its depth (as citeproc-js pairs them); a tag that pairs with
+    none, and nesting deeper than ``_RICH_DEPTH``, stay text (escaped later, never markup).
+    citeproc-py prints the tags as text (``An <i>italic</i> title``)."""
+    if "<" not in text:
+        return text
+    pieces: list[str] = []
+    opened: list[tuple[str, int]] = []  # (tag name, index in pieces) of the open tags
+    end = 0
+    for tag in _RICH.finditer(text):
+        pieces.append(text[end : tag.start()])
+        end = tag.end()
+        closing = tag[2] or (tag[0] == "</span>" and "span")
+        if not closing:
+            if len(opened) < _RICH_DEPTH:
+                opened.append((tag[1] or "span", len(pieces)))
+            pieces.append(tag[0])
+        elif opened and opened[-1][0] == closing:
+            _, i = opened.pop()
+            pieces[i] = OPEN[_RICH_FORMAT[closing]]
+            pieces.append(CLOSE[_RICH_FORMAT[closing]])
+        else:
+            pieces.append(tag[0])
+    pieces.append(text[end:])
+    return "".join(pieces)
+
+
+def strip_marks(text: str) -> str:
+    """``text`` without formatting marks (a sort key compares the words, not their fonts)."""
+    return _MARK.sub("", text) if _MARK.search(text) else text
 
 
 def _protect_link(value: Any) -> Any:
@@ -178,6 +224,8 @@ def finish(
         text = _SCHEME.sub(_mark_style_scheme, text)
     if "@" in text:
         text = _EMAIL_AT.sub(EMAIL_AT, text)
+    if _MARK.search(text):
+        text = _flip_nested(text)
     if nested is False:
         text = _outermost(text)
     if _MARK.search(text):
@@ -194,6 +242,37 @@ def _tighten(text: str) -> str:
         if moved == text:
             return text
         text = moved
+
+
+#: formats that turn back to normal when nested in themselves (citeproc-js's "flip-flop":
+#: an italic word in an italic title is roman); the others only hold once
+_FLIPS = frozenset({"italic", "bold", "small-caps"})
+_MARK_FORMAT = {**{OPEN[n]: (n, True) for n in FORMATS}, **{CLOSE[n]: (n, False) for n in FORMATS}}
+
+
+def _flip_nested(text: str) -> str:
+    """A format inside itself (rich text ``<i>`` in an italic title, a style's italics in
+    italics): italic, bold and small caps turn back to normal there, as citeproc-js prints
+    them, and the inner marks of the other formats are dropped. Each mark then opens or
+    closes one run of its format, so no output gets ``<i><i>`` or Markdown's ``**``."""
+    depth = dict.fromkeys(FORMATS, 0)
+    out: list[str] = []
+    last = 0
+    for m in _MARK.finditer(text):
+        name, opening = _MARK_FORMAT[m[0]]
+        level = depth[name] + 1 if opening else depth[name]  # this pair's nesting level
+        depth[name] = level if opening else max(0, level - 1)
+        if level <= 1:
+            continue
+        out.append(text[last : m.start()])
+        last = m.end()
+        if name in _FLIPS:  # odd levels are on, even levels off
+            on = level % 2 == 1
+            out.append(OPEN[name] if on == opening else CLOSE[name])
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _outermost(text: str) -> str:
