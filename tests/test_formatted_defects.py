@@ -503,3 +503,14 @@ def test_deeply_nested_rich_text_stays_text_past_four_levels():
     items = [{"id": "a", "type": "book", "title": deep, "author": [person("Xu")]}]
     html = ours(items, "apa", "html")[0][0]
     assert html.count("&lt;i&gt;") == 1996 and html.count("&lt;/i&gt;") == 1996
+
+
+@pytest.mark.parametrize("style", ["elsevier-harvard", "apa", "harvard-cite-them-right"])
+def test_a_year_suffix_follows_an_open_range_as_in_citeproc_js(style):
+    """elsevier-harvard (no year-suffix of its own) printed "2018a–"; citeproc-js "2018–a"."""
+    items = [
+        {"id": t, "type": "book", "title": t, "author": [person("Xu")],
+         "issued": {"date-parts": [[2018], [0]]}}
+        for t in ("Alpha", "Beta")
+    ]  # fmt: skip
+    assert ours(items, style)[0] == theirs(items, [style])[style]

@@ -131,8 +131,26 @@ def date_process(
         year = str(abs(date["year"])) if date.get("year") is not None else ""
         if year and year in str(text):
             entry.item = item
-            text = text.replace(year, year + suffix, 1)
+            text = _with_suffix(self, text, year, suffix, _is_open(item.reference["issued"]))
     return text
+
+
+def _is_open(date: Any) -> bool:
+    """An open-ended range: citeproc-py reads citeproc-js's ``[[2018], [0]]`` end as year 0."""
+    end = date.get("end") if isinstance(date, dict) else None
+    return isinstance(end, dict) and not end.get("year")
+
+
+def _with_suffix(self: Any, text: Any, year: str, suffix: str, open_end: bool) -> Any:
+    """``text`` with the year suffix after ``year``; after the range delimiter that follows
+    the year of an open-ended range, as citeproc-js prints it ("2018–a", not "2018a–")."""
+    if open_end:  # the year and the delimiter may be two pieces of a MixedString
+        flat, delimiter = str(text), _range_delimiter(self, None, ["year"])
+        at = flat.find(year + delimiter)
+        if at >= 0:
+            at += len(year) + len(delimiter)
+            return String(flat[:at] + suffix + flat[at:])
+    return text.replace(year, year + suffix, 1)
 
 
 def _shows_year(self: Any, show_parts: Any) -> bool:
