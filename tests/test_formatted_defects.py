@@ -514,3 +514,13 @@ def test_a_year_suffix_follows_an_open_range_as_in_citeproc_js(style):
         for t in ("Alpha", "Beta")
     ]  # fmt: skip
     assert ours(items, style)[0] == theirs(items, [style])[style]
+
+
+@pytest.mark.parametrize("style", ["apa", "ieee"])
+def test_rich_text_in_names_is_left_out_and_names_initialise(style):
+    """A tag in a name part is left out, so the given name still initialises ("Doe, J. P.",
+    as citeproc-js prints it in text; its HTML keeps the tags on the name)."""
+    name = {"family": "<b>Doe</b>", "given": "<i>John</i> <b>Paul</b>"}
+    items = [{"id": "a", "type": "book", "title": "T", "author": [name],
+              "issued": {"date-parts": [[2017]]}}]  # fmt: skip
+    assert ours(items, style)[0] == theirs(items, [style])[style]

@@ -77,20 +77,28 @@ _EMPTY = re.compile("|".join(OPEN[n] + CLOSE[n] for n in FORMATS))
 _AFTER_QUOTE = re.compile(f"(.?)(.){CLOSE_MARK}([.,])", re.DOTALL)
 
 
-def protect(value: Any) -> Any:
-    """Record text → text with format-significant characters as noncharacters, and CSL rich
-    text's tags as formatting marks (``rich``); lists and dicts (a CSL-JSON item) are
-    protected value by value, ``date-parts``/``id``/``type`` kept as they are, ``URL``/``DOI``
-    without the typographic apostrophe or rich text."""
+def protect(value: Any, *, formatted: bool = True) -> Any:
+    """Record text → text with format-significant characters as noncharacters; lists and
+    dicts (a CSL-JSON item) are protected value by value, ``date-parts``/``id``/``type`` kept
+    as they are, ``URL``/``DOI`` without the typographic apostrophe. CSL rich text's tags
+    become formatting marks (``rich``) in the item's own text values (``formatted``); in the
+    parts of a name they are left out, as a mark before a given name would keep it from being
+    initialised (citeproc-js prints "Doe, J. P." for ``<b>Doe</b>``, ``<i>John</i> Paul``
+    in text; its HTML keeps the tags on the name, refconv's does not)."""
     if isinstance(value, str):
-        return _mark_links(_APOSTROPHE.sub("\u2019", rich(value)).translate(PROTECT))
+        text = rich(value) if formatted else strip_marks(rich(value))
+        return _mark_links(_APOSTROPHE.sub("\u2019", text).translate(PROTECT))
     if isinstance(value, list):
-        return [protect(v) for v in value]
+        return [protect(v, formatted=False) for v in value]
     if isinstance(value, dict):
         return {
-            k: (v if k in _VERBATIM else _protect_link(v) if k in _LINKS else protect(v))
+            k: (
+                v if k in _VERBATIM
+                else _protect_link(v) if k in _LINKS
+                else protect(v, formatted=formatted)
+            )
             for k, v in value.items()
-        }
+        }  # fmt: skip
     return value
 
 
@@ -141,7 +149,9 @@ def strip_marks(text: str) -> str:
 
 def _protect_link(value: Any) -> Any:
     """A URL or DOI keeps every character (no typographic apostrophe), but not its markup."""
-    return _mark_links(value.translate(PROTECT)) if isinstance(value, str) else protect(value)
+    if isinstance(value, str):
+        return _mark_links(value.translate(PROTECT))
+    return protect(value, formatted=False)
 
 
 def _mark_links(text: str) -> str:
