@@ -200,7 +200,7 @@ def render(
 def _frozen_heap() -> Iterator[None]:
     """Leave what exists now (the parsed style, the records and items) out of the garbage
     collector's full passes while a bibliography renders: each pass walked every object of the
-    heap, 10 % of the CPU time of 10,000 APA references. Cycles among these objects are
+    heap, 5 % of the CPU time of 10,000 APA references. Cycles among these objects are
     collected again once the render ends (``gc.unfreeze``)."""
     gc.freeze()
     try:
