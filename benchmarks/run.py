@@ -6,6 +6,7 @@ and the same .csl file) when they are installed.
     python benchmarks/run.py                      # 1k, 10k, 100k records; formatting at 1k
     python benchmarks/run.py --sizes 1000000 --only refer→csljson,refer→bibtex
     python benchmarks/run.py --sizes '' --format-sizes 1000,10000 --repeat 5
+    python benchmarks/run.py --sizes 10000 --only refer→csljson,refer→bibtex,floor
 
 The formatted jobs run `--repeat` times, alternating (every job once, then again), because
 the machine may be shared; the figures are medians. `cpu` is user + system time of the
@@ -15,6 +16,12 @@ Each job runs the installed `refconv` (or bibutils) in child processes on a gene
 (see corpus.py), output to a file, and reads each child's peak RSS from wait4(); for a
 pipeline the peaks of its processes are added. `out` is the number of records in the output,
 so a tool that drops records shows it. Not part of the test suite.
+
+Two corpora (``--corpus``): the project's own (the test suite's varied records) and an
+independent one with issue 18's record shape (corpus.py ``independent``: 1.2 KB, about 14
+tags and 4 names, long wrapped abstracts). On each, ``floor.py`` (split records and tags, dump
+JSON: what any Python reader must at least do) runs beside refconv, and refconv's CPU time
+for Refer → CSL-JSON and → BibTeX is printed as a multiple of the floor's.
 
 refconv runs as an installed package runs, with its modules' bytecode: the runner drops
 PYTHONDONTWRITEBYTECODE from the children's environment and converts a one-record input with
@@ -35,7 +42,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import generate
+from corpus import generate, independent
 
 #: job → (input format, refconv arguments). Inputs other than Refer are the Refer corpus
 #: converted by refconv itself before timing starts.
@@ -110,11 +117,16 @@ def count(target: Path, kind: str) -> int:
         return sum(1 for line in f if COUNT[kind].match(line))
 
 
-def make_inputs(refconv: str, tmp: Path, size: int, formats=("ris", "bibtex", "csljson")):
-    """The corpus of ``size`` records in Refer, and converted to the other ``formats``."""
-    corpus = tmp / f"corpus-{size}.enw"
+def make_inputs(
+    refconv: str, tmp: Path, size: int, formats=("ris", "bibtex", "csljson"), corpus_name="own"
+):
+    """The corpus of ``size`` records in Refer (``corpus_name``: "own", the test suite's
+    varied records, or "independent", issue 18's record shape), and converted to the other
+    ``formats``."""
+    corpus = tmp / f"{corpus_name}-{size}.enw"
+    records = independent(size) if corpus_name == "independent" else generate(size)
     with corpus.open("wb") as out:
-        for chunk in generate(size):
+        for chunk in records:
             out.write(chunk.encode("utf-8"))
     inputs = {"refer": corpus}
     for fmt in formats:
@@ -142,6 +154,9 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated job names")
     parser.add_argument("--no-bibutils", action="store_true")
     parser.add_argument("--no-pandoc", action="store_true")
+    parser.add_argument(
+        "--corpus", default="own,independent", help="own, independent or both (comma-separated)"
+    )
     args = parser.parse_args()
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # see the module docstring
     sizes = {int(n) for n in args.sizes.split(",") if n}
@@ -156,6 +171,9 @@ def main() -> None:
         tmp = Path(name)
         if not only:
             one_record(refconv, tmp)
+        corpora = [c for c in args.corpus.split(",") if c]
+        for size, corpus in [(n, c) for n in sorted(sizes) for c in corpora[1:]]:
+            stream_jobs(refconv, tmp, size, corpus, only)  # the other corpora: Refer jobs
         for size in sorted(sizes | format_sizes):
             jobs = dict(JOBS) if size in sizes else {}
             jobs = {job: spec for job, spec in jobs.items() if not only or job in only}
@@ -164,6 +182,7 @@ def main() -> None:
             formats = {source for source, _ in [*jobs.values(), *formatting.values()]} - {"refer"}
             inputs = make_inputs(refconv, tmp, size, sorted(formats))
             speed: dict[str, float] = {}
+            cpus: dict[str, float] = {}  # job → CPU seconds, for the floor's ratios
             for job, (source, job_args) in jobs.items():
                 seconds, peak, cpu = run_pipeline(
                     [[refconv, "convert", "-q", "-f", source, *job_args]],
@@ -171,8 +190,11 @@ def main() -> None:
                     tmp / "out",
                 )
                 speed[job] = size / seconds
+                cpus[job] = cpu
                 kind = job_args[job_args.index("-t") + 1]
                 report(job, size, (seconds, peak, cpu), count(tmp / "out", kind))
+            if size in sizes and (not only or "floor" in only):
+                floor_job(refconv, inputs["refer"], size, tmp, cpus)
             for job, (compared, commands) in BIBUTILS.items():
                 if not bibutils or compared not in speed or size > 100_000:
                     continue
@@ -182,6 +204,45 @@ def main() -> None:
                 report(job, size, (seconds, peak, cpu), count(tmp / "out", kind), ratio)
             if formatting:
                 format_jobs(refconv, pandoc, formatting, inputs, size, args.repeat, tmp)
+
+
+FLOOR = Path(__file__).resolve().parent / "floor.py"
+#: refconv jobs compared with the floor (CPU time), and the goal of issue 18 for each
+FLOOR_GOALS = {"refer→csljson": 3.0, "refer→bibtex": 4.0}
+
+
+def floor_job(
+    refconv: str, source: Path, size: int, tmp: Path, cpu_of: dict[str, float] | None = None
+) -> None:
+    """The floor parser (``floor.py``) on the Refer input, and refconv's CPU time for the jobs
+    of ``FLOOR_GOALS`` as a multiple of it (``cpu_of``: job → refconv's CPU seconds; the jobs
+    missing from it are run here)."""
+    figures = run_pipeline([[sys.executable, str(FLOOR)]], source, tmp / "out")
+    report("floor refer→json", size, figures, size)
+    for job, goal in FLOOR_GOALS.items():
+        cpu = (cpu_of or {}).get(job)
+        if cpu is None:
+            _, job_args = JOBS[job]
+            cpu = run_pipeline([[refconv, "convert", "-q", "-f", "refer", *job_args]], source,
+                               tmp / "out")[2]  # fmt: skip
+        print(f"  {job} / floor (CPU): {cpu / figures[2]:.2f}x (goal {goal:.0f}x)", flush=True)
+
+
+def stream_jobs(refconv: str, tmp: Path, size: int, corpus: str, only: set[str]) -> None:
+    """The Refer jobs and the floor on another corpus (its name prefixes the rows)."""
+    inputs = make_inputs(refconv, tmp, size, (), corpus)
+    cpu_of: dict[str, float] = {}
+    for job in ("refer→csljson", "refer→bibtex"):
+        if only and job not in only:
+            continue
+        _, job_args = JOBS[job]
+        figures = run_pipeline([[refconv, "convert", "-q", "-f", "refer", *job_args]],
+                               inputs["refer"], tmp / "out")  # fmt: skip
+        cpu_of[job] = figures[2]
+        kind = job_args[job_args.index("-t") + 1]
+        report(f"{corpus} {job}", size, figures, count(tmp / "out", kind))
+    if not only or "floor" in only:
+        floor_job(refconv, inputs["refer"], size, tmp, cpu_of)
 
 
 def report(
