@@ -922,3 +922,28 @@ def test_a_particle_bibtex_reads_as_the_family_name_is_kept(particle, kept):
     (back,) = refconv.read(io.StringIO(text), "bibtex", diagnostics=Collect())
     assert back.names.get("author") == (None if kept else [person])
     assert back.extra.get("author") == ([kept] if kept else None)
+
+
+@pytest.mark.parametrize("biblatex", [False, True])
+def test_entries_are_written_in_bibtexparser_s_layout(biblatex):
+    """``format_entry`` writes what bibtexparser's writer writes for the same entry (the
+    writer formats directly; bibtexparser stays the oracle), for every record of the test
+    corpus and the examples."""
+    from bibtexparser.entrypoint import write_string
+    from bibtexparser.library import Library
+    from bibtexparser.writer import BibtexFormat
+
+    from refconv.formats.bibtex.write import format_entry
+
+    from .corpus import corpus
+
+    records, _ = read_refer(corpus(300))
+    records += read_refer((EXAMPLES / "endnote-sample.enw").read_text(encoding="utf-8"))[0]
+    layout = BibtexFormat()
+    layout.indent = "  "
+    assigned = KeyAssigner(diagnostics=Collect()).assign(records)
+    for record in assigned:
+        entry = build_entry(record, biblatex=biblatex)
+        layout.value_column = max((len(f.key) for f in entry.fields), default=0) + 3
+        expected = write_string(Library([entry]), unparse_stack=[], bibtex_format=layout)
+        assert format_entry(entry) == expected
