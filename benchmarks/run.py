@@ -8,8 +8,9 @@ and the same .csl file) when they are installed.
     python benchmarks/run.py --sizes '' --format-sizes 1000,10000 --repeat 5
     python benchmarks/run.py --sizes 10000 --only refer→csljson,refer→bibtex,floor
 
-The formatted jobs run `--repeat` times, alternating (every job once, then again), because
-the machine may be shared; the figures are medians. `cpu` is user + system time of the
+The formatted jobs run `--repeat` times and the streaming ones (with the floor and bibutils)
+`--stream-repeat` times, alternating (every job once, then again), because the machine may be
+shared; the figures are medians. `cpu` is user + system time of the
 process and the children it waited for (the --jobs workers), from wait4().
 
 Each job runs the installed `refconv` (or bibutils) in child processes on a generated corpus
@@ -151,6 +152,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--format-sizes", default="1000", help="sizes for the CSL style jobs")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each formatted job")
+    parser.add_argument(
+        "--stream-repeat", type=int, default=1, help="runs of each streaming job, alternating"
+    )
     parser.add_argument("--only", default="", help="comma-separated job names")
     parser.add_argument("--no-bibutils", action="store_true")
     parser.add_argument("--no-pandoc", action="store_true")
@@ -173,7 +177,7 @@ def main() -> None:
             one_record(refconv, tmp)
         corpora = [c for c in args.corpus.split(",") if c]
         for size, corpus in [(n, c) for n in sorted(sizes) for c in corpora[1:]]:
-            stream_jobs(refconv, tmp, size, corpus, only)  # the other corpora: Refer jobs
+            stream_jobs(refconv, tmp, size, corpus, only, args.stream_repeat, bibutils)
         for size in sorted(sizes | format_sizes):
             jobs = dict(JOBS) if size in sizes else {}
             jobs = {job: spec for job, spec in jobs.items() if not only or job in only}
@@ -181,27 +185,9 @@ def main() -> None:
             formatting = {job: spec for job, spec in formatting.items() if not only or job in only}
             formats = {source for source, _ in [*jobs.values(), *formatting.values()]} - {"refer"}
             inputs = make_inputs(refconv, tmp, size, sorted(formats))
-            speed: dict[str, float] = {}
-            cpus: dict[str, float] = {}  # job → CPU seconds, for the floor's ratios
-            for job, (source, job_args) in jobs.items():
-                seconds, peak, cpu = run_pipeline(
-                    [[refconv, "convert", "-q", "-f", source, *job_args]],
-                    inputs[source],
-                    tmp / "out",
-                )
-                speed[job] = size / seconds
-                cpus[job] = cpu
-                kind = job_args[job_args.index("-t") + 1]
-                report(job, size, (seconds, peak, cpu), count(tmp / "out", kind))
-            if size in sizes and (not only or "floor" in only):
-                floor_job(refconv, inputs["refer"], size, tmp, cpus)
-            for job, (compared, commands) in BIBUTILS.items():
-                if not bibutils or compared not in speed or size > 100_000:
-                    continue
-                seconds, peak, cpu = run_pipeline(commands, inputs["refer"], tmp / "out")
-                ratio = speed[compared] / (size / seconds)
-                kind = compared.split("→")[1]
-                report(job, size, (seconds, peak, cpu), count(tmp / "out", kind), ratio)
+            if jobs:
+                stream_table(refconv, jobs, inputs, size, tmp, args.stream_repeat, bibutils,
+                             not only or "floor" in only)  # fmt: skip
             if formatting:
                 format_jobs(refconv, pandoc, formatting, inputs, size, args.repeat, tmp)
 
@@ -211,38 +197,70 @@ FLOOR = Path(__file__).resolve().parent / "floor.py"
 FLOOR_GOALS = {"refer→csljson": 3.0, "refer→bibtex": 4.0}
 
 
-def floor_job(
-    refconv: str, source: Path, size: int, tmp: Path, cpu_of: dict[str, float] | None = None
+def stream_table(
+    refconv: str,
+    jobs: dict[str, tuple[str, list[str]]],
+    inputs: dict[str, Path],
+    size: int,
+    tmp: Path,
+    repeat: int,
+    bibutils: bool,
+    floor: bool,
+    prefix: str = "",
 ) -> None:
-    """The floor parser (``floor.py``) on the Refer input, and refconv's CPU time for the jobs
-    of ``FLOOR_GOALS`` as a multiple of it (``cpu_of``: job → refconv's CPU seconds; the jobs
-    missing from it are run here)."""
-    figures = run_pipeline([[sys.executable, str(FLOOR)]], source, tmp / "out")
-    report("floor refer→json", size, figures, size)
-    for job, goal in FLOOR_GOALS.items():
-        cpu = (cpu_of or {}).get(job)
-        if cpu is None:
-            _, job_args = JOBS[job]
-            cpu = run_pipeline([[refconv, "convert", "-q", "-f", "refer", *job_args]], source,
-                               tmp / "out")[2]  # fmt: skip
-        print(f"  {job} / floor (CPU): {cpu / figures[2]:.2f}x (goal {goal:.0f}x)", flush=True)
-
-
-def stream_jobs(refconv: str, tmp: Path, size: int, corpus: str, only: set[str]) -> None:
-    """The Refer jobs and the floor on another corpus (its name prefixes the rows)."""
-    inputs = make_inputs(refconv, tmp, size, (), corpus)
-    cpu_of: dict[str, float] = {}
-    for job in ("refer→csljson", "refer→bibtex"):
-        if only and job not in only:
-            continue
-        _, job_args = JOBS[job]
-        figures = run_pipeline([[refconv, "convert", "-q", "-f", "refer", *job_args]],
-                               inputs["refer"], tmp / "out")  # fmt: skip
-        cpu_of[job] = figures[2]
+    """refconv's streaming ``jobs``, the floor parser and bibutils' pipelines on the same
+    inputs, ``repeat`` rounds alternating (every job once, then again); medians per job. The
+    floor's rows give refconv's CPU time as a multiple of the floor's (``FLOOR_GOALS``), the
+    bibutils rows refconv's wall time / bibutils'."""
+    table: dict[str, tuple[list[list[str]], Path, str]] = {}
+    for job, (source, job_args) in jobs.items():
         kind = job_args[job_args.index("-t") + 1]
-        report(f"{corpus} {job}", size, figures, count(tmp / "out", kind))
-    if not only or "floor" in only:
-        floor_job(refconv, inputs["refer"], size, tmp, cpu_of)
+        command = [refconv, "convert", "-q", "-f", source, *job_args]
+        table[prefix + job] = ([command], inputs[source], kind)
+    if floor:
+        table[prefix + "floor refer→json"] = ([[sys.executable, str(FLOOR)]], inputs["refer"], "")
+    for job, (compared, commands) in BIBUTILS.items():
+        if bibutils and compared in jobs and size <= 100_000:
+            table[prefix + job] = (commands, inputs["refer"], compared.split("→")[1])
+    runs: dict[str, list[tuple[float, float, float]]] = {job: [] for job in table}
+    counts: dict[str, int] = {}
+    for _ in range(max(1, repeat)):
+        for job, (commands, source, kind) in table.items():
+            runs[job].append(run_pipeline(commands, source, tmp / "out"))
+            counts[job] = count(tmp / "out", kind) if kind else size
+    medians = {
+        job: tuple(statistics.median(r[k] for r in figures) for k in range(3))
+        for job, figures in runs.items()
+    }
+    for job, figures in medians.items():
+        ratio = None
+        name = job.removeprefix(prefix)
+        if name in BIBUTILS and prefix + BIBUTILS[name][0] in medians:
+            ratio = medians[prefix + BIBUTILS[name][0]][0] / figures[0]
+        report(job, size, figures, counts[job], ratio)  # type: ignore[arg-type]
+    floor_figures = medians.get(prefix + "floor refer→json")
+    for job, goal in FLOOR_GOALS.items():
+        if floor_figures is not None and prefix + job in medians:
+            multiple = medians[prefix + job][2] / floor_figures[2]
+            print(f"  {prefix}{job} / floor (CPU): {multiple:.2f}x (goal {goal:.0f}x)", flush=True)
+
+
+FLOOR = Path(__file__).resolve().parent / "floor.py"
+#: refconv jobs compared with the floor (CPU time), and the goal of issue 18 for each
+FLOOR_GOALS = {"refer→csljson": 3.0, "refer→bibtex": 4.0}
+
+
+def stream_jobs(
+    refconv: str, tmp: Path, size: int, corpus: str, only: set[str], repeat: int, bibutils: bool
+) -> None:
+    """The Refer jobs, the floor and bibutils on another corpus (its name prefixes the rows)."""
+    inputs = make_inputs(refconv, tmp, size, (), corpus)
+    jobs = {
+        job: JOBS[job] for job in ("refer→csljson", "refer→bibtex", "refer→ris")
+        if not only or job in only
+    }  # fmt: skip
+    stream_table(refconv, jobs, inputs, size, tmp, repeat, bibutils, not only or "floor" in only,
+                 f"{corpus} ")  # fmt: skip
 
 
 def report(
