@@ -24,7 +24,6 @@ import html
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -36,10 +35,10 @@ from pathlib import Path
 
 import pytest
 
+from . import citeproc_js
 from .csl_items import generate
 
 HERE = Path(__file__).parent
-ORACLE = HERE / "citeproc-js"
 DIFFERENCES = HERE / "data" / "citeproc-differences.tsv"
 FORMATS = ("text", "html")
 
@@ -113,38 +112,16 @@ def style_xml(name: str) -> str:
 # --- rendering ----------------------------------------------------------------------------
 
 
-def _need_node() -> None:
-    """Skip locally when node or citeproc-js is missing; fail in CI (README: `npm ci`)."""
-    if shutil.which("node") is None or not (ORACLE / "node_modules" / "citeproc").is_dir():
-        if os.environ.get("CI"):
-            pytest.fail("citeproc-js is missing: run 'npm ci --prefix tests/citeproc-js'")
-        pytest.skip("citeproc-js not installed (npm ci --prefix tests/citeproc-js)")
-
-
 #: A bibliography: its entries and the id of the item each renders (none known: empty).
 Rendered = tuple[list[str], list[str]]
 
 
 def render_citeproc_js(items: list[dict], styles: list[str], fmt: str) -> dict[str, Rendered]:
     """citeproc-js's bibliography entries per style and their items, in one node process."""
-    import citeproc
-
-    locales_dir = Path(citeproc.__file__).parent / "data" / "locales"
-    locales = {
-        p.stem.removeprefix("locales-"): p.read_text(encoding="utf-8")
-        for p in locales_dir.glob("locales-*.xml")
-    }
     xml = {s: style_xml(s) for s in styles}
-    job = {"styles": xml, "locales": locales, "items": items, "format": fmt, "ids": True}
-    done = subprocess.run(
-        ["node", str(ORACLE / "render.js")],
-        input=json.dumps(job),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    answer = citeproc_js.render({"styles": xml, "items": items, "format": fmt, "ids": True})
     out: dict[str, Rendered] = {}
-    for style, found in json.loads(done.stdout).items():
+    for style, found in answer.items():
         if "error" in found:
             out[style] = [f"ERROR {found['error']}"], []
         else:
@@ -371,7 +348,7 @@ class Outcome:
 def run_matrix(styles: list[str], tmp: Path) -> dict[tuple[str, str], Outcome]:
     """Render the generated items in every style and format with both processors: node runs
     once per format, refconv once per style and format, two at a time (the CI has two cores)."""
-    _need_node()
+    citeproc_js.need_node()
     items = generate()
     path = tmp / "items.json"
     path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")

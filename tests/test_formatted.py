@@ -4,11 +4,9 @@ escaping, the caches and the parallel path changing nothing, and errors around c
 
 from __future__ import annotations
 
-import glob
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,10 +23,10 @@ from refconv.formats.formatted.citeproc import INSTALLED
 from refconv.formats.formatted.styles import find_style
 from refconv.keys import KeyAssigner
 
+from . import citeproc_js
 from .conftest import DATA, EXAMPLES, SEED_NOTE, read_refer
 from .test_golden import compare
 
-ORACLE = Path(__file__).parent / "citeproc-js"
 VARIED = DATA / "formatting" / "varied.enw"
 SEED = EXAMPLES / "nahta2012-flat.enw"
 TITLE = "Molecular Mechanisms of Trastuzumab-Based Treatment in HER2-Overexpressing Breast Cancer"
@@ -133,26 +131,11 @@ def _citeproc_js(
 ) -> dict[str, Any]:
     """Run the node oracle (``fmt``: text or html; ``lang``: the locale, else the style's);
     skip locally when node or its package is missing, fail in CI."""
-    missing = shutil.which("node") is None or not (ORACLE / "node_modules" / "citeproc").is_dir()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail("citeproc-js is missing: run 'npm ci --prefix tests/citeproc-js'")
-        pytest.skip("citeproc-js not installed (npm ci --prefix tests/citeproc-js)")
-    import citeproc
-
-    locale_dir = Path(citeproc.__file__).parent / "data" / "locales"
-    locales = {
-        Path(p).stem.removeprefix("locales-"): Path(p).read_text(encoding="utf-8")
-        for p in glob.glob(str(locale_dir / "locales-*.xml"))
-    }
     xml = {name: find_style(name).path.read_text(encoding="utf-8") for name in styles}
-    job = json.dumps(
-        {"styles": xml, "locales": locales, "items": items, "format": fmt, "lang": lang}
+    result: dict[str, Any] = citeproc_js.render(
+        {"styles": xml, "items": items, "format": fmt, "lang": lang}
     )
-    done = subprocess.run(
-        ["node", str(ORACLE / "render.js")], input=job, capture_output=True, text=True, check=True
-    )
-    return json.loads(done.stdout)
+    return result
 
 
 @pytest.fixture(scope="module")

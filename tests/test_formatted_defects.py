@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +18,6 @@ from refconv.cli import cli
 from refconv.formats.formatted.citeproc import fixes
 
 from .test_formatted import _citeproc_js
-
-ORACLE = Path(__file__).parent / "citeproc-js"
 
 
 def ours(items: list[dict[str, Any]], style: str, output: str = "text") -> tuple[list[str], str]:
