@@ -6,6 +6,7 @@ import io
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,16 @@ def require_tool(name: str, package: str) -> str:
             pytest.fail(f"{name} is not installed; .ci/run must install Debian {package}")
         pytest.skip(f"{name} is not installed (Debian package {package})")
     return path
+
+
+def biber_tool(
+    directory: Path, source: str, target: str, package: str = "biber"
+) -> subprocess.CompletedProcess[str]:
+    """``biber --tool`` on ``source`` in ``directory``, writing what it read to ``target``: the
+    other consumer of BibLaTeX files, as judge (skips or fails as ``require_tool``)."""
+    biber = require_tool("biber", package)
+    command = [biber, "--tool", "--output-file", target, source]
+    return subprocess.run(command, cwd=directory, capture_output=True, text=True, check=False)
 
 
 class Collect(Diagnostics):

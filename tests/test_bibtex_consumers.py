@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from refconv.cli import cli
 
-from .conftest import EXAMPLES, require_tool
+from .conftest import EXAMPLES, biber_tool, require_tool
 from .corpus import corpus
 
 pytestmark = pytest.mark.slow  # runs bibtex and biber
@@ -103,15 +103,8 @@ def test_bibtex_with_latex_accents_gives_clean_labels(style, inputs, tmp_path):
 
 
 def test_biber_accepts_the_output(inputs, tmp_path):
-    biber = _tool("biber")
     entries = convert(inputs, "biblatex", tmp_path / "refs.bib")
-    result = subprocess.run(
-        [biber, "--tool", "--output-file", "checked.bib", "refs.bib"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = biber_tool(tmp_path, "refs.bib", "checked.bib", "texlive-binaries, biber")
     log = result.stdout + result.stderr
     assert result.returncode == 0, log
     assert not re.search(r"^(ERROR|WARN) ", log, re.MULTILINE), log

@@ -6,7 +6,6 @@ checked against biber 2.18 (``biber --tool``)."""
 from __future__ import annotations
 
 import io
-import subprocess
 import tracemalloc
 
 import bibtexparser
@@ -19,7 +18,7 @@ from refconv.formats.bibtex.read import MAX_EXPANDED, BibtexReader
 from refconv.io import iter_lines
 from refconv.model import Record
 
-from .conftest import Collect, require_tool
+from .conftest import Collect, biber_tool
 
 
 def read(text: str, path: str = "t.bib") -> tuple[list[Record], list[str]]:
@@ -340,15 +339,8 @@ k4, title = {T4}}
 def test_biber_reads_the_same_fields(tmp_path) -> None:
     """biber (``--tool``) and refconv read the same fields and values from the comments
     table's shapes: the other consumer of these files is the judge."""
-    biber = require_tool("biber", "biber")
     (tmp_path / "in.bib").write_text(BIBER_CASE, "utf-8")
-    result = subprocess.run(
-        [biber, "--tool", "--output-file", "out.bib", "in.bib"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = biber_tool(tmp_path, "in.bib", "out.bib")
     assert result.returncode == 0, result.stdout + result.stderr
     checked = bibtexparser.parse_string((tmp_path / "out.bib").read_text("utf-8"))
     by_biber = {e.key: {f.key.lower(): str(f.value) for f in e.fields} for e in checked.entries}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 
 import jsonschema
 import pytest
@@ -19,7 +18,7 @@ from refconv.keys import KeyAssigner
 from refconv.model import Date
 from refconv.values.dates import format_date, parse_date
 
-from .conftest import require_tool
+from .conftest import biber_tool
 from .test_loss_policy import READERS, WRITERS, bib, read, refer
 
 
@@ -217,13 +216,9 @@ def test_an_open_range_survives_a_round_trip(fmt, issued):
 
 def test_biber_reads_the_biblatex_open_range(tmp_path):
     """biber 2.x reads EDTF ``2018-02/`` (and writes it so: ``2018-02/..`` comes back as it)."""
-    biber = require_tool("biber", "biber")
     text, _ = write("biblatex", OPEN)
     (tmp_path / "refs.bib").write_text(text, "utf-8")
-    done = subprocess.run(
-        [biber, "--tool", "--output-file", "checked.bib", "refs.bib"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    done = biber_tool(tmp_path, "refs.bib", "checked.bib")
     log = done.stdout + done.stderr
     assert done.returncode == 0 and "WARN" not in log and "ERROR" not in log, log
     checked = (tmp_path / "checked.bib").read_text("utf-8")
