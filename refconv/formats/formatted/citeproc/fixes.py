@@ -387,10 +387,7 @@ def choose_render(
     citeproc-py let each ``cs:if`` test itself and raise ``ConditionFailed`` when it did not
     hold, seventy exceptions per APA entry; CSL 1.0.2 "Choose": the first branch whose
     condition holds is rendered (``cs:else`` when none does), nothing when there is none."""
-    branch = self.branch(item, context)
-    if branch is None:
-        return None
-    return branch.render_children(item, context=context, delimiter=delimiter, **kwargs)
+    return _chosen(self, item, context, delimiter, **kwargs)[1]
 
 
 def choose_branch(self: Any, item: Any, context: Any = None) -> Any:
