@@ -192,8 +192,36 @@ def render(
         item["id"] = f"r{i}"
         items.append(item)
     with _frozen_heap():
-        return _render_items(style, style_name, locale, output, items, records, jobs,
-                             diagnostics, progress)  # fmt: skip
+        order, suffixes, source = _sort_and_disambiguate(style, items, records, diagnostics)
+        numbered: list[Numbered] = []
+        for number, i in enumerate(order, 1):
+            numbered.append((i, number, suffixes.get(i), items[i]))
+        fmt = (style_name, locale, output)
+        chunks = [numbered[k : k + CHUNK] for k in range(0, len(numbered), CHUNK)]
+        done: list[Done]
+        if jobs > 1 and len(numbered) > CHUNK:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                results: Iterator[list[Done]] = pool.map(_render_chunk, [fmt] * len(chunks), chunks)
+                rendered = _progress(results, progress, [len(c) for c in chunks])
+                done = [entry for chunk in rendered for entry in chunk]
+        else:
+            results = (_render_chunk(fmt, chunk, source) for chunk in chunks)
+            done = [
+                e for chunk in _progress(results, progress, [len(c) for c in chunks]) for e in chunk
+            ]
+        entries: list[Entry] = []
+        for i, entry, error in done:
+            if error is not None:
+                if diagnostics is not None:
+                    src = records[i].source
+                    diagnostics.error(f"cannot format this record: {error}", src.path, src.line)
+                continue
+            if not entry and diagnostics is not None:  # rendered empty: warned, left out
+                src = records[i].source
+                diagnostics.warn("the style prints nothing for this record", src.path, src.line)
+            if entry is not None:
+                entries.append(entry)
+        return _substitute_authors(style, entries)
 
 
 @contextmanager
@@ -207,51 +235,6 @@ def _frozen_heap() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
-
-
-def _render_items(
-    style: Any,
-    style_name: str,
-    locale: str | None,
-    output: str,
-    items: list[dict[str, Any]],
-    records: list[Record],
-    jobs: int,
-    diagnostics: Diagnostics | None,
-    progress: Callable[[int], Any] | None,
-) -> list[Entry]:
-    """``render`` once the items are built."""
-    order, suffixes, source = _sort_and_disambiguate(style, items, records, diagnostics)
-    numbered: list[Numbered] = []
-    for number, i in enumerate(order, 1):
-        numbered.append((i, number, suffixes.get(i), items[i]))
-    fmt = (style_name, locale, output)
-    done: list[Done]
-    if jobs > 1 and len(numbered) > CHUNK:
-        chunks = [numbered[k : k + CHUNK] for k in range(0, len(numbered), CHUNK)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results: Iterator[list[Done]] = pool.map(_render_chunk, [fmt] * len(chunks), chunks)
-            rendered = _progress(results, progress, [len(c) for c in chunks])
-            done = [entry for chunk in rendered for entry in chunk]
-    else:
-        chunks = [numbered[k : k + CHUNK] for k in range(0, len(numbered), CHUNK)]
-        results = (_render_chunk(fmt, chunk, source) for chunk in chunks)
-        done = [
-            e for chunk in _progress(results, progress, [len(c) for c in chunks]) for e in chunk
-        ]
-    entries: list[Entry] = []
-    for i, entry, error in done:
-        if error is not None:
-            if diagnostics is not None:
-                src = records[i].source
-                diagnostics.error(f"cannot format this record: {error}", src.path, src.line)
-            continue
-        if not entry and diagnostics is not None:  # rendered empty: warned, left out
-            src = records[i].source
-            diagnostics.warn("the style prints nothing for this record", src.path, src.line)
-        if entry is not None:
-            entries.append(entry)
-    return _substitute_authors(style, entries)
 
 
 def _substitute_authors(style: Any, entries: list[Entry]) -> list[Entry]:
