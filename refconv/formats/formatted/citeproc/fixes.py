@@ -799,15 +799,7 @@ def if_type(self: Any, item: Any) -> list[bool]:
     citeproc-js, which the styles rely on (ASA's ``<if type="thesis manuscript">``).
     citeproc-py tests each type, and under the default ``match="all"`` (CSL 1.0.2 "Choose")
     an item would need every type, which never holds."""
-    types = self.get("type")
-    wanted = _TYPE_SETS.get(types)
-    if wanted is None:
-        wanted = _TYPE_SETS[types] = frozenset(types.lower().split())
-    return [item.reference.type in wanted]
-
-
-#: a ``cs:if`` type attribute → its types (a style has a few dozen distinct ones)
-_TYPE_SETS: dict[str, frozenset[str]] = {}
+    return [item.reference.type in self.get("type").lower().split()]
 
 
 def get_term(
