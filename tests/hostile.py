@@ -98,7 +98,10 @@ NUMBER_TEXT = ["0", "-1", "00", "13", "14", "15", "16", "17", "21", "24", "32", 
                "1" + "0" * 30, "9" * 25, "1e309", "NaN", "inf", "1.5", "0.0", "2020-13-32",
                "2020/13/32/", "2020/00/00/", "0000", "-0001", "2020-21", "2020-16", "2020-00",
                "13/2020", "2020 Month13", "32 Jan 2020", "2020-02-30", "10000-01-01", "2020/17",
-               "1999-2000-2001", "true", "[2020]"]  # fmt: skip
+               "1999-2000-2001", "true", "[2020]",
+               # page ranges by page-range-format: longer end, equal ends, shorter end, letters
+               "1-10", "3-3", "12-4", "321-28", "S12-S20", "1496-1504", "9" * 30 + "-1",
+               "0-0", "10-1"]  # fmt: skip
 #: Names that are empty, only particles, only a suffix or only punctuation.
 NAME_TEXT = ["", ",", " , ", ", ,", "van der", "van der,", "de la", "von", ", Jr.", "Jr.", "and",
              " and ", "others", "{}", "{ }", "{van der}", "-", ", ", "van, J."]  # fmt: skip
@@ -113,6 +116,17 @@ forged = st.builds(
              max_size=4),
 )  # fmt: skip
 markup = st.builds(lambda a, m, b: a + m + b, _short, st.sampled_from(MARKUP), _short)
+#: CSL rich text tags, paired, unpaired, crossed and nested (issue 17's formatted output reads
+#: them as formatting), and case-protection spans
+RICH_TAGS = ["<i>", "</i>", "<b>", "</b>", "<sup>", "</sup>", "<sub>", "</sub>", "</span>",
+             '<span style="font-variant:small-caps;">', '<span class="nocase">']  # fmt: skip
+rich_soup = st.one_of(
+    st.lists(st.one_of(st.sampled_from(RICH_TAGS), _short), min_size=1, max_size=12).map(
+        "".join
+    ),
+    st.builds(lambda tag, n: tag * n + "x" + "</i>" * n, st.sampled_from(RICH_TAGS),
+              st.integers(1, 3000)),
+)  # fmt: skip
 tex = st.builds(
     lambda a, parts, b: a + "".join(parts) + b,
     _short,
@@ -131,7 +145,7 @@ name_text = st.one_of(
 )
 surrogate = st.builds(lambda a, s, b: a + s + b, _short, st.sampled_from(SURROGATES), _short)
 #: One value of any class of issue 13.
-payload = st.one_of(forged, markup, tex, url, number_text, name_text, surrogate)
+payload = st.one_of(forged, markup, tex, url, number_text, name_text, surrogate, rich_soup)
 
 # --- pieces -----------------------------------------------------------------------------------
 
@@ -698,6 +712,7 @@ _URL_FIELDS = {"refer": ["%U", "%R"], "ris": ["UR", "DO"], "bibtex": ["url", "do
 ATTACKS = {
     "line separators": (_TEXT_FIELDS, forged),
     "markup": (_TEXT_FIELDS, markup),
+    "rich text": (_TEXT_FIELDS, rich_soup),
     "tex": (_TEXT_FIELDS, tex),
     "surrogates": (_TEXT_FIELDS, surrogate),
     "urls": (_URL_FIELDS, url),

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refconv.cli import cli
@@ -521,3 +521,31 @@ def test_rich_text_in_names_is_left_out_and_names_initialise(style):
     items = [{"id": "a", "type": "book", "title": "T", "author": [name],
               "issued": {"date-parts": [[2017]]}}]  # fmt: skip
     assert ours(items, style)[0] == theirs(items, [style])[style]
+
+
+class _Root:
+    def __init__(self, style: str) -> None:
+        self.style = style
+
+    def get_root(self) -> _Root:
+        return self
+
+    def get_option(self, name: str) -> str:
+        return self.style
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    first=st.integers(1, 99_999),
+    span=st.integers(0, 2_000),
+    style=st.sampled_from(["expanded", "minimal", "minimal-two", "chicago", "chicago-16"]),
+)
+def test_an_abbreviated_last_page_reads_back_as_the_last_page(first, span, style):
+    """Whatever the page-range-format, the printed end completed from the first page's
+    leading digits is the end (no "1–0" for 1-10), and minimal-two keeps two digits."""
+    start, end = str(first), str(first + span)
+    shown = fixes.format_last_page(_Root(style), start, end)
+    assert shown and shown.isdigit()
+    assert start[: max(0, len(start) - len(shown))] + shown == end
+    if style == "minimal-two" and len(end) >= 2:
+        assert len(shown) >= 2
