@@ -81,10 +81,14 @@ MARKUP = [
     ("a < b > c", "a < b > c"),
     ("<script>x</script>", "<script>x</script>"),
     ("<i>x\\y</i>", r"\textit{x\textbackslash{}y}"),
+    # nesting: LaTeX groups up to RICH_DEPTH (32), text beyond (5,000 raised RecursionError)
+    ("<b>" * 32 + "x" + "</b>" * 32, r"\textbf{" * 32 + "x" + "}" * 32),
+    ("<b>" * 33 + "x" + "</b>" * 33, "<b>" * 33 + "x" + "</b>" * 33),
+    ("<i>" * 5000 + "x" + "</i>" * 5000, "<i>" * 5000 + "x" + "</i>" * 5000),
 ]
 
 
-@pytest.mark.parametrize(("value", "latex"), MARKUP, ids=[m[0] for m in MARKUP])
+@pytest.mark.parametrize(("value", "latex"), MARKUP, ids=[m[0][:40] for m in MARKUP])
 def test_rich_text_becomes_latex_only_when_well_formed(value, latex):
     assert rich_text(value) == latex
 

@@ -425,9 +425,16 @@ RICH_TEXT_LATEX = {
 RichNode = str | tuple[str, list["RichNode"]]
 
 
+#: How deep rich-text tags may nest to be written as LaTeX groups: titles nest two or three;
+#: the tree is walked recursively (1,000 nested ``<i>`` raised RecursionError, found by the
+#: hostile tests' rich-text class)
+RICH_DEPTH = 32
+
+
 def parse_rich_text(value: str) -> list[RichNode] | None:
     """The element tree of ``value``'s CSL rich text; None when it has no markup or its tags
-    are not well formed (an unclosed ``<i>``, ``</b>`` without its start, crossed tags)."""
+    are not well formed (an unclosed ``<i>``, ``</b>`` without its start, crossed tags) or
+    nest deeper than ``RICH_DEPTH`` (then the value is escaped text, as an ill-formed one)."""
     if "<" not in value:
         return None
     root: list[RichNode] = []
@@ -445,6 +452,8 @@ def parse_rich_text(value: str) -> list[RichNode] | None:
             node: tuple[str, list[RichNode]] = (start, [])
             children.append(node)
             stack.append(node)
+            if len(stack) > RICH_DEPTH:
+                return None
             children = node[1]
             continue
         if not stack:
