@@ -3,8 +3,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from refconv.model import Name
-from refconv.values.names import format_inverted, parse_name, reads_back
-from refconv.values.vocabulary import NAME_PARTICLES
+from refconv.values.names import (
+    _spell_initials,
+    _split_particle,
+    format_inverted,
+    is_et_al,
+    parse_name,
+    reads_back,
+)
+from refconv.values.vocabulary import ET_AL_MARKERS, NAME_PARTICLES
 
 N = Name
 
@@ -222,3 +229,41 @@ def test_reads_back_never_accepts_a_changed_part(person: Name) -> None:
     assert f"{back.given} {back.dropping_particle}".split() == (
         f"{spelled} {person.dropping_particle}".split()
     )
+
+
+# The fast paths of issue 18 against the plain definitions they shortcut.
+_MARKER_TEXT = st.one_of(
+    st.sampled_from(sorted(ET_AL_MARKERS)).map(str.upper),
+    st.sampled_from(sorted(ET_AL_MARKERS)),
+    st.text(max_size=20),
+)
+_PAD = st.text(alphabet=", \t\n\u00a0\u2003\u3000\x1c\x85", max_size=3)
+
+
+@given(_PAD, _MARKER_TEXT, _PAD)
+def test_is_et_al_fast_path_agrees_with_definition(before: str, core: str, after: str) -> None:
+    text = before + core + after
+    assert is_et_al(text) == (text.strip().strip(",").strip().lower() in ET_AL_MARKERS)
+
+
+_WORDS = st.lists(
+    st.one_of(
+        st.sampled_from(sorted(NAME_PARTICLES)),
+        st.from_regex(r"[A-Z][a-z]{0,5}|[A-Z]{1,4}", fullmatch=True),
+    ),
+    min_size=1,
+    max_size=4,
+).map(" ".join)
+
+
+@given(_WORDS)
+def test_name_part_fast_paths_agree_with_token_rules(text: str) -> None:
+    tokens = text.split()
+    n = 0
+    while n < len(tokens) - 1 and tokens[n].lower() in NAME_PARTICLES and tokens[n].islower():
+        n += 1
+    assert _split_particle(text) == (" ".join(tokens[:n]), " ".join(tokens[n:]))
+    spelled = [
+        " ".join(f"{c}." for c in t) if 2 <= len(t) <= 3 and t.isupper() else t for t in tokens
+    ]
+    assert _spell_initials(text) == " ".join(spelled)

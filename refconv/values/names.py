@@ -52,7 +52,15 @@ def is_suffix(text: str) -> bool:
 
 def is_et_al(text: str) -> bool:
     """True for "et al." and its variants, which mark missing authors rather than a person."""
+    first, last = text[:1], text[-1:]
+    if len(text) > _ET_AL_LONGEST and not (
+        first == "," or first.isspace() or last == "," or last.isspace()
+    ):
+        return False  # too long to be one, with nothing to strip: most names (issue 18)
     return text.strip().strip(",").strip().lower() in ET_AL_MARKERS
+
+
+_ET_AL_LONGEST = max(map(len, ET_AL_MARKERS))
 
 
 def is_corporate(text: str) -> bool:
@@ -84,14 +92,20 @@ def is_corporate(text: str) -> bool:
 
 
 def _spell_initials(given: str) -> str:
-    """ "HM" → "H. M." for the 2-3 capital runs PubMed writes (only used in comma form)."""
+    """ "HM" → "H. M." for the 2-3 capital runs PubMed writes (only used in comma form);
+    ``given`` is whitespace-collapsed, as every caller has it."""
+    if " " not in given and not given.isupper():  # one word, not initials: most names
+        return given
     tokens = given.split()
     out = [" ".join(f"{c}." for c in tok) if _INITIALS.fullmatch(tok) else tok for tok in tokens]
     return " ".join(out)
 
 
 def _split_particle(family: str) -> tuple[str, str]:
-    """Split off leading lower-case particles: "van der Berg" → ("van der", "Berg")."""
+    """Split off leading lower-case particles: "van der Berg" → ("van der", "Berg");
+    ``family`` is whitespace-collapsed, as every caller has it."""
+    if " " not in family:  # one word: no particle can precede it (most names)
+        return "", family
     tokens = family.split()
     n = 0
     while n < len(tokens) - 1 and tokens[n].lower() in NAME_PARTICLES and tokens[n].islower():

@@ -96,7 +96,8 @@ BOM_FORMS: tuple[str, ...] = (
     _misread(codecs.BOM_UTF8, "cp1251"),
 )
 _BOM_RUN = re.compile("(?:" + "|".join(map(re.escape, BOM_FORMS)) + ")+")
-_BOM_FIRSTS = frozenset(form[0] for form in BOM_FORMS)
+#: the first characters of ``BOM_FORMS``: a line starting with none of them has no mark
+BOM_FIRSTS = frozenset(form[0] for form in BOM_FORMS)
 
 
 def strip_bom(line: str) -> tuple[str, bool]:
@@ -105,7 +106,7 @@ def strip_bom(line: str) -> tuple[str, bool]:
     Every form of ``BOM_FORMS`` counts, in any run ("\ufeffï»¿%0 Book" gives "%0 Book"): a
     concatenated or mis-decoded file puts them at the start of its first line, where a reader
     must not take them for text. Only the start of the line is looked at."""
-    if not line or line[0] not in _BOM_FIRSTS:
+    if not line or line[0] not in BOM_FIRSTS:
         return line, False
     found = _BOM_RUN.match(line)
     return (line[found.end() :], True) if found else (line, False)

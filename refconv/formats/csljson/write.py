@@ -11,7 +11,8 @@ inside a string escaped (NEL, U+2028 and U+2029 too).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from json.encoder import encode_basestring
 from typing import Any, TextIO
 
 from refconv.formats.base import Writer
@@ -96,6 +97,9 @@ def record_to_csl(
 
 
 _string = json.JSONEncoder(ensure_ascii=False).encode  # C-accelerated for scalars
+#: what ``_string`` does for a ``str``, without the method's type checks: the C function
+#: json's encoder calls for strings when ``ensure_ascii`` is off
+_text: Callable[[str], str] = encode_basestring
 
 
 def _pretty(value: Any, indent: str) -> str:
@@ -106,20 +110,24 @@ def _pretty(value: Any, indent: str) -> str:
             return "{}"
         inner = indent + "  "
         items = ",\n".join(
-            f"{inner}{_string(k)}: {_string(v) if type(v) is str else _pretty(v, inner)}"
-            for k, v in value.items()
+            [
+                f"{inner}{_text(k)}: {_text(v) if type(v) is str else _pretty(v, inner)}"
+                for k, v in value.items()
+            ]
         )  # most values are strings: they take the short way
         return "{\n" + items + "\n" + indent + "}"
     if isinstance(value, list):
-        if all(
+        if value and type(value[0]) is dict:  # names: no numbers to keep on one line
+            pass
+        elif all(
             isinstance(v, int) or (isinstance(v, list) and all(isinstance(x, int) for x in v))
             for v in value
         ):
             return json.dumps(value)
         inner = indent + "  "
-        items = ",\n".join(inner + _pretty(v, inner) for v in value)
+        items = ",\n".join([inner + _pretty(v, inner) for v in value])
         return "[\n" + items + "\n" + indent + "]" if value else "[]"
-    return _string(value)
+    return _text(value) if type(value) is str else _string(value)
 
 
 #: Line separators JSON leaves raw (it escapes only C0 controls): escaped, so the output has

@@ -8,6 +8,7 @@ dialect and type decision, name/date/page/identifier handling, fallbacks and wha
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from refconv.formats.base import ReadRules, date_trouble
@@ -49,25 +50,29 @@ _PUBMED_DB = re.compile(r"pubmed|medline|\bnlm\b", re.IGNORECASE)
 _BROADCAST = re.compile(r"\b(?:tv|television|radio|broadcast)", re.IGNORECASE)
 
 
-@dataclass(slots=True)
 class RawField:
-    """One tag occurrence: the tag (``%A``), its physical lines, and the line it started on."""
+    """One tag occurrence: the tag (``%A``), its physical lines, and the line it started on.
 
-    tag: str
-    lines: list[str]
-    line: int
-    #: the key a kept value goes under: the tag, or for a classic letter whose EndNote
-    #: meaning differs ("%H": a comment, not a Translated Author) "classic %H" (§2.3), so
-    #: no writer gives it the EndNote meaning
-    key: str = ""
-    #: the EndNote field a value with no variable is kept under, when the tag is another
-    #: format's name for it (RIS ``C5`` is ``%#``): every writer then writes it under its own
-    #: tag for that field. Values the loss policy keeps (repeated, not a date) use ``key``.
-    field: str = ""
+    ``key`` is the key a kept value goes under: the tag, or for a classic letter whose EndNote
+    meaning differs ("%H": a comment, not a Translated Author) "classic %H" (§2.3), so no
+    writer gives it the EndNote meaning. ``field`` is the EndNote field a value with no
+    variable is kept under, when the tag is another format's name for it (RIS ``C5`` is
+    ``%#``): every writer then writes it under its own tag for that field. Values the loss
+    policy keeps (repeated, not a date) use ``key``. A plain class, not a dataclass: one is
+    made per field read (issue 18).
+    """
 
-    def __post_init__(self) -> None:
-        self.key = self.key or self.tag
-        self.field = self.field or self.key
+    __slots__ = ("field", "key", "line", "lines", "tag")
+
+    def __init__(self, tag: str, lines: list[str], line: int, key: str = "", field: str = ""):
+        self.tag = tag
+        self.lines = lines
+        self.line = line
+        self.key = key = key or tag
+        self.field = field or key
+
+    def __repr__(self) -> str:
+        return f"RawField({self.tag!r}, {self.lines!r}, {self.line!r}, {self.key!r})"
 
 
 def _is_endnote(fields: list[RawField]) -> bool:
@@ -143,68 +148,94 @@ class _Builder:
             self.keep(raw, text)
 
     def place(self, var: str, raw: RawField, text: str) -> bool:
-        """Place ``text`` in ``var`` with that variable's rules; False if it found no place."""
-        rec = self.record
-        if var in _NAME_VARS:
-            return self.place_names(var, raw, text)
-        if var in _DATE_VARS:
-            self.raw_dates.setdefault(var, []).append((raw, text))
-            return True
-        if var == "keyword":  # split once all are read: only a lone %K line is cut at ";"
-            self.keyword_lines.extend(raw.lines)
-            return True
-        if var == "page":
-            return self.set_text("page", raw, normalize_pages(text))
-        if var == "number-of-pages":
-            return self.set_text(var, raw, normalize_extent(text))
-        if var == "DOI":
-            doi = find_doi(text)
-            if doi:
-                return self.set_text("DOI", raw, doi)
-            # classic %R: a report number; EndNote: an electronic resource number (extra).
-            if self.classic:
-                return self.set_text("number", raw, text)
-            self.rules.keep(self.record, raw.key, text, "not a DOI", raw.line)
-            return True
-        if var == "doi-tag":  # RIS DO: a DOI tag by name, its value the DOI as written
-            return self.set_text("DOI", raw, find_doi(text) or text)
-        if var == "URL":
-            doi = doi_from_url(text)
-            if doi and "DOI" not in rec.fields:
-                rec.fields["DOI"] = doi
-            return self.set_text("URL", raw, text)
-        if var == "accession":
-            doi = find_doi(text)
-            if doi and rec.fields.get("DOI", doi) == doi:
-                rec.fields["DOI"] = doi
-                return True
-            return self.set_text("archive_location", raw, text)
-        if var == "ISBN|ISSN":
-            return self.place_serials(raw, text)
-        if var == "report-number":  # Report %@: a report number, unless a valid ISBN/ISSN
-            if is_valid_isbn(text) or is_valid_issn(text):
-                return self.place_serials(raw, text)
+        """Place ``text`` in ``var`` with that variable's rules; False if it found no place.
+
+        The rules are a table (``_PLACE``) from variable to handler, plain text the default:
+        one lookup per value instead of a chain of comparisons (issue 18)."""
+        handler = _PLACE.get(var)
+        if handler is None:
+            return self.set_text(var, raw, text)
+        return handler(self, var, raw, text)
+
+    def _date(self, var: str, raw: RawField, text: str) -> bool:
+        self.raw_dates.setdefault(var, []).append((raw, text))
+        return True
+
+    def _keyword(self, var: str, raw: RawField, text: str) -> bool:
+        # split once all are read: only a lone %K line is cut at ";"
+        self.keyword_lines.extend(raw.lines)
+        return True
+
+    def _page(self, var: str, raw: RawField, text: str) -> bool:
+        return self.set_text("page", raw, normalize_pages(text))
+
+    def _extent(self, var: str, raw: RawField, text: str) -> bool:
+        return self.set_text(var, raw, normalize_extent(text))
+
+    def _doi(self, var: str, raw: RawField, text: str) -> bool:
+        doi = find_doi(text)
+        if doi:
+            return self.set_text("DOI", raw, doi)
+        # classic %R: a report number; EndNote: an electronic resource number (extra).
+        if self.classic:
             return self.set_text("number", raw, text)
-        if var == "note" and not self.classic:  # may hold "key: value" lines: restored last
-            self.notes.append((raw, text))
+        self.rules.keep(self.record, raw.key, text, "not a DOI", raw.line)
+        return True
+
+    def _doi_tag(self, var: str, raw: RawField, text: str) -> bool:
+        # RIS DO: a DOI tag by name, its value the DOI as written
+        return self.set_text("DOI", raw, find_doi(text) or text)
+
+    def _url(self, var: str, raw: RawField, text: str) -> bool:
+        doi = doi_from_url(text)
+        if doi and "DOI" not in self.record.fields:
+            self.record.fields["DOI"] = doi
+        return self.set_text("URL", raw, text)
+
+    def _accession(self, var: str, raw: RawField, text: str) -> bool:
+        fields = self.record.fields
+        doi = find_doi(text)
+        if doi and fields.get("DOI", doi) == doi:
+            fields["DOI"] = doi
             return True
-        if var == "gov-number":  # classic %G: an ordering number, unless it names a language
-            return self.set_text("language" if _LANGUAGE.fullmatch(text) else "number", raw, text)
-        if var in ("access-year", "access-date"):  # Web Page %V/%N: the date accessed, in two
-            self.access.append((raw, text))
-            return True
-        if var == "corporate-author":
-            self.corporate.append((raw, text))
-            return True
-        return self.set_text(var, raw, text)
+        return self.set_text("archive_location", raw, text)
+
+    def _serials(self, var: str, raw: RawField, text: str) -> bool:
+        return self.place_serials(raw, text)
+
+    def _report_number(self, var: str, raw: RawField, text: str) -> bool:
+        # Report %@: a report number, unless a valid ISBN/ISSN
+        if is_valid_isbn(text) or is_valid_issn(text):
+            return self.place_serials(raw, text)
+        return self.set_text("number", raw, text)
+
+    def _note(self, var: str, raw: RawField, text: str) -> bool:
+        if self.classic:
+            return self.set_text(var, raw, text)
+        self.notes.append((raw, text))  # may hold "key: value" lines: restored last
+        return True
+
+    def _gov_number(self, var: str, raw: RawField, text: str) -> bool:
+        # classic %G: an ordering number, unless it names a language
+        return self.set_text("language" if _LANGUAGE.fullmatch(text) else "number", raw, text)
+
+    def _access(self, var: str, raw: RawField, text: str) -> bool:
+        # Web Page %V/%N: the date accessed, in two
+        self.access.append((raw, text))
+        return True
+
+    def _corporate(self, var: str, raw: RawField, text: str) -> bool:
+        self.corporate.append((raw, text))
+        return True
 
     def place_names(self, var: str, raw: RawField, text: str) -> bool:
         # EndNote and RIS write one person per line; a line that can only be several people
         # (";", a list of natural-order names, PubMed pairs...) is split (values.names)
         values = [text] if self.classic else split_people(text)
-        people_count = sum(1 for value in values if not is_et_al(value))
-        if people_count > 1:
-            self.rules.warn(f"{raw.tag} holds {people_count} names; split them", raw.line)
+        if len(values) > 1:
+            people_count = sum(1 for value in values if not is_et_al(value))
+            if people_count > 1:
+                self.rules.warn(f"{raw.tag} holds {people_count} names; split them", raw.line)
         people = self.record.names.setdefault(var, [])
         for value in values:
             person, problem = parse_name(value, natural_order=self.classic)
@@ -306,6 +337,27 @@ class _Builder:
         return {var: base} if base else {}
 
 
+#: Variable (or reader rule) → the handler that places a value in it; the others are text.
+_PLACE: dict[str, Callable[[_Builder, str, RawField, str], bool]] = {
+    **dict.fromkeys(_NAME_VARS, _Builder.place_names),
+    **dict.fromkeys(_DATE_VARS, _Builder._date),
+    "keyword": _Builder._keyword,
+    "page": _Builder._page,
+    "number-of-pages": _Builder._extent,
+    "DOI": _Builder._doi,
+    "doi-tag": _Builder._doi_tag,
+    "URL": _Builder._url,
+    "accession": _Builder._accession,
+    "ISBN|ISSN": _Builder._serials,
+    "report-number": _Builder._report_number,
+    "note": _Builder._note,
+    "gov-number": _Builder._gov_number,
+    "access-year": _Builder._access,
+    "access-date": _Builder._access,
+    "corporate-author": _Builder._corporate,
+}
+
+
 def _fix_classic_editors(fields: list[RawField]) -> bool:
     """Strip a classic ", (eds)" marker from the last %A; True if all %A are editors (§5.1)."""
     authors = [f for f in fields if f.tag == "%A"]
@@ -394,8 +446,12 @@ def fill(
     seen = set() if seen is None else seen
     for raw in fields:
         target = tags.get(raw.tag, _UNKNOWN)
-        kept_raw = target in NEWLINE_JOINED_TARGETS or target is None
-        text = ("\n" if kept_raw else " ").join(line for line in raw.lines if line).strip()
+        kept_raw = target is None or target in NEWLINE_JOINED_TARGETS
+        lines = raw.lines
+        if len(lines) == 1:  # most fields: one line, no join
+            text = lines[0].strip()
+        else:
+            text = ("\n" if kept_raw else " ").join(line for line in lines if line).strip()
         if not text:
             continue
         if not kept_raw and ("\t" in text or "  " in text):

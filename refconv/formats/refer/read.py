@@ -20,7 +20,11 @@ from refconv.formats.base import Reader, ReadRules
 from refconv.formats.refer.fields import RawField, build_record
 from refconv.formats.refer.syntax import is_tag_line, split_flattened
 from refconv.model import Record
+from refconv.values.text import BOM_FIRSTS as _BOM_FIRSTS
 from refconv.values.text import bom_message, strip_bom
+
+#: what follows the tag character of a tag line (``syntax.is_tag_line``)
+_TAG_ENDS = " \t\u00a0"
 
 
 class ReferReader(Reader):
@@ -50,26 +54,37 @@ class ReferReader(Reader):
         fields: list[RawField] = []
         junk_line = junk_count = 0
         seen_any = False
+        # The loop is the reader's hot path (issue 18): the tag test of ``is_tag_line`` and
+        # the BOM test of ``strip_bom`` are inlined for the common lines, which start with
+        # "%" or a letter and are neither blank nor marked.
         for lineno, line in enumerate(lines, 1):
-            if not line or line.isspace():
-                if fields:
-                    yield build_record(fields, dialect, rules)
-                    fields = []
-                continue
-            bare, marked = strip_bom(line)
-            if marked and is_tag_line(bare):
-                # The start of a file (§1.7): a U+FEFF that starts the input is its encoding's
-                # mark, dropped silently as ``io`` does; any other one, or a mis-decoded form,
-                # tells of a file joined on (``cat``) or decoded wrongly, and starts a record.
-                mark = line[: len(line) - len(bare)]
-                if lineno > 1 or mark.lstrip("\ufeff"):
-                    rules.warn(bom_message(mark), lineno)
-                line = bare
-                if fields:
-                    yield build_record(fields, dialect, rules)
-                    fields = []
-            if not is_tag_line(line):
-                if fields:
+            head = line[:1]
+            if head in _BOM_FIRSTS:
+                bare, marked = strip_bom(line)
+                if marked and is_tag_line(bare):
+                    # The start of a file (§1.7): a U+FEFF that starts the input is its
+                    # encoding's mark, dropped silently as ``io`` does; any other one, or a
+                    # mis-decoded form, tells of a file joined on (``cat``) or decoded
+                    # wrongly, and starts a record.
+                    mark = line[: len(line) - len(bare)]
+                    if lineno > 1 or mark.lstrip("\ufeff"):
+                        rules.warn(bom_message(mark), lineno)
+                    line = bare
+                    head = "%"
+                    if fields:
+                        yield build_record(fields, dialect, rules)
+                        fields = []
+            if not (
+                head == "%"
+                and len(line) >= 2
+                and not line[1].isspace()
+                and (len(line) == 2 or line[2] in _TAG_ENDS)
+            ):
+                if not line or line.isspace():
+                    if fields:
+                        yield build_record(fields, dialect, rules)
+                        fields = []
+                elif fields:
                     fields[-1].lines.append(line.strip())
                 else:
                     junk_line = junk_line if junk_count else lineno
@@ -79,14 +94,19 @@ class ReferReader(Reader):
                 rules.junk(junk_count, junk_line)
                 junk_count = 0
             seen_any = True
-            if fields and _starts_next_record(line, fields):
-                yield build_record(fields, dialect, rules)
-                fields = []
+            tag = line[:2]
+            if fields:
+                if tag == "%0" and _starts_next_record(line, fields):
+                    yield build_record(fields, dialect, rules)
+                    fields = []
+                else:
+                    fields.append(RawField(tag, [line[3:].strip()], lineno))
+                    continue
             # A flattened record is a whole record on one line (§6): a tag line inside a
             # record is one of its fields, whatever tags its value mentions.
-            flat = split_flattened(line) if not fields and line.count("%") > 1 else None
+            flat = split_flattened(line) if line.count("%") > 1 else None
             if flat is None:
-                fields.append(RawField(line[:2], [line[3:].strip()], lineno))
+                fields.append(RawField(tag, [line[3:].strip()], lineno))
                 continue
             for record_fields in flat:
                 raw = [RawField(tag, [value], lineno) for tag, value in record_fields]
@@ -99,13 +119,12 @@ class ReferReader(Reader):
 
 
 def _starts_next_record(line: str, fields: list[RawField]) -> bool:
-    """Does the tag line ``line`` end the open record ``fields``? EndNote starts every record
+    """Does the ``%0`` line ``line`` end the open record ``fields``? EndNote starts every record
     with ``%0`` (refer-format.md §1.2), so a ``%0`` line does once the record has its own
     ``%0`` and another field; a ``%0`` right after ``%0`` repeats it instead, and a flattened
     record (§6) stays one field of the record it is in, as every tag line there does."""
     return (
-        line[:2] == "%0"
-        and any(f.tag == "%0" for f in fields)
+        any(f.tag == "%0" for f in fields)
         and any(f.tag != "%0" for f in fields)
         and (line.count("%") < 2 or split_flattened(line) is None)
     )
