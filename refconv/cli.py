@@ -41,7 +41,7 @@ from refconv.pipeline import (
     plan_conversion,
     read_sources,
     resolve_reader,
-    run,
+    run_inputs,
 )
 from refconv.plugins import Registry
 from refconv.values.vocabulary import DEFAULT_KEY_FORMAT, KEY_PLACEHOLDERS
@@ -301,7 +301,7 @@ def convert_command(
         for name in inputs:
             if name != "-":
                 check_readable(name)
-        run(plan, open_sources(list(sources)), dest)
+        run_inputs(plan, [str(s) for s in sources], dest, jobs)
     except SkippedRecords:  # each was reported; an -o target is left as it was
         _report(report, diagnostics, to_format or output)
         raise SystemExit(1) from None

@@ -88,6 +88,13 @@ def _read_chunks(stream: BinaryIO, first: bytes) -> Iterator[bytes]:
         yield chunk
 
 
+#: The warning for the first line of an input that is not UTF-8 (one per input).
+CP1252_FALLBACK = (
+    "not valid UTF-8; decoding such lines as Windows-1252 "
+    "(use --encoding to choose another encoding)"
+)
+
+
 def _decode_cp1252(line: bytes) -> str:
     try:
         return line.decode("cp1252")
@@ -96,12 +103,18 @@ def _decode_cp1252(line: bytes) -> str:
 
 
 def iter_lines(
-    stream: BinaryIO, path: str, diagnostics: Diagnostics, encoding: str | None = None
+    stream: BinaryIO,
+    path: str,
+    diagnostics: Diagnostics,
+    encoding: str | None = None,
+    first_line: int = 1,
 ) -> Iterator[str]:
     """Yield the decoded lines of a byte stream, without line ends.
 
     Raises ``RefconvError`` for NUL (binary input), a line longer than ``MAX_LINE`` and,
-    with an explicit ``encoding``, for bytes that do not decode.
+    with an explicit ``encoding``, for bytes that do not decode. ``first_line`` is the
+    number of the stream's first line in its input (a part of a big one starts further on);
+    messages name lines by it.
     """
     first = stream.read(max(CHUNK_SIZE, 4))  # room for a BOM whatever the chunk size
     if encoding is None:
@@ -112,19 +125,18 @@ def iter_lines(
             encoding = "utf-16"
     chunks = _read_chunks(stream, first)
     if encoding is None:
-        yield from _iter_utf8_or_cp1252(chunks, path, diagnostics)
+        yield from _iter_utf8_or_cp1252(chunks, path, diagnostics, first_line - 1)
     else:
-        yield from _iter_decoded(chunks, path, check_encoding(encoding))
+        yield from _iter_decoded(chunks, path, check_encoding(encoding), first_line)
 
 
 def _iter_utf8_or_cp1252(
-    chunks: Iterable[bytes], path: str, diagnostics: Diagnostics
+    chunks: Iterable[bytes], path: str, diagnostics: Diagnostics, lineno: int = 0
 ) -> Iterator[str]:
     """Lines decoded as UTF-8, a line that is not as Windows-1252 (with one warning). The
     lines of a block are decoded at once while they are clean UTF-8: the common case, and a
     third of the reading time when done line by line. Blocks hold no NUL (``_line_blocks``)."""
     warned = False
-    lineno = 0
     try:
         for block in _line_blocks(chunks):
             try:
@@ -142,12 +154,7 @@ def _iter_utf8_or_cp1252(
                 except UnicodeDecodeError:
                     if not warned:
                         warned = True
-                        diagnostics.warn(
-                            "not valid UTF-8; decoding such lines as Windows-1252 "
-                            "(use --encoding to choose another encoding)",
-                            path,
-                            lineno,
-                        )
+                        diagnostics.warn(CP1252_FALLBACK, path, lineno)
                     yield _decode_cp1252(raw)
     except _BadChunk as exc:  # every line before the bad one was yielded and counted
         raise RefconvError(str(exc), path, lineno + 1) from None
@@ -218,9 +225,11 @@ def _too_long(limit: int) -> str:
     )
 
 
-def _iter_decoded(chunks: Iterable[bytes], path: str, encoding: str) -> Iterator[str]:
+def _iter_decoded(
+    chunks: Iterable[bytes], path: str, encoding: str, first_line: int = 1
+) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    lineno = 0
+    lineno = first_line - 1
 
     def texts() -> Iterator[str]:
         try:
@@ -234,7 +243,7 @@ def _iter_decoded(chunks: Iterable[bytes], path: str, encoding: str) -> Iterator
             ) from None
 
     try:
-        for lineno, line in enumerate(_split_lines(texts(), _TEXT_EOL), 1):
+        for lineno, line in enumerate(_split_lines(texts(), _TEXT_EOL), first_line):
             yield line.lstrip("\ufeff") if lineno == 1 else line
     except _BadChunk as exc:
         raise RefconvError(str(exc), path, lineno + 1) from None

@@ -144,6 +144,9 @@ class KeyRequest:
     line: int
     #: the input's key when characters a citation key may not hold were dropped from it
     dropped_from: str = ""
+    #: ``FingerprintTable.fingerprint(key)`` when known (0: not yet): computed where the
+    #: request is made, in parallel, so that granting does not hash the key again
+    fingerprint: int = 0
 
 
 class FingerprintTable:
@@ -170,16 +173,17 @@ class FingerprintTable:
             i = (i + 1) & mask
         return i
 
-    def get(self, key: str) -> int | None:
-        """The number stored for ``key``, None if it was never put."""
-        fp = self.fingerprint(key)
+    def get(self, key: str, fp: int = 0) -> int | None:
+        """The number stored for ``key``, None if it was never put; ``fp`` is its
+        fingerprint when the caller has it."""
+        fp = fp or self.fingerprint(key)
         i = self._slot(fp)
         if not self.slots[i]:
             return None
         return self.values[i] if self.values else 0
 
-    def put(self, key: str, value: int = 0) -> None:
-        fp = self.fingerprint(key)
+    def put(self, key: str, value: int = 0, fp: int = 0) -> None:
+        fp = fp or self.fingerprint(key)
         i = self._slot(fp)
         if not self.slots[i]:
             self.slots[i] = fp
@@ -189,9 +193,9 @@ class FingerprintTable:
         if 2 * self.size > len(self.slots):  # keep probes short: at most half full
             self._grow()
 
-    def add(self, key: str) -> bool:
+    def add(self, key: str, fp: int = 0) -> bool:
         """Put ``key`` unless it is there; True if it was new (one fingerprint, not two)."""
-        fp = self.fingerprint(key)
+        fp = fp or self.fingerprint(key)
         i = self._slot(fp)
         if self.slots[i]:
             return False
@@ -228,14 +232,16 @@ class KeyAssigner:
         self.used = FingerprintTable(values=False)  # every key given
         self.next = FingerprintTable()  # a base key that clashed → the first suffix to try
 
-    def _take(self, base: str) -> str:
-        """``base``, or its first free suffixed form, now marked as used."""
-        if self.used.add(base):
+    def _take(self, base: str, fp: int = 0) -> str:
+        """``base``, or its first free suffixed form, now marked as used; ``fp`` is the
+        fingerprint of ``base`` when known."""
+        fp = fp or FingerprintTable.fingerprint(base)
+        if self.used.add(base, fp):
             return base
-        n = self.next.get(base) or 0  # the suffixes before it are taken: no need to look
+        n = self.next.get(base, fp) or 0  # the suffixes before it are taken: no need to look
         while not self.used.add(f"{base}{letter_suffix(n)}"):
             n += 1
-        self.next.put(base, n + 1)
+        self.next.put(base, n + 1, fp)
         return f"{base}{letter_suffix(n)}"
 
     def request(self, record: Record) -> KeyRequest:
@@ -244,13 +250,15 @@ class KeyAssigner:
         given = KEY_UNSAFE.sub("", raw)
         if given:
             dropped = raw if given != raw else ""
-            return KeyRequest(given, True, record.source.path, record.source.line, dropped)
+            fp = FingerprintTable.fingerprint(given)
+            return KeyRequest(given, True, record.source.path, record.source.line, dropped, fp)
         key = _NOT_KEY.sub("", self.template.format(**key_parts(record))) or "ref"
-        return KeyRequest(key, False, record.source.path, record.source.line)
+        fp = FingerprintTable.fingerprint(key)
+        return KeyRequest(key, False, record.source.path, record.source.line, "", fp)
 
     def grant(self, request: KeyRequest) -> str:
         """The unique key for ``request``, in order: a clash gets ``a``, ``b``, ..."""
-        key = self._take(request.key)
+        key = self._take(request.key, request.fingerprint)
         if request.dropped_from:  # the original stays in CSL-JSON's citation-key
             self.diagnostics.warn(
                 f"citation key {request.dropped_from!r} has characters a key may not hold "

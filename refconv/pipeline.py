@@ -10,7 +10,7 @@ cannot disagree; nothing here knows click.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from refconv.io import (
     check_distinct_output,
     check_encoding,
     iter_lines,
+    open_sources,
     peek_text,
 )
 from refconv.keys import KeyAssigner
@@ -201,6 +202,29 @@ def run(plan: Plan, sources: Iterable[Source], dest: DestLike) -> str | None:
     return write_records(plan, read_sources(plan, sources), dest)
 
 
+#: Without ``-j``, inputs of at least this many bytes in all are split over every core
+#: (``refconv.parallel``; measured with ``benchmarks/run.py``: below it the processes cost
+#: more than they save).
+PARALLEL_BYTES = 16 << 20
+
+
+def run_inputs(
+    plan: Plan, names: Sequence[str], dest: DestLike, jobs: int | None = None
+) -> str | None:
+    """``run`` over the inputs ``names`` (paths, ``-`` for standard input) with ``jobs``
+    processes (default: one per core from ``PARALLEL_BYTES`` of input on, else one) when
+    they give the output of one (``refconv.parallel.splittable``), else in this process."""
+    if jobs is None:
+        size = sum(os.path.getsize(name) for name in names if name != "-" and os.path.isfile(name))
+        jobs = (os.cpu_count() or 1) if size >= PARALLEL_BYTES else 1
+    if jobs > 1:
+        from refconv import parallel
+
+        if parallel.splittable(plan, names, jobs):
+            return parallel.run_parallel(plan, names, dest, jobs)
+    return run(plan, open_sources(list(names)), dest)
+
+
 def _with_keys(records: Iterable[Record], keys: Iterable[str]) -> Iterator[Record]:
     given = iter(keys)
     for record in records:
@@ -229,5 +253,6 @@ __all__ = [
     "resolve_reader",
     "resolve_writer",
     "run",
+    "run_inputs",
     "write_records",
 ]

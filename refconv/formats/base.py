@@ -9,6 +9,7 @@ same message from every reader.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar, TextIO
 
@@ -168,10 +169,18 @@ class Reader:
     aliases: ClassVar[tuple[str, ...]] = ()
     suffixes: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
+    #: Where a part of a big input may start (``convert -j N``, ``refconv.parallel``): a
+    #: bytes pattern whose match ends at the first byte of a record such that reading from
+    #: there gives exactly the records and messages a whole read gives from there on (no
+    #: open record, no state carried over). None: the input is read by one process.
+    part_start: ClassVar[re.Pattern[bytes] | None] = None
 
     def __init__(self, *, diagnostics: Diagnostics | None = None, **options: Any):
         self.diagnostics = diagnostics or Diagnostics()
         self.options = options
+        #: the number of the first line ``read`` is given (a part of a big input starts
+        #: further on); readers with a ``part_start`` count from it
+        self.first_line = 1
 
     @classmethod
     def sniff(cls, head: str) -> bool:
@@ -198,6 +207,11 @@ class Writer:
     needs_all: ClassVar[bool] = False
     #: The suffix of batch outputs (``--out-dir``) when it is not the first of ``suffixes``.
     out_suffix: ClassVar[str] = ""
+    #: The framing of the output (``convert -j N``, ``refconv.parallel``): (prologue,
+    #: separator, epilogue, empty) such that ``write`` gives the prologue, its records' texts
+    #: joined by the separator and the epilogue, or ``empty`` for no records; a record's text
+    #: depends on no other record but through ``references``. None: one process writes.
+    frame: ClassVar[tuple[str, str, str, str] | None] = None
     #: True when the format carries CSL's name attributes (``comma-suffix``,
     #: ``static-ordering``, ``parse-names``); other writers report each one they drop.
     name_attributes: ClassVar[bool] = False
@@ -214,6 +228,16 @@ class Writer:
     def write(self, records: Iterable[Record], out: TextIO) -> None:
         """Write ``records`` to ``out``."""
         raise NotImplementedError
+
+    def references(self, record: Record) -> Iterable[str]:
+        """The keys (folded to lower case) whose records ``record``'s text depends on having
+        been written before it (a BibTeX ``crossref``); the writer is told which of them
+        earlier parts of the input wrote in ``earlier_keys``."""
+        return ()
+
+    #: the keys among ``references`` that records before the first one given to ``write``
+    #: had (set by ``refconv.parallel`` for each part of a big input)
+    earlier_keys: frozenset[str] = frozenset()
 
     def account(
         self,

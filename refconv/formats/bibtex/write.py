@@ -737,12 +737,19 @@ class BibtexWriter(Writer):
     suffixes: ClassVar[tuple[str, ...]] = (".bib",)
     description = "BibTeX database (UTF-8; --latex for ASCII with LaTeX accents)"
     biblatex: ClassVar[bool] = False
+    frame = ("", "\n", "", "")
+
+    def references(self, record: Record) -> list[str]:
+        """The parent key of a ``crossref`` (folded), whose place before or after this entry
+        decides a warning."""
+        parent = crossref_key(record.extra.get("crossref", []))
+        return [parent.lower()] if parent is not None else []
 
     def write(self, records: Iterable[Record], out: TextIO) -> None:
         """One entry per record, separated by blank lines."""
         latex = bool(self.options.get("latex"))
         separator = ""
-        written: set[str] = set()  # keys so far, folded as bibtex(1) matches a crossref
+        written = set(self.earlier_keys)  # keys so far, folded as bibtex(1) matches a crossref
         for record in records:
             moved: list[str] = []
             warnings: list[str] = []

@@ -151,6 +151,7 @@ class CslJsonWriter(Writer):
     suffixes = (".json",)
     description = "CSL-JSON array of items (citeproc, pandoc --citeproc)"
     name_attributes = True
+    frame = ("[\n", ",\n", "\n]\n", "[]\n")
 
     def write(self, records: Iterable[Record], out: TextIO) -> None:
         """Write ``[``, the items separated by commas, ``]``; an empty input gives ``[]``."""

@@ -14,6 +14,7 @@ stays text. Mapping the collected fields to the model lives in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from refconv.formats.base import Reader, ReadRules
@@ -38,6 +39,9 @@ class ReferReader(Reader):
     aliases = ("endnote", "enw")
     suffixes = (".enw", ".refer", ".ref", ".txt")
     description = "Refer and EndNote tagged (%A author, %T title, %0 type)"
+    #: a tag line (ASCII tag character) after a blank line: no record is open there, and
+    #: text outside records before it was counted and reported when the tag line is read
+    part_start = re.compile(rb"(?:\r\n|\n|\r(?!\n))[ \t]*(?:\r\n|\n|\r(?!\n))(?=%[!-~][ \t\r\n])")
 
     @classmethod
     def sniff(cls, head: str) -> bool:
@@ -57,7 +61,7 @@ class ReferReader(Reader):
         # The loop is the reader's hot path (issue 18): the tag test of ``is_tag_line`` and
         # the BOM test of ``strip_bom`` are inlined for the common lines, which start with
         # "%" or a letter and are neither blank nor marked.
-        for lineno, line in enumerate(lines, 1):
+        for lineno, line in enumerate(lines, self.first_line):
             head = line[:1]
             if head in _BOM_FIRSTS:
                 bare, marked = strip_bom(line)

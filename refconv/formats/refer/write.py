@@ -216,6 +216,7 @@ class ReferWriter(Writer):
     aliases = ("endnote", "enw")
     suffixes = (".enw", ".refer")
     description = "EndNote tagged Refer (%0 type, %A author, ...)"
+    frame = ("", "", "", "")
 
     def write(self, records: Iterable[Record], out: TextIO) -> None:
         """One record after another, separated by blank lines."""

@@ -59,6 +59,12 @@ class RisReader(Reader):
     aliases = ()
     suffixes = (".ris",)
     description = "RIS tagged records (TY  - JOUR ... ER  - )"
+    #: a ``TY`` line after an ``ER`` line and blank lines only: no record is open there and
+    #: no text outside records is pending
+    part_start = re.compile(
+        rb"(?<=[\r\n])ER {1,2}-(?: [^\r\n]*)?(?:\r\n|\n|\r(?!\n))"
+        rb"(?:[ \t]*(?:\r\n|\n|\r(?!\n)))*(?=TY {1,2}-)"
+    )
 
     @classmethod
     def sniff(cls, head: str) -> bool:
@@ -73,7 +79,7 @@ class RisReader(Reader):
         rules = ReadRules(self.diagnostics, path)
         fields: list[tuple[str, list[str], int]] = []
         junk_line = junk = 0
-        for lineno, line in enumerate(lines, 1):
+        for lineno, line in enumerate(lines, self.first_line):
             bare, marked = strip_bom(line)
             if marked and TAG_LINE.fullmatch(bare.rstrip()):
                 # a file joined on with cat, or decoded with the wrong code page (the Refer

@@ -199,6 +199,7 @@ class RisWriter(Writer):
     aliases = ()
     suffixes = (".ris",)
     description = "RIS tagged records (EndNote, Zotero, Mendeley import)"
+    frame = ("", "", "", "")
 
     def write(self, records: Iterable[Record], out: TextIO) -> None:
         """One record after another, each closed by ``ER  - `` and a blank line."""
