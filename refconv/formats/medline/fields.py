@@ -31,7 +31,7 @@ from refconv.formats.medline.tables import (
 from refconv.model import Date, Name, Record, SourcePos
 from refconv.values.dates import NO_YEAR, parse_date
 from refconv.values.identifiers import find_doi
-from refconv.values.names import parse_name
+from refconv.values.names import is_suffix, parse_name
 from refconv.values.pages import normalize_pages
 from refconv.values.vocabulary import ISO_639_2_TO_BCP47
 
@@ -62,6 +62,16 @@ def strip_title_period(title: str) -> str:
     if title.endswith(".") and not title.endswith("..") and not _ABBREVIATION_END.search(title):
         return title[:-1].rstrip()
     return title
+
+
+def _comma_suffix(name: str) -> str:
+    """NLM writes a suffix after the given name with no comma ("Smith, John W Jr", "Smith
+    JW 3rd"); the shared name parser finds one after a comma: "Smith, John W, Jr"."""
+    family, comma, given = name.rpartition(",")
+    words = given.split()
+    if comma and len(words) > 1 and is_suffix(words[-1]):
+        return f"{family}, {' '.join(words[:-1])}, {words[-1]}"
+    return name
 
 
 def book_type(csl_type: str, has_title: bool, has_book_title: bool) -> str:
@@ -113,7 +123,11 @@ class _Builder:
         elif tag in self.seen and tag not in REPEATABLE_TAGS:
             rules.repeated(record, tag, text, raw.line)
         elif tag in TEXT_TAGS:
-            rules.place(record, TEXT_TAGS[tag], self.text_value(tag, text), tag, raw.line)
+            var, value = TEXT_TAGS[tag], self.text_value(tag, text)
+            if record.fields.get(var, value) != value:  # kept as written ("fre", not "fr")
+                rules.set_already(record, tag, text, var, raw.line)
+            else:
+                record.fields[var] = value
         elif tag in KEYWORD_TAGS:
             record.keywords.append(text)
         elif tag in JOINED_TAGS:
@@ -157,7 +171,7 @@ class _Builder:
         if form == "corporate":
             person: Name | None = Name(literal=" ".join(raw.text.split()))
         else:
-            person, problem = parse_name(raw.text)
+            person, problem = parse_name(_comma_suffix(raw.text))
             if problem:
                 self.rules.warn(problem, raw.line)
             if form == "full":
@@ -205,7 +219,8 @@ class _Builder:
             if not value:
                 self.rules.keep(self.record, raw.tag, raw.text, "not a DOI", raw.line)
                 return
-        self.rules.place(self.record, var, value, raw.tag, raw.line)
+        if self.record.fields.setdefault(var, value) != value:
+            self.rules.set_already(self.record, raw.tag, raw.text, var, raw.line)
 
     def finish(self) -> None:
         self.finish_type()

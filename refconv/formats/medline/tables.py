@@ -201,4 +201,7 @@ CSL_TYPE_SAYS = {
     "article": "Preprint",
     "book": "Book",
     "chapter": "Book Chapter",
+    "dataset": "Dataset",
+    "article-newspaper": "Newspaper Article",
+    "pamphlet": "Patient Education Handout",
 }
