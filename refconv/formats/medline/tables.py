@@ -92,8 +92,8 @@ ISSN_MEDIA = ("Print", "Electronic", "Linking")
 #: their notes). Source: NLM's element descriptions (medline-format.md §2.3).
 KEPT_TAGS = frozenset(
     {
-        "OWN", "STAT", "DCOM", "LR", "DA", "CRDT", "EDAT", "MHDA", "PHST", "PST", "SO",
-        "JID", "PT", "GR", "CI", "COIS", "OCI", "OAB", "OABL", "RN", "NM", "SI", "GS", "SB",
+        "OWN", "STAT", "DCOM", "LR", "DA", "CRDT", "EDAT", "MHDA", "PST", "SO",
+        "JID", "GR", "CI", "COIS", "OCI", "OAB", "OABL", "RN", "NM", "SI", "GS", "SB",
         "SFM", "OTO", "OID", "MID", "RF", "PS", "FPS", "IR", "FIR", "IRAD", "PUBM", "PMCR",
         "CTDT", "DRDT", "CDAT", "EID",
         # Comments and Corrections: links to other citations, "Journal. Year;Vol:Pages"
