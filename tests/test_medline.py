@@ -3,6 +3,8 @@ properties of the line syntax (record boundaries, continuation lines, never a tr
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -311,3 +313,17 @@ def test_any_text_reads_without_a_traceback(text):
 def test_tag_line_syntax(line, tag):
     m = TAG_LINE.fullmatch(line)
     assert (m[1] if m else None) == tag
+
+
+def test_the_code_cites_sections_the_medline_reference_has():
+    """Every "medline-format.md §N" in refconv names a heading of docs/medline-format.md."""
+    root = FORMATS.parents[1]
+    doc = (root / "docs" / "medline-format.md").read_text(encoding="utf-8")
+    headings = set(re.findall(r"^#{2,3} (\d+(?:\.\d+)?)\.? ", doc, re.MULTILINE))
+    cited = [
+        (path.name, m[1])
+        for path in (root / "refconv").rglob("*.py")
+        for m in re.finditer(r"medline-format\.md §(\d+(?:\.\d+)?)", path.read_text("utf-8"))
+    ]
+    assert len(cited) >= 5
+    assert [c for c in cited if c[1] not in headings] == []

@@ -56,9 +56,9 @@ class Line:
 
 
 def strip_title_period(title: str) -> str:
-    """A TI/BTI value without the period NLM closes every title with (medline-format.md
-    §2.1): "Breast cancer." → "Breast cancer"; "[Title in English]." → "[Title in English]";
-    a title ending in an abbreviation ("in the U.S.") or in "..." keeps it."""
+    """A TI/BTI value without the period NLM closes every title with: "Breast cancer." →
+    "Breast cancer"; "[Title in English]." → "[Title in English]"; a title ending in an
+    abbreviation ("in the U.S.") or in "..." keeps it (medline-format.md §2.1)."""
     if title.endswith(".") and not title.endswith("..") and not _ABBREVIATION_END.search(title):
         return title[:-1].rstrip()
     return title

@@ -31,8 +31,8 @@ TEXT_TAGS = {
     "LA": "language",  # Language: ISO 639-2 codes, written as BCP 47 (values.vocabulary)
 }
 
-#: Tags whose value is a title NLM closes with a period it adds itself (medline-format.md
-#: §2.1): one final "." is removed, unless it ends an abbreviation ("U.S.", "et al.").
+#: Tags whose value is a title NLM closes with a period it adds itself: one final "." is
+#: removed, unless it ends an abbreviation ("U.S.", "et al."); medline-format.md §2.1.
 TITLE_TAGS = frozenset({"TI", "BTI"})
 
 #: Tags whose repeated values are joined with a line break (several General Notes).
