@@ -191,6 +191,9 @@ def test_book_type(csl_type, title, book_title, expected):
         pytest.param("Cancer in the U.S.", "Cancer in the U.S.", id="abbreviation"),
         pytest.param("Smith et al.", "Smith et al.", id="et_al"),
         pytest.param("To be continued...", "To be continued...", id="ellipsis"),
+        pytest.param("Trastuzumab in Mice.", "Trastuzumab in Mice", id="short_word"),
+        pytest.param("Made by Acme Inc.", "Made by Acme Inc.", id="inc"),
+        pytest.param("The case of John F.", "The case of John F.", id="initial"),
     ],
 )
 def test_strip_title_period(title, expected):

@@ -41,8 +41,11 @@ _IDENTIFIER = re.compile(r"(.*?)\s*\[([A-Za-z][A-Za-z-]*)\]")
 _ISSN = re.compile(r"(\S+)\s*\(([A-Za-z]+)\)")
 #: ``2012/08/07 00:00 [received]`` of PHST lines.
 _HISTORY = re.compile(r"(\d{4}/\d{2}/\d{2}) (\d{2}:\d{2}) \[([A-Za-z-]+)\]")
-#: A title that ends in an abbreviation keeps its final period ("U.S.", "et al.", "Vol.").
-_ABBREVIATION_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$|\bet al\.$|\b[A-Z][a-z]{0,3}\.$")
+#: A title that ends in an abbreviation keeps its final period ("U.S.", "et al.", "Inc.",
+#: an initial); one that ends in a word ("in Mice.") loses NLM's.
+_ABBREVIATION_END = re.compile(
+    r"(?:\b[A-Za-z]\.){2,}$|\b(?:et al|etc|vs|[A-Z]|Vol|No|Inc|Ltd|Co|Corp|Jr|Sr|St|Dr)\.$"
+)
 
 
 @dataclass(frozen=True, slots=True)
