@@ -43,6 +43,8 @@ BUILTIN = (
             ("bibtex", "bib", "biblatex"), (".bib",)),
     Builtin(READER_GROUP, "refconv.formats.csljson.read:CslJsonReader",
             ("csljson", "csl-json", "json"), (".json",)),
+    Builtin(READER_GROUP, "refconv.formats.medline.read:MedlineReader",
+            ("medline", "nbib", "pubmed"), (".nbib", ".medline")),
     Builtin(WRITER_GROUP, "refconv.formats.csljson.write:CslJsonWriter",
             ("csljson", "csl-json", "json"), (".json",)),
     Builtin(WRITER_GROUP, "refconv.formats.bibtex.write:BibtexWriter",

@@ -65,6 +65,7 @@ SEPARATORS = ["\r", "\r\n", "\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85"
               "\u2029"]  # fmt: skip
 #: What would start, end or continue a record in each format if it arrived at a line start.
 RECORD_SYNTAX = ["ER  - ", "TY  - BOOK", "TI  - Forged", "ER  -", "%0 Book", "%T Forged", "%0",
+                 "PMID- 99", "      continued", "FAU - Forged, A",
                  "@article{forged,", "}", "@book{f, title = {Forged}}", "  title = {Forged},",
                  "}, {", '{"id": "forged"}', "", " ", "%", "@", "  "]  # fmt: skip
 MARKUP = ['"><script>alert(1)</script>', "<script>alert(1)</script>",
@@ -200,6 +201,30 @@ ris_record = st.lists(
 )
 
 
+#: MEDLINE tags: mapped, kept, person details, dates, an unknown one, and broken shapes.
+MEDLINE_TAGS = ["PMID", "TI", "AB", "FAU", "AU", "CN", "AD", "FED", "ED", "DP", "DEP", "PHST",
+                "PG", "VI", "IP", "IS", "LID", "AID", "LA", "PT", "MH", "BTI", "JT", "TA",
+                "XYZ", "P", "TOOLONG", ""]  # fmt: skip
+MEDLINE_TYPES = ["Journal Article", "Review", "Book", "Book Chapter", "Preprint", "Dataset",
+                 "Nonsense", ""]  # fmt: skip
+
+
+def _medline_line(tag: str, text: str) -> str:
+    return f"{tag:<4}- {text}"
+
+
+medline_record = st.lists(
+    st.one_of(
+        st.builds(_medline_line, st.sampled_from(MEDLINE_TAGS), value),
+        st.builds(lambda t: f"PT  - {t}", st.sampled_from(MEDLINE_TYPES)),
+        st.builds(lambda v: f"      {v}", value),  # a continuation line
+        st.builds(lambda t, v: f"{t}-{v}", st.sampled_from(MEDLINE_TAGS), value),  # unpadded
+        value,  # junk, or a continuation that lost its indentation
+    ),
+    max_size=15,
+).map(lambda lines: ["PMID- 1", *lines])
+
+
 DELIMITERS = {"braces": ("{", "}"), "quotes": ('"', '"'), "bare": ("", "")}
 
 
@@ -271,6 +296,11 @@ RIS_FIELDS = {"UR": url, "DO": url, "TI": _TEXTUAL, "N1": _TEXTUAL, "KW": _TEXTU
               "JO": _TEXTUAL, "AB": _TEXTUAL, "AU": _NAMES, "A2": _NAMES, "PY": _NUMERIC,
               "DA": _NUMERIC, "Y1": _NUMERIC, "VL": _NUMERIC, "SP": _NUMERIC, "EP": _NUMERIC,
               "ET": _NUMERIC, "IS": _NUMERIC}  # fmt: skip
+MEDLINE_FIELDS = {"LID": url, "AID": url, "TI": _TEXTUAL, "AB": _TEXTUAL, "MH": _TEXTUAL,
+                  "JT": _TEXTUAL, "GN": _TEXTUAL, "AD": _TEXTUAL, "FAU": _NAMES, "AU": _NAMES,
+                  "CN": _NAMES, "FED": _NAMES, "DP": _NUMERIC, "DEP": _NUMERIC,
+                  "PHST": _NUMERIC, "VI": _NUMERIC, "IP": _NUMERIC, "PG": _NUMERIC,
+                  "IS": _NUMERIC}  # fmt: skip
 BIB_PAYLOAD_FIELDS = {"url": url, "doi": url, "title": _TEXTUAL, "note": _TEXTUAL,
                       "keywords": _TEXTUAL, "journal": _TEXTUAL, "author": _NAMES,
                       "editor": _NAMES, "year": _NUMERIC, "month": _NUMERIC, "day": _NUMERIC,
@@ -292,6 +322,10 @@ def _ris_payload(kind: str, fields: list[tuple[str, str]]) -> list[str]:
     return [f"TY  - {kind}", "TI  - Real", *(f"{tag}  - {text}" for tag, text in fields), "ER  - "]
 
 
+def _medline_payload(kind: str, fields: list[tuple[str, str]]) -> list[str]:
+    return ["PMID- 1", "TI  - Real", f"PT  - {kind}", *(_medline_line(*f) for f in fields)]
+
+
 def _bib_payload(kind: str, key: str, fields: list[tuple[str, str]], how: list[str]) -> str:
     return _bib_entry(kind, key, [("title", "Real", "braces")] + [
         (name, text, delimiters) for (name, text), delimiters in zip(fields, how, strict=False)
@@ -307,6 +341,11 @@ ris_payload = st.builds(
     _ris_payload,
     st.sampled_from(["BOOK", "JOUR", "ELEC", "GEN"]),
     st.lists(_field(RIS_FIELDS), min_size=1, max_size=5),
+)
+medline_payload = st.builds(
+    _medline_payload,
+    st.sampled_from(["Journal Article", "Book", "Preprint", "Letter"]),
+    st.lists(_field(MEDLINE_FIELDS), min_size=1, max_size=5),
 )
 bib_payload = st.builds(
     _bib_payload,
@@ -425,6 +464,9 @@ TEXT = {
     "ris": st.one_of(
         _records(ris_record.map(lambda r: [*r, "ER  - "]), "\n\n"),
         _files(ris_payload.map("\n".join), "\n\n"),
+    ),
+    "medline": st.one_of(
+        _records(medline_record, "\n\n"), _files(medline_payload.map("\n".join), "\n\n")
     ),
     "bibtex": st.one_of(
         st.builds(
@@ -698,16 +740,24 @@ def check_rst(text: str, records: int) -> None:
 
 #: The classes of issue 13, each as (the fields it goes into, the values to try there).
 _TEXT_FIELDS = {"refer": ["%T", "%Z", "%K", "%J", "%X", "%U", "%R", "%A"],
+                "medline": ["TI", "AB", "MH", "JT", "GN", "AD", "LID", "FAU"],
                 "ris": ["TI", "N1", "KW", "JO", "AB", "UR", "DO", "AU"],
                 "bibtex": ["title", "note", "keywords", "journal", "url", "doi", "author"],
                 "csljson": ["title", "note", "keyword", "container-title", "URL",
                             "DOI"]}  # fmt: skip
-_NAME_FIELDS = {"refer": ["%A", "%E"], "ris": ["AU", "A2"], "bibtex": ["author", "editor"]}
+_NAME_FIELDS = {
+    "refer": ["%A", "%E"],
+    "ris": ["AU", "A2"],
+    "bibtex": ["author", "editor"],
+    "medline": ["FAU", "AU", "CN", "FED", "ED"],
+}
 _NUMBER_FIELDS = {"refer": ["%D", "%8", "%V", "%P", "%7", "%N"],
+                  "medline": ["DP", "DEP", "PHST", "VI", "IP", "PG", "IS"],
                   "ris": ["PY", "DA", "Y1", "VL", "SP", "EP", "ET", "IS"],
                   "bibtex": ["year", "month", "day", "date", "urldate", "volume", "pages",
                              "edition", "number"]}  # fmt: skip
 _URL_FIELDS = {"refer": ["%U", "%R"], "ris": ["UR", "DO"], "bibtex": ["url", "doi"],
+               "medline": ["LID", "AID"],
                "csljson": ["URL", "DOI"]}  # fmt: skip
 ATTACKS = {
     "line separators": (_TEXT_FIELDS, forged),
@@ -756,6 +806,9 @@ def attack(fmt: str, kind: str) -> st.SearchStrategy[bytes]:
                            st.just("k"), st.lists(chosen, min_size=1, max_size=4),
                            st.lists(st.sampled_from(list(DELIMITERS)), min_size=4,
                                     max_size=4))  # fmt: skip
+    elif fmt == "medline":
+        record = st.builds(_medline_payload, st.just("Journal Article"),
+                           st.lists(chosen, min_size=1, max_size=4)).map("\n".join)  # fmt: skip
     elif fmt == "refer":
         record = st.builds(_refer_payload, st.just("Book"), st.lists(chosen, min_size=1,
                            max_size=4)).map("\n".join)  # fmt: skip

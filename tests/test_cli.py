@@ -113,7 +113,8 @@ def test_unknown_format_is_a_usage_error():
     )
     result = run(["convert", str(SEED), "-f", "nope", "-t", "csljson"])
     assert result.exit_code == 2
-    assert "unknown input format 'nope'; known: bibtex, csljson, refer, ris" in result.stderr
+    known = "bibtex, csljson, medline, refer, ris"
+    assert f"unknown input format 'nope'; known: {known}" in result.stderr
 
 
 def test_undetectable_input_is_a_usage_error(tmp_path):
@@ -122,7 +123,7 @@ def test_undetectable_input_is_a_usage_error(tmp_path):
     result = run(["convert", str(path), "-t", "csljson"])
     assert result.exit_code == 2
     assert (
-        f"cannot tell the format of {path}; use -f FORMAT (bibtex, csljson, refer, ris)"
+        f"cannot tell the format of {path}; use -f FORMAT (bibtex, csljson, medline, refer, ris)"
         in result.stderr
     )
 
@@ -357,7 +358,8 @@ def test_undetectable_input_in_a_batch_is_reported_and_the_others_written(tmp_pa
     result = run(["convert", str(data), str(good), "--out-dir", str(out), "-t", "ris"])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: cannot tell the format of {data}; use -f FORMAT (bibtex, csljson, refer, ris)\n"
+        f"error: cannot tell the format of {data}; "
+        "use -f FORMAT (bibtex, csljson, medline, refer, ris)\n"
     )
     assert (out / "good.ris").exists() and not (out / "data.ris").exists()
 

@@ -25,6 +25,14 @@ from .conftest import read_refer
         pytest.param("1996-98", ((1996,), (1998,)), id="short_range"),
         pytest.param("2012-13", ((2012,), (2013,)), id="not_a_month"),
         pytest.param("Jan-Feb 2012", ((2012, 1), (2012, 2)), id="month_range"),
+        # NLM's ranges (MEDLINE DP, PubMed MedlineDate): docs/medline-format.md §4
+        pytest.param("2012 Mar-Apr", ((2012, 3), (2012, 4)), id="nlm_months"),
+        pytest.param("2011 Dec-2012 Jan", ((2011, 12), (2012, 1)), id="nlm_across_years"),
+        pytest.param("2012 Mar-2013 Apr", ((2012, 3), (2013, 4)), id="nlm_year_and_a_month"),
+        pytest.param("2012 Jan 5-12", ((2012, 1, 5), (2012, 1, 12)), id="nlm_days"),
+        pytest.param("2012 Mar 15-Apr 2", ((2012, 3, 15), (2012, 4, 2)), id="nlm_days_months"),
+        pytest.param("1998 Dec 28-1999 Jan 3", ((1998, 12, 28), (1999, 1, 3)), id="nlm_days_years"),
+        pytest.param("2012 Sept-Oct", ((2012, 9), (2012, 10)), id="nlm_sept"),
     ],
 )
 def test_parse_date(text, parts):
@@ -94,3 +102,24 @@ def test_the_refer_reader_keeps_a_date_with_leftover_words():
     assert records[0].dates["issued"].parts == ((1987,),)
     assert records[0].extra == {"%D": ["1987a"]}
     assert warnings == ["t.enw:3: %D '1987a': 'a' is not part of a date; kept in custom"]
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "leftover"),
+    [
+        pytest.param("2012 Apr-Mar", ((2012, 4),), "march", id="end_before_start"),
+        pytest.param("2012 Mar-2013", ((2012, 3),), "2013", id="year_alone_after_the_dash"),
+        pytest.param("2012 Mar 15-Apr", ((2012, 3), (2012, 4)), "15", id="day_on_one_side"),
+        pytest.param("2012 Summer-Fall", ((2012,),), "Fall", id="season_range"),
+    ],
+)
+def test_nlm_ranges_that_are_none_keep_their_text(text, parts, leftover):
+    """What no NLM range is reads as before: its start, and the rest left over (kept)."""
+    parsed = parse_date(text)
+    assert (parsed.date.parts, parsed.leftover) == (parts, leftover)
+
+
+def test_an_nlm_range_with_a_day_out_of_its_month_is_literal():
+    parsed = parse_date("2012 Feb 28-30")
+    assert parsed.kind == "literal"
+    assert parsed.problem == "day 30 is not in month 2 of 2012"

@@ -29,6 +29,7 @@ INPUTS = {
     "ris": (".ris",),
     "bibtex": (".bib",),
     "csljson": (".json",),
+    "medline": (".nbib",),
 }
 UPDATE = os.environ.get("REFCONV_UPDATE_GOLDENS") == "1"
 

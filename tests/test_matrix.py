@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from refconv.cli import cli
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, FORMATS
 
 SOURCES = [EXAMPLES / n for n in ("endnote-sample.enw", "classic.refer", "nahta2012-flat.enw")]
 SUFFIX = {"refer": ".enw", "ris": ".ris", "bibtex": ".bib", "csljson": ".json"}
@@ -63,3 +63,30 @@ def test_refer_suffixes(inputs, suffix, tmp_path):
     path = tmp_path / f"refs{suffix}"
     path.write_bytes(inputs["refer"].read_bytes())
     assert invoke(str(path), "-t", "refer") == invoke(str(inputs["refer"]), "-t", "refer")
+
+
+#: Readers with no writer of their own: their golden inputs go to every writer.
+READ_ONLY = {"medline": FORMATS / "medline"}
+ALL_WRITERS = (*WRITERS, "text", "html", "markdown", "rst")
+
+
+@pytest.mark.parametrize("writer", ALL_WRITERS)
+@pytest.mark.parametrize("reader", sorted(READ_ONLY))
+def test_read_only_reader_to_every_writer(reader, writer, tmp_path):
+    """Every golden input of a reader that has no writer (told by its suffix), converted to
+    every writer: the data outputs read back with as many records as the reader gives."""
+    inputs = sorted(p for p in READ_ONLY[reader].iterdir() if p.suffix == ".nbib")
+    records = invoke(*map(str, inputs), "-t", "csljson").count('\n    "id": ')
+    assert records >= 35
+    out = invoke(*map(str, inputs), "-t", writer)
+    if writer in WRITERS:
+        assert count(out, writer) == records
+    else:
+        assert out.strip()
+
+
+@pytest.mark.parametrize("reader", sorted(READ_ONLY))
+def test_read_only_reader_told_by_content(reader):
+    seed = READ_ONLY[reader] / "nahta2012.nbib"
+    out = invoke("-t", "csljson", input=seed.read_bytes())
+    assert '"PMID": "23227361"' in out

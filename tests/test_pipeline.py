@@ -101,7 +101,7 @@ def test_a_batch_plans_once_per_output(
 
 # --- Plan validation: the message and exit status of each usage error -------------------------
 
-KNOWN_READERS = "bibtex, csljson, refer, ris"
+KNOWN_READERS = "bibtex, csljson, medline, refer, ris"
 KNOWN_WRITERS = "biblatex, bibtex, csljson, html, markdown, refer, ris, rst, text"
 
 

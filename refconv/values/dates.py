@@ -38,6 +38,14 @@ _YMD_RANGE = re.compile(_YMD_PART + r" - " + _YMD_PART, re.ASCII)
 # An open-ended range, "2018-", "2018/02-" (``format_date``), "1985 –": the catalogue form of
 # a date still running (ISBD and AACR2 for continuing resources), read as ``Date.open_end``.
 _OPEN_END = re.compile(_YMD_PART + r" ?[-–—]", re.ASCII)
+# NLM's ranges of months or days after the year (MEDLINE ``DP``, PubMed ``MedlineDate``):
+# "2011 Dec-2012 Jan", "2012 Mar-Apr", "2012 Jan 5-12", "2012 Mar 15-Apr 2". The scan reads
+# only their start (and would take "2012 Mar-2013 Apr" for March to April 2012).
+_NLM_RANGE = re.compile(
+    r"(\d{4}) ([A-Za-z]{3,9})\.?(?: (\d{1,2}))?"
+    r" ?- ?(?:(\d{4}) )?(?:([A-Za-z]{3,9})\.? ?)?(\d{1,2})?",
+    re.ASCII,
+)
 # "ca. " and a season in front of a date, as ``format_date`` writes them.
 _PREFIX = re.compile(r"(ca\. )?(?:(spring|summer|autumn|winter) )?(.+)", re.IGNORECASE)
 _NEGATIVE_YEAR = re.compile(r"(?<![\w-])-\d", re.ASCII)
@@ -96,7 +104,9 @@ def _ymd(year: int, month: int | None, day: int | None) -> tuple[int, ...]:
 
 
 def parse_date(text: str) -> ParsedDate:
-    """Parse a Refer date value ("2012", "2012/03/15", "March 2012", "1996-2004", "in press").
+    """Parse a Refer date value ("2012", "2012/03/15", "March 2012", "1996-2004", "in press")
+    or an NLM one (MEDLINE ``DP``: "2012 Mar 15", "2012 Spring", "2011 Dec-2012 Jan",
+    "2012 Jan 5-12").
 
     A date whose numbers are out of range ("2021/02/30", "0000", "20201399") is "literal".
     Words and numbers the parse did not use are in ``leftover`` (the readers keep the whole
@@ -167,9 +177,29 @@ def _parse(text: str) -> ParsedDate:
         start, end = (tuple(int(g) for g in m.groups()[i : i + 3] if g) for i in (0, 3))
         if start < end:
             return ParsedDate("date", _date((start, end)))
+    if (m := _NLM_RANGE.fullmatch(value)) and (nlm := _nlm_range(m.groups())):
+        return ParsedDate("date", _date(nlm))
     if _NEGATIVE_YEAR.search(value):  # the scan would drop the sign: 44 BC is no AD 44
         return ParsedDate("literal", Date(literal=value))
     return _scan(value)
+
+
+def _nlm_range(groups: tuple[str | None, ...]) -> tuple[tuple[int, ...], ...] | None:
+    """The two date-parts of an NLM range (the groups of ``_NLM_RANGE``), or None when the
+    text is no such range: a month word that is no month, a day on one side only, an end
+    before the start, nothing after the dash or a year alone. The end takes the start's year
+    and month where it omits them (NLM's "2012 Jan 5-12" is 5 to 12 January 2012); a day out
+    of its month raises ``_OutOfRange`` (the date is kept as literal text)."""
+    year, month, day, end_year, end_month, end_day = groups
+    first = _month(month or "")
+    last = _month(end_month) if end_month else first
+    if first is None or last is None or (day is None) != (end_day is None):
+        return None
+    if not (end_month or end_day) or (end_year and not end_month):
+        return None
+    start = (int(year or 0), first) + ((int(day),) if day else ())
+    end = (int(end_year or year or 0), last) + ((int(end_day),) if end_day else ())
+    return (start, end) if start < end else None
 
 
 def _scan(value: str) -> ParsedDate:
@@ -218,6 +248,8 @@ def _scan(value: str) -> ParsedDate:
     if len(months) > 2 or (len(months) == 2 and months[1] <= months[0]):
         leftover = " ".join([*(MONTHS[m - 1] for m in months[1:]), leftover]).strip()
     if len(months) == 2 and months[1] > months[0]:  # "Jan-Feb 2012"
+        if day is not None:  # a range of months has no day: "2012 Mar 15-Apr" keeps its "15"
+            leftover = " ".join([str(day), leftover]).strip()
         date = _date(((year, months[0]), (year, months[1])), season=season, circa=circa)
         return ParsedDate("date", date, leftover=leftover)
     parts = _ymd(year, month, day)

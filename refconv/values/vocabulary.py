@@ -132,3 +132,20 @@ TAG_LABELS = {
     "%<": "Research Notes",
     "%=": "Last Modified Date",
 }
+
+#: ISO 639-2 language codes (the MARC/bibliographic ones NLM writes in MEDLINE ``LA`` and
+#: MODS uses, and their terminology twins) → the BCP 47 tag CSL's ``language`` wants (RFC 5646
+#: §2.2.1: the shortest ISO 639 code). A code not listed is valid BCP 47 as it is, or kept so.
+ISO_639_2_TO_BCP47 = {
+    "afr": "af", "alb": "sq", "sqi": "sq", "ara": "ar", "arm": "hy", "hye": "hy", "aze": "az",
+    "baq": "eu", "eus": "eu", "bel": "be", "ben": "bn", "bos": "bs", "bul": "bg", "cat": "ca",
+    "chi": "zh", "zho": "zh", "hrv": "hr", "scr": "hr", "cze": "cs", "ces": "cs", "dan": "da",
+    "dut": "nl", "nld": "nl", "eng": "en", "epo": "eo", "est": "et", "fin": "fi", "fre": "fr",
+    "fra": "fr", "geo": "ka", "kat": "ka", "ger": "de", "deu": "de", "gre": "el", "ell": "el",
+    "heb": "he", "hin": "hi", "hun": "hu", "ice": "is", "isl": "is", "ind": "id", "gle": "ga",
+    "ita": "it", "jpn": "ja", "kor": "ko", "lat": "la", "lav": "lv", "lit": "lt", "mac": "mk",
+    "mkd": "mk", "may": "ms", "msa": "ms", "mlt": "mt", "nor": "no", "per": "fa", "fas": "fa",
+    "pol": "pl", "por": "pt", "pus": "ps", "rum": "ro", "ron": "ro", "rus": "ru", "srp": "sr",
+    "scc": "sr", "slo": "sk", "slk": "sk", "slv": "sl", "spa": "es", "swe": "sv", "tha": "th",
+    "tur": "tr", "ukr": "uk", "urd": "ur", "vie": "vi", "wel": "cy", "cym": "cy",
+}  # fmt: skip
