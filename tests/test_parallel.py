@@ -23,6 +23,7 @@ from refconv import parallel
 from refconv.cli import cli
 from refconv.diagnostics import Diagnostics
 from refconv.formats.base import Reader
+from refconv.formats.medline.read import MedlineReader
 from refconv.formats.refer.read import ReferReader
 from refconv.formats.ris.read import RisReader
 from refconv.io import iter_lines
@@ -55,6 +56,9 @@ def _records(n: int, shape: str = "refer") -> str:
     for i in range(n):
         if shape == "refer":
             out.append(f"%0 Journal Article\n%A Smith, J{i % 3}\n%T Title {i}\n%D {2000 + i % 2}\n")
+        elif shape == "medline":
+            title = f"TI  - Title {i}\n      goes on"
+            out.append(f"PMID- {1000 + i}\n{title}\nFAU - Smith, J{i % 3}\nDP  - 2000\n")
         else:
             out.append(f"TY  - JOUR\nAU  - Smith, J{i % 3}\nTI  - Title {i}\nPY  - 2000\nER  - \n")
     return "\n".join(out)
@@ -100,6 +104,25 @@ def test_refer_in_parts_is_refer_in_one(
 def test_ris_in_parts_is_ris_in_one(tiny_parts, data: bytes, size: int, target: str) -> None:
     tiny_parts(size)
     _same(data, "ris", ["-t", target, "--report"])
+
+
+@settings(
+    max_examples=int(os.environ.get("REFCONV_PARALLEL_EXAMPLES", 30)),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    data=st.one_of(
+        hostile("medline"), st.integers(1, 30).map(lambda n: _records(n, "medline").encode())
+    ),
+    size=st.sampled_from([1, 40, 120, 400]),
+    target=st.sampled_from(WRITERS),
+)
+def test_medline_in_parts_is_medline_in_one(
+    tiny_parts, data: bytes, size: int, target: str
+) -> None:
+    tiny_parts(size)
+    _same(data, "medline", ["-t", target, "--report"])
 
 
 @pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
@@ -164,6 +187,7 @@ def _plan(tmp_path, name: str, target: str, encoding: str | None = None, **optio
         ("a.enw", "text", {}, False),  # a bibliography sorts every record
         ("a.bib", "csljson", {}, False),  # @string and crossref reach across entries
         ("a.json", "ris", {}, False),
+        ("a.nbib", "refer", {}, True),
         ("a.enw", "ris", {"encoding": "cp1252"}, True),
         ("a.enw", "ris", {"encoding": "utf-16"}, False),  # no ASCII bytes to cut at
         ("a.enw", "ris", {"encoding": "utf-7"}, False),
@@ -196,7 +220,7 @@ _LINES = st.lists(
     eols=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=1),
     size=st.integers(1, 50),
 )
-@pytest.mark.parametrize("reader", [ReferReader, RisReader])
+@pytest.mark.parametrize("reader", [ReferReader, RisReader, MedlineReader])
 def test_cut_keeps_every_byte_and_counts_lines(reader, lines, eols, size) -> None:
     text = "".join(line + eols[i % len(eols)] for i, line in enumerate(lines))
     data = text.encode()
@@ -207,7 +231,7 @@ def test_cut_keeps_every_byte_and_counts_lines(reader, lines, eols, size) -> Non
         assert first_line == 1 + len(list(iter_lines(io.BytesIO(data[:seen]), "x", Diagnostics())))
         seen += len(part)
     for part, _ in parts[1:]:  # every part but the first starts a record after a blank line
-        assert re.match(rb"%[!-~]|TY {1,2}-", part)
+        assert re.match(rb"%[!-~]|TY {1,2}-|PMID- ", part)
 
 
 class _KeyedLines(Reader):

@@ -33,6 +33,9 @@ class MedlineReader(Reader):
     aliases = ("nbib", "pubmed")
     suffixes = (".nbib", ".medline")
     description = "PubMed/MEDLINE tagged records (PMID- 123, TI  - title)"
+    #: a ``PMID-`` line after a blank line: no record is open there, and text outside
+    #: records before it was counted and is reported when a tag line is read
+    part_start = re.compile(rb"(?:\r\n|\n|\r(?!\n))[ \t]*(?:\r\n|\n|\r(?!\n))(?=PMID- )")
 
     @classmethod
     def sniff(cls, head: str) -> bool:
@@ -48,7 +51,7 @@ class MedlineReader(Reader):
         record: list[tuple[str, list[str], int]] = []  # (tag, its lines, line) of the open one
         junk_line = junk = stray_line = strays = 0
         seen_any = False
-        for lineno, line in enumerate(lines, 1):
+        for lineno, line in enumerate(lines, self.first_line):
             bare, marked = strip_bom(line)
             if marked and TAG_LINE.fullmatch(bare.rstrip()):
                 mark = line[: len(line) - len(bare)]
