@@ -21,7 +21,6 @@ from click.shell_completion import CompletionItem
 
 from refconv import __version__
 from refconv.batch import batch_targets, convert_batch
-from refconv.check import CheckDiagnostics, check
 from refconv.diagnostics import (
     Collected,
     Diagnostics,
@@ -387,6 +386,8 @@ def check_command(
       refconv check refs.enw
       refconv check *.bib *.ris
     """
+    from refconv.check import CheckDiagnostics, check  # only this command needs it
+
     diagnostics = CheckDiagnostics()
     registry = Registry(diagnostics)
     try:

@@ -8,7 +8,6 @@ writer can still place it (CSL ``custom``, a BibTeX note, an RIS ``N1``) and not
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field, fields
 
 #: CSL 1.0.2 item types.
@@ -137,7 +136,8 @@ def days_in_month(year: int, month: int) -> int:
     """Days in a month of the proleptic Gregorian calendar; CSL's year -1 is 1 BC, a leap year
     (astronomical year 0)."""
     if month == 2:
-        return 29 if calendar.isleap(year + 1 if year < 0 else year) else 28
+        year = year + 1 if year < 0 else year  # (no ``calendar``: it loads datetime, locale)
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
     return 30 if month in (4, 6, 9, 11) else 31
 
 

@@ -36,13 +36,17 @@ _INITIALS = re.compile(r"[A-Z]{2,3}")
 _PUBMED_INITIALS = re.compile(r"[A-Z]{1,3}")
 
 
-_CJK = re.compile(
-    "[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
-)  # kana, ideographs, Hangul
+#: kana, ideographs, Hangul
+_CJK = "[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+
+
+@lru_cache(maxsize=1)
+def _cjk() -> re.Pattern[str]:
+    return re.compile(_CJK)  # 2 ms to compile (its ranges): only for a non-ASCII name
 
 
 def _has_cjk(text: str) -> bool:
-    return _CJK.search(text) is not None
+    return not text.isascii() and _cjk().search(text) is not None
 
 
 def is_suffix(text: str) -> bool:
