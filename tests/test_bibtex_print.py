@@ -24,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from refconv.cli import cli
+from refconv.formats.bibtex import latex
 from refconv.formats.bibtex.latex import (
     join_kept,
     parse_rich_text,
@@ -398,3 +399,39 @@ def _plain(value: object) -> object:
     if not isinstance(value, str):
         return value
     return re.sub(r"</?i>", "", value).replace("\u2013", "-")
+
+
+# issue 18's fast paths of protect_title against the plain rules they shortcut
+_TITLE_TEXT = st.text(alphabet="aZé9 -`'!?&%_{}$~^\\.,:ǅİ", max_size=30)
+
+
+def _needs_protection_plain(word: str, first: bool, sentence_case: bool) -> bool:
+    if any(c.isupper() for c in word[1:]) or (
+        any(c.isdigit() for c in word[1:]) and any(c.isupper() for c in word)
+    ):
+        return True
+    return sentence_case and not first and word[:1].isupper()
+
+
+@given(st.text(alphabet="aZé9ǅİ'.", min_size=1, max_size=8), st.booleans(), st.booleans())
+def test_needs_protection_fast_path(word: str, first: bool, sentence_case: bool) -> None:
+    assert latex._needs_protection(word, first, sentence_case) == _needs_protection_plain(
+        word, first, sentence_case
+    )
+
+
+@given(_TITLE_TEXT)
+def test_protect_title_escapes_as_piece_by_piece(title: str) -> None:
+    balanced = latex.braces_balance(title)
+    words = latex._WORD.findall(title)
+    sentence_case = any(w[:1].islower() for w in words[1:] if len(w) > 3)
+    out, position = [], 0
+    for n, match in enumerate(latex._WORD.finditer(title)):
+        out.append(latex.escape(title[position : match.start()], balanced=balanced))
+        word = latex.escape(match[0], balanced=balanced)
+        needs = _needs_protection_plain(match[0], n == 0, sentence_case)
+        out.append("{" + word + "}" if needs else word)
+        position = match.end()
+    out.append(latex.escape(title[position:], balanced=balanced))
+    if "<" not in title:  # no rich text: the plain path
+        assert latex.protect_title(title) == "".join(out)

@@ -354,8 +354,12 @@ def math_to_latex(text: str) -> str:
 
 
 def _needs_protection(word: str, first: bool, sentence_case: bool) -> bool:
-    if any(c.isupper() for c in word[1:]) or (
-        any(c.isdigit() for c in word[1:]) and any(c.isupper() for c in word)
+    rest = word[1:]
+    if rest.islower():  # no capital after the first letter (the common word): no generators
+        if word[0].isupper() and any(c.isdigit() for c in rest):
+            return True  # Covid19
+    elif any(c.isupper() for c in rest) or (
+        any(c.isdigit() for c in rest) and any(c.isupper() for c in word)
     ):
         return True  # acronyms and mixed case: DNA, HER2, iPhone, LaTeX
     return sentence_case and not first and word[:1].isupper()  # proper nouns: Zostera
@@ -388,16 +392,21 @@ def protect_title(title: str, *, whole: bool = False) -> str:
     seen = [0]  # words so far: only the title's first word is exempt
 
     def protect(text: str) -> str:
+        # a text with no special character and no ligature has none in any piece of it
+        # either: its words and gaps need no escape (most titles)
+        verbatim = _SPECIAL_CHARS.search(text) is None and _LIGATURE.search(text) is None
         out: list[str] = []
         position = 0
         for match in _WORD.finditer(text):
-            out.append(escape(text[position : match.start()], balanced=balanced))
-            word = escape(match[0], balanced=balanced)
+            gap, word = text[position : match.start()], match[0]
+            if not verbatim:
+                gap, word = escape(gap, balanced=balanced), escape(word, balanced=balanced)
+            out.append(gap)
             needs = _needs_protection(match[0], seen[0] == 0, sentence_case)
             out.append("{" + word + "}" if needs else word)
             seen[0] += 1
             position = match.end()
-        out.append(escape(text[position:], balanced=balanced))
+        out.append(text[position:] if verbatim else escape(text[position:], balanced=balanced))
         return "".join(out)
 
     if tree is None:

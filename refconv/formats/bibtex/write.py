@@ -235,6 +235,8 @@ class _Entry:
         ``{\\symbol{44}}``, a special character that prints a comma: BibTeX splits
         "von Last, Jr, First" at commas outside braces, but biber counts braced commas too
         in a name with a suffix ("has too many commas") and decodes ``\\char44``."""
+        if not text and not whole:  # most names have no particle, suffix or dropping one
+            return ""
         escaped = self.latex_form(escape_special(text))
         if brace:
             escaped = escaped.replace(",", _COMMA)
