@@ -46,6 +46,7 @@ _RUN = (
 def _run() -> re.Pattern[str]:
     return re.compile(_RUN)  # 2.5 ms to compile: only when --fix-text repairs something
 
+
 #: GBK punctuation read as Latin-1 → the punctuation mark (e.g. "¨C" → "–").
 GBK_PUNCTUATION = {mark.encode("gbk").decode("latin-1"): mark for mark in "–—‘’“”…·、。，"}
 GBK_AS_LATIN1 = re.compile("|".join(map(re.escape, GBK_PUNCTUATION)))

@@ -45,7 +45,8 @@ def _cjk() -> re.Pattern[str]:
     return re.compile(_CJK)  # 2 ms to compile (its ranges): only for a non-ASCII name
 
 
-def _has_cjk(text: str) -> bool:
+def has_cjk(text: str) -> bool:
+    """True when ``text`` holds kana, CJK ideographs or Hangul (a name never split at spaces)."""
     return not text.isascii() and _cjk().search(text) is not None
 
 
@@ -181,7 +182,7 @@ def parse_name(raw: str, *, natural_order: bool = False) -> tuple[Name | None, s
         return Name(literal=re.sub(r"\s*,,\s*", ", ", text).strip(", ")), ""
     if text.endswith(","):  # EndNote: a trailing comma marks an organisation
         return Name(literal=text[:-1].strip()), ""
-    if _has_cjk(text):  # never split on spaces; "余, 敏" is family and given
+    if has_cjk(text):  # never split on spaces; "余, 敏" is family and given
         family, comma, given = text.partition(",")
         if comma and family.strip() and given.strip() and "," not in given:
             return Name(family=family.strip(), given=given.strip()), ""
@@ -226,7 +227,7 @@ def format_inverted(person: Name) -> str:
     if person.literal:
         if "," in person.literal:
             return re.sub(r",\s*", ",,", person.literal)
-        return person.literal if _has_cjk(person.literal) else person.literal + ","
+        return person.literal if has_cjk(person.literal) else person.literal + ","
     family = f"{person.particle} {person.family}".strip()
     given = f"{person.given} {person.dropping_particle}".strip()
     if not given:  # "Smith, Jr." reads back as a family name and a suffix
@@ -467,7 +468,7 @@ def split_people(text: str) -> list[str]:
     marked = _TRAILING_ET_AL.fullmatch(flat)
     if marked and not marked["head"].endswith(","):
         return [*split_people(marked["head"]), marked["mark"]]
-    if not flat or flat.endswith(",") or ",," in flat or _has_cjk(flat):
+    if not flat or flat.endswith(",") or ",," in flat or has_cjk(flat):
         return [text]
     if _AND.search(flat) and not any(
         w.strip("(),.").lower() in CORPORATE_WORDS for w in flat.split()

@@ -20,11 +20,11 @@ from citeproc.string import MixedString, String
 from refconv.formats.formatted.citeproc import bibliography
 from refconv.formats.formatted.citeproc.installed import INSTALLED, Substitution
 from refconv.formats.formatted.citeproc.protect import CLOSE_MARK, CLOSES, OPENS
+from refconv.values.names import has_cjk
 
 MARKS = OPENS + CLOSES
 
 _INITIAL = re.compile(r"^([A-Z\u00c0-\u024f])\.?$")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 #: CSL 1.0.2 "Terms", term forms: verb-short → verb → long, symbol → short → long
 _TERM_FALLBACK = {"verb-short": "verb", "symbol": "short", "verb": None, "short": None}
 
@@ -564,7 +564,7 @@ def name_process(
 
 def _is_cjk(person: Any) -> bool:
     text = "".join(str(v) for v in person.values())
-    return bool(_CJK.search(text))
+    return has_cjk(text)
 
 
 def name_get_option(self: Any, name: str, context: Any = None, sort_options: Any = None) -> Any:
