@@ -17,6 +17,7 @@ from refconv.diagnostics import Diagnostics
 from refconv.model import Date, Record
 from refconv.notes import note_label
 from refconv.values.dates import ParsedDate
+from refconv.values.text import bom_message, strip_bom
 
 #: A plain warning callback, ``warn(message, path, line)`` (``Diagnostics.warn``).
 Warn = Callable[[str, str | None, int | None], None]
@@ -70,6 +71,20 @@ class ReadRules:
             self._warn: Warn = sink.warn
         else:
             self.diagnostics, self._warn = None, sink
+
+    def unmark(self, line: str, lineno: int, is_tag: Callable[[str], object]) -> str:
+        """``line`` without the byte-order marks it starts with, when a tag line follows them
+        (``is_tag``); else ``line`` itself. A U+FEFF that starts the input is its encoding's
+        mark, dropped silently as ``io`` does; any other one, or a mis-decoded form, tells of a
+        file joined on (``cat``) or decoded with the wrong code page: a warning (refer-format.md
+        §1.7, the rule of every tagged reader)."""
+        bare, marked = strip_bom(line)
+        if not marked or not is_tag(bare):
+            return line
+        mark = line[: len(line) - len(bare)]
+        if lineno > 1 or mark.lstrip("\ufeff"):
+            self.warn(bom_message(mark), lineno)
+        return bare
 
     def warn(self, message: str, line: int | None) -> None:
         """A warning at ``line`` of this input."""

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from refconv.formats.base import Reader, ReadRules
 from refconv.formats.medline.fields import Line, build_record
 from refconv.model import Record
-from refconv.values.text import bom_message, strip_bom
+from refconv.values.text import strip_bom
 
 #: A tag padded to four characters, the dash in the fifth column, a space or the line's end.
 TAG_LINE = re.compile(r"(?=[A-Z][A-Z0-9 ]{3}-)([A-Z][A-Z0-9]{1,3}) *-(?: (.*))?")
@@ -52,12 +52,7 @@ class MedlineReader(Reader):
         junk_line = junk = stray_line = strays = 0
         seen_any = False
         for lineno, line in enumerate(lines, self.first_line):
-            bare, marked = strip_bom(line)
-            if marked and TAG_LINE.fullmatch(bare.rstrip()):
-                mark = line[: len(line) - len(bare)]
-                if lineno > 1 or mark.lstrip("\ufeff"):
-                    rules.warn(bom_message(mark), lineno)
-                line = bare
+            line = rules.unmark(line, lineno, lambda bare: TAG_LINE.fullmatch(bare.rstrip()))
             if not line or line.isspace():
                 if record:
                     yield _finish(record, rules, strays, stray_line)

@@ -22,7 +22,7 @@ from refconv.formats.refer.fields import RawField, build_record
 from refconv.formats.refer.syntax import is_tag_line, split_flattened
 from refconv.model import Record
 from refconv.values.text import BOM_FIRSTS as _BOM_FIRSTS
-from refconv.values.text import bom_message, strip_bom
+from refconv.values.text import strip_bom
 
 #: what follows the tag character of a tag line (``syntax.is_tag_line``)
 _TAG_ENDS = " \t\u00a0"
@@ -64,17 +64,9 @@ class ReferReader(Reader):
         for lineno, line in enumerate(lines, self.first_line):
             head = line[:1]
             if head in _BOM_FIRSTS:
-                bare, marked = strip_bom(line)
-                if marked and is_tag_line(bare):
-                    # The start of a file (§1.7): a U+FEFF that starts the input is its
-                    # encoding's mark, dropped silently as ``io`` does; any other one, or a
-                    # mis-decoded form, tells of a file joined on (``cat``) or decoded
-                    # wrongly, and starts a record.
-                    mark = line[: len(line) - len(bare)]
-                    if lineno > 1 or mark.lstrip("\ufeff"):
-                        rules.warn(bom_message(mark), lineno)
-                    line = bare
-                    head = "%"
+                bare = rules.unmark(line, lineno, is_tag_line)
+                if bare is not line:  # a marked tag line starts a record (§1.7)
+                    line, head = bare, "%"
                     if fields:
                         yield build_record(fields, dialect, rules)
                         fields = []

@@ -39,7 +39,7 @@ from refconv.formats.ris.tables import (
     RIS_TYPE_TAGS,
 )
 from refconv.model import Record, SourcePos
-from refconv.values.text import bom_message, strip_bom
+from refconv.values.text import strip_bom
 
 TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(?: (.*))?")
 _TIGHT_TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(\S.*)")  # "T2  -Journal": no space
@@ -80,14 +80,7 @@ class RisReader(Reader):
         fields: list[tuple[str, list[str], int]] = []
         junk_line = junk = 0
         for lineno, line in enumerate(lines, self.first_line):
-            bare, marked = strip_bom(line)
-            if marked and TAG_LINE.fullmatch(bare.rstrip()):
-                # a file joined on with cat, or decoded with the wrong code page (the Refer
-                # reader's rule): the mark is no text; the one that starts the input is silent
-                mark = line[: len(line) - len(bare)]
-                if lineno > 1 or mark.lstrip("\ufeff"):
-                    rules.warn(bom_message(mark), lineno)
-                line = bare
+            line = rules.unmark(line, lineno, lambda bare: TAG_LINE.fullmatch(bare.rstrip()))
             m = TAG_LINE.fullmatch(line.rstrip())
             if m is None and (m := _TIGHT_TAG_LINE.fullmatch(line.rstrip())):
                 if m[1] in _KNOWN:
