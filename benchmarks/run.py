@@ -22,7 +22,10 @@ Two corpora (``--corpus``): the project's own (the test suite's varied records) 
 independent one with issue 18's record shape (corpus.py ``independent``: 1.2 KB, about 14
 tags and 4 names, long wrapped abstracts). On each, ``floor.py`` (split records and tags, dump
 JSON: what any Python reader must at least do) runs beside refconv, and refconv's CPU time
-for Refer → CSL-JSON and → BibTeX is printed as a multiple of the floor's.
+for Refer → CSL-JSON and → BibTeX is printed as a multiple of the floor's. Every refconv job
+runs with ``-j 1`` (one core) except the ``-j2`` rows (from 100k records, or named with
+``--only``): one input in two processes, printed as a speed-up in wall time over ``-j 1`` and
+a ratio of CPU time.
 
 refconv runs as an installed package runs, with its modules' bytecode: the runner drops
 PYTHONDONTWRITEBYTECODE from the children's environment and converts a one-record input with
@@ -55,7 +58,12 @@ JOBS = {
     "ris→csljson": ("ris", ["-t", "csljson"]),
     "bibtex→csljson": ("bibtex", ["-t", "csljson"]),
     "csljson→ris": ("csljson", ["-t", "ris"]),
+    # one input in two processes (issue 18): the rows above run with -j 1
+    "refer→csljson -j2": ("refer", ["-t", "csljson", "-j", "2"]),
+    "refer→bibtex -j2": ("refer", ["-t", "bibtex", "-j", "2"]),
 }
+#: jobs run only at the sizes where they matter (and when named with --only)
+PARALLEL_MIN = 100_000
 #: formatted-reference jobs, run at the --format-sizes only ("APA text": the default --jobs).
 FORMAT_JOBS = {
     f"{label} text{jobs and ' -j'}{jobs}": ("csljson", ["-t", "text", "--style", style, *(
@@ -166,6 +174,7 @@ def main() -> None:
     sizes = {int(n) for n in args.sizes.split(",") if n}
     format_sizes = {int(n) for n in args.format_sizes.split(",") if n}
     only = {n for n in args.only.split(",") if n}
+    ONLY.update(only)
     refconv = shutil.which("refconv") or os.path.join(os.path.dirname(sys.executable), "refconv")
     bibutils = not args.no_bibutils and all(shutil.which(c) for c in ("end2xml", "xml2bib"))
     pandoc = None if args.no_pandoc else shutil.which("pandoc")
@@ -192,11 +201,6 @@ def main() -> None:
                 format_jobs(refconv, pandoc, formatting, inputs, size, args.repeat, tmp)
 
 
-FLOOR = Path(__file__).resolve().parent / "floor.py"
-#: refconv jobs compared with the floor (CPU time), and the goal of issue 18 for each
-FLOOR_GOALS = {"refer→csljson": 3.0, "refer→bibtex": 4.0}
-
-
 def stream_table(
     refconv: str,
     jobs: dict[str, tuple[str, list[str]]],
@@ -214,8 +218,11 @@ def stream_table(
     bibutils rows refconv's wall time / bibutils'."""
     table: dict[str, tuple[list[list[str]], Path, str]] = {}
     for job, (source, job_args) in jobs.items():
+        if "-j" in job_args and size < PARALLEL_MIN and job not in ONLY:
+            continue
         kind = job_args[job_args.index("-t") + 1]
-        command = [refconv, "convert", "-q", "-f", source, *job_args]
+        jobs_args = [] if "-j" in job_args else ["-j", "1"]  # one core unless the job says
+        command = [refconv, "convert", "-q", "-f", source, *jobs_args, *job_args]
         table[prefix + job] = ([command], inputs[source], kind)
     if floor:
         table[prefix + "floor refer→json"] = ([[sys.executable, str(FLOOR)]], inputs["refer"], "")
@@ -238,6 +245,11 @@ def stream_table(
         if name in BIBUTILS and prefix + BIBUTILS[name][0] in medians:
             ratio = medians[prefix + BIBUTILS[name][0]][0] / figures[0]
         report(job, size, figures, counts[job], ratio)  # type: ignore[arg-type]
+    for job in medians:
+        one = job.removesuffix(" -j2")
+        if one != job and one in medians:
+            wall, cpu = medians[one][0] / medians[job][0], medians[job][2] / medians[one][2]
+            print(f"  {job}: {wall:.2f}x the speed of -j 1 (wall), {cpu:.2f}x its CPU time")
     floor_figures = medians.get(prefix + "floor refer→json")
     for job, goal in FLOOR_GOALS.items():
         if floor_figures is not None and prefix + job in medians:
@@ -245,6 +257,7 @@ def stream_table(
             print(f"  {prefix}{job} / floor (CPU): {multiple:.2f}x (goal {goal:.0f}x)", flush=True)
 
 
+ONLY: set[str] = set()  # --only, for the jobs run at some sizes only
 FLOOR = Path(__file__).resolve().parent / "floor.py"
 #: refconv jobs compared with the floor (CPU time), and the goal of issue 18 for each
 FLOOR_GOALS = {"refer→csljson": 3.0, "refer→bibtex": 4.0}
@@ -256,7 +269,9 @@ def stream_jobs(
     """The Refer jobs, the floor and bibutils on another corpus (its name prefixes the rows)."""
     inputs = make_inputs(refconv, tmp, size, (), corpus)
     jobs = {
-        job: JOBS[job] for job in ("refer→csljson", "refer→bibtex", "refer→ris")
+        job: JOBS[job]
+        for job in ("refer→csljson", "refer→bibtex", "refer→ris", "refer→csljson -j2",
+                    "refer→bibtex -j2")
         if not only or job in only
     }  # fmt: skip
     stream_table(refconv, jobs, inputs, size, tmp, repeat, bibutils, not only or "floor" in only,

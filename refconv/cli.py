@@ -228,9 +228,11 @@ def cli() -> None:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Processes: with --out-dir, inputs converted in parallel (default: all cores); "
-    "formatted output, references rendered in parallel (default: one process below 20,000 "
-    "references, where more cost CPU time, else all cores).",
+    help="Processes: one big Refer, RIS or MEDLINE input is cut at record boundaries and "
+    "its parts converted in parallel (default: all cores from 16 MB of input, else one); "
+    "with --out-dir, inputs converted in parallel (default: all cores); formatted output, "
+    "references rendered in parallel (default: one process below 20,000 references, else "
+    "all cores). The output does not depend on N.",
 )
 @click.option(
     "--report",
