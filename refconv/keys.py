@@ -17,8 +17,8 @@ import re
 import string
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
 from refconv.diagnostics import Diagnostics
 from refconv.model import Name, Record
@@ -51,7 +51,8 @@ def fold(text: str) -> str:
     """Lower-case ASCII letters and digits only."""
     if not text.isascii():  # German folds (ü → ue) and transliteration only when needed
         text = _transliterate(text.translate(_FOLDS))
-    return _NOT_ALNUM.sub("", text.lower())
+    text = text.lower()
+    return text if text.isalnum() else _NOT_ALNUM.sub("", text)  # ASCII: [a-z0-9] already
 
 
 def ascii_key(key: str) -> str:
@@ -133,10 +134,10 @@ def letter_suffix(n: int) -> str:
     return letters
 
 
-@dataclass(frozen=True)
-class KeyRequest:
+class KeyRequest(NamedTuple):
     """The key a record asks for (``given`` when the input named it), and where it is: the
-    part of key assignment that needs no other record, so it can run in parallel."""
+    part of key assignment that needs no other record, so it can run in parallel. A named
+    tuple: one is made per record, three times faster than a frozen dataclass."""
 
     key: str
     given: bool
