@@ -20,7 +20,6 @@ import click
 from click.shell_completion import CompletionItem
 
 from refconv import __version__
-from refconv.batch import batch_targets, convert_batch
 from refconv.diagnostics import (
     Collected,
     Diagnostics,
@@ -338,6 +337,8 @@ def _convert_batch(
         raise click.UsageError("--out-dir needs -t FORMAT")
     if not inputs:
         raise click.UsageError("--out-dir needs input files (not standard input)")
+    from refconv.batch import batch_targets, convert_batch  # (pathlib) only for --out-dir
+
     batch_targets(inputs, out_dir, to_format, registry=registry)  # usage errors: see caller
     try:
         failed = convert_batch(

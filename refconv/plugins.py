@@ -10,7 +10,7 @@ never takes the CLI down. On a name clash the built-in plugin wins, with a warni
 from __future__ import annotations
 
 import importlib
-from pathlib import PurePath
+import os
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from refconv.diagnostics import Diagnostics
@@ -182,7 +182,7 @@ class Registry:
         return self._for_path(WRITER_GROUP, Writer, path) or _by_suffix(self.writers(), path)
 
     def _for_path(self, group: str, base: type[PluginT], path: str) -> type[PluginT] | None:
-        suffix = PurePath(path).suffix.lower()
+        suffix = _suffix(path)
         if not suffix or self._plugins is not None:
             return None
         return _as_plugin(load_builtin(group, suffix=suffix), base)
@@ -239,8 +239,16 @@ def _find(plugins: dict[str, type[PluginT]], name: str, kind: str) -> type[Plugi
     raise LookupError(f"unknown {kind} format {name!r}; known: {known}")
 
 
+def _suffix(path: str) -> str:
+    """The suffix of ``path``'s last component, lower case, as ``PurePath.suffix`` gives it
+    ("" for ".bashrc" or "a."), without loading pathlib (issue 18: start-up)."""
+    name = os.path.basename(os.path.normpath(path)) if path else ""
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+
+
 def _by_suffix(plugins: dict[str, type[PluginT]], path: str) -> type[PluginT] | None:
-    suffix = PurePath(path).suffix.lower()
+    suffix = _suffix(path)
     if not suffix:
         return None
     return next((cls for cls in plugins.values() if suffix in cls.suffixes), None)

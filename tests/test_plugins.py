@@ -8,8 +8,11 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import PurePath
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import refconv
 from refconv import plugins
@@ -189,3 +192,9 @@ def test_naming_a_format_loads_only_that_plugin():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+@given(st.text(alphabet="ab./ E", max_size=12))
+def test_suffix_is_pathlibs(path: str) -> None:
+    """Suffix lookup without pathlib (start-up, issue 18) gives what ``PurePath`` gives."""
+    assert plugins._suffix(path) == (PurePath(path).suffix.lower() if path else "")
