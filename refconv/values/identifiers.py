@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 
 _DOI = re.compile(r"10\.[0-9]{4,9}/\S+")
 _DOI_PREFIX = re.compile(
@@ -25,6 +24,16 @@ def _drop_medium(match: re.Match[str]) -> str:
     return " " if inner in MEDIUM_QUALIFIERS else match[0]
 
 
+def _unquote(text: str) -> str:
+    """``%2F`` → ``/``; urllib (and the ipaddress module it loads) only for a URL with a
+    percent escape (issue 18: start-up)."""
+    if "%" not in text:
+        return text
+    from urllib.parse import unquote
+
+    return unquote(text)
+
+
 def find_doi(text: str, *, anywhere: bool = False) -> str:
     """Return the DOI in a value that is a DOI ("10.x/y", "doi:10.x/y", a doi.org URL), or "".
 
@@ -32,7 +41,7 @@ def find_doi(text: str, *, anywhere: bool = False) -> str:
     """
     value = text.strip()
     if m := _DOI_URL.match(value):
-        return unquote(m[1]).rstrip(".")
+        return _unquote(m[1]).rstrip(".")
     value = _DOI_PREFIX.sub("", value, count=1).strip()
     if anywhere:
         m = _DOI.search(value)
@@ -43,7 +52,7 @@ def find_doi(text: str, *, anywhere: bool = False) -> str:
 def doi_from_url(url: str) -> str:
     """Return the DOI of a doi.org URL, or ""."""
     m = _DOI_URL.match(url.strip())
-    return unquote(m[1]) if m else ""
+    return _unquote(m[1]) if m else ""
 
 
 def classify_serials(text: str) -> tuple[list[str], list[str], list[str]]:
