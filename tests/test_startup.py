@@ -4,6 +4,8 @@ uses, and none of the heavy libraries another job needs. Deterministic, unlike a
 
 from __future__ import annotations
 
+import os
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +15,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Run the command line in a fresh interpreter and list the modules it imported on stderr.
+#: ``-S`` and this environment's site directories added by hand: no ``.pth`` file runs, so
+#: an editable install's import hook (which loads pathlib and urllib) does not hide what
+#: refconv loads.
 _PROBE = """
-import sys
+import os, sys
+sys.path.extend(sys.argv.pop(1).split(os.pathsep))
 sys.argv = ["refconv", *sys.argv[1:]]
 from refconv.cli import main
 try:
@@ -38,12 +44,19 @@ HEAVY = [
     "multiprocessing",
     "concurrent",
     "csv",
+    "pathlib",
+    "urllib",
+    "ipaddress",
+    "calendar",
 ]
+#: refconv's own modules a conversion does not need: the library API and --out-dir (which
+#: load pathlib), the check command, the parallel machinery (one process for one record).
+NOT_NEEDED = {"refconv.api", "refconv.batch", "refconv.check", "refconv.parallel"}
 
 
 def imported(args: list[str], stdin: str) -> set[str]:
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args],
+        [sys.executable, "-S", "-c", _PROBE, os.pathsep.join(site.getsitepackages()), *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -66,6 +79,7 @@ def test_a_small_conversion_loads_only_its_formats(target, own):
     wings = {".".join(m.split(".")[:3]) for m in formats} - {"refconv.formats.base"}
     assert wings == {"refconv.formats.refer"} | own
     assert not {m for m in modules if m.split(".")[0] in HEAVY}
+    assert not modules & NOT_NEEDED
 
 
 def test_the_probe_sees_a_heavy_module_when_one_is_used():
