@@ -28,7 +28,7 @@ from refconv.io import (
 from refconv.keys import KeyAssigner
 from refconv.model import Record
 from refconv.output import DestLike, open_output
-from refconv.plugins import Registry
+from refconv.plugins import Registry, suffix_of
 from refconv.transforms import Transform, apply_transforms
 from refconv.transforms.textfix import TextCheck
 from refconv.values.vocabulary import DEFAULT_KEY_FORMAT
@@ -90,11 +90,20 @@ def resolve_writer(
     a writer that is not a formatted one.
     """
     writer_cls = registry.find_writer(name) if name else None
-    if writer_cls is None and isinstance(dest, (str, os.PathLike)) and os.fspath(dest) != "-":
-        writer_cls = registry.writer_for_path(os.fspath(dest))
+    path = os.fspath(dest) if isinstance(dest, (str, os.PathLike)) else "-"
+    suffix = suffix_of(path) if path != "-" else ""
+    if writer_cls is None and path != "-":
+        writer_cls = registry.writer_for_path(path)
     if writer_cls is None:
         known = ", ".join(registry.writers())
+        if suffix:  # -o refs.bibtex: say what is wrong with it
+            suffixes = sorted({s for cls in registry.writers().values() for s in cls.suffixes})
+            raise LookupError(
+                f"{path}: the suffix {suffix} names no output format (known: "
+                f"{', '.join(suffixes)}); give -t FORMAT ({known})"
+            )
         raise LookupError(f"no output format; give -t FORMAT ({known})")
+
     if options.get("style") or options.get("locale"):
         from refconv.formats.formatted.write import DEFAULT_STYLE, FormattedWriter, load_style
 
@@ -104,6 +113,18 @@ def resolve_writer(
             )
         load_style(options.get("style") or DEFAULT_STYLE, options.get("locale"))
     return writer_cls(diagnostics=diagnostics, **options)
+
+
+def check_suffix(
+    registry: Registry, writer: type[Writer], path: str, diagnostics: Diagnostics
+) -> None:
+    """Warn when the suffix of the output ``path`` names another format than ``writer``
+    (``-t ris -o refs.bib``); a kind of the named format (``-t biblatex -o refs.bib``) is not
+    another."""
+    suffix = suffix_of(path) if path != "-" else ""
+    named = registry.writer_for_path(path) if suffix else None
+    if named is not None and suffix not in writer.suffixes and not issubclass(writer, named):
+        diagnostics.warn(f"{path}: {suffix} is the suffix of {named.name}, not {writer.name}")
 
 
 def plan_conversion(
@@ -127,6 +148,8 @@ def plan_conversion(
     writer = resolve_writer(registry, to, dest, diagnostics, options)
     if isinstance(dest, (str, os.PathLike)):
         check_distinct_output(source, dest)
+        if to:
+            check_suffix(registry, type(writer), os.fspath(dest), diagnostics)
     if reader is None:
         reader = resolve_reader(registry, from_)
     return Plan(

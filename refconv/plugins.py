@@ -54,7 +54,7 @@ BUILTIN = (
     Builtin(WRITER_GROUP, "refconv.formats.refer.write:ReferWriter",
             ("refer", "endnote", "enw"), (".enw", ".refer")),
     Builtin(WRITER_GROUP, "refconv.formats.formatted.write:TextWriter",
-            ("text", "txt", "plain")),
+            ("text", "txt", "plain"), (".txt",)),
     Builtin(WRITER_GROUP, "refconv.formats.formatted.write:HtmlWriter",
             ("html",), (".html", ".htm")),
     Builtin(WRITER_GROUP, "refconv.formats.formatted.write:MarkdownWriter",
@@ -175,14 +175,14 @@ class Registry:
 
     def reader_for_path(self, path: str) -> type[Reader] | None:
         """The reader whose suffixes include the suffix of ``path``, if any (built-in first)."""
-        return self._for_path(READER_GROUP, Reader, path) or _by_suffix(self.readers(), path)
+        return self._for_path(READER_GROUP, Reader, path) or _bysuffix_of(self.readers(), path)
 
     def writer_for_path(self, path: str) -> type[Writer] | None:
         """The writer whose suffixes include the suffix of ``path``, if any (built-in first)."""
-        return self._for_path(WRITER_GROUP, Writer, path) or _by_suffix(self.writers(), path)
+        return self._for_path(WRITER_GROUP, Writer, path) or _bysuffix_of(self.writers(), path)
 
     def _for_path(self, group: str, base: type[PluginT], path: str) -> type[PluginT] | None:
-        suffix = _suffix(path)
+        suffix = suffix_of(path)
         if not suffix or self._plugins is not None:
             return None
         return _as_plugin(load_builtin(group, suffix=suffix), base)
@@ -239,7 +239,7 @@ def _find(plugins: dict[str, type[PluginT]], name: str, kind: str) -> type[Plugi
     raise LookupError(f"unknown {kind} format {name!r}; known: {known}")
 
 
-def _suffix(path: str) -> str:
+def suffix_of(path: str) -> str:
     """The suffix of ``path``'s last component, lower case, as ``PurePath.suffix`` gives it
     ("" for ".bashrc" or "a."), without loading pathlib (issue 18: start-up)."""
     name = os.path.basename(os.path.normpath(path)) if path else ""
@@ -247,8 +247,8 @@ def _suffix(path: str) -> str:
     return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 
 
-def _by_suffix(plugins: dict[str, type[PluginT]], path: str) -> type[PluginT] | None:
-    suffix = _suffix(path)
+def _bysuffix_of(plugins: dict[str, type[PluginT]], path: str) -> type[PluginT] | None:
+    suffix = suffix_of(path)
     if not suffix:
         return None
     return next((cls for cls in plugins.values() if suffix in cls.suffixes), None)

@@ -474,3 +474,37 @@ def test_a_closed_stdin_is_one_line(args):
     )
     assert (result.returncode, result.stdout) == (1, b"")
     assert result.stderr.decode() == "<stdin>: error: cannot read: standard input is closed\n"
+
+
+# Output suffixes (issue 20, item 3): -o's suffix picks the format, says when it names none,
+# and warns when -t names another format than the suffix does.
+@pytest.mark.parametrize(
+    ("name", "args", "start", "warning"),
+    [
+        ("refs.txt", [], "Doe, J. (2001). Title.", ""),
+        ("refs.bib", [], "@article{doe2001title,", ""),
+        ("refs.bib", ["-t", "biblatex"], "@article{doe2001title,", ""),  # a kind of BibTeX
+        ("refs.htm", ["-t", "html"], "<div", ""),
+        ("refs.bib", ["-t", "ris"], "TY  - JOUR", ".bib is the suffix of bibtex, not ris"),
+        ("refs.md", ["-t", "text"], "Doe, J. (2001).", ".md is the suffix of markdown, not text"),
+        ("refs", ["-t", "ris"], "TY  - JOUR", ""),
+    ],
+)
+def test_output_suffix_picks_or_checks_the_format(tmp_path, name, args, start, warning):
+    target = tmp_path / name
+    result = CliRunner().invoke(
+        cli, ["convert", "-f", "refer", "-o", str(target), *args], input=ONE
+    )
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").startswith(start)
+    assert result.stderr == (f"warning: {target}: {warning}\n" if warning else "")
+
+
+@pytest.mark.parametrize("name", ["refs.bibtex", "refs.yml2", "refs.TXT2"])
+def test_an_unknown_output_suffix_names_itself_and_the_known_ones(tmp_path, name):
+    target = tmp_path / name
+    result = CliRunner().invoke(cli, ["convert", "-f", "refer", "-o", str(target)], input=ONE)
+    assert result.exit_code == 2 and not target.exists()
+    suffix = "." + name.split(".")[1].lower()
+    assert f"the suffix {suffix} names no output format (known: .bib, " in result.stderr
+    assert ".txt" in result.stderr and "give -t FORMAT" in result.stderr

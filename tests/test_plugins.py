@@ -197,4 +197,4 @@ def test_naming_a_format_loads_only_that_plugin():
 @given(st.text(alphabet="ab./ E", max_size=12))
 def test_suffix_is_pathlibs(path: str) -> None:
     """Suffix lookup without pathlib (start-up, issue 18) gives what ``PurePath`` gives."""
-    assert plugins._suffix(path) == (PurePath(path).suffix.lower() if path else "")
+    assert plugins.suffix_of(path) == (PurePath(path).suffix.lower() if path else "")

@@ -442,8 +442,7 @@ class TextWriter(FormattedWriter):
 
     name = "text"
     aliases = ("txt", "plain")
-    suffixes = ()
-    out_suffix = ".txt"
+    suffixes = (".txt",)
     description = "formatted references, plain text (--style, default apa)"
     output = "text"
 
