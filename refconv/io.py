@@ -272,9 +272,26 @@ def peek_text(stream: BinaryIO) -> tuple[BinaryIO, str]:
     else:
         data = stream.read()
         stream, head = io.BytesIO(data), data[:SNIFF_BYTES]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return stream, head.decode("utf-16", errors="ignore")
-    return stream, head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    return stream, _text(head)
+
+
+def _text(data: bytes) -> str:
+    """``data`` decoded for sniffing: UTF-16 after its byte-order mark, else UTF-8."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="ignore")
+    return data.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def blank_input(source: Source) -> bool:
+    """True when ``source`` holds nothing but white space (an empty file, ``grep`` that
+    matched nothing): zero records in any format. Only an input whose first few KB are blank
+    is read further, to its end; it stays readable from its first byte."""
+    source.stream, head = peek_text(source.stream)
+    if head.strip():
+        return False
+    data = source.stream.read()  # blank lines first: the rest decides (rare; held in memory)
+    source.stream = io.BufferedReader(io.BytesIO(data))
+    return not _text(data).strip()
 
 
 def open_sources(source: SourceLike, label: str | None = None) -> Iterator[Source]:

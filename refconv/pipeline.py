@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from refconv.diagnostics import Diagnostics, RefconvError, UnknownFormat
-from refconv.formats.base import Reader, Writer
+from refconv.formats.base import BlankReader, Reader, Writer
 from refconv.io import (
     Source,
     SourceLike,
+    blank_input,
     check_distinct_output,
     check_encoding,
     iter_lines,
@@ -167,7 +168,9 @@ def plan_conversion(
 def choose_reader(registry: Registry, source: Source, name: str | None) -> type[Reader]:
     """The reader for one source: ``name`` if given, else by suffix, else by content.
 
-    Raises ``UnknownFormat`` (a ``LookupError``) when nothing fits: a usage error.
+    An input of white space only is ``BlankReader``'s (zero records, in any output format:
+    ``grep ... | refconv convert -t bibtex`` when nothing matched); raises ``UnknownFormat``
+    (a ``LookupError``) when nothing fits: a usage error.
     """
     if name:
         return registry.find_reader(name)
@@ -175,6 +178,8 @@ def choose_reader(registry: Registry, source: Source, name: str | None) -> type[
     if cls is None:
         source.stream, head = peek_text(source.stream)
         cls = registry.sniff_reader(head)
+    if cls is None and blank_input(source):  # no format to tell, and none needed
+        return BlankReader
     if cls is None:
         known = ", ".join(registry.readers())
         raise UnknownFormat(f"cannot tell the format of {source.label}; use -f FORMAT ({known})")

@@ -508,3 +508,24 @@ def test_an_unknown_output_suffix_names_itself_and_the_known_ones(tmp_path, name
     suffix = "." + name.split(".")[1].lower()
     assert f"the suffix {suffix} names no output format (known: .bib, " in result.stderr
     assert ".txt" in result.stderr and "give -t FORMAT" in result.stderr
+
+
+# Empty input (issue 20, item 2): zero records and exit 0 in any format, -f or not, so that
+# `grep ... | refconv convert -t bibtex` in a Makefile does not fail when nothing matched.
+EMPTY_OUTPUT = {"csljson": "[]\n", "bibtex": "", "biblatex": "", "ris": "", "refer": "",
+                "text": "", "html": '<div class="csl-bib-body">\n</div>\n', "markdown": "",
+                "rst": ""}  # fmt: skip
+
+
+@pytest.mark.parametrize("target", sorted(EMPTY_OUTPUT))
+@pytest.mark.parametrize("data", ["", "\n", " \n\t\n\n", "\ufeff\n"])
+def test_empty_standard_input_is_zero_records(target, data):
+    result = CliRunner().invoke(cli, ["convert", "-t", target], input=data.encode())
+    assert (result.exit_code, result.stdout) == (0, EMPTY_OUTPUT[target]), result.output
+    assert result.stderr == "<stdin>:1: warning: no records found (the input is empty)\n"
+
+
+def test_blank_lines_before_records_still_tell_the_format():
+    data = "\n" * 5000 + ONE  # more than the head refconv sniffs
+    result = CliRunner().invoke(cli, ["convert", "-t", "ris"], input=data.encode())
+    assert result.exit_code == 0 and result.stdout.startswith("TY  - JOUR"), result.output

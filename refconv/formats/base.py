@@ -207,6 +207,20 @@ class Reader:
         raise NotImplementedError
 
 
+class BlankReader(Reader):
+    """The reader of an input of white space only whose format nothing tells: no records,
+    and the warning any reader gives an empty input. Not registered: ``pipeline.choose_reader``
+    gives it."""
+
+    name = "blank"
+    description = "an input of white space only"
+
+    def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
+        """No records; one warning."""
+        ReadRules(self.diagnostics, path).no_records("the input is empty")
+        yield from ()
+
+
 class Writer:
     """Base class of writer plugins: records in, text out, as prologue → records → epilogue.
 
