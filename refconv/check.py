@@ -89,17 +89,37 @@ class _Seen:
 
 class CheckDiagnostics(Diagnostics):
     """Diagnostics that remember what the readers said since the last record, so ``check``
-    does not say it again."""
+    does not say it again, and hold every message until ``flush`` prints them sorted by
+    input (in the order of ``inputs``) and line: a reader reports text after a record when
+    it meets the next one, a duplicate when it meets the second record."""
 
     def __init__(
-        self, *, strict: bool = False, quiet: bool = False, stream: TextIO | None = None
+        self,
+        *,
+        strict: bool = False,
+        quiet: bool = False,
+        stream: TextIO | None = None,
+        inputs: Iterable[str] = (),
     ) -> None:
         super().__init__(strict=strict, quiet=quiet, stream=stream)
         self.recent: set[str] = set()
+        self.order = {name: n for n, name in enumerate(inputs)}
+        self.held: list[tuple[int, int, int, str, str, str | None, int | None]] = []
 
     def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:
         self.recent.add(message)
         super().warn(message, path, line)
+
+    def emit(self, kind: str, message: str, path: str | None, line: int | None) -> None:
+        """Hold the message (see ``flush``)."""
+        where = self.order.get(path or "", len(self.order))
+        self.held.append((where, line or 0, len(self.held), kind, message, path, line))
+
+    def flush(self) -> None:
+        """Print the held messages, by input and line (in arrival order on one line)."""
+        for _, _, _, kind, message, path, line in sorted(self.held):
+            super().emit(kind, message, path, line)
+        self.held = []
 
 
 def check(records: Iterable[Record], diagnostics: CheckDiagnostics) -> tuple[int, int]:

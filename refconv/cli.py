@@ -13,7 +13,7 @@ import io
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 import click
@@ -28,8 +28,9 @@ from refconv.diagnostics import (
     UnknownFormat,
     one_line,
 )
-from refconv.io import SourceLike, check_encoding, check_readable, open_sources
+from refconv.io import STDIN_LABEL, SourceLike, check_encoding, check_readable, open_sources
 from refconv.keys import check_key_format
+from refconv.model import Record
 from refconv.output import handle_stop_signals
 from refconv.pipeline import (
     DIALECTS,
@@ -382,7 +383,9 @@ def check_command(
     Problems: what the reader could not read (unknown type or tag, a date it could not
     parse, bad encoding), no title, no year, a malformed DOI, an ISBN or ISSN with a wrong
     check digit, the same DOI or key twice, damaged text (mojibake, control characters).
-    Exit 0 when the input is clean, 1 when there was any problem: a Makefile lint step.
+    The problems come sorted by input and line, then a summary line. Exit 0 when the input
+    is clean, 1 when there was any problem, 2 when an input could not be checked (missing,
+    unreadable, not text) or the command line is wrong: a Makefile lint step.
 
     \b
     Examples:
@@ -391,7 +394,7 @@ def check_command(
     """
     from refconv.check import CheckDiagnostics, check  # only this command needs it
 
-    diagnostics = CheckDiagnostics()
+    diagnostics = CheckDiagnostics(inputs=[STDIN_LABEL if n == "-" else n for n in inputs])
     registry = Registry(diagnostics)
     try:
         reader = resolve_reader(registry, from_format)
@@ -404,20 +407,40 @@ def check_command(
         reader_options=check_input_options(encoding, dialect),
         encoding=encoding,
     )
+    records = _Counted()
+    failure: RefconvError | None = None
     try:
         for name in inputs:
             if name != "-":
                 check_readable(name)
-        records = read_sources(plan, open_sources(list(inputs) or ["-"]))
-        count, problems = check(records, diagnostics)
+        check(records.count(read_sources(plan, open_sources(list(inputs) or ["-"]))), diagnostics)
     except RefconvError as exc:
-        raise DataError(exc) from None
+        failure = exc
     except UnknownFormat as exc:
+        diagnostics.flush()
         raise click.UsageError(str(exc)) from None
+    diagnostics.flush()
+    problems = diagnostics.count + diagnostics.errors
+    plural = ("" if problems == 1 else "s", "" if records.n == 1 else "s")
+    summary = f"check: {problems} problem{plural[0]} in {records.n} record{plural[1]}"
+    if failure is not None:  # the input could not be checked to its end: status 2
+        _echo_err(failure.describe())
+        _echo_err(f"{summary}, then stopped by the error above")
+        raise SystemExit(2)
+    _echo_err(summary)
     if problems:
-        plural = ("" if problems == 1 else "s", "" if count == 1 else "s")
-        _echo_err(f"check: {problems} problem{plural[0]} in {count} record{plural[1]}")
         raise SystemExit(1)
+
+
+class _Counted:
+    """The records that pass, counted (``check`` has no count when reading stops)."""
+
+    n = 0
+
+    def count(self, records: Iterable[Record]) -> Iterator[Record]:
+        for record in records:
+            self.n += 1
+            yield record
 
 
 @cli.command("styles")

@@ -16,11 +16,12 @@ def check(*args, input=None):
     return CliRunner().invoke(cli, ["check", *args], input=input)
 
 
-def test_clean_input_is_quiet_and_exits_0(tmp_path):
+def test_clean_input_says_so_and_exits_0(tmp_path):
     path = tmp_path / "good.enw"
     path.write_text(GOOD, encoding="utf-8")
     result = check(str(path))
-    assert (result.exit_code, result.stderr, result.stdout) == (0, "", "")
+    assert (result.exit_code, result.stderr, result.stdout) == (
+        0, "check: 0 problems in 1 record\n", "")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -97,9 +98,9 @@ def test_reader_warnings_count_and_are_not_repeated(tmp_path):
     path = tmp_path / "t.enw"
     path.write_text("%0 Journal Article\n%A Doe, J\n%D 2001\n%5 odd\n", encoding="utf-8")
     result = check(str(path))
-    assert result.stderr.splitlines() == [
-        f"{path}:4: warning: unknown tag %5; kept in custom",
+    assert result.stderr.splitlines() == [  # by line, though the reader spoke first
         f"{path}:1: warning: record has no title",
+        f"{path}:4: warning: unknown tag %5; kept in custom",
         "check: 2 problems in 1 record",
     ]
 
@@ -113,11 +114,41 @@ def test_seed_record_has_the_mis_decoded_dash_flagged():
 @pytest.mark.parametrize("name", ["endnote-sample.enw", "classic.refer"])
 def test_examples_are_clean(name):
     result = check(str(EXAMPLES / name))
-    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.exit_code == 0 and result.stderr.startswith("check: 0 problems in ")
 
 
 def test_usage_and_data_errors(tmp_path):
     assert check("-f", "nope", input="").exit_code == 2
     missing = check(str(tmp_path / "missing.enw"))
-    assert missing.exit_code == 1
-    assert missing.stderr == f"{tmp_path / 'missing.enw'}: error: cannot read: no such file\n"
+    assert missing.exit_code == 2  # could not check: not "problems found" (1)
+    assert missing.stderr == (
+        f"{tmp_path / 'missing.enw'}: error: cannot read: no such file\n"
+        "check: 0 problems in 0 records, then stopped by the error above\n"
+    )
+
+
+def test_warnings_come_by_input_and_line(tmp_path):
+    """Reader warnings about text after a record, record problems and duplicates arrive out of
+    line order; check prints them sorted by input (in command-line order) and line."""
+    a, b = tmp_path / "b.enw", tmp_path / "a.enw"  # named against the alphabet: input order
+    dup = "%0 Book\n%T Dup\n%R 10.1000/x\n"
+    a.write_text(f"%0 Book\n%D 2001\n%5 odd\n\n{dup}%D 2002\n\njunk\n\n{dup}%D 2003\n")
+    b.write_text("%T Fine\n%D 2001\n\n%T No year\n", encoding="utf-8")
+    result = check(str(a), str(b))
+    lines = result.stderr.splitlines()
+    places = [(line.split(":")[0], int(line.split(":")[1])) for line in lines[:-1]]
+    assert places == sorted(places, key=lambda p: (p[0] != str(a), p[1]))
+    assert [p[1] for p in places] == [1, 3, 10, 12, 4]  # the reader said 3 before 1
+    assert lines[-1] == "check: 5 problems in 5 records" and result.exit_code == 1
+
+
+def test_an_input_that_stops_the_check_keeps_what_came_before(tmp_path):
+    path = tmp_path / "t.enw"
+    path.write_bytes(b"%T One\n\n%T Two\n%D 2001\n\n%T bad\x00\n")
+    result = check(str(path))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{path}:1: warning: record has no year",
+        f"{path}:6: error: binary data (NUL byte); this is not a text file",
+        "check: 1 problem in 2 records, then stopped by the error above",
+    ]
