@@ -130,6 +130,14 @@ def _validate_key_format(ctx: click.Context, param: click.Parameter, value: str)
     return value
 
 
+def _validate_jobs(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """``-j N``: a number of processes, 1 or more (an IntRange would print "[x>=1]" in the
+    help)."""
+    if value is not None and value < 1:
+        raise click.BadParameter(f"{value} is not a number of processes (1 or more)")
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="refconv")
 def cli() -> None:
@@ -139,7 +147,7 @@ def cli() -> None:
     """
 
 
-@cli.command("convert")
+@cli.command("convert", short_help="Convert INPUT files (default: stdin) to one output.")
 @click.argument("inputs", nargs=-1, metavar="[INPUT]...")
 @click.option(
     "-f",
@@ -226,7 +234,8 @@ def cli() -> None:
 @click.option(
     "-j",
     "--jobs",
-    type=click.IntRange(min=1),
+    type=int,
+    callback=_validate_jobs,
     metavar="N",
     help="Processes: one big Refer, RIS or MEDLINE input is cut at record boundaries and "
     "its parts converted in parallel (default: all cores from 16 MB of input, else one); "
@@ -240,7 +249,9 @@ def cli() -> None:
     help="Print on stderr what the conversion kept in note fields and which types the "
     "output format could not express, by field and count.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Do not print warnings or notes (errors still print)."
+)
 def convert_command(
     inputs: tuple[str, ...],
     from_format: str | None,
@@ -352,7 +363,7 @@ def _convert_batch(
         raise SystemExit(1)
 
 
-@cli.command("check")
+@cli.command("check", short_help="Report the problems of INPUT files; exit 1 if any.")
 @click.argument("inputs", nargs=-1, metavar="[INPUT]...")
 @click.option(
     "-f",
@@ -443,7 +454,7 @@ class _Counted:
             yield record
 
 
-@cli.command("styles")
+@cli.command("styles", short_help="List the installed CSL styles matching TEXT.")
 @click.argument("text", required=False, default="")
 def styles_command(text: str) -> None:
     """List the installed CSL styles whose name or title contains TEXT (all without TEXT).
@@ -465,7 +476,7 @@ def styles_command(text: str) -> None:
         raise SystemExit(1)
 
 
-@cli.command("formats")
+@cli.command("formats", short_help="List the installed readers and writers.")
 def formats_command() -> None:
     """List the installed readers and writers with their aliases and file suffixes."""
     registry = Registry(Diagnostics())

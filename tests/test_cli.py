@@ -539,3 +539,23 @@ def test_blank_lines_before_records_still_tell_the_format():
     data = "\n" * 5000 + ONE  # more than the head refconv sniffs
     result = CliRunner().invoke(cli, ["convert", "-t", "ris"], input=data.encode())
     assert result.exit_code == 0 and result.stdout.startswith("TY  - JOUR"), result.output
+
+
+# Help (issue 20, item 6)
+def test_the_command_list_is_not_cut_short():
+    result = CliRunner().invoke(cli, ["--help"])
+    commands = result.output.split("Commands:\n")[1].splitlines()
+    assert len(commands) == 4 and not any(line.rstrip().endswith("...") for line in commands)
+
+
+def test_convert_help_says_what_quiet_hides_and_shows_no_range_syntax():
+    text = " ".join(CliRunner().invoke(cli, ["convert", "--help"]).output.split())
+    assert "Do not print warnings or notes (errors still print)." in text
+    assert "[x>=1]" not in text
+
+
+@pytest.mark.parametrize("value", ["0", "-2"])
+def test_jobs_must_be_a_number_of_processes(value):
+    result = CliRunner().invoke(cli, ["convert", "-t", "ris", "-j", value], input=ONE)
+    assert result.exit_code == 2
+    assert f"{value} is not a number of processes (1 or more)" in result.stderr
