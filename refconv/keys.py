@@ -45,6 +45,15 @@ KEY_UNSAFE = re.compile(r"[^\w:.\-/+]")
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
+#: An item id that names a place, not a work: Zotero's ``http://zotero.org/users/1/items/AB``,
+#: ``urn:``/``info:`` ids; or a record number (Zotero's and Mendeley's numeric ids).
+_NOT_A_KEY = re.compile(r"\w+://.*|(?:urn|info):.*|\d+", re.IGNORECASE | re.DOTALL)
+
+
+def usable_key(text: str) -> bool:
+    """Can an item's id serve as its citation key? Not a URI or a bare number: ``\\cite``
+    takes them, but no author would type them (issue 20: a Zotero CSL-JSON export)."""
+    return bool(KEY_UNSAFE.sub("", text)) and not _NOT_A_KEY.fullmatch(text.strip())
 
 
 def fold(text: str) -> str:
@@ -253,7 +262,9 @@ class KeyAssigner:
             dropped = raw if given != raw else ""
             fp = FingerprintTable.fingerprint(given)
             return KeyRequest(given, True, record.source.path, record.source.line, dropped, fp)
-        key = _NOT_KEY.sub("", self.template.format(**key_parts(record))) or "ref"
+        key = _NOT_KEY.sub("", self.template.format(**key_parts(record)))
+        if not key or key.isdigit():  # no author or title word: "1800" would be no key
+            key = "ref" + key  # (``usable_key``)
         fp = FingerprintTable.fingerprint(key)
         return KeyRequest(key, False, record.source.path, record.source.line, "", fp)
 

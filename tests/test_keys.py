@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from refconv.keys import KeyAssigner, check_key_format, fold
+from refconv.keys import KeyAssigner, check_key_format, fold, usable_key
 from refconv.model import Date, Name, Record
 
 from .conftest import Collect
@@ -174,3 +174,20 @@ def test_a_thousand_clashes_stay_fast_and_small():
     assert keys[-1] == "smith2001" + letter_suffix(2998)
     assert len(set(keys)) == 3000
     assert assigner.used.size == 3000 and len(assigner.used.slots) == 8192
+
+
+@pytest.mark.parametrize(
+    ("text", "usable"),
+    [("doe2001", True), ("Doe:2001/x", True), ("10.1000/xyz", True), ("a1", True),
+     ("http://zotero.org/users/1/items/AB12", False), ("https://x.org/1", False),
+     ("urn:isbn:123", False), ("INFO:doi/10.1/x", False), ("12345", False), (" 42 ", False),
+     ("", False), ("***", False)],
+)  # fmt: skip
+def test_usable_key(text, usable):
+    assert usable_key(text) is usable
+
+
+def test_a_made_key_is_never_a_bare_number():
+    record = Record(type="book", fields={"title": "&"}, dates={"issued": Date(parts=((1800,),))})
+    assert KeyAssigner().key_for(record) == "ref1800"
+    assert usable_key("ref1800")

@@ -665,8 +665,13 @@ CSLJSON_CASES = [
                  {"id": "qqid", "citation-key": "qqck", "custom": None}, [], id="id-and-key"),
     pytest.param('[{"id": "qq", "citation-key": "qq", "type": "book", "title": "T"}]',
                  {"citation-key": "qq", "custom": None}, [], id="id-is-key"),
-    pytest.param('[{"id": 12, "type": "book", "title": "T"}]', {"citation-key": "12"},
-                 [], id="numeric-id"),
+    # a record number or a Zotero URI is no citation key (issue 20): the id stays the id, a
+    # key is made
+    pytest.param('[{"id": 12, "type": "book", "title": "T"}]',
+                 {"id": "12", "citation-key": None, "custom": None}, [], id="numeric-id"),
+    pytest.param('[{"id": "http://zotero.org/users/1/items/AB", "type": "book", "title": "T"}]',
+                 {"id": "http://zotero.org/users/1/items/AB", "citation-key": None,
+                  "custom": None}, [], id="zotero-uri-id"),
     pytest.param('[{"id": true, "type": "book", "title": "T"}]',
                  {"citation-key": None, "custom": {"id": ["true"]}},
                  ["t:1: warning: cannot read id true; kept in custom"], id="boolean-id"),

@@ -15,7 +15,9 @@ date or ``custom`` uses its first value and keeps the later ones ("repeated"); a
 keeps what its date does not carry (a ``raw`` or ``literal`` that reads as another date, an
 unknown key) under ``issued.raw``...; a value of the wrong shape (``true``, ``null``, an object
 where text is expected) is kept as JSON text, never as Python's ``repr``; an ``id`` that
-differs from ``citation-key`` is kept (``CSL_ID``) and written back as the item's id.
+differs from ``citation-key`` is kept (``CSL_ID``) and written back as the item's id; so is an
+``id`` that is no usable key (a Zotero item URI, a bare number: ``keys.usable_key``), and the
+record gets a key made like any other.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from refconv.formats.csljson.syntax import (
     without_nul,
 )
 from refconv.formats.csljson.tables import CSL_ID
+from refconv.keys import usable_key
 from refconv.model import (
     CSL_TYPES,
     DATE_VARIABLES,
@@ -491,6 +494,9 @@ def record_from_csl(
             _unreadable(record, "id", given, rules, source.line)
         return record
     given = given if isinstance(given, str) else _number_text(given)
+    if "citation-key" not in record.fields and not usable_key(given):
+        record.extra[CSL_ID] = [given, *record.extra.get(CSL_ID, ())]  # a key is made
+        return record
     key = record.fields.setdefault("citation-key", given)
     if key != given:  # the item's id stays its id; citation-key is the key for BibTeX & co.
         record.extra[CSL_ID] = [given, *record.extra.get(CSL_ID, ())]
