@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 from click.shell_completion import CompletionItem
@@ -130,6 +130,35 @@ def _validate_key_format(ctx: click.Context, param: click.Parameter, value: str)
     return value
 
 
+if TYPE_CHECKING:  # generic in click's type hints from 8.2 on, not at run time before
+    _ParamType = click.ParamType[str]
+else:
+    _ParamType = click.ParamType
+
+
+class _PathArgument(_ParamType):
+    """A file or directory name, taken as written (refconv checks it and says what is wrong
+    in its own words), that the shells complete from the file system: click's completion
+    scripts fall back to bash's and zsh's file completion and fish's path completion for an
+    item of type "file" or "dir" (their scripts give no other fallback)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.name = kind
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return str(value)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        return [CompletionItem(incomplete, type=self.kind)]
+
+
+_FILE = _PathArgument("file")
+_DIRECTORY = _PathArgument("dir")
+
+
 def _validate_jobs(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
     """``-j N``: a number of processes, 1 or more (an IntRange would print "[x>=1]" in the
     help)."""
@@ -148,7 +177,7 @@ def cli() -> None:
 
 
 @cli.command("convert", short_help="Convert INPUT files (default: stdin) to one output.")
-@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...", type=_FILE)
 @click.option(
     "-f",
     "--from",
@@ -169,6 +198,7 @@ def cli() -> None:
     "-o",
     "--output",
     metavar="PATH",
+    type=_FILE,
     help="Write here instead of stdout: a regular file is replaced atomically (links "
     "followed, but not another user's in a sticky directory such as /tmp; mode kept); a "
     "device or FIFO is written into.",
@@ -176,6 +206,7 @@ def cli() -> None:
 @click.option(
     "--out-dir",
     metavar="DIR",
+    type=_DIRECTORY,
     help="Batch mode: write one output per input into DIR (same stem, the format's suffix).",
 )
 @click.option(
@@ -364,7 +395,7 @@ def _convert_batch(
 
 
 @cli.command("check", short_help="Report the problems of INPUT files; exit 1 if any.")
-@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...", type=_FILE)
 @click.option(
     "-f",
     "--from",

@@ -111,3 +111,51 @@ def test_man_page_renders_without_warnings():
     )
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert "refconv convert" in done.stdout and "EXIT STATUS" in done.stdout
+
+
+# File names (issue 20, item 1): inputs, -o and --out-dir answer with click's "file"/"dir"
+# items, which each shell's script turns into its own file or directory completion.
+@pytest.mark.parametrize(
+    ("words", "kind", "value"),
+    [
+        ("refconv convert pap", "file", "pap"),
+        ("refconv convert a.enw pap", "file", "pap"),
+        ("refconv convert -o re", "file", "re"),
+        ("refconv convert --output=re", "file", "re"),
+        ("refconv convert --out-dir o", "dir", "o"),
+        ("refconv check ex", "file", "ex"),
+        ("refconv convert ", "file", ""),
+    ],
+)
+def test_file_names_complete_in_every_shell(words, kind, value):
+    assert complete("bash", words) == [f"{kind},{value}"]
+    assert complete("zsh", words)[:2] == [kind, value]
+    assert complete("fish", words) == [f"{kind},{value}"]
+
+
+@pytest.mark.parametrize(("shell", "fallback"), [
+    ("bash", "compopt -o default"), ("zsh", "_path_files -f"), ("fish", "__fish_complete_path"),
+])  # fmt: skip
+def test_each_script_turns_a_file_item_into_file_completion(shell, fallback):
+    env = {**os.environ, "_REFCONV_COMPLETE": f"{shell}_source"}
+    script = subprocess.run([REFCONV], env=env, capture_output=True, text=True, check=True)
+    assert fallback in script.stdout
+
+
+def test_bash_completes_real_file_names(tmp_path):
+    """The whole path as bash runs it: the completion function, then bash's own file
+    completion that ``compopt -o default`` asks for (``compgen -f`` gives the same names)."""
+    if shutil.which("bash") is None:
+        pytest.skip("no bash")
+    (tmp_path / "paper.enw").write_text("%T x\n", encoding="utf-8")
+    (tmp_path / "papers").mkdir()
+    command = (
+        'eval "$(_REFCONV_COMPLETE=bash_source refconv)"; '
+        "COMP_WORDS=(refconv convert pap); COMP_CWORD=2; "
+        "_refconv_completion 2>/dev/null; "
+        'echo "reply=${#COMPREPLY[@]}"; compgen -f -- pap | sort'
+    )
+    env = {**os.environ, "PATH": os.path.dirname(REFCONV) + os.pathsep + os.environ["PATH"]}
+    done = subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True,
+                          cwd=tmp_path)  # fmt: skip
+    assert done.stdout.splitlines() == ["reply=0", "paper.enw", "papers"]
