@@ -81,3 +81,26 @@ def test_package_docstring_doctest():
     import refconv
 
     assert doctest.testmod(refconv).failed == 0
+
+
+def test_the_test_command_goes_on_without_npm(tmp_path):
+    """Issue 20, item 9: on a machine without node and npm the README's test command still
+    runs the tests (the citeproc-js ones skip, named); its npm step cannot stop it."""
+    command = re.search(r"<!-- test-command -->\n```sh\n([^\n]+)\n```", README)[1]
+    npm_step = re.search(r"\{ npm ci [^}]*\}", command)
+    assert npm_step, command
+    done = subprocess.run(["bash", "-c", npm_step[0]], env={"PATH": str(tmp_path)},
+                          capture_output=True, text=True, cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0 and "its tests are skipped" in done.stdout
+
+
+def test_citeproc_js_tests_skip_without_node_and_fail_in_ci(monkeypatch):
+    from tests import citeproc_js
+
+    monkeypatch.setattr(citeproc_js.shutil, "which", lambda name: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="citeproc-js not installed"):
+        citeproc_js.need_node()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="citeproc-js is missing"):
+        citeproc_js.need_node()
