@@ -225,6 +225,18 @@ def _too_long(limit: int) -> str:
     )
 
 
+def _decoded_before(exc: UnicodeError, encoding: str) -> str:
+    """The text of the bytes before those ``exc`` could not decode, where it decodes alone:
+    not in UTF-16/32, whose decoder learned the byte order from the mark."""
+    data, start = getattr(exc, "object", None), getattr(exc, "start", 0)
+    if not isinstance(data, bytes) or codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        return ""
+    try:
+        return data[:start].decode(encoding)
+    except UnicodeError:
+        return ""
+
+
 def _iter_decoded(
     chunks: Iterable[bytes], path: str, encoding: str, first_line: int = 1
 ) -> Iterator[str]:
@@ -238,6 +250,9 @@ def _iter_decoded(
             yield decoder.decode(b"", final=True)
         except UnicodeError as exc:  # some codecs (idna) raise the base class
             reason = getattr(exc, "reason", None) or str(exc)
+            good = _decoded_before(exc, encoding)
+            if good:  # the lines before the bad bytes are read as usual, then the error
+                yield good  # (its line, not that of the chunk's start: -j N cuts elsewhere)
             raise RefconvError(
                 f"cannot decode input as {encoding}: {reason}", path, lineno + 1
             ) from None

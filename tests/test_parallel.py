@@ -271,3 +271,16 @@ def test_crossref_warnings_see_the_keys_of_earlier_parts(tmp_path, size, monkeyp
     assert outputs[0][1].count("written before this entry") == 8  # 2 in the first copy
     assert outputs[0][0].count("@book") == 18
     assert outputs[1] == outputs[0]
+
+
+@pytest.mark.parametrize("args", [[], ["--encoding", "utf-8"], ["--encoding", "ascii"]])
+def test_bytes_that_do_not_decode_late_in_a_strict_input(tiny_parts, args):
+    """A UTF-8 mark (or --encoding) makes decoding strict: the error names the line of the
+    bad byte and comes after the records before it, in one process as in parts (the error
+    was at the start of the 64 KB chunk holding the byte: line 1 in one process)."""
+    mark = b"" if args else b"\xef\xbb\xbf"  # ASCII has no mark
+    data = mark + _records(6).encode() + b"\n%T caf\xe9\n\n" + _records(2).encode()
+    code, out, err = _convert(data, "refer", ["-t", "ris", "-j", "1", *args])
+    assert code == 1 and out.count(b"TY  - ") == 6
+    assert err.startswith("<stdin>:") and int(err.split(":")[1]) == 6 * 5 + 1
+    _same(data, "refer", ["-t", "ris", *args])
