@@ -1,0 +1,110 @@
+"""EndNote XML rules the reader and the writer share: which tag Secondary Title is, how the
+one ``<notes>`` element holds several note entries, what a ``<periodical>`` that repeats the
+titles is, which keys are element paths, and the text of style runs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from refconv.formats.endnotexml.tables import (
+    ELEMENT_TARGETS,
+    FACE_TO_TAG,
+    GROUPS,
+)
+from refconv.formats.refer.tables import ENDNOTE_TYPE_TAGS
+from refconv.notes import parse_note_line
+
+#: An element name a path may use (XML's Name, ASCII only); names starting with "xml" are
+#: reserved by XML, and ``record``/``records`` are the file's structure.
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_STRUCTURE = frozenset({"record", "records", "style"})
+#: The order of the faces in rich text, outermost first.
+FACE_ORDER = tuple(FACE_TO_TAG)
+
+
+def secondary_title_tag(type_name: str) -> str:
+    """The Refer tag ``titles/secondary-title`` is in ``type_name``: ``%B`` where the type
+    gives %B a meaning of its own (a Book's series, a Book Section's book), else ``%J``,
+    which EndNote's tagged export writes for a journal and which means what %B means there
+    (refer-format.md §2.2)."""
+    return "%B" if "%B" in ENDNOTE_TYPE_TAGS.get(type_name, {}) else "%J"
+
+
+def without_tags(type_name: str) -> frozenset[str]:
+    """The Refer tags EndNote XML has no element for in ``type_name``: the one of %J and %B
+    that Secondary Title is not."""
+    return frozenset({"%J"} if secondary_title_tag(type_name) == "%B" else {"%B"})
+
+
+def is_path(key: str) -> bool:
+    """True when ``key`` names an element the writer may write and the reader reads back
+    under that name: a known element without a tag, a child of a group (``titles/x``) or
+    a child of ``<record>`` (``x``), never the file's own structure."""
+    if key in ELEMENT_TARGETS:
+        return True
+    parts = key.split("/")
+    if len(parts) > 2 or (len(parts) == 2 and parts[0] not in GROUPS):
+        return False
+    return all(
+        _NAME.fullmatch(part) and part not in _STRUCTURE and not part.lower().startswith("xml")
+        for part in parts
+    )
+
+
+def _starts_entry(line: str) -> bool:
+    """Does this line of ``<notes>`` start a note entry: a ``key: value`` line refconv reads
+    back (``refconv.notes``), not indented."""
+    return bool(line) and not line[0].isspace() and parse_note_line(line) is not None
+
+
+def split_notes(text: str) -> list[str]:
+    """The note entries of a ``<notes>`` text, as the Refer reader gets them from ``%Z``
+    lines: a new entry at each line that is a ``key: value`` note line, the other lines
+    continuing the entry before them (blank lines included: EndNote's Notes is one text)."""
+    entries: list[str] = []
+    for line in text.split("\n"):
+        if entries and not _starts_entry(line):
+            entries[-1] += "\n" + line
+        else:
+            entries.append(line)
+    return entries
+
+
+def join_notes(entries: Iterable[str]) -> str:
+    """One ``<notes>`` text for the note entries a writer has (``split_notes`` reads them
+    back): a later line of an entry that looks like a ``key: value`` line is indented by a
+    space, so it continues its entry."""
+    out: list[str] = []
+    for entry in entries:
+        first, *rest = entry.split("\n")
+        out.append(first)
+        out += [" " + line if _starts_entry(line) else line for line in rest]
+    return "\n".join(out)
+
+
+def is_echo(text: str, titles: Iterable[str]) -> bool:
+    """True when a ``<periodical>`` value repeats one of the record's titles (EndNote writes
+    the journal term list entry of the Secondary Title beside it): compared without case
+    and runs of spaces."""
+    folded = " ".join(text.split()).casefold()
+    return any(folded == " ".join(t.split()).casefold() for t in titles)
+
+
+def rich_text(runs: list[tuple[str, frozenset[str]]]) -> str:
+    """CSL rich text of style runs (text, faces): adjacent runs of the same faces joined,
+    each wrapped in its faces' elements, outermost first (``FACE_ORDER``): bold italic
+    "coli" is ``<b><i>coli</i></b>``."""
+    out: list[str] = []
+    merged: list[tuple[str, frozenset[str]]] = []
+    for text, faces in runs:
+        if merged and merged[-1][1] == faces:
+            merged[-1] = (merged[-1][0] + text, faces)
+        elif text:
+            merged.append((text, faces))
+    for text, faces in merged:
+        tags = [FACE_TO_TAG[face] for face in FACE_ORDER if face in faces]
+        out.append(
+            "".join(f"<{t}>" for t in tags) + text + "".join(f"</{t}>" for t in reversed(tags))
+        )
+    return "".join(out)
