@@ -95,17 +95,18 @@ class EndnoteXmlReader(Reader):
         )
         count = 0
         for batch in _batches(lines, self.first_line, path):
-            _feed(parser, batch, path)
-            for record in _records(parser, rules, count):
+            error = _fed(parser, batch)
+            for record in _records(parser, rules, count):  # those before an error too
                 count += 1
                 yield record
-        try:
-            parser.close()
-        except etree.XMLSyntaxError as exc:
-            raise _syntax_error(exc, path) from None
+            if error is not None:
+                raise _syntax_error(error, path)
+        error = _fed(parser, None)
         for record in _records(parser, rules, count):
             count += 1
             yield record
+        if error is not None:
+            raise _syntax_error(error, path)
         if not count:
             rules.no_records("an EndNote XML file holds <xml><records><record>...")
 
@@ -135,15 +136,27 @@ def _batches(lines: Iterable[str], first: int, path: str) -> Iterator[bytes]:
         yield ("\n".join(batch) + "\n").encode("utf-8", "surrogatepass")
 
 
-def _feed(parser: etree.XMLPullParser, data: bytes, path: str) -> None:
+def _fed(parser: etree.XMLPullParser, data: bytes | None) -> etree.XMLSyntaxError | None:
+    """Give ``data`` to the parser (None: the end of the input); the syntax error found, if
+    any (the records the parser finished before it are still read)."""
     try:
-        parser.feed(data)
+        if data is None:
+            parser.close()
+        else:
+            parser.feed(data)
     except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc, path) from None
+        return exc
+    return None
+
+
+_AT = re.compile(r",? line \d+, column (\d+)$")
 
 
 def _syntax_error(exc: etree.XMLSyntaxError, path: str) -> RefconvError:
-    message = (exc.msg or "ill-formed").strip()
+    """The one error of ill-formed XML: libxml2's message, at its line and column."""
+    message = " ".join((exc.msg or "ill-formed").split())
+    column = exc.position[1] if exc.position else 0
+    message = _AT.sub("", message) + (f" (column {column})" if column else "")
     return RefconvError(f"not well-formed XML: {message}", path, exc.lineno or None)
 
 

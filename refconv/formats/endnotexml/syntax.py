@@ -59,27 +59,36 @@ def _starts_entry(line: str) -> bool:
 
 
 def split_notes(text: str) -> list[str]:
-    """The note entries of a ``<notes>`` text, as the Refer reader gets them from ``%Z``
-    lines: a new entry at each line that is a ``key: value`` note line, the other lines
-    continuing the entry before them (blank lines included: EndNote's Notes is one text)."""
+    """The note entries of a ``<notes>`` text (``join_notes`` writes them), as the Refer
+    reader gets them from ``%Z`` lines: a ``key: value`` line (``refconv.notes``) is an
+    entry, continued by the lines after it that start with a space (without that space);
+    the first line that is neither starts the record's own note, which is the rest of the
+    text as it is (a plain EndNote note is one entry, blank lines and all)."""
     entries: list[str] = []
-    for line in text.split("\n"):
-        if entries and not _starts_entry(line):
-            entries[-1] += "\n" + line
-        else:
-            entries.append(line)
+    lines = text.split("\n")
+    at = 0
+    while at < len(lines):
+        if not _starts_entry(lines[at]):
+            entries.append("\n".join(lines[at:]))
+            break
+        entry = [lines[at]]
+        at += 1
+        while at < len(lines) and lines[at][:1] == " ":
+            entry.append(lines[at][1:])
+            at += 1
+        entries.append("\n".join(entry))
     return entries
 
 
 def join_notes(entries: Iterable[str]) -> str:
-    """One ``<notes>`` text for the note entries a writer has (``split_notes`` reads them
-    back): a later line of an entry that looks like a ``key: value`` line is indented by a
-    space, so it continues its entry."""
+    """One ``<notes>`` text for the note entries of a record, for ``split_notes``: the
+    later lines of a ``key: value`` entry indented by a space; the own note, which comes
+    after them (``refconv.notes.arrange_notes``), as it is."""
     out: list[str] = []
     for entry in entries:
         first, *rest = entry.split("\n")
         out.append(first)
-        out += [" " + line if _starts_entry(line) else line for line in rest]
+        out += [" " + line for line in rest] if _starts_entry(first) else rest
     return "\n".join(out)
 
 
