@@ -222,6 +222,18 @@ def _text(element: etree._Element, rich: bool, fonts: set[str]) -> str:
     """The text of a value element: its ``<style>`` runs joined (CSL rich text where
     ``rich``), text outside runs as plain text (only whitespace there is layout, dropped when
     the element has runs). Line breaks (CR, CRLF, which EndNote writes as ``&#xD;``) are LF."""
+    if len(element) == 1:  # the common case: one run, as EndNote writes most values
+        (child,) = element
+        outside = (element.text or "") + (child.tail or "")
+        if child.tag == "style" and not len(child) and (not outside or outside.isspace()):
+            text = child.text or ""
+            font = child.get("font")
+            if font is not None and font != "default" and font.casefold() in _SYMBOL_FONTS:
+                fonts.add(font)
+            if rich and text:
+                faces = frozenset(child.get("face", "").split()) & FACE_TO_TAG.keys()
+                text = rich_text([(text, faces)]) if faces else text
+            return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     runs: list[tuple[str, frozenset[str]]] = []
     styled = any(child.tag == "style" for child in element)
     if element.text and not (styled and element.text.isspace()):
