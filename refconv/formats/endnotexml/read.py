@@ -231,8 +231,8 @@ def _text(element: etree._Element, rich: bool, fonts: set[str]) -> str:
             if font is not None and font != "default" and font.casefold() in _SYMBOL_FONTS:
                 fonts.add(font)
             if rich and text:
-                faces = frozenset(child.get("face", "").split()) & FACE_TO_TAG.keys()
-                text = rich_text([(text, faces)]) if faces else text
+                marks = frozenset(child.get("face", "").split()) & FACE_TO_TAG.keys()
+                text = rich_text([(text, marks)]) if marks else text
             return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     runs: list[tuple[str, frozenset[str]]] = []
     styled = any(child.tag == "style" for child in element)
