@@ -94,27 +94,28 @@ class EndnoteXmlReader(Reader):
             remove_pis=True,
         )
         count = 0
-        for batch in _batches(lines, self.first_line, path):
+        seen = [self.first_line - 1]  # the number of the last line given to the parser
+        for batch in _batches(lines, self.first_line, path, seen):
             error = _fed(parser, batch)
             for record in _records(parser, rules, count):  # those before an error too
                 count += 1
                 yield record
             if error is not None:
-                raise _syntax_error(error, path)
+                raise _syntax_error(error, path, seen[0])
         error = _fed(parser, None)
         for record in _records(parser, rules, count):
             count += 1
             yield record
         if error is not None:
-            raise _syntax_error(error, path)
+            raise _syntax_error(error, path, max(seen[0], 1))
         if not count:
             rules.no_records("an EndNote XML file holds <xml><records><record>...")
 
 
-def _batches(lines: Iterable[str], first: int, path: str) -> Iterator[bytes]:
+def _batches(lines: Iterable[str], first: int, path: str, seen: list[int]) -> Iterator[bytes]:
     """The input as UTF-8 bytes, ``_BATCH`` lines at a time, one ``\\n`` per line end (so the
-    parser counts lines as the input has them); a DOCTYPE before the first element is
-    refused here, before the parser sees it."""
+    parser counts lines as the input has them), ``seen[0]`` the number of the last line
+    given; a DOCTYPE before the first element is refused here, before the parser sees it."""
     prolog = True
     batch: list[str] = []
     for number, line in enumerate(lines, first):
@@ -129,6 +130,7 @@ def _batches(lines: Iterable[str], first: int, path: str) -> Iterator[bytes]:
                 )
             prolog = element is None
         batch.append(line)
+        seen[0] = number
         if len(batch) == _BATCH:
             yield ("\n".join(batch) + "\n").encode("utf-8", "surrogatepass")
             batch = []
@@ -149,15 +151,21 @@ def _fed(parser: etree.XMLPullParser, data: bytes | None) -> etree.XMLSyntaxErro
     return None
 
 
-_AT = re.compile(r",? line \d+, column (\d+)$")
+_AT = re.compile(r",? line \d+, column \d+$")
 
 
-def _syntax_error(exc: etree.XMLSyntaxError, path: str) -> RefconvError:
-    """The one error of ill-formed XML: libxml2's message, at its line and column."""
-    message = " ".join((exc.msg or "ill-formed").split())
-    column = exc.position[1] if exc.position else 0
-    message = _AT.sub("", message) + (f" (column {column})" if column else "")
-    return RefconvError(f"not well-formed XML: {message}", path, exc.lineno or None)
+def _syntax_error(exc: etree.XMLSyntaxError, path: str, last: int) -> RefconvError:
+    """The one error of ill-formed XML: libxml2's fatal message (parsing stops at the first;
+    the log may hold older ones), at its line (at most ``last``, the input's last line: the
+    end of the input is found after it) and column."""
+    fatal = exc.error_log.filter_from_fatals().last_error
+    if fatal is not None:
+        message, line, column = fatal.message, fatal.line, fatal.column
+    else:
+        message, (line, column) = exc.msg, exc.position or (exc.lineno, 0)
+    message = _AT.sub("", " ".join((message or "ill-formed").split()))
+    where = f" (column {column})" if column else ""
+    return RefconvError(f"not well-formed XML: {message}{where}", path, min(line, last) or last)
 
 
 def _records(parser: etree.XMLPullParser, rules: ReadRules, count: int) -> Iterator[Record]:

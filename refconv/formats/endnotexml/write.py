@@ -140,7 +140,9 @@ def render(type_name: str, pairs: Iterable[tuple[str, str]], problems: list[str]
     in one element (``syntax.join_notes``), ISBN and ISSN in one ``<isbn>``."""
     values: dict[str, list[str]] = {}
     for key, value in pairs:
-        values.setdefault(TAG_TO_ELEMENT.get(key, key), []).append(value)
+        path = TAG_TO_ELEMENT.get(key) or (key if is_path(key) else None)
+        if path is not None:  # never a %0 (the type) nor a name XML does not allow
+            values.setdefault(path, []).append(value)
     if "notes" in values:
         values["notes"] = [join_notes(values["notes"])]
     if len(values.get("isbn", ())) > 1:

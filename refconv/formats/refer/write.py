@@ -91,6 +91,13 @@ def endnote_type(record: Record) -> str:
     return CSL_TO_ENDNOTE_TYPE.get(record.type, "Generic")
 
 
+def _also_fills(type_name: str, tag: str, var: str) -> bool:
+    """True when ``tag`` gives ``var`` beside its first variable in ``type_name`` (a
+    Conference Paper's %B: the event, and the container when no other tag names one)."""
+    target = endnote_tags(type_name).get(tag)
+    return isinstance(target, tuple) and (var in target or f"?{var}" in target)
+
+
 def _extra_read_back(type_name: str, lines: list[tuple[str, str]], tag: str) -> list[str]:
     """The values the Refer reader keeps under ``tag`` reading ``lines`` (after ``%0``)."""
     fields = [RawField("%0", [type_name], 0)]
@@ -167,6 +174,8 @@ def refer_lines(
         tag = tags.get(var)
         if var == "status" and "issued" not in record.dates:
             lines.append(("%D", value))
+        elif (tag, value) in lines and _also_fills(type_name, tag, var):
+            continue  # the line of another variable reads back as this one too
         elif tag is None or any(t == tag for t, _ in lines if t not in ("%@", "%U")):
             notes.append((var, value))
         elif var == "DOI" and find_doi(value) != value:  # the reader keeps such %R as
