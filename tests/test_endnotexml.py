@@ -484,9 +484,22 @@ def test_xml_suffix_is_told_by_content(tmp_path: Path) -> None:
 
 
 def test_paths_the_writer_may_use() -> None:
-    assert is_path("custom8") and is_path("titles/subtitle") and is_path("grant-number")
-    for bad in ("record", "titles/record", "xml-stylesheet", "a/b", "a b", "%A", "", "1x", "style"):
+    """Only EndNote's own elements: an unknown one (read from a file, or a custom key of
+    another format) goes to the notes, which EndNote imports."""
+    assert is_path("custom8") and is_path("periodical/abbr-2") and is_path("misc1")
+    for bad in ("titles/subtitle", "grant-number", "record", "xml", "a b", "%A", "", "shelf"):
         assert not is_path(bad), bad
+
+
+def test_unknown_elements_are_written_to_the_notes() -> None:
+    out = convert((CASES / "unknown_elements.xml").read_bytes(), None, "endnote-xml",
+                  "endnote-xml", diagnostics=Collected(quiet=True))  # fmt: skip
+    assert out is not None
+    (record, _) = read(out.encode(), "endnote-xml", diagnostics=Collected(quiet=True))
+    assert record.fields["note"].splitlines() == [
+        "titles/subtitle: An unknown title element",
+        "grant-number: R01-CA123456",
+    ]
 
 
 def test_tags_of_each_type_are_carried() -> None:
@@ -499,3 +512,39 @@ def test_tags_of_each_type_are_carried() -> None:
         kept = ("Thesis", "Standard", "Chart or Table", "Equation", "Figure")
         assert endnote_tags(name)[tag] is not None or name in kept
         assert ENDNOTE_TYPE_TO_CSL[name] in CSL_TYPES
+
+
+@pytest.mark.parametrize("case", [c for c in WRITER_CASES if c != "unknown_elements"])
+def test_writing_loses_nothing_the_reader_read(case: str) -> None:
+    """A golden read, written as EndNote XML and read again, gives the same records (the
+    key, which the writer writes as the Label, is the only field more)."""
+    first = json.loads(convert((CASES / f"{case}.xml").read_bytes(), None, "endnote-xml",
+                               "csljson", diagnostics=Collected(quiet=True)) or "")  # fmt: skip
+    again = json.loads(convert((CASES / f"{case}.out.xml").read_bytes(), None, "endnote-xml",
+                               "csljson", diagnostics=Collected(quiet=True)) or "")  # fmt: skip
+    for before, after in zip(first, again, strict=True):
+        if "citation-key" not in before:
+            after.pop("citation-key", None)
+        assert after == before
+
+
+# --- the tagged and the XML export agree --------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from .test_fixed_points import csl_items  # noqa: E402
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(items=csl_items())
+def test_refer_and_endnote_xml_keep_the_same_records(items) -> None:
+    """Records written as tagged EndNote and as EndNote XML read back as the same records:
+    the two exports hold the same fields, so they cannot disagree."""
+    data = json.dumps(items).encode()
+    back = {}
+    for fmt in ("refer", "endnote-xml"):
+        text = convert(data, None, "csljson", fmt, diagnostics=Collected(quiet=True))
+        assert text is not None
+        back[fmt] = convert(text.encode(), None, fmt, "csljson", diagnostics=Collected(quiet=True))
+    assert back["endnote-xml"] == back["refer"]

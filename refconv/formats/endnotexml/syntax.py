@@ -4,21 +4,15 @@ titles is, which keys are element paths, and the text of style runs."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from refconv.formats.endnotexml.tables import (
     ELEMENT_TARGETS,
     FACE_TO_TAG,
-    GROUPS,
 )
 from refconv.formats.refer.tables import ENDNOTE_TYPE_TAGS
 from refconv.notes import parse_note_line
 
-#: An element name a path may use (XML's Name, ASCII only); names starting with "xml" are
-#: reserved by XML, and ``record``/``records`` are the file's structure.
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
-_STRUCTURE = frozenset({"record", "records", "style"})
 #: The order of the faces in rich text, outermost first.
 FACE_ORDER = tuple(FACE_TO_TAG)
 
@@ -38,18 +32,12 @@ def without_tags(type_name: str) -> frozenset[str]:
 
 
 def is_path(key: str) -> bool:
-    """True when ``key`` names an element the writer may write and the reader reads back
-    under that name: a known element without a tag, a child of a group (``titles/x``) or
-    a child of ``<record>`` (``x``), never the file's own structure."""
-    if key in ELEMENT_TARGETS:
-        return True
-    parts = key.split("/")
-    if len(parts) > 2 or (len(parts) == 2 and parts[0] not in GROUPS):
-        return False
-    return all(
-        _NAME.fullmatch(part) and part not in _STRUCTURE and not part.lower().startswith("xml")
-        for part in parts
-    )
+    """True when ``key`` (a key of the record's custom values) names an element of EndNote
+    XML that holds no field of the tagged export (``custom8``, ``periodical/abbr-2``), which
+    the writer writes back there. Any other key (an element refconv does not know, a custom
+    value from another format) goes to the notes, which EndNote imports: an element EndNote
+    does not know it drops."""
+    return key in ELEMENT_TARGETS
 
 
 def _starts_entry(line: str) -> bool:

@@ -137,7 +137,8 @@ def _element(path: str, values: list[str], problems: list[str] | None) -> str:
 def render(type_name: str, pairs: Iterable[tuple[str, str]], problems: list[str] | None) -> str:
     """One ``<record>`` of ``type_name`` holding the (tag or path, value) pairs of
     ``refer_lines`` after ``%0``: each in its element, elements in EndNote's order, the notes
-    in one element (``syntax.join_notes``), ISBN and ISSN in one ``<isbn>``."""
+    in one element (``syntax.join_notes``); a field with several values (an ISBN and an ISSN,
+a Report's ISBN and number) repeats its element, as the tagged export repeats its tag."""
     values: dict[str, list[str]] = {}
     for key, value in pairs:
         path = TAG_TO_ELEMENT.get(key) or (key if is_path(key) else None)
@@ -145,8 +146,6 @@ def render(type_name: str, pairs: Iterable[tuple[str, str]], problems: list[str]
             values.setdefault(path, []).append(value)
     if "notes" in values:
         values["notes"] = [join_notes(values["notes"])]
-    if len(values.get("isbn", ())) > 1:
-        values["isbn"] = ["; ".join(values["isbn"])]
     if type_name in PERIODICAL_TYPES and not any(
         p.startswith(("periodical/", "alt-periodical/")) for p in values
     ):  # the journal term list entry EndNote writes; the reader passes over it
