@@ -137,8 +137,8 @@ def _element(path: str, values: list[str], problems: list[str] | None) -> str:
 def render(type_name: str, pairs: Iterable[tuple[str, str]], problems: list[str] | None) -> str:
     """One ``<record>`` of ``type_name`` holding the (tag or path, value) pairs of
     ``refer_lines`` after ``%0``: each in its element, elements in EndNote's order, the notes
-    in one element (``syntax.join_notes``); a field with several values (an ISBN and an ISSN,
-a Report's ISBN and number) repeats its element, as the tagged export repeats its tag."""
+    in one element (``syntax.join_notes``); a field with several values (an ISBN and an
+    ISSN, a Report's ISBN and number) repeats its element, as the tagged export its tag."""
     values: dict[str, list[str]] = {}
     for key, value in pairs:
         path = TAG_TO_ELEMENT.get(key) or (key if is_path(key) else None)
