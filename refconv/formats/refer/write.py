@@ -174,7 +174,7 @@ def refer_lines(
         tag = tags.get(var)
         if var == "status" and "issued" not in record.dates:
             lines.append(("%D", value))
-        elif (tag, value) in lines and _also_fills(type_name, tag, var):
+        elif tag is not None and (tag, value) in lines and _also_fills(type_name, tag, var):
             continue  # the line of another variable reads back as this one too
         elif tag is None or any(t == tag for t, _ in lines if t not in ("%@", "%U")):
             notes.append((var, value))
