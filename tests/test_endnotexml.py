@@ -540,11 +540,19 @@ from .test_fixed_points import csl_items  # noqa: E402
 @given(items=csl_items())
 def test_refer_and_endnote_xml_keep_the_same_records(items) -> None:
     """Records written as tagged EndNote and as EndNote XML read back as the same records:
-    the two exports hold the same fields, so they cannot disagree."""
+    the two exports hold the same fields, so they cannot disagree.
+
+    One listed difference: EndNote XML has one element for %J and %B, so a conference
+    paper's proceedings title (which the tagged export writes as %J) is written as its
+    Secondary Title, EndNote's Conference Name, and reads back as the event's title too."""
     data = json.dumps(items).encode()
     back = {}
     for fmt in ("refer", "endnote-xml"):
         text = convert(data, None, "csljson", fmt, diagnostics=Collected(quiet=True))
         assert text is not None
-        back[fmt] = convert(text.encode(), None, fmt, "csljson", diagnostics=Collected(quiet=True))
-    assert back["endnote-xml"] == back["refer"]
+        out = convert(text.encode(), None, fmt, "csljson", diagnostics=Collected(quiet=True))
+        back[fmt] = json.loads(out or "")
+    for xml, refer in zip(back["endnote-xml"], back["refer"], strict=True):
+        if xml["type"] == "paper-conference" and "event-title" not in refer:
+            assert xml.pop("event-title", None) in (None, refer.get("container-title"))
+        assert xml == refer

@@ -58,8 +58,8 @@ _NUMBER_TO_TYPE = {number: name for name, number in REF_TYPE_NUMBERS.items()}
 #: Fonts whose letters stand for other characters (Symbol's "a" is an alpha).
 _SYMBOL_FONTS = frozenset({"symbol", "wingdings", "webdings", "zapf dingbats"})
 _UNKNOWN = "<unknown>"
-#: How many lines are given to the parser at once.
-_BATCH = 2048
+#: How many bytes are given to the parser at once.
+_CHUNK = 1 << 16
 
 #: One value of a record: its element's path, its text, the line it starts on.
 Item = tuple[str, str, int]
@@ -113,11 +113,14 @@ class EndnoteXmlReader(Reader):
 
 
 def _batches(lines: Iterable[str], first: int, path: str, seen: list[int]) -> Iterator[bytes]:
-    """The input as UTF-8 bytes, ``_BATCH`` lines at a time, one ``\\n`` per line end (so the
-    parser counts lines as the input has them), ``seen[0]`` the number of the last line
-    given; a DOCTYPE before the first element is refused here, before the parser sees it."""
+    """The input as UTF-8 bytes in pieces of about ``_CHUNK`` bytes, one ``\\n`` per line end
+    (so the parser counts lines as the input has them), ``seen[0]`` the number of the last
+    line given. EndNote writes its whole export on one line: a long line is given in pieces
+    too, so the parser never holds more than a piece's records unread. A DOCTYPE before the
+    first element is refused here, before the parser sees it."""
     prolog = True
-    batch: list[str] = []
+    pending: list[bytes] = []
+    size = 0
     for number, line in enumerate(lines, first):
         if prolog:
             doctype = _DOCTYPE.search(line)
@@ -129,13 +132,17 @@ def _batches(lines: Iterable[str], first: int, path: str, seen: list[int]) -> It
                     number,
                 )
             prolog = element is None
-        batch.append(line)
+        data = (line + "\n").encode("utf-8", "surrogatepass")
         seen[0] = number
-        if len(batch) == _BATCH:
-            yield ("\n".join(batch) + "\n").encode("utf-8", "surrogatepass")
-            batch = []
-    if batch:
-        yield ("\n".join(batch) + "\n").encode("utf-8", "surrogatepass")
+        pending.append(data)
+        size += len(data)
+        if size >= _CHUNK:
+            whole = b"".join(pending) if len(pending) > 1 else data
+            pending, size = [], 0
+            for start in range(0, len(whole), _CHUNK):
+                yield whole[start : start + _CHUNK]
+    if pending:
+        yield b"".join(pending)
 
 
 def _fed(parser: etree.XMLPullParser, data: bytes | None) -> etree.XMLSyntaxError | None:
