@@ -327,6 +327,18 @@ def test_the_seed_record_as_endnote_xml() -> None:
     assert back.stdout == seed.stdout
 
 
+def test_a_type_name_with_control_characters() -> None:
+    """A %0 name kept from a Refer input (an unknown type) is the ref-type's name attribute:
+    escaped, and what XML cannot hold replaced, with a warning (found by the fuzz tests)."""
+    sink = Collected()
+    out = convert(b"%0 Cartoon\x1b\n%T T\n", None, "refer", "endnote-xml", diagnostics=sink)
+    assert out is not None and '<ref-type name="Cartoon\ufffd">13</ref-type>' in out
+    assert etree.fromstring(out.encode()) is not None
+    assert "ref-type 'Cartoon\\x1b': U+001B cannot be written in XML 1.0; written as U+FFFD" in [
+        m.message for m in sink.messages
+    ]
+
+
 def test_writer_frame_and_empty_output() -> None:
     assert EndnoteXmlWriter.frame == (PROLOGUE, "\n", EPILOGUE, EMPTY)
     assert convert(b"[]", None, "csljson", "endnote-xml") == EMPTY

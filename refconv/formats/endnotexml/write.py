@@ -154,7 +154,7 @@ def render(type_name: str, pairs: Iterable[tuple[str, str]], problems: list[str]
             if text and "<" not in text:
                 values[f"periodical/{path}"] = [text]
     number = REF_TYPE_NUMBERS.get(type_name, GENERIC_NUMBER)
-    name = type_name.translate(_ATTRIBUTE_ESCAPES)
+    name = xml_text(type_name, "ref-type", problems).translate(_ATTRIBUTE_ESCAPES)
     out = [f'<record><ref-type name="{name}">{number}</ref-type>']
     tops: dict[str, list[str]] = {}
     for path in values:
