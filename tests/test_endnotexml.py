@@ -568,3 +568,39 @@ def test_refer_and_endnote_xml_keep_the_same_records(items) -> None:
         if xml["type"] == "paper-conference" and "event-title" not in refer:
             assert xml.pop("event-title", None) in (None, refer.get("container-title"))
         assert xml == refer
+
+
+_PEAK = """
+import resource, sys
+from refconv import Collected, read
+records = read(sys.argv[1], "endnote-xml", diagnostics=Collected(quiet=True))
+count = sum(1 for _ in records)
+print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.slow
+def test_memory_does_not_grow_with_the_records(tmp_path: Path) -> None:
+    """Reading 40 times as many records (one per line, as ``-j``-friendly files have them)
+    peaks at about the same memory: each record leaves the tree once mapped."""
+    import subprocess
+    import sys
+
+    record = (CASES / "endnote_export.xml").read_text().split("<records>")[1].split("</records>")[0]
+    records = re.findall(r"<record>.*?</record>", record)
+
+    def peak(count: int) -> int:
+        path = tmp_path / f"{count}.xml"
+        with path.open("w", encoding="utf-8") as out:
+            out.write('<?xml version="1.0" encoding="UTF-8"?><xml><records>\n')
+            for i in range(count):
+                out.write(records[i % len(records)] + "\n")
+            out.write("</records></xml>\n")
+        run = subprocess.run([sys.executable, "-c", _PEAK, str(path)], capture_output=True,
+                             text=True, check=True)  # fmt: skip
+        read_count, kilobytes = map(int, run.stdout.split())
+        assert read_count == count
+        return kilobytes
+
+    small, large = peak(1_000), peak(40_000)
+    assert large - small < 12_000, (small, large)
