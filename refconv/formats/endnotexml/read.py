@@ -132,15 +132,21 @@ def _batches(lines: Iterable[str], first: int, path: str, seen: list[int]) -> It
                     number,
                 )
             prolog = element is None
-        data = (line + "\n").encode("utf-8", "surrogatepass")
         seen[0] = number
+        if len(line) > _CHUNK:  # encoded piece by piece: no second copy of the whole line
+            if pending:
+                yield b"".join(pending)
+                pending, size = [], 0
+            for start in range(0, len(line), _CHUNK):
+                yield line[start : start + _CHUNK].encode("utf-8", "surrogatepass")
+            pending, size = [b"\n"], 1
+            continue
+        data = (line + "\n").encode("utf-8", "surrogatepass")
         pending.append(data)
         size += len(data)
         if size >= _CHUNK:
-            whole = b"".join(pending) if len(pending) > 1 else data
+            yield b"".join(pending)
             pending, size = [], 0
-            for start in range(0, len(whole), _CHUNK):
-                yield whole[start : start + _CHUNK]
     if pending:
         yield b"".join(pending)
 
