@@ -511,13 +511,15 @@ def styles_command(text: str) -> None:
 def formats_command() -> None:
     """List the installed readers and writers with their aliases and file suffixes."""
     registry = Registry(Diagnostics())
-    for title, plugins in (("readers", registry.readers()), ("writers", registry.writers())):
+    groups = (("readers", registry.readers()), ("writers", registry.writers()))
+    width = max([10, *(len(name) for _, plugins in groups for name in plugins)])
+    for title, plugins in groups:
         click.echo(f"{title}:")
         for name, cls in plugins.items():
             aliases = ", ".join(cls.aliases) or "-"
             suffixes = " ".join(cls.suffixes) or "-"
-            click.echo(f"  {name:<10} {cls.description}")
-            click.echo(f"  {'':<10} aliases: {aliases}; suffixes: {suffixes}")
+            click.echo(f"  {name:<{width}} {cls.description}")
+            click.echo(f"  {'':<{width}} aliases: {aliases}; suffixes: {suffixes}")
 
 
 def _silence_stdout() -> None:

@@ -19,13 +19,14 @@ import bibtexparser
 import html5lib
 from click.testing import CliRunner
 from hypothesis import strategies as st
+from lxml import etree
 
 from refconv import Collected, read
 from refconv.cli import cli
 
 #: Output formats that are read back after a conversion (formatted text is not data).
 READ_BACK = {"csljson": "csljson", "bibtex": "bibtex", "biblatex": "bibtex", "ris": "ris",
-             "refer": "refer"}  # fmt: skip
+             "refer": "refer", "endnote-xml": "endnote-xml"}  # fmt: skip
 #: The formatted outputs, each with these styles (author-date, numeric with a bracket label,
 #: MLA, Chicago, and a "1." label, which Markdown reads as a list).
 FORMATTED = ("text", "html", "markdown", "rst")
@@ -225,6 +226,67 @@ medline_record = st.lists(
 ).map(lambda lines: ["PMID- 1", *lines])
 
 
+#: EndNote XML: fields, lists, unknown elements, the structure's own names, and broken ones.
+ENDX_PATHS = ["titles/title", "titles/secondary-title", "titles/alt-title",
+              "contributors/authors", "contributors/secondary-authors", "dates/year",
+              "dates/pub-dates", "periodical/full-title", "pages", "volume", "number", "notes",
+              "abstract", "keywords", "urls/related-urls", "urls/pdf-urls",
+              "electronic-resource-num", "isbn", "custom1", "custom8", "grant", "titles/sub",
+              "record", "style", "ref-type"]  # fmt: skip
+ENDX_TYPES = ['<ref-type name="Journal Article">17</ref-type>',
+              '<ref-type name="Book">6</ref-type>', "<ref-type>43</ref-type>",
+              '<ref-type name="Cartoon">99</ref-type>', '<ref-type name="">x</ref-type>',
+              ""]  # fmt: skip
+ENDX_LISTS = {"contributors/authors": "author", "contributors/secondary-authors": "author",
+              "dates/pub-dates": "date", "keywords": "keyword", "urls/related-urls": "url",
+              "urls/pdf-urls": "url"}  # fmt: skip
+ENDX_FACES = ["normal", "italic", "bold italic", "superscript", "underline", "", "x"]
+ENDX_PROLOGS = ['<?xml version="1.0" encoding="UTF-8"?>', "", "<!-- EndNote -->",
+                '<!DOCTYPE xml [<!ENTITY e "&#38;#60;">]>', '<?xml version="1.1"?>',
+                '<?xml version="1.0" encoding="UTF-16"?>']  # fmt: skip
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _endx_element(path: str, text: str, how: str, face: str) -> str:
+    """One value in its element: escaped in a style run, as raw text (may break the XML),
+    in a CDATA section, or escaped with no run."""
+    styled = f'<style face="{face}" font="default" size="100%">{_xml_escape(text)}</style>'
+    inner = {"styled": styled, "raw": text, "cdata": f"<![CDATA[{text}]]>",
+             "plain": _xml_escape(text)}[how]  # fmt: skip
+    top, _, sub = path.partition("/")
+    if path in ENDX_LISTS:
+        inner = f"<{ENDX_LISTS[path]}>{inner}</{ENDX_LISTS[path]}>"
+    inner = f"<{sub or top}>{inner}</{sub or top}>"
+    return f"<{top}>{inner}</{top}>" if sub else inner
+
+
+endx_record = st.builds(
+    lambda kind, parts: "<record>" + kind + "".join(parts) + "</record>",
+    st.sampled_from(ENDX_TYPES),
+    st.lists(
+        st.builds(_endx_element, st.sampled_from(ENDX_PATHS), value,
+                  st.sampled_from(["styled", "styled", "plain", "raw", "cdata"]),
+                  st.sampled_from(ENDX_FACES)),
+        max_size=12,
+    ),
+)  # fmt: skip
+
+
+def _endx_file(prolog: str, records: list[str], sep: str, cut: int) -> str:
+    text = f"{prolog}\n<xml><records>{sep}" + sep.join(records) + f"{sep}</records></xml>\n"
+    return text[: len(text) - cut] if cut else text  # a truncated file
+
+
+def _endx_payload(kind: str, fields: list[tuple[str, str]]) -> str:
+    parts = [_endx_element(path, text, "styled", "normal") for path, text in fields]
+    return (f'<record><ref-type name="{kind}">0</ref-type>'
+            + _endx_element("titles/title", "Real", "styled", "normal") + "".join(parts)
+            + "</record>")  # fmt: skip
+
+
 DELIMITERS = {"braces": ("{", "}"), "quotes": ('"', '"'), "bare": ("", "")}
 
 
@@ -301,6 +363,11 @@ MEDLINE_FIELDS = {"LID": url, "AID": url, "TI": _TEXTUAL, "AB": _TEXTUAL, "MH": 
                   "CN": _NAMES, "FED": _NAMES, "DP": _NUMERIC, "DEP": _NUMERIC,
                   "PHST": _NUMERIC, "VI": _NUMERIC, "IP": _NUMERIC, "PG": _NUMERIC,
                   "IS": _NUMERIC}  # fmt: skip
+ENDX_FIELDS = {"urls/related-urls": url, "electronic-resource-num": url, "titles/title": _TEXTUAL,
+               "notes": _TEXTUAL, "keywords": _TEXTUAL, "titles/secondary-title": _TEXTUAL,
+               "abstract": _TEXTUAL, "contributors/authors": _NAMES, "dates/year": _NUMERIC,
+               "dates/pub-dates": _NUMERIC, "volume": _NUMERIC, "pages": _NUMERIC,
+               "custom8": _TEXTUAL}  # fmt: skip
 BIB_PAYLOAD_FIELDS = {"url": url, "doi": url, "title": _TEXTUAL, "note": _TEXTUAL,
                       "keywords": _TEXTUAL, "journal": _TEXTUAL, "author": _NAMES,
                       "editor": _NAMES, "year": _NUMERIC, "month": _NUMERIC, "day": _NUMERIC,
@@ -332,6 +399,11 @@ def _bib_payload(kind: str, key: str, fields: list[tuple[str, str]], how: list[s
     ])  # fmt: skip
 
 
+endx_payload = st.builds(
+    _endx_payload,
+    st.sampled_from(["Journal Article", "Book", "Web Page", "Generic"]),
+    st.lists(_field(ENDX_FIELDS), min_size=1, max_size=5),
+)
 refer_payload = st.builds(
     _refer_payload,
     st.sampled_from(["Book", "Journal Article", "Web Page", "Generic"]),
@@ -468,6 +540,22 @@ TEXT = {
     "medline": st.one_of(
         _records(medline_record, "\n\n"), _files(medline_payload.map("\n".join), "\n\n")
     ),
+    "endnote-xml": st.one_of(
+        st.builds(
+            _endx_file,
+            st.sampled_from(ENDX_PROLOGS),
+            st.lists(endx_record, max_size=5),
+            st.sampled_from(["", "\n"]),
+            st.one_of(st.just(0), st.integers(0, 40)),
+        ),
+        st.builds(
+            _endx_file,
+            st.just(ENDX_PROLOGS[0]),
+            st.lists(endx_payload, min_size=1, max_size=4),
+            st.just("\n"),
+            st.just(0),
+        ),
+    ),
     "bibtex": st.one_of(
         st.builds(
             lambda es, cut: "\n\n".join(es)[: max(0, len("\n\n".join(es)) - cut)],
@@ -585,6 +673,8 @@ def check_output(text: str, target: Target | str, records: int) -> None:
         check_bibtex(text, records, fmt)
     elif fmt in ("ris", "refer"):
         check_tag_lines(text, fmt, records)
+    elif fmt == "endnote-xml":
+        check_endnote_xml(text, records)
     elif fmt == "text":
         check(len(text.splitlines()) == records, "forged or lost records", "text lines")
     elif fmt == "html":
@@ -611,6 +701,22 @@ def check_tag_lines(text: str, fmt: str, records: int) -> None:
     if end is not None:
         ends = sum(bool(end.match(line)) for line in lines)
         check(ends == records, "forged or lost records", f"{ends} record ends, {records}")
+
+
+def check_endnote_xml(text: str, records: int) -> None:
+    """A well-formed document (lxml, every feature off) of one ``<record>`` per record under
+    ``<xml><records>``, with no DOCTYPE: a value never opens or closes an element."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:
+        raise Broken("output does not read back", exc) from None
+    check(root.tag == "xml" and [e.tag for e in root] == ["records"], "forged or lost records",
+          "document structure")  # fmt: skip
+    found = root.findall("records/record")
+    check(len(found) == records and len(root[0]) == records, "forged or lost records",
+          f"{len(found)} records, {records}")  # fmt: skip
+    check(not root.getroottree().docinfo.doctype, "forged or lost records", "a DOCTYPE")
 
 
 #: What a url or doi field may not hold: characters TeX treats specially (catcodes 0-4, 6-8,
@@ -740,6 +846,9 @@ def check_rst(text: str, records: int) -> None:
 
 #: The classes of issue 13, each as (the fields it goes into, the values to try there).
 _TEXT_FIELDS = {"refer": ["%T", "%Z", "%K", "%J", "%X", "%U", "%R", "%A"],
+                "endnote-xml": ["titles/title", "notes", "keywords", "titles/secondary-title",
+                                "abstract", "urls/related-urls", "custom8",
+                                "contributors/authors"],
                 "medline": ["TI", "AB", "MH", "JT", "GN", "AD", "LID", "FAU"],
                 "ris": ["TI", "N1", "KW", "JO", "AB", "UR", "DO", "AU"],
                 "bibtex": ["title", "note", "keywords", "journal", "url", "doi", "author"],
@@ -747,16 +856,20 @@ _TEXT_FIELDS = {"refer": ["%T", "%Z", "%K", "%J", "%X", "%U", "%R", "%A"],
                             "DOI"]}  # fmt: skip
 _NAME_FIELDS = {
     "refer": ["%A", "%E"],
+    "endnote-xml": ["contributors/authors", "contributors/secondary-authors"],
     "ris": ["AU", "A2"],
     "bibtex": ["author", "editor"],
     "medline": ["FAU", "AU", "CN", "FED", "ED"],
 }
 _NUMBER_FIELDS = {"refer": ["%D", "%8", "%V", "%P", "%7", "%N"],
+                  "endnote-xml": ["dates/year", "dates/pub-dates", "volume", "pages", "edition",
+                                  "number", "access-date"],
                   "medline": ["DP", "DEP", "PHST", "VI", "IP", "PG", "IS"],
                   "ris": ["PY", "DA", "Y1", "VL", "SP", "EP", "ET", "IS"],
                   "bibtex": ["year", "month", "day", "date", "urldate", "volume", "pages",
                              "edition", "number"]}  # fmt: skip
 _URL_FIELDS = {"refer": ["%U", "%R"], "ris": ["UR", "DO"], "bibtex": ["url", "doi"],
+               "endnote-xml": ["urls/related-urls", "electronic-resource-num"],
                "medline": ["LID", "AID"],
                "csljson": ["URL", "DOI"]}  # fmt: skip
 ATTACKS = {
@@ -812,6 +925,13 @@ def attack(fmt: str, kind: str) -> st.SearchStrategy[bytes]:
     elif fmt == "refer":
         record = st.builds(_refer_payload, st.just("Book"), st.lists(chosen, min_size=1,
                            max_size=4)).map("\n".join)  # fmt: skip
+    elif fmt == "endnote-xml":
+        records = st.lists(st.builds(_endx_payload, st.just("Journal Article"),
+                                     st.lists(chosen, min_size=1, max_size=4)),
+                           min_size=1, max_size=3)  # fmt: skip
+        text = st.builds(_endx_file, st.just(ENDX_PROLOGS[0]), records, st.just("\n"),
+                         st.just(0))  # fmt: skip
+        return text.map(lambda t: t.encode("utf-8", "surrogatepass"))
     else:
         record = st.builds(_ris_payload, st.just("BOOK"), st.lists(chosen, min_size=1,
                            max_size=4)).map("\n".join)  # fmt: skip

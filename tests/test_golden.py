@@ -30,7 +30,10 @@ INPUTS = {
     "bibtex": (".bib",),
     "csljson": (".json",),
     "medline": (".nbib",),
+    "endnotexml": (".xml",),
 }
+#: format folder -> the reader's name, where they differ.
+READER_NAMES = {"endnotexml": "endnote-xml"}
 UPDATE = os.environ.get("REFCONV_UPDATE_GOLDENS") == "1"
 
 
@@ -90,7 +93,8 @@ def convert(case: Path, fmt: str, to: str, monkeypatch: pytest.MonkeyPatch, *qui
     """``refconv convert <case> -f <fmt> -t <to>`` run in the case's folder, so file:line
     in the diagnostics is the bare file name."""
     monkeypatch.chdir(case.parent)
-    return CliRunner().invoke(cli, ["convert", case.name, "-f", fmt, "-t", to, *quiet])
+    reader = READER_NAMES.get(fmt, fmt)
+    return CliRunner().invoke(cli, ["convert", case.name, "-f", reader, "-t", to, *quiet])
 
 
 @pytest.mark.parametrize(("fmt", "case"), CASES)

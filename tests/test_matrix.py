@@ -11,8 +11,11 @@ from refconv.cli import cli
 from .conftest import EXAMPLES, FORMATS
 
 SOURCES = [EXAMPLES / n for n in ("endnote-sample.enw", "classic.refer", "nahta2012-flat.enw")]
-SUFFIX = {"refer": ".enw", "ris": ".ris", "bibtex": ".bib", "csljson": ".json"}
-WRITERS = ("refer", "ris", "bibtex", "biblatex", "csljson")
+#: reader -> the suffix of its files (EndNote XML's ``.xml`` is told by content: no reader
+#: or writer claims it, so the examples are written with ``-t``)
+SUFFIX = {"refer": ".enw", "ris": ".ris", "bibtex": ".bib", "csljson": ".json",
+          "endnote-xml": ".xml"}  # fmt: skip
+WRITERS = ("refer", "ris", "bibtex", "biblatex", "csljson", "endnote-xml")
 
 
 def invoke(*args, input=None):
@@ -28,7 +31,7 @@ def inputs(tmp_path_factory):
     files = {}
     for fmt, suffix in SUFFIX.items():
         path = base / f"refs{suffix}"
-        invoke(*map(str, SOURCES), "-o", str(path))
+        invoke(*map(str, SOURCES), "-t", fmt, "-o", str(path))
         files[fmt] = path
     return files
 

@@ -14,7 +14,7 @@ next line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import TextIO
 
@@ -49,16 +49,18 @@ ONE_LINE_TAGS = frozenset({"%0", "%F", "%K"})
 
 
 @cache
-def tags_for(type_name: str) -> dict[str, str]:
+def tags_for(type_name: str, without: frozenset[str] = frozenset()) -> dict[str, str]:
     """CSL variable → tag for one EndNote type: the reader's table inverted
     (``syntax.invert_targets``), the type's own meanings first, then the generic ones with %J
-    (EndNote's journal tag) ahead of %B."""
+    (EndNote's journal tag) ahead of %B. ``without``: tags a format cannot write (EndNote
+    XML has one element for %J and %B), which give no variable a place."""
     overrides = ENDNOTE_TYPE_TAGS.get(type_name, {})
     generic = sorted(
         (item for item in ENDNOTE_TAGS.items() if item[0] not in overrides),
         key=lambda item: item[0] != "%J",
     )
-    return invert_targets([*overrides.items(), *generic])
+    items = [item for item in (*overrides.items(), *generic) if item[0] not in without]
+    return invert_targets(items)
 
 
 def _eight_is_issued(type_name: str) -> bool:
@@ -89,6 +91,13 @@ def endnote_type(record: Record) -> str:
     return CSL_TO_ENDNOTE_TYPE.get(record.type, "Generic")
 
 
+def _also_fills(type_name: str, tag: str, var: str) -> bool:
+    """True when ``tag`` gives ``var`` beside its first variable in ``type_name`` (a
+    Conference Paper's %B: the event, and the container when no other tag names one)."""
+    target = endnote_tags(type_name).get(tag)
+    return isinstance(target, tuple) and (var in target or f"?{var}" in target)
+
+
 def _extra_read_back(type_name: str, lines: list[tuple[str, str]], tag: str) -> list[str]:
     """The values the Refer reader keeps under ``tag`` reading ``lines`` (after ``%0``)."""
     fields = [RawField("%0", [type_name], 0)]
@@ -107,10 +116,26 @@ def _kept_as_tag(type_name: str, tag: str, value: str, lines: list[tuple[str, st
     return kept_again(lambda trial: _extra_read_back(type_name, trial, tag), lines, tag, value)
 
 
-def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[str, str]]:
-    """The (tag, value) pairs of one record, %0 first."""
+#: ``kept_as(type_name, tag, value, lines)``: does the format's reader, given ``tag value``
+#: after ``lines``, keep ``value`` under the extra ``tag`` again (``_kept_as_tag``)?
+KeptAs = Callable[[str, str, str, list[tuple[str, str]]], bool]
+
+
+def refer_lines(
+    record: Record,
+    moved: list[str] | None = None,
+    *,
+    without: frozenset[str] = frozenset(),
+    kept_as: KeptAs | None = None,
+) -> list[tuple[str, str]]:
+    """The (tag, value) pairs of one record, %0 first.
+
+    Another format made of EndNote's fields (EndNote XML) passes the tags it has no place
+    for (``without``: their values go to the note) and its own reader's answer to whether
+    a kept value is written back under its key (``kept_as``, default the Refer reader's)."""
     type_name = endnote_type(record)
-    tags = tags_for(type_name)
+    tags = tags_for(type_name, without)
+    kept_as = kept_as or _kept_as_tag
     lines: list[tuple[str, str]] = [("%0", type_name)]
     notes: list[tuple[str, str]] = []
     kept: list[tuple[str, str]] = []  # names kept custom: after the extras, as read back
@@ -149,6 +174,8 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
         tag = tags.get(var)
         if var == "status" and "issued" not in record.dates:
             lines.append(("%D", value))
+        elif tag is not None and (tag, value) in lines and _also_fills(type_name, tag, var):
+            continue  # the line of another variable reads back as this one too
         elif tag is None or any(t == tag for t, _ in lines if t not in ("%@", "%U")):
             notes.append((var, value))
         elif var == "DOI" and find_doi(value) != value:  # the reader keeps such %R as
@@ -172,7 +199,7 @@ def refer_lines(record: Record, moved: list[str] | None = None) -> list[tuple[st
             lost = meanings.get(key) not in (None, "note") and key not in REPEATABLE_TAGS
             place = late if lost else lines
             ordered = [*_sorted(lines), *late]
-            if _kept_as_tag(type_name, key, value, ordered):
+            if key not in without and kept_as(type_name, key, value, ordered):
                 place.append((key, value))
             else:
                 notes.append((CustomKey(key), value))
