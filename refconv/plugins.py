@@ -43,6 +43,8 @@ BUILTIN = (
             ("bibtex", "bib", "biblatex"), (".bib",)),
     Builtin(READER_GROUP, "refconv.formats.csljson.read:CslJsonReader",
             ("csljson", "csl-json", "json"), (".json",)),
+    Builtin(READER_GROUP, "refconv.formats.cslyaml.read:CslYamlReader",
+            ("csl-yaml", "cslyaml", "yaml"), (".yaml", ".yml")),
     Builtin(WRITER_GROUP, "refconv.formats.csljson.write:CslJsonWriter",
             ("csljson", "csl-json", "json"), (".json",)),
     Builtin(WRITER_GROUP, "refconv.formats.bibtex.write:BibtexWriter",
@@ -58,6 +60,8 @@ BUILTIN = (
     Builtin(WRITER_GROUP, "refconv.formats.formatted.write:MarkdownWriter",
             ("markdown", "md"), (".md",)),
     Builtin(WRITER_GROUP, "refconv.formats.formatted.write:RstWriter", ("rst",), (".rst",)),
+    Builtin(WRITER_GROUP, "refconv.formats.cslyaml.write:CslYamlWriter",
+            ("csl-yaml", "cslyaml", "yaml"), (".yaml", ".yml")),
 )  # fmt: skip
 
 
