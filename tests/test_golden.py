@@ -29,6 +29,7 @@ INPUTS = {
     "ris": (".ris",),
     "bibtex": (".bib",),
     "csljson": (".json",),
+    "cslyaml": (".yaml", ".yml"),
 }
 UPDATE = os.environ.get("REFCONV_UPDATE_GOLDENS") == "1"
 
