@@ -35,12 +35,23 @@ _ENTITIES = {"\t": "&#9;", "\n": "&#10;", "\r": "&#13;", " ": "&#32;"}
 _WHITE = frozenset(" \t\n\r")
 _ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-#: Nothing to escape: no markup character, no dash pair, no '.' before a non-alphanumeric
-#: character (an abbreviation "Dr. X" gets a no-break space in pandoc, "..." an ellipsis),
-#: no odd whitespace, and no list marker or punctuation at the start.
+#: Nothing to escape: no markup character, no dash pair, no '.' before a dot or a space but
+#: after an initial (an abbreviation "Dr. X" gets a no-break space in pandoc, "..." is an
+#: ellipsis), no odd whitespace, and no list marker or punctuation at the start.
 _NEEDS_ESCAPE = re.compile(
-    r"[\\`*_\[\]<>$^~@&\"'{}\t\n\r]|--|\.(?![A-Za-z0-9])|  |^[ !-/:-@\[-`{-~]|^\w+\)| $"
+    r"[\\`*_\[\]<>$^~@&\"'{}\t\n\r]|--|\.\.|(?<!(?<![^ -])[A-Z])\. |  |^[ !-/:-@\[-`{-~]"
+    r"|^\w+[.)](?:\s|$)| $"
 )
+
+
+def _abbreviation(text: str, i: int) -> bool:
+    """True when the '.' at ``i`` ends a word that pandoc's ``smart`` extension may take for
+    an abbreviation ("Dr. No", "p. 5", "Ph.D. w": the space after it becomes a no-break
+    space): any word before white space but an initial (one capital letter alone, "J. D.")."""
+    if text[i + 1] not in _WHITE:
+        return False
+    initial = i >= 1 and "A" <= text[i - 1] <= "Z" and (i == 1 or text[i - 2] in " -")
+    return not initial
 
 
 def _escape(text: str, *, start: bool, end: bool, spaces: bool = False) -> str:
@@ -66,12 +77,12 @@ def _escape(text: str, *, start: bool, end: bool, spaces: bool = False) -> str:
             out.append(" " if alone else _ENTITIES[char])
         elif char == "-" and i < last and text[i + 1] == "-":
             out.append("\\-")
-        elif char == "." and (i == last or text[i + 1] not in _ASCII_ALNUM):
+        elif char == "." and i < last and (text[i + 1] == "." or _abbreviation(text, i)):
             out.append("\\.")
         elif i == 0 and start and char in _ASCII_PUNCT:
             out.append("\\" + char)  # a list marker, heading, quote, table, fence...
-        elif char == ")" and word_start:
-            out.append("\\)")  # "a) first": a list marker
+        elif char in ".)" and word_start and (i == last or text[i + 1] in _WHITE):
+            out.append("\\" + char)  # "a) first", "1984. Orwell": a list marker
         else:
             out.append(char)
         word_start = word_start and char in _ASCII_ALNUM
@@ -163,6 +174,15 @@ _TOKEN = re.compile(
     r"|(?P<open>\[)"
     r"|(?P<white>[ \t\n\r]+)"
 )
+#: Markdown other than backslash escapes.
+_FORMATTING = re.compile(r"[`*_\[^~&\t\n\r]|  |^ | $|\\[ \n]")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    return match[1]
+
+
 _SPAN_END = re.compile(r"\]\{\.(smallcaps|nocase)\}")
 
 
@@ -343,5 +363,7 @@ def from_markdown(text: str) -> str:
     dropped and runs of it are one space, as in pandoc."""
     if not _MARKDOWN.search(text):
         return text
+    if not _FORMATTING.search(text):  # escapes only: what the writer makes of most values
+        return _ESCAPE.sub(_unescaped, text)
     pieces, _ = _tokens(text, 0, None)
     return _rich(_match(pieces))

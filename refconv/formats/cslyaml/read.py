@@ -42,6 +42,9 @@ from refconv.formats.cslyaml.syntax import BOOLEAN_KEYS, BOOLEANS
 from refconv.model import DATE_VARIABLES, Record, SourcePos
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml refuses a surrogate escape ("\\ud800"); PyYAML's own parser makes a lone one.
+_MAY_HOLD_SURROGATES = _Loader is yaml.SafeLoader
+_Scalar = yaml.ScalarEvent
 
 #: The most values one item may hold with its aliases expanded: a CSL item has tens; a
 #: "billion laughs" of nine levels of ten aliases would have 10^9.
@@ -132,13 +135,7 @@ class _Builder:
         problem = ""
         value: Any
         while True:
-            if isinstance(event, yaml.AliasEvent):
-                if event.anchor not in self.anchors:
-                    problem = problem or f"alias *{event.anchor} names no anchor before it"
-                    value, size = "", 1
-                else:
-                    value, size = self.anchors[event.anchor]
-            elif isinstance(event, yaml.ScalarEvent):
+            if type(event) is _Scalar:
                 size = 1
                 if not event.style and key in BOOLEAN_KEYS and event.value in BOOLEANS:
                     value = BOOLEANS[event.value]
@@ -146,6 +143,12 @@ class _Builder:
                     value = event.value
                 if event.anchor:
                     self.anchors[event.anchor] = (value, size)
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in self.anchors:
+                    problem = problem or f"alias *{event.anchor} names no anchor before it"
+                    value, size = "", 1
+                else:
+                    value, size = self.anchors[event.anchor]
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                 stack.append((container, None, 1, event.anchor))
@@ -186,19 +189,22 @@ class _Builder:
             event = next(self.events)
 
 
-def _text(value: Any) -> Any:
-    """An item with every string read as pandoc Markdown (keys as written) and pandoc's
-    dates rewritten."""
+def _text(value: Any, nul: list[bool]) -> Any:
+    """An item with every string read as pandoc Markdown (keys as written); NUL (``\\0`` in a
+    double-quoted string) becomes U+FFFD, as in the CSL-JSON reader, and ``nul`` is told."""
     if isinstance(value, str):
+        if "\x00" in value:
+            nul.append(True)
+            value = value.replace("\x00", "\ufffd")
         return from_markdown(value)
     if isinstance(value, list):
-        return [_text(v) for v in value]
+        return [_text(v, nul) for v in value]
     if isinstance(value, Repeated):
-        again = Repeated((k, _text(v)) for k, v in value.items())
-        again.repeats = [(k, _text(v)) for k, v in value.repeats]
+        again = Repeated((k, _text(v, nul)) for k, v in value.items())
+        again.repeats = [(k, _text(v, nul)) for k, v in value.repeats]
         return again
     if isinstance(value, dict):
-        return {k: _text(v) for k, v in value.items()}
+        return {k: _text(v, nul) for k, v in value.items()}
     return value
 
 
@@ -244,12 +250,19 @@ class CslYamlReader(Reader):
                     f"a CSL YAML item must be a mapping, not {what}; skipped", path, line
                 )
                 continue
-            item = _text(item)
+            nul: list[bool] = []
+            item = _text(item, nul)
+            if nul:
+                self.diagnostics.warn("NUL characters (\\0) replaced by U+FFFD", path, line)
             for var in DATE_VARIABLES:
                 if var in item:
                     item[var] = _pandoc_date(item[var])
             yield record_from_csl(
-                item, SourcePos(path, line), self.diagnostics, repeats=builder.repeats
+                item,
+                SourcePos(path, line),
+                self.diagnostics,
+                surrogates=_MAY_HOLD_SURROGATES,
+                repeats=builder.repeats,
             )
         if not found:
             rules.no_records("a YAML document with a references: list of CSL items")
