@@ -22,7 +22,7 @@ from __future__ import annotations
 import html.entities
 import re
 
-from refconv.values.richtext import RichNode, parse_rich_text
+from refconv.values.richtext import RICH_DEPTH, RichNode, parse_rich_text
 
 # --- writing ------------------------------------------------------------------------------
 
@@ -54,14 +54,15 @@ def _abbreviation(text: str, i: int) -> bool:
     return not initial
 
 
-def _escape(text: str, *, start: bool, end: bool, spaces: bool = False) -> str:
+def _escape(text: str, *, start: bool, end: bool, first: bool = False, spaces: bool = False) -> str:
     """``text`` as Markdown that pandoc reads as exactly ``text``. ``start``: ``text`` starts
-    a value or a formatted span (punctuation and list markers there are escaped, a space is
-    a character reference); ``end`` likewise; ``spaces``: every space as a character
-    reference (inside ``^...^`` and ``~...~``, which hold no spaces)."""
+    a value or a formatted span (a space there is a character reference); ``end`` likewise;
+    ``first``: ``text`` starts the value (punctuation and a list marker there are escaped);
+    ``spaces``: every space as a character reference (inside ``^...^`` and ``~...~``, which
+    hold no spaces)."""
     out: list[str] = []
     last = len(text) - 1
-    word_start = start
+    word_start = first
     for i, char in enumerate(text):
         if char in _ALWAYS:
             out.append("\\" + char)
@@ -79,7 +80,7 @@ def _escape(text: str, *, start: bool, end: bool, spaces: bool = False) -> str:
             out.append("\\-")
         elif char == "." and i < last and (text[i + 1] == "." or _abbreviation(text, i)):
             out.append("\\.")
-        elif i == 0 and start and char in _ASCII_PUNCT:
+        elif i == 0 and first and char in _ASCII_PUNCT:
             out.append("\\" + char)  # a list marker, heading, quote, table, fence...
         elif char in ".)" and word_start and (i == last or text[i + 1] in _WHITE):
             out.append("\\" + char)  # "a) first", "1984. Orwell": a list marker
@@ -123,16 +124,16 @@ def _holds(node: RichNode, kind: str) -> bool:
     return node[0] == kind or any(_holds(child, kind) for child in node[1])
 
 
-def _render(nodes: list[RichNode], spaces: bool = False) -> str:
+def _render(nodes: list[RichNode], top: bool = True, spaces: bool = False) -> str:
     out = []
     for i, node in enumerate(nodes):
         start, end = i == 0, i == len(nodes) - 1
         if isinstance(node, str):
-            out.append(_escape(node, start=start, end=end, spaces=spaces))
+            out.append(_escape(node, start=start, end=end, first=top and start, spaces=spaces))
             continue
         kind, children = node
         before, after = _MARKS[kind]
-        inner = _render(children, spaces or kind in ("sup", "sub"))
+        inner = _render(children, False, spaces or kind in ("sup", "sub"))
         out.append(before + inner + after)
     return "".join(out)
 
@@ -150,7 +151,7 @@ def to_markdown(value: str) -> str:
         written = _render(tree)
         if from_markdown(written) == value:  # the reader is the judge of every formatting
             return written
-    return _escape(value, start=True, end=True)
+    return _escape(value, start=True, end=True, first=True)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -220,7 +221,18 @@ def _entity(name: str) -> str:
     return html.entities.html5.get(name, "&" + name)
 
 
-def _tokens(text: str, pos: int, stop: str | None) -> tuple[list[_Piece], int]:
+class _Memo:
+    """What a search found missing, so that it is not searched for again (each search
+    would read to the end of the text: quadratic time on ``[[[[`` or ``` `a`a`a ```)."""
+
+    __slots__ = ("no_code", "no_span_before")
+
+    def __init__(self) -> None:
+        self.no_span_before = 0  # no span starts at a '[' before this position
+        self.no_code: set[int] = set()  # backtick runs of these lengths close nowhere later
+
+
+def _tokens(text: str, pos: int, stop: str | None, memo: _Memo) -> tuple[list[_Piece], int]:
     """The pieces of ``text`` from ``pos``: text, delimiter runs and spans; with ``stop``
     (``]``), up to the ``]`` that closes a span (returned position after it)."""
     pieces: list[_Piece] = []
@@ -245,11 +257,13 @@ def _tokens(text: str, pos: int, stop: str | None) -> tuple[list[_Piece], int]:
         elif m["entity"] is not None:
             plain.append(_entity(m["entity"]))
         elif m["code"] is not None:
-            close = text.find(m["code"], pos)
-            while close >= 0 and text[close + len(m["code"]) : close + len(m["code"]) + 1] == "`":
-                close = text.find(m["code"], close + len(m["code"]) + 1)
+            run = m["code"]
+            close = -1 if len(run) in memo.no_code else text.find(run, pos)
+            while close >= 0 and text[close + len(run) : close + len(run) + 1] == "`":
+                close = text.find(run, close + len(run) + 1)
             if close < 0:
-                plain.append(m["code"])
+                memo.no_code.add(len(run))
+                plain.append(run)
             else:
                 code = text[pos:close]
                 plain.append(code[1:-1] if code.startswith(" ") and code.endswith(" ") else code)
@@ -260,9 +274,13 @@ def _tokens(text: str, pos: int, stop: str | None) -> tuple[list[_Piece], int]:
                 plain = []
                 pieces.append(_SPACE)
         elif m["open"] is not None:
-            inner, close = _tokens(text, pos, "]") if stop is None else ([], -1)
+            inner: list[_Piece] = []
+            close = -1
+            if stop is None and pos >= memo.no_span_before:
+                inner, close = _tokens(text, pos, "]", memo)
             span = _SPAN_END.match(text, close) if close >= 0 else None
-            if span is None:
+            if span is None:  # no '[' before that ']' starts a span either
+                memo.no_span_before = max(memo.no_span_before, close if close >= 0 else end)
                 plain.append("[")
                 continue
             pieces.append("".join(plain))
@@ -290,26 +308,39 @@ def _match(pieces: list[_Piece]) -> list[_Piece]:
     over are text. Linear in the number of runs for input without pairs."""
     out: list[_Piece] = []
     openers: dict[str, list[int]] = {c: [] for c in "*_^~"}  # where runs that may open are
+    depth: dict[int, int] = {}  # id of a span -> how deep spans nest in it
+    deep = False  # spans nest RICH_DEPTH deep: no more are made (hostile input)
     for piece in pieces:
         if isinstance(piece, tuple):
-            out.append((piece[0], _match(piece[1])))
+            inner = _match(piece[1])
+            span = (piece[0], inner)
+            depth[id(span)] = 1 + max(
+                (depth.get(id(p), 1) for p in inner if isinstance(p, tuple)), default=0
+            )
+            out.append(span)
             continue
         if not isinstance(piece, _Delim):
             out.append(piece)
             continue
         stack = openers[piece.char]
-        while piece.closes and piece.count and stack:
+        while piece.closes and piece.count and stack and not deep:
             at = stack[-1]
             opener = out[at]
             assert isinstance(opener, _Delim)
-            if all(p == "" for p in out[at + 1 :]) or (
-                piece.char in "^~"
-                and (piece.count != opener.count or any(p is _SPACE for p in out[at + 1 :]))
-            ):
-                break  # no empty span; pandoc's superscript and subscript hold no space
+            if piece.char in "^~" and piece.count != opener.count:
+                break
+            if piece.char in "^~" and any(isinstance(p, _Space) for p in out[at + 1 :]):
+                stack.clear()  # a space stays between every opener left and any later closer
+                break  # pandoc's superscript and subscript hold no space
+            if all(p == "" for p in out[at + 1 :]):
+                break  # no empty span
             use = min(opener.count, piece.count, 3)
             kind = _KIND[piece.char] if use == 1 else "b"
             inner = [_as_text(p) for p in out[at + 1 :]]
+            level = 1 + max((depth.get(id(p), 1) for p in inner if isinstance(p, tuple)), default=0)
+            if level + (use == 3) > RICH_DEPTH:
+                deep = True
+                break
             if use == 3:  # "***x***" is pandoc's Strong [Emph]
                 inner, use = [("i", inner)], 3
             elif piece.char == "~" and use == 2:  # "~~x~~", pandoc's strikeout: CSL has none
@@ -320,7 +351,8 @@ def _match(pieces: list[_Piece]) -> list[_Piece]:
                     positions.pop()
             opener.count -= use
             piece.count -= use
-            span: _Piece = (kind, inner)
+            span = (kind, inner)
+            depth[id(span)] = level + (use == 3)
             if opener.count:
                 out.append(span)
             else:
@@ -365,5 +397,5 @@ def from_markdown(text: str) -> str:
         return text
     if not _FORMATTING.search(text):  # escapes only: what the writer makes of most values
         return _ESCAPE.sub(_unescaped, text)
-    pieces, _ = _tokens(text, 0, None)
+    pieces, _ = _tokens(text, 0, None, _Memo())
     return _rich(_match(pieces))

@@ -191,21 +191,26 @@ class _Builder:
 
 def _text(value: Any, nul: list[bool]) -> Any:
     """An item with every string read as pandoc Markdown (keys as written); NUL (``\\0`` in a
-    double-quoted string) becomes U+FFFD, as in the CSL-JSON reader, and ``nul`` is told."""
+    double-quoted string, in a value or a key) becomes U+FFFD, as in the CSL-JSON reader,
+    and ``nul`` is told."""
     if isinstance(value, str):
-        if "\x00" in value:
-            nul.append(True)
-            value = value.replace("\x00", "\ufffd")
-        return from_markdown(value)
+        return from_markdown(_without_nul(value, nul))
     if isinstance(value, list):
         return [_text(v, nul) for v in value]
     if isinstance(value, Repeated):
-        again = Repeated((k, _text(v, nul)) for k, v in value.items())
-        again.repeats = [(k, _text(v, nul)) for k, v in value.repeats]
+        again = Repeated((_without_nul(k, nul), _text(v, nul)) for k, v in value.items())
+        again.repeats = [(_without_nul(k, nul), _text(v, nul)) for k, v in value.repeats]
         return again
     if isinstance(value, dict):
-        return {k: _text(v, nul) for k, v in value.items()}
+        return {_without_nul(k, nul): _text(v, nul) for k, v in value.items()}
     return value
+
+
+def _without_nul(text: str, nul: list[bool]) -> str:
+    if "\x00" not in text:
+        return text
+    nul.append(True)
+    return text.replace("\x00", "\ufffd")
 
 
 class CslYamlReader(Reader):

@@ -26,6 +26,10 @@ from refconv.formats.cslyaml.markdown import to_markdown
 from refconv.formats.cslyaml.syntax import scalar
 from refconv.model import Record
 
+#: The longest key written as ``key:``; a longer one is an explicit key (``? key``, then
+#: ``: value``): YAML 1.2 §7.4.2 lets an implicit key span at most 1024 characters.
+MAX_KEY = 1000
+
 
 def _value(value: Any) -> str:
     """A scalar or flow value: text as escaped Markdown, numbers and booleans as YAML."""
@@ -43,7 +47,11 @@ def _value(value: Any) -> str:
 def _block(key: str, value: Any, indent: str, out: list[str], lead: str = "") -> None:
     """``key: value`` at ``indent`` (``lead`` replaces the indent of the first line: ``- ``),
     nested mappings and lists of mappings as blocks."""
-    head = (lead or indent) + scalar(key) + ":"
+    written = scalar(key)
+    if len(written) > MAX_KEY:  # YAML's implicit keys end within 1024 characters
+        out.append((lead or indent) + "? " + written)
+        lead, written = "", ""
+    head = (lead or indent) + written + ":"
     if isinstance(value, dict):
         if not value:
             out.append(head + " {}")
