@@ -33,14 +33,17 @@ _ALWAYS = frozenset("\\`*_[]<>$^~@&\"'{}")
 #: references, as is a space that is not one between two other characters.
 _ENTITIES = {"\t": "&#9;", "\n": "&#10;", "\r": "&#13;", " ": "&#32;"}
 _WHITE = frozenset(" \t\n\r")
+#: Control characters (but NUL: refconv reads ``&#0;`` as U+FFFD, as it reads NUL anywhere): as
+#: character references, which pandoc reads as the character wherever it stands.
+_CONTROLS = frozenset(map(chr, [*range(1, 32), *range(0x7F, 0xA0)])) - _WHITE
 _ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 #: Nothing to escape: no markup character, no dash pair, no '.' before a dot or a space but
 #: after an initial (an abbreviation "Dr. X" gets a no-break space in pandoc, "..." is an
 #: ellipsis), no odd whitespace, and no list marker or punctuation at the start.
 _NEEDS_ESCAPE = re.compile(
-    r"[\\`*_\[\]<>$^~@&\"'{}\t\n\r]|--|\.\.|(?<!(?<![^ -])[A-Z])\. |  |^[ !-/:-@\[-`{-~]"
-    r"|^\w+[.)](?:\s|$)| $"
+    r"[\\`*_\[\]<>$^~@&\"'{}\x01-\x1f\x7f-\x9f]|--|\.\.|(?<!(?<![^ -])[A-Z])\. |  "
+    r"|^[ !-/:-@\[-`{-~]|^\w+[.)](?:\s|$)| $"
 )
 
 
@@ -76,6 +79,8 @@ def _escape(text: str, *, start: bool, end: bool, first: bool = False, spaces: b
                 and (i == last or text[i + 1] not in _WHITE)
             )
             out.append(" " if alone else _ENTITIES[char])
+        elif char in _CONTROLS:
+            out.append(f"&#{ord(char)};")  # pandoc reads a C1 control first as a quote mark
         elif char == "-" and i < last and text[i + 1] == "-":
             out.append("\\-")
         elif char == "." and i < last and (text[i + 1] == "." or _abbreviation(text, i)):
