@@ -253,4 +253,4 @@ def test_differences_are_documented():
     readme = (FORMATS.parent.parent / "README.md").read_text("utf-8")
     assert all(len(reason) > 30 for reason in DIFFERENCES.values())
     for words in ("nocase", "particle", "custom", "1.0.2"):
-        assert words in readme.split("### CSL YAML")[1].split("\n## ")[0]
+        assert words in readme.split("### CSL YAML: what pandoc")[1].split("\n## ")[0]

@@ -52,7 +52,7 @@ MAX_VALUES = 100_000
 #: The deepest nesting of one item (item, custom, a key, its list: four).
 MAX_DEPTH = 64
 
-#: Characters YAML allows in no file (YAML 1.1 §5.1: C0 and C1 controls but tab, line ends
+#: Characters YAML allows in no file (YAML 1.1, 5.1: C0 and C1 controls but tab, line ends
 #: and NEL; DEL; surrogates; U+FFFE/U+FFFF): libyaml refuses them with only a character
 #: offset, so the reader finds them first and names the line.
 _NOT_PRINTABLE = re.compile(

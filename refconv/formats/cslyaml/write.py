@@ -27,7 +27,7 @@ from refconv.formats.cslyaml.syntax import scalar
 from refconv.model import Record
 
 #: The longest key written as ``key:``; a longer one is an explicit key (``? key``, then
-#: ``: value``): YAML 1.2 §7.4.2 lets an implicit key span at most 1024 characters.
+#: ``: value``): YAML 1.2 (7.4.2) lets an implicit key span at most 1024 characters.
 MAX_KEY = 1000
 
 
