@@ -99,8 +99,8 @@ def test_missing_output_format_is_a_usage_error():
     result = run(["convert", str(SEED)])
     assert result.exit_code == 2
     assert (
-        "no output format; give -t FORMAT "
-        "(biblatex, bibtex, csljson, html, markdown, refer, ris, rst, text)" in result.stderr
+        "no output format; give -t FORMAT (biblatex, bibtex, csl-yaml, csljson, "
+        "html, markdown, refer, ris, rst, text)" in result.stderr
     )
 
 
@@ -108,12 +108,13 @@ def test_unknown_format_is_a_usage_error():
     result = run(["convert", str(SEED), "-t", "bibtext"])
     assert result.exit_code == 2
     assert (
-        "unknown output format 'bibtext'; known: "
-        "biblatex, bibtex, csljson, html, markdown, refer, ris, rst, text" in result.stderr
+        "unknown output format 'bibtext'; known: biblatex, bibtex, csl-yaml, csljson, "
+        "html, markdown, refer, ris, rst, text" in result.stderr
     )
     result = run(["convert", str(SEED), "-f", "nope", "-t", "csljson"])
     assert result.exit_code == 2
-    assert "unknown input format 'nope'; known: bibtex, csljson, refer, ris" in result.stderr
+    known = "bibtex, csl-yaml, csljson, refer, ris"
+    assert f"unknown input format 'nope'; known: {known}" in result.stderr
 
 
 def test_undetectable_input_is_a_usage_error(tmp_path):
@@ -122,7 +123,7 @@ def test_undetectable_input_is_a_usage_error(tmp_path):
     result = run(["convert", str(path), "-t", "csljson"])
     assert result.exit_code == 2
     assert (
-        f"cannot tell the format of {path}; use -f FORMAT (bibtex, csljson, refer, ris)"
+        f"cannot tell the format of {path}; use -f FORMAT (bibtex, csl-yaml, csljson, refer, ris)"
         in result.stderr
     )
 
@@ -357,7 +358,8 @@ def test_undetectable_input_in_a_batch_is_reported_and_the_others_written(tmp_pa
     result = run(["convert", str(data), str(good), "--out-dir", str(out), "-t", "ris"])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: cannot tell the format of {data}; use -f FORMAT (bibtex, csljson, refer, ris)\n"
+        f"error: cannot tell the format of {data}; use -f FORMAT "
+        "(bibtex, csl-yaml, csljson, refer, ris)\n"
     )
     assert (out / "good.ris").exists() and not (out / "data.ris").exists()
 

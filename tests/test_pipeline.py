@@ -101,8 +101,8 @@ def test_a_batch_plans_once_per_output(
 
 # --- Plan validation: the message and exit status of each usage error -------------------------
 
-KNOWN_READERS = "bibtex, csljson, refer, ris"
-KNOWN_WRITERS = "biblatex, bibtex, csljson, html, markdown, refer, ris, rst, text"
+KNOWN_READERS = "bibtex, csl-yaml, csljson, refer, ris"
+KNOWN_WRITERS = "biblatex, bibtex, csl-yaml, csljson, html, markdown, refer, ris, rst, text"
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The YAML syntax of CSL YAML, shared by the reader and the writer: which plain scalars are
-booleans, which text may be written without quotes, and double-quoted strings (YAML 1.2
-7.3.1) that every YAML 1.1 and 1.2 parser reads as the same string."""
+booleans, which text may be written without quotes, and double-quoted strings (the YAML 1.2
+spec, section 7.3.1) that every YAML 1.1 and 1.2 parser reads as the same string."""
 
 from __future__ import annotations
 
