@@ -47,6 +47,8 @@ BUILTIN = (
             ("medline", "nbib", "pubmed"), (".nbib", ".medline")),
     Builtin(READER_GROUP, "refconv.formats.endnotexml.read:EndnoteXmlReader",
             ("endnote-xml", "endx")),
+    Builtin(READER_GROUP, "refconv.formats.cslyaml.read:CslYamlReader",
+            ("csl-yaml", "cslyaml", "yaml"), (".yaml", ".yml")),
     Builtin(WRITER_GROUP, "refconv.formats.csljson.write:CslJsonWriter",
             ("csljson", "csl-json", "json"), (".json",)),
     Builtin(WRITER_GROUP, "refconv.formats.bibtex.write:BibtexWriter",
@@ -64,6 +66,8 @@ BUILTIN = (
     Builtin(WRITER_GROUP, "refconv.formats.formatted.write:MarkdownWriter",
             ("markdown", "md"), (".md",)),
     Builtin(WRITER_GROUP, "refconv.formats.formatted.write:RstWriter", ("rst",), (".rst",)),
+    Builtin(WRITER_GROUP, "refconv.formats.cslyaml.write:CslYamlWriter",
+            ("csl-yaml", "cslyaml", "yaml"), (".yaml", ".yml")),
 )  # fmt: skip
 
 
@@ -246,7 +250,8 @@ def _find(plugins: dict[str, type[PluginT]], name: str, kind: str) -> type[Plugi
 def suffix_of(path: str) -> str:
     """The suffix of ``path``'s last component, lower case, as ``PurePath.suffix`` gives it
     ("" for ".bashrc" or "a."), without loading pathlib (issue 18: start-up)."""
-    name = os.path.basename(os.path.normpath(path)) if path else ""
+    parts = [part for part in path.split(os.sep) if part not in ("", ".")]
+    name = parts[-1] if parts else ""  # PurePath drops "." parts and trailing slashes
     dot = name.rfind(".")
     return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 

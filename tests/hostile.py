@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import bibtexparser
 import html5lib
+import yaml
 from click.testing import CliRunner
 from hypothesis import strategies as st
 from lxml import etree
@@ -26,7 +27,8 @@ from refconv.cli import cli
 
 #: Output formats that are read back after a conversion (formatted text is not data).
 READ_BACK = {"csljson": "csljson", "bibtex": "bibtex", "biblatex": "bibtex", "ris": "ris",
-             "refer": "refer", "endnote-xml": "endnote-xml"}  # fmt: skip
+             "refer": "refer", "endnote-xml": "endnote-xml",
+             "csl-yaml": "csl-yaml"}  # fmt: skip
 #: The formatted outputs, each with these styles (author-date, numeric with a bracket label,
 #: MLA, Chicago, and a "1." label, which Markdown reads as a list).
 FORMATTED = ("text", "html", "markdown", "rst")
@@ -529,6 +531,38 @@ def _files(record, sep: str):
     )
 
 
+# CSL YAML: the CSL-JSON items in every YAML layout, and the attacks of YAML itself.
+#: YAML that attacks a loader: alias bombs, nesting past any limit, tags that run code in an
+#: unsafe loader, merge keys, repeated keys, directives, documents, tabs, controls.
+YAML_ATTACKS = [
+    "- &a [lol, lol]\n- &b [*a, *a, *a, *a, *a, *a, *a, *a]\n- &c [*b, *b, *b, *b, *b, *b, *b]\n"
+    "- &d [*c, *c, *c, *c, *c, *c, *c, *c]\n- &e [*d, *d, *d, *d, *d, *d, *d, *d]\n",
+    "- id: x\n  custom: &r {k: *r}\n", "- id: [" * 60 + "]" * 60 + "\n",
+    "- " + "[" * 2000 + "\n", "- {" * 200 + "\n",
+    "- id: x\n  title: !!python/object/apply:os.system [echo pwned]\n",
+    "- !!python/object:builtins.dict {id: x}\n", "- id: !!binary aGk=\n",
+    "- id: x\n  <<: {title: merged}\n", "- id: x\n  id: y\n  title: a\n  title: b\n",
+    "%YAML 1.1\n%TAG ! tag:x,2000:\n---\n- id: x\n", "- id: x\n---\n- id: y\n...\n",
+    "- id: x\n\ttitle: tab\n", "- id: x\n  title: \"\\ud800\"\n", "- id: \"\x07\"\n",
+    "- id: x\n  title: |\n    block\n\n    text\n", "- ? [complex, key]\n  : value\n",
+    "- *undefined\n", "- id: x\n  issued: [{year: 2012}, {year: [1]}]\n",
+    "- id: x\n  author: [{family: a, comma-suffix: yes}, b, 3, ~]\n",
+    "references: 5\n", "references:\n  id: x\n", "- ~\n- []\n- 3\n",
+]  # fmt: skip
+
+
+def _yaml_text(items: list, wrap: bool, flow: bool, width: int, cut: int, attack: str) -> str:
+    """CSL items as YAML, written by PyYAML's emitter in one of its layouts (a document with
+    ``references:`` or a bare list), with a YAML attack after them, perhaps truncated."""
+    body: object = {"references": items} if wrap else items
+    try:
+        text = yaml.safe_dump(body, default_flow_style=flow, width=width, allow_unicode=True)
+    except yaml.YAMLError:  # a value PyYAML will not write (lone surrogates): the repr
+        text = json.dumps(body)
+    text += attack  # after a references: list at column 0 too, its items continue that list
+    return text[: len(text) - cut] if cut else text
+
+
 TEXT = {
     "refer": st.one_of(
         _records(refer_record, "\n\n"), _files(refer_payload.map("\n".join), "\n\n")
@@ -570,6 +604,15 @@ TEXT = {
         st.one_of(st.just(0), st.integers(0, 5)),
         st.booleans(),
         st.sampled_from(["raw", "ascii", "upper"]),
+    ),
+    "csl-yaml": st.builds(
+        _yaml_text,
+        st.one_of(st.lists(csl_item, max_size=4), st.lists(csl_payload, min_size=1, max_size=4)),
+        st.booleans(),
+        st.booleans(),
+        st.sampled_from([20, 80, 10_000]),
+        st.one_of(st.just(0), st.integers(0, 5)),
+        st.one_of(st.just(""), st.sampled_from(YAML_ATTACKS)),
     ),
 }
 
@@ -669,6 +712,8 @@ def check_output(text: str, target: Target | str, records: int) -> None:
         check(len(back) == records, "forged or lost records", (len(back), records))
     if fmt == "csljson":
         check(len(json.loads(text)) == records, "forged or lost records", "JSON items")
+    elif fmt == "csl-yaml":
+        check_yaml(text, records)
     elif fmt in ("bibtex", "biblatex"):
         check_bibtex(text, records, fmt)
     elif fmt in ("ris", "refer"):
@@ -683,6 +728,22 @@ def check_output(text: str, target: Target | str, records: int) -> None:
         check_markdown(text, records)
     elif fmt == "rst":
         check_rst(text, records)
+
+
+def check_yaml(text: str, records: int) -> None:
+    """PyYAML's safe loader (YAML 1.1 implicit typing on) reads one document: a mapping of
+    ``references`` alone to a list of as many mappings, with no alias, anchor or tag (an item
+    that makes any of them is an item a value broke out of)."""
+    events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+    found = [e for e in events if isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None)]
+    found += [e for e in events if getattr(e, "tag", None) and not getattr(e, "implicit", True)]
+    check(not found, "YAML structure from a value", found[:3])
+    document = yaml.load(text, Loader=yaml.SafeLoader)
+    check(isinstance(document, dict) and list(document) == ["references"],
+          "YAML structure from a value", list(document or ()))  # fmt: skip
+    items = document["references"]
+    check(len(items) == records, "forged or lost records", "YAML items")
+    check(all(isinstance(item, dict) for item in items), "YAML structure from a value", "item")
 
 
 #: Lines that start a record, as a reader that splits lines at every separator of
@@ -852,8 +913,9 @@ _TEXT_FIELDS = {"refer": ["%T", "%Z", "%K", "%J", "%X", "%U", "%R", "%A"],
                 "medline": ["TI", "AB", "MH", "JT", "GN", "AD", "LID", "FAU"],
                 "ris": ["TI", "N1", "KW", "JO", "AB", "UR", "DO", "AU"],
                 "bibtex": ["title", "note", "keywords", "journal", "url", "doi", "author"],
-                "csljson": ["title", "note", "keyword", "container-title", "URL",
-                            "DOI"]}  # fmt: skip
+                "csljson": ["title", "note", "keyword", "container-title", "URL", "DOI"],
+                "csl-yaml": ["title", "note", "keyword", "container-title", "URL",
+                             "DOI"]}  # fmt: skip
 _NAME_FIELDS = {
     "refer": ["%A", "%E"],
     "endnote-xml": ["contributors/authors", "contributors/secondary-authors"],
@@ -871,7 +933,7 @@ _NUMBER_FIELDS = {"refer": ["%D", "%8", "%V", "%P", "%7", "%N"],
 _URL_FIELDS = {"refer": ["%U", "%R"], "ris": ["UR", "DO"], "bibtex": ["url", "doi"],
                "endnote-xml": ["urls/related-urls", "electronic-resource-num"],
                "medline": ["LID", "AID"],
-               "csljson": ["URL", "DOI"]}  # fmt: skip
+               "csljson": ["URL", "DOI"], "csl-yaml": ["URL", "DOI"]}  # fmt: skip
 ATTACKS = {
     "line separators": (_TEXT_FIELDS, forged),
     "markup": (_TEXT_FIELDS, markup),
@@ -891,11 +953,28 @@ _CSL_ATTACK_FIELDS = {
 }  # fmt: skip
 
 
+def _markdown_items(items: list, escape: bool) -> list:
+    """``items`` with every string escaped for pandoc's Markdown (as refconv writes it), or
+    as they are (Markdown a person wrote)."""
+    from refconv.formats.cslyaml.markdown import to_markdown
+
+    def walk(value: object) -> object:
+        if isinstance(value, str):
+            return to_markdown(value) if escape else value
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    return [walk(item) for item in items]
+
+
 def attack(fmt: str, kind: str) -> st.SearchStrategy[bytes]:
     """Files of ``fmt`` whose records carry values of one class of ``ATTACKS`` in the
     fields that class targets (a CSL-JSON file with its escapes in every spelling)."""
     tables, values = ATTACKS[kind]
-    if fmt == "csljson":
+    if fmt in ("csljson", "csl-yaml"):
         if kind == "numbers":  # half of the values a date
             chosen = st.one_of(*(_field(_CSL_ATTACK_FIELDS[k]) for k in ("dates", "numbers")))
         else:
@@ -910,8 +989,13 @@ def attack(fmt: str, kind: str) -> st.SearchStrategy[bytes]:
             min_size=1,
             max_size=3,
         )
-        text = st.builds(_csljson_text, items, st.just(0), st.just(False),
-                         st.sampled_from(["raw", "ascii", "upper"]))  # fmt: skip
+        if fmt == "csl-yaml":  # as Markdown (escaped) or as written, in any layout
+            items = st.builds(_markdown_items, items, st.booleans())
+            text = st.builds(_yaml_text, items, st.booleans(), st.booleans(),
+                             st.sampled_from([20, 80]), st.just(0), st.just(""))  # fmt: skip
+        else:
+            text = st.builds(_csljson_text, items, st.just(0), st.just(False),
+                             st.sampled_from(["raw", "ascii", "upper"]))  # fmt: skip
         return text.map(lambda t: t.encode("utf-8", "surrogatepass"))
     chosen = _field({name: values for name in tables[fmt]})
     if fmt == "bibtex":

@@ -62,11 +62,11 @@ def test_random_bytes_convert_or_fail_cleanly(source, raw, target):
     check_conversion(raw, source, target)
 
 
-#: Every class of issue 13 in every reader where it applies (CSL-JSON has no field syntax for
-#: names or numbers as text: its classes are JSON types and shapes), each run in every CI
-#: run whatever the draws of the mixed tests above.
+#: Every class of issue 13 in every reader where it applies (CSL-JSON and CSL YAML have no
+#: field syntax for names or numbers as text: their classes are JSON types and shapes), each
+#: run in every CI run whatever the draws of the mixed tests above.
 CLASSES = [(source, kind) for kind, (fields, _) in ATTACKS.items() for source in TEXT
-           if source in fields or source == "csljson"]  # fmt: skip
+           if source in fields or source in ("csljson", "csl-yaml")]  # fmt: skip
 
 
 @pytest.mark.parametrize(("source", "kind"), CLASSES, ids=[f"{s}-{k}" for s, k in CLASSES])

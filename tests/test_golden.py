@@ -31,6 +31,7 @@ INPUTS = {
     "csljson": (".json",),
     "medline": (".nbib",),
     "endnotexml": (".xml",),
+    "cslyaml": (".yaml", ".yml"),
 }
 #: format folder -> the reader's name, where they differ.
 READER_NAMES = {"endnotexml": "endnote-xml"}

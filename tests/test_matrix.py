@@ -14,8 +14,8 @@ SOURCES = [EXAMPLES / n for n in ("endnote-sample.enw", "classic.refer", "nahta2
 #: reader -> the suffix of its files (EndNote XML's ``.xml`` is told by content: no reader
 #: or writer claims it, so the examples are written with ``-t``)
 SUFFIX = {"refer": ".enw", "ris": ".ris", "bibtex": ".bib", "csljson": ".json",
-          "endnote-xml": ".xml"}  # fmt: skip
-WRITERS = ("refer", "ris", "bibtex", "biblatex", "csljson", "endnote-xml")
+          "endnote-xml": ".xml", "csl-yaml": ".yaml"}  # fmt: skip
+WRITERS = ("refer", "ris", "bibtex", "biblatex", "csljson", "endnote-xml", "csl-yaml")
 
 
 def invoke(*args, input=None):

@@ -101,8 +101,10 @@ def test_a_batch_plans_once_per_output(
 
 # --- Plan validation: the message and exit status of each usage error -------------------------
 
-KNOWN_READERS = "bibtex, csljson, endnote-xml, medline, refer, ris"
-KNOWN_WRITERS = "biblatex, bibtex, csljson, endnote-xml, html, markdown, refer, ris, rst, text"
+KNOWN_READERS = "bibtex, csl-yaml, csljson, endnote-xml, medline, refer, ris"
+KNOWN_WRITERS = (
+    "biblatex, bibtex, csl-yaml, csljson, endnote-xml, html, markdown, refer, ris, rst, text"
+)
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ def test_bash_completes_input_formats_styles_and_locales():
 
 def test_zsh_completion_carries_descriptions():
     assert complete("zsh", "refconv convert -t css") in ([], [""])
-    lines = complete("zsh", "refconv convert -t cs")
+    lines = complete("zsh", "refconv convert -t cslj")
     assert lines[:3] == [
         "plain",
         "csljson",

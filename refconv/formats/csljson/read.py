@@ -49,6 +49,7 @@ from refconv.model import (
     SourcePos,
 )
 from refconv.values.dates import date_problem, parse_date
+from refconv.values.edtf import OPEN_RANGE, parse_edtf, qualified
 from refconv.values.names import split_dropping_particle
 
 _NAME_KEYS = {
@@ -239,7 +240,7 @@ def date_from_csl(
     """
     problem = problem or _no_problem
     if isinstance(value, str):
-        return _date_from_text(value, value.replace("/", "-") if "-" in value else value, problem)
+        return _date_from_string(value, problem)
     if not isinstance(value, dict):
         return None
     date, used = None, {k for k in ("season", "circa") if value.get(k) in (None, False, "")}
@@ -250,8 +251,10 @@ def date_from_csl(
     if date is None or date.literal:
         for key in ("raw", "literal"):
             if isinstance(value.get(key), str):  # a literal may be anything: no warning
-                quiet = key == "literal"
-                date = _date_from_text(value[key], value[key], _no_problem if quiet else problem)
+                if key == "literal":
+                    date = _date_from_text(value[key], value[key], _no_problem)
+                else:
+                    date = _date_from_string(value[key], problem)
                 used.add(key)
                 break
         else:
@@ -271,6 +274,39 @@ def date_from_csl(
             ):
                 rest[key] = one
     return date
+
+
+#: A CSL month 13-16 (a season, citeproc-js) in a date string, "2012-13": pandoc writes a
+#: season date so in CSL YAML and reads it back as one.
+_SEASON_STRING = re.compile(r"([0-9]{4})-(1[3-6])", re.ASCII)
+
+
+def _date_from_string(value: str, problem: Callable[[str], None]) -> Date | None:
+    """A date string (or ``raw``): EDTF first, as pandoc (citeproc) reads it, so that
+    ``2012-03-15/2013``, ``2012~`` (circa), ``2012-21`` (spring), ``2012/..`` (open end) and
+    ``2012-03-15T10:00:00`` mean what EDTF says; any other text as a person writes a date
+    (``parse_date``: "March 2012", "1996-97"). A year of 0 or below is not read as EDTF
+    (astronomical years: "-0044" would be 45 BC). A time of day, ``?``/``%`` and an open
+    start ("../2012": its end is the date) are told to ``problem`` (the text is kept)."""
+    text = value.strip()
+    if m := _SEASON_STRING.fullmatch(text):
+        return _from_parts([[m[1], m[2]]], problem)
+    date, why = parse_edtf(text)
+    known, more = text, ""
+    if date is None and not why and (open_range := OPEN_RANGE.fullmatch(text)):
+        known = open_range["start"] or open_range["end"]
+        date, why = parse_edtf(known)
+        if date is None or len(date.parts) != 1:
+            date = None
+        elif open_range["start"]:
+            date.open_end = True
+        else:  # citeproc-js prints no date for CSL's open start, [[0], [2012]]
+            more = "an open range; only its end is a date"
+    if date is not None and all(part[0] > 0 for part in date.parts):
+        if more := more or qualified(known):
+            problem(more)
+        return date
+    return _date_from_text(value, value.replace("/", "-") if "-" in value else value, problem)
 
 
 def _date_from_text(text: str, cleaned: str, problem: Callable[[str], None]) -> Date | None:
@@ -444,9 +480,12 @@ def record_from_csl(
                 shown = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
                 kept = "; kept as literal text" if date is not None and date.literal else ""
                 message = f"{key} {shown[:80]}: {'; '.join(problems)}"
-                if date is not None and not kept and isinstance(value, dict):
-                    message += "; the date object is kept in custom"
-                    whole = json.dumps(value, ensure_ascii=False)
+                if date is not None and not kept and isinstance(value, (dict, str)):
+                    what = "text" if isinstance(value, str) else "date object"
+                    message += f"; the {what} is kept in custom"
+                    whole = (
+                        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                    )
                     rules.kept(record, key, whole, message, source.line)
                     unused = {}
                 else:

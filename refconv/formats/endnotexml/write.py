@@ -28,7 +28,6 @@ from typing import TextIO
 from lxml import etree
 
 from refconv.formats.base import ReadRules, Writer, kept_again, shown, silent
-from refconv.formats.bibtex.latex import RichNode, parse_rich_text
 from refconv.formats.endnotexml.read import record_of  # the reader, for trial reads
 from refconv.formats.endnotexml.syntax import (
     FACE_ORDER,
@@ -52,6 +51,7 @@ from refconv.formats.endnotexml.tables import (
 from refconv.formats.refer.syntax import endnote_tags, lookup_type
 from refconv.formats.refer.write import endnote_type, refer_lines
 from refconv.model import Record
+from refconv.values.richtext import RichNode, parse_rich_text
 
 PROLOGUE = '<?xml version="1.0" encoding="UTF-8"?>\n<xml><records>\n'
 EPILOGUE = "\n</records></xml>\n"
