@@ -140,7 +140,9 @@ def _iter_utf8_or_cp1252(
     try:
         for block in _line_blocks(chunks):
             try:
-                lines = _TEXT_EOL.split(block.decode("utf-8"))
+                text = block.decode("utf-8")
+                # str.split is ~10x the regex's speed; alone it serves LF-only text
+                lines = _TEXT_EOL.split(text) if "\r" in text else text.split("\n")
             except UnicodeDecodeError:
                 pass
             else:
