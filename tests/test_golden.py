@@ -30,6 +30,7 @@ INPUTS = {
     "bibtex": (".bib",),
     "csljson": (".json",),
     "medline": (".nbib",),
+    "mods": (".mods",),
 }
 UPDATE = os.environ.get("REFCONV_UPDATE_GOLDENS") == "1"
 
