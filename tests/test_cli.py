@@ -100,7 +100,7 @@ def test_missing_output_format_is_a_usage_error():
     assert result.exit_code == 2
     assert (
         "no output format; give -t FORMAT "
-        "(biblatex, bibtex, csljson, html, markdown, refer, ris, rst, text)" in result.stderr
+        "(biblatex, bibtex, csljson, html, markdown, mods, refer, ris, rst, text)" in result.stderr
     )
 
 
@@ -109,11 +109,11 @@ def test_unknown_format_is_a_usage_error():
     assert result.exit_code == 2
     assert (
         "unknown output format 'bibtext'; known: "
-        "biblatex, bibtex, csljson, html, markdown, refer, ris, rst, text" in result.stderr
+        "biblatex, bibtex, csljson, html, markdown, mods, refer, ris, rst, text" in result.stderr
     )
     result = run(["convert", str(SEED), "-f", "nope", "-t", "csljson"])
     assert result.exit_code == 2
-    known = "bibtex, csljson, medline, refer, ris"
+    known = "bibtex, csljson, medline, mods, refer, ris"
     assert f"unknown input format 'nope'; known: {known}" in result.stderr
 
 
@@ -123,8 +123,8 @@ def test_undetectable_input_is_a_usage_error(tmp_path):
     result = run(["convert", str(path), "-t", "csljson"])
     assert result.exit_code == 2
     assert (
-        f"cannot tell the format of {path}; use -f FORMAT (bibtex, csljson, medline, refer, ris)"
-        in result.stderr
+        f"cannot tell the format of {path}; use -f FORMAT "
+        "(bibtex, csljson, medline, mods, refer, ris)" in result.stderr
     )
 
 
@@ -359,7 +359,7 @@ def test_undetectable_input_in_a_batch_is_reported_and_the_others_written(tmp_pa
     assert result.exit_code == 1
     assert result.stderr == (
         f"error: cannot tell the format of {data}; "
-        "use -f FORMAT (bibtex, csljson, medline, refer, ris)\n"
+        "use -f FORMAT (bibtex, csljson, medline, mods, refer, ris)\n"
     )
     assert (out / "good.ris").exists() and not (out / "data.ris").exists()
 

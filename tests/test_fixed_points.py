@@ -35,6 +35,7 @@ FORMATS = {
     "bibtex": ("bibtex", "bibtex"),
     "biblatex": ("bibtex", "biblatex"),
     "csljson": ("csljson", "csljson"),
+    "mods": ("mods", "mods"),
 }
 EXAMPLES = int(os.environ.get("REFCONV_EXAMPLES", "60"))
 

@@ -11,8 +11,8 @@ from refconv.cli import cli
 from .conftest import EXAMPLES, FORMATS
 
 SOURCES = [EXAMPLES / n for n in ("endnote-sample.enw", "classic.refer", "nahta2012-flat.enw")]
-SUFFIX = {"refer": ".enw", "ris": ".ris", "bibtex": ".bib", "csljson": ".json"}
-WRITERS = ("refer", "ris", "bibtex", "biblatex", "csljson")
+SUFFIX = {"refer": ".enw", "ris": ".ris", "bibtex": ".bib", "csljson": ".json", "mods": ".mods"}
+WRITERS = ("refer", "ris", "bibtex", "biblatex", "csljson", "mods")
 
 
 def invoke(*args, input=None):

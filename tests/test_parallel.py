@@ -32,7 +32,7 @@ from refconv.pipeline import plan_conversion, run_inputs
 from refconv.plugins import Registry
 from tests.hostile import hostile
 
-WRITERS = ["csljson", "bibtex", "biblatex", "ris", "refer"]
+WRITERS = ["csljson", "bibtex", "biblatex", "ris", "refer", "mods"]
 
 
 def _convert(data: bytes, source: str, args: list[str]) -> tuple[int, bytes, str]:

@@ -101,8 +101,8 @@ def test_a_batch_plans_once_per_output(
 
 # --- Plan validation: the message and exit status of each usage error -------------------------
 
-KNOWN_READERS = "bibtex, csljson, medline, refer, ris"
-KNOWN_WRITERS = "biblatex, bibtex, csljson, html, markdown, refer, ris, rst, text"
+KNOWN_READERS = "bibtex, csljson, medline, mods, refer, ris"
+KNOWN_WRITERS = "biblatex, bibtex, csljson, html, markdown, mods, refer, ris, rst, text"
 
 
 @pytest.mark.parametrize(

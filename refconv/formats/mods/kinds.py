@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from refconv.formats.base import ReadRules, date_trouble
+from refconv.formats.mods.syntax import range_date
 from refconv.formats.mods.tables import (
     CSL_TO_MODS,
     GENRE_TO_CSL,
@@ -159,11 +160,8 @@ def _group_date(rules: ReadRules, record: Record, path: str, elements: list[Any]
     if "start" in points:
         start_el, start = points["start"]
         end = points.get("end")
-        first = _one_date(start)
-        last = _one_date(end[1]) if end else None
-        if first is not None and (end is None or (last is not None and first < last)):
-            parts = (first,) + ((last,) if last is not None else ())
-            date = Date(parts, circa=circa, open_end=end is None)
+        date = range_date(start, end[1] if end else None, circa)
+        if date is not None:
             used = {id(start_el)} | ({id(end[0])} if end else set())
     if date is None:
         ranked = sorted(texts, key=lambda et: (et[0].get("keyDate") != "yes",
@@ -178,15 +176,6 @@ def _group_date(rules: ReadRules, record: Record, path: str, elements: list[Any]
         if id(element) not in used and (other is None or other != date):
             record.add_extra(path, text)
     return date
-
-
-def _one_date(text: str) -> tuple[int, ...] | None:
-    """The one date (year, month, day) of a range's start or end point, or None."""
-    parsed = parse_date(text)
-    date = parsed.date
-    if parsed.kind != "date" or date is None or len(date.parts) != 1 or parsed.leftover:
-        return None
-    return None if date.season or date.circa or date.open_end else date.parts[0]
 
 
 def finish_dates(

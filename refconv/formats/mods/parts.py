@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from refconv.formats.mods.kinds import read_date
 from refconv.formats.mods.syntax import block_of, local_name, step, text_of
 from refconv.formats.mods.tables import (
     DETAIL_TO_CSL,
@@ -14,7 +13,8 @@ from refconv.formats.mods.tables import (
     IDENTIFIER_TO_CSL,
     LOCATION_TO_CSL,
 )
-from refconv.model import DATE_VARIABLES, TEXT_VARIABLES, Record
+from refconv.model import DATE_VARIABLES, TEXT_VARIABLES, Date, Record
+from refconv.values.dates import parse_date
 from refconv.values.identifiers import find_doi
 from refconv.values.pages import normalize_pages
 
@@ -155,15 +155,23 @@ def add_extension(builder: Builder, element: Any, level: str, path: str) -> None
             builder.keep(f"{path}/{foreign(child)}", child, warn=OTHER_NAMESPACE)
 
 
+def restore_date(text: str) -> Date:
+    """A date as the writer put it in <extension> (``format_date``): the date it reads as
+    when all of it is read ("1999/12/04", "Winter 1999"), else the literal date of the text
+    ("1850-1850", "n.d.", "in press": never a status or a kept leftover)."""
+    parsed = parse_date(text)
+    if parsed.kind == "date" and parsed.date and not parsed.leftover:
+        return parsed.date
+    return Date(literal=text)
+
+
 def whole_dates(builder: Builder, record: Record) -> None:
     """The dates refconv keeps whole in <extension>: a date MODS has no element for, or one
     whose element holds it without its season (the element's date is replaced when it is
     that date without the season; another is kept beside it)."""
-    for var, text, line in builder.whole_dates:
-        date = read_date(builder.rules, record, var, text, line)
+    for var, text, _line in builder.whole_dates:
+        date = restore_date(text)
         known = record.dates.get(var)
-        if date is None:
-            continue
         if known is None or (known.parts == date.parts and not known.season):
             record.dates[var] = date
         elif known != date:

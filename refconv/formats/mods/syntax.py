@@ -8,7 +8,7 @@ from typing import Any
 
 from refconv.formats.mods.tables import MODS_NS
 from refconv.model import Date, Name
-from refconv.values.dates import format_date, year_text
+from refconv.values.dates import format_date, parse_date, year_text
 from refconv.values.names import split_dropping_particle, split_particle
 
 _MODS_PREFIX = "{" + MODS_NS + "}"
@@ -132,3 +132,39 @@ def date_points(date: Date) -> list[tuple[str, str]]:
     if len(date.parts) == 2:
         return [("start", w3cdtf(date.parts[0])), ("end", w3cdtf(date.parts[1]))]
     return [("", w3cdtf(date.parts[0]))]
+
+
+def one_date(text: str) -> tuple[int, ...] | None:
+    """The one date (year, month, day) a range's start or end point says, or None."""
+    parsed = parse_date(text)
+    date = parsed.date
+    if parsed.kind != "date" or date is None or len(date.parts) != 1 or parsed.leftover:
+        return None
+    return None if date.season or date.circa or date.open_end else date.parts[0]
+
+
+def range_date(start: str, end: str | None, circa: bool) -> Date | None:
+    """The range of a ``point="start"`` and ``point="end"`` date (open-ended without an end),
+    or None when the points make no range (one is no date, the end is before the start)."""
+    first = one_date(start)
+    last = one_date(end) if end is not None else None
+    if first is None or (end is not None and (last is None or last < first)):
+        return None
+    parts = (first,) if last is None else (first, last)
+    return Date(parts, circa=circa, open_end=end is None)
+
+
+def points_read_back(date: Date, points: list[tuple[str, str]]) -> bool:
+    """True when the date elements of ``points`` (``date_points``) read back as ``date``: a
+    reversed range, a literal the reader would take for a date ("1850-1850") or for no date
+    ("n.d."), or a status ("in press") does not, and goes to <extension> instead."""
+    if points[0][0] == "start":
+        end = points[1][1] if len(points) > 1 else None
+        return range_date(points[0][1], end, date.circa) == date
+    parsed = parse_date(points[0][1])
+    if not date.parts:
+        return parsed.kind == "literal" and parsed.date == date
+    back = parsed.date
+    if parsed.kind != "date" or back is None or parsed.leftover:
+        return False
+    return Date(back.parts, back.season, back.circa or date.circa, back.literal) == date

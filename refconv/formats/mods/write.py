@@ -25,6 +25,7 @@ from refconv.formats.mods.syntax import (
     escape_text,
     name_parts,
     parts_read_back,
+    points_read_back,
     xml_safe,
 )
 from refconv.formats.mods.tables import (
@@ -146,6 +147,11 @@ class _Record:
                 # reads its year) and <extension> the whole date, which refconv reads
                 self.keep("variable", var, format_date(date))
                 date = Date(date.parts, circa=date.circa, open_end=date.open_end)
+            elif var in ("issued", "accessed", "original-date") and not points_read_back(
+                date, date_points(date)
+            ):
+                self.keep("variable", var, format_date(date))  # "n.d.", a reversed range
+                continue
             if var == "issued":
                 self.origin["main"] += date_nodes("dateIssued", date)
             elif var == "accessed":
