@@ -18,7 +18,7 @@ from refconv.values.text import strip_nocase
 
 from .conftest import Collect
 
-FORMATS = ("csljson", "ris", "bibtex", "biblatex", "refer")
+FORMATS = ("csljson", "ris", "bibtex", "biblatex", "refer", "mods")
 
 #: What each format cannot express; the README's "Known losses" table says the same.
 LOSSES = {

@@ -85,7 +85,6 @@ class _Document:
             load_dtd=False,
             no_network=True,
             huge_tree=False,
-            collect_ids=False,
         )
         self.path, self.rules = path, rules
         self.depth = 0
@@ -128,7 +127,8 @@ class _Document:
                     return RefconvError(f"invalid XML: undeclared entity &{name};",
                                         self.path, number)  # fmt: skip
         message = str(exc.msg).split(", line ")[0].strip()
-        at: int = exc.lineno if exc.lineno and exc.lineno > 0 else lineno
+        # libxml2 counts the line end refconv adds after the last line: never past it
+        at: int = min(exc.lineno, lineno) if exc.lineno and exc.lineno > 0 else lineno
         return RefconvError(f"invalid XML: {message}", self.path, at)
 
     def events(self, lineno: int) -> Iterator[Any]:
