@@ -14,7 +14,7 @@ from refconv.formats.mods.tables import (
     LOCATION_TO_CSL,
 )
 from refconv.model import DATE_VARIABLES, TEXT_VARIABLES, Date, Record
-from refconv.values.dates import parse_date
+from refconv.values.dates import format_date, parse_date
 from refconv.values.identifiers import find_doi
 from refconv.values.pages import normalize_pages
 
@@ -170,8 +170,13 @@ def whole_dates(builder: Builder, record: Record) -> None:
     whose element holds it without its season (the element's date is replaced when it is
     that date without the season; another is kept beside it)."""
     for var, text, _line in builder.whole_dates:
-        date = restore_date(text)
         known = record.dates.get(var)
+        seasoned = [
+            Date(known.parts, season, known.circa, open_end=known.open_end)
+            for season in (1, 2, 3, 4)
+            if known is not None and known.parts and not known.season
+        ]
+        date = next((d for d in seasoned if format_date(d) == text), None) or restore_date(text)
         if known is None or (known.parts == date.parts and not known.season):
             record.dates[var] = date
         elif known != date:

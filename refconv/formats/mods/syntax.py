@@ -16,6 +16,7 @@ _MODS_PREFIX = "{" + MODS_NS + "}"
 #: and CR, lone UTF-16 surrogates, U+FFFE and U+FFFF. No character reference may name them.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE = re.compile("[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]")
 #: Element content: ``&`` and ``<`` start markup, ``>`` ends a CDATA section (``]]>``), and a
 #: CR would be read as LF (XML 1.0, section 2.11): written as a character reference.
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
@@ -34,9 +35,12 @@ def xml_safe(value: str) -> tuple[str, list[str]]:
     if _FORBIDDEN.search(value) is None:
         return value, []
     if _SURROGATE.search(value):
+        found = {f"U+{ord(c):04X}" for c in _LONE.findall(value)}
         value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    found = sorted({f"U+{ord(c):04X}" for c in _FORBIDDEN.findall(value)})
-    return _FORBIDDEN.sub("\ufffd", value), found
+    else:
+        found = set()
+    found |= {f"U+{ord(c):04X}" for c in _FORBIDDEN.findall(value)}
+    return _FORBIDDEN.sub("\ufffd", value), sorted(found)
 
 
 def escape_text(value: str) -> str:

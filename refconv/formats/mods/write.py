@@ -70,6 +70,12 @@ _BCP47 = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")  # a language code, 
 _NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _RANGE = re.compile(r"([^-\s,]+)-([^-\s,]+)")
 _HOST_VARS = ("container-title", "container-title-short", "container-author")
+#: Date variables with a MODS element: (the originInfo's level, the element).
+_DATE_ELEMENTS = {
+    "issued": ("main", "dateIssued"),
+    "accessed": ("main", "dateCaptured"),
+    "original-date": ("original", "dateIssued"),
+}
 
 
 def node(tag: str, text: str | None = None, *children: Node, **attributes: str) -> Node:
@@ -141,25 +147,21 @@ class _Record:
                                   grantor, type_="corporate"))  # fmt: skip
 
     def dates(self) -> None:
+        """issued, accessed and original-date as MODS date elements; the others, and any
+        date the elements would read back as another ("n.d.", a reversed range), whole in
+        <extension>. W3C-DTF has no season: a season's date is in the elements without it
+        (xml2bib reads its year) and whole in <extension>, which refconv reads."""
         for var, date in self.record.dates.items():
-            if date.season and var in ("issued", "accessed", "original-date"):
-                # W3C-DTF has no season: the element holds the date without it (xml2bib
-                # reads its year) and <extension> the whole date, which refconv reads
+            where = _DATE_ELEMENTS.get(var)
+            plain = Date(date.parts, circa=date.circa, open_end=date.open_end)
+            plain = plain if date.season else date
+            if where is None or not points_read_back(plain, date_points(plain)):
                 self.keep("variable", var, format_date(date))
-                date = Date(date.parts, circa=date.circa, open_end=date.open_end)
-            elif var in ("issued", "accessed", "original-date") and not points_read_back(
-                date, date_points(date)
-            ):
-                self.keep("variable", var, format_date(date))  # "n.d.", a reversed range
                 continue
-            if var == "issued":
-                self.origin["main"] += date_nodes("dateIssued", date)
-            elif var == "accessed":
-                self.origin["main"] += date_nodes("dateCaptured", date)
-            elif var == "original-date":
-                self.origin["original"] += date_nodes("dateIssued", date)
-            else:
+            if date.season:
                 self.keep("variable", var, format_date(date))
+            level, tag = where
+            self.origin[level] += date_nodes(tag, plain)
 
     def origin_info(self) -> None:
         form, facts = self.form, self.facts
