@@ -137,8 +137,12 @@ class _Document:
                 self.depth += 1
                 if self.depth == 1:
                     self.start_root(element)
+                elif self.depth == 2 and self.root == "modsCollection":
+                    self.text_before(element)
                 continue
             self.depth -= 1
+            if self.depth == 0 and self.root == "modsCollection" and len(element):
+                self.text_before(None, element[-1])
             if self.depth == 1 and self.root == "modsCollection":
                 name = local_name(element.tag)
                 if name == "mods":
@@ -148,13 +152,25 @@ class _Document:
                     what = name or element.tag
                     self.rules.warn(f"element <{what}> outside any <mods> record; skipped",
                                     element.sourceline)  # fmt: skip
-                element.clear(keep_tail=False)
+                element.clear(keep_tail=True)  # text after it: see text_before
                 parent = element.getparent()
                 while element.getprevious() is not None:
                     del parent[0]
             elif self.depth == 0 and self.root == "mods":
                 self.records += 1
                 yield element
+
+    def text_before(self, element: Any, last: Any = None) -> None:
+        """Warn about text between the records of a collection (before ``element``, or after
+        ``last``, the last child): it is outside any record, skipped."""
+        before = last if element is None else element.getprevious()
+        text = before.tail if before is not None else element.getparent().text
+        if text and text.strip():
+            if element is not None:  # the line the text ends on, counted back from the next
+                line = element.sourceline - text[len(text.rstrip()) :].count("\n")
+            else:  # after the last record: its first line (lxml does not give its last)
+                line = last.sourceline
+            self.rules.warn("text outside any <mods> record; skipped", line)
 
     def start_root(self, element: Any) -> None:
         """Check the root element: ``modsCollection`` or ``mods`` of MODS."""
