@@ -90,7 +90,7 @@ class _Document:
         self.depth = 0
         self.root: str | None = None  # "modsCollection" or "mods" once the root started
         self.records = 0
-        self.pending: list[str] = []  # lines not fed yet
+        self.pending: list[str] = []  # lines not fed yet (without their line ends)
         self.first = 1  # the number of pending[0]
         self.fed: tuple[int, list[str]] = (1, [])  # the lines fed last, and the first's number
         self.blank = True  # nothing but white space fed so far
@@ -99,7 +99,7 @@ class _Document:
         """Feed the pending lines (the last is ``lineno``) and yield the ended records."""
         lines, self.pending = self.pending, []
         self.fed, self.first = (self.first, lines), lineno + 1
-        text = "".join(lines)
+        text = "\n".join(lines) + "\n" if lines else ""
         self.blank = self.blank and not text.strip()
         try:
             self.parser.feed(text)
@@ -203,7 +203,7 @@ def _mods_elements(lines: Iterable[str], path: str, rules: ReadRules) -> Iterato
                 path,
                 lineno,
             )
-        doc.pending.append(line + "\n")
+        doc.pending.append(line)
         size += len(line)
         if doc.root is None or size >= _CHUNK:  # the prolog line by line (see above)
             yield from doc.feed(lineno)
