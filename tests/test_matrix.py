@@ -90,3 +90,24 @@ def test_read_only_reader_told_by_content(reader):
     seed = READ_ONLY[reader] / "nahta2012.nbib"
     out = invoke("-t", "csljson", input=seed.read_bytes())
     assert '"PMID": "23227361"' in out
+
+
+#: The MODS goldens that read without an error (the others test the refusals).
+MODS_INPUTS = sorted(
+    p
+    for p in (FORMATS / "mods").iterdir()
+    if p.suffix == ".mods" and ": error: " not in p.with_suffix(".err").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("writer", ALL_WRITERS)
+def test_mods_goldens_to_every_writer(writer):
+    """Every MODS golden that reads cleanly, told by its suffix, to every writer (the
+    formatted ones too): the data outputs read back with as many records."""
+    records = invoke(*map(str, MODS_INPUTS), "-t", "csljson").count('\n    "id": ')
+    assert records >= 20
+    out = invoke(*map(str, MODS_INPUTS), "-t", writer)
+    if writer in WRITERS:
+        assert count(out, writer) == records
+    else:
+        assert out.strip()

@@ -29,17 +29,15 @@ from refconv.formats.mods.people import add_name
 from refconv.formats.mods.syntax import block_of, local_name, step, text_of
 from refconv.formats.mods.tables import (
     BCP47_AUTHORITIES,
-    EXTENSION_NS,
     KNOWN_ELEMENTS,
     ORIGIN_DATES,
     PHYSICAL_TO_CSL,
     RELATED_LEVELS,
     SIMPLE_ELEMENTS,
 )
-from refconv.model import TEXT_VARIABLES, Record, SourcePos
+from refconv.model import Record, SourcePos
 from refconv.values.vocabulary import ISO_639_2_TO_BCP47
 
-_EXTENSION = "{" + EXTENSION_NS + "}"
 #: Title variables by level: (the title, the abbreviated title).
 _TITLES = {
     "main": ("title", "title-short"),
@@ -50,7 +48,6 @@ _TITLES = {
 }
 #: Values that run over lines (the others have their white space runs made one space).
 _MULTILINE = frozenset({"abstract", "note", "annote"})
-_TEXT = frozenset(TEXT_VARIABLES)
 
 
 class Builder:

@@ -110,12 +110,13 @@ def finish_type(evidence: Evidence, rules: ReadRules, record: Record) -> None:
     for value in evidence.resources:
         if value.lower() not in (resource, "text") and RESOURCE_TO_CSL.get(value) != record.type:
             record.add_extra("typeOfResource", value)
-    issuance = {"main": form.issuance, "host": form.host_issuance} if form else {}
+    # issuance: monographic and continuing say what every part or whole says (LC writes
+    # them on nearly every record); another value (serial, integrating resource, multipart
+    # monograph) is kept unless the type's form says it
+    said_issuance = {"main": form.issuance, "host": form.host_issuance} if form else {}
     for level, value, path in evidence.issuance:
-        if value.lower() != issuance.get(level) and value.lower() not in (
-            "monographic",
-            "continuing",
-        ):
+        lowered = value.lower()
+        if lowered not in ("monographic", "continuing", said_issuance.get(level)):
             record.add_extra(path, value)
 
 

@@ -314,8 +314,7 @@ def writable(person: Name) -> bool:
 def name_node(person: Name, role: str) -> Node:
     """A ``<name>`` with its parts and its role: the MARC relator term for CSL roles that
     have one, else the CSL role's name (``type="text"``, no authority)."""
-    term, _code = CSL_TO_ROLE.get(role, (role, ""))
-    authority = "marcrelator" if role in CSL_TO_ROLE else ""
+    term, authority = (CSL_TO_ROLE[role][0], "marcrelator") if role in CSL_TO_ROLE else (role, "")
     role_node = node("role", None, node("roleTerm", term, authority=authority, type_="text"))
     if person.literal:
         return node("name", None, node("namePart", person.literal), role_node, type_="corporate")
