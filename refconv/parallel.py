@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -51,6 +52,10 @@ if TYPE_CHECKING:
 
 #: Bytes per part: ~1,700 Refer records of 1.2 KB; a worker holds one part's records.
 PART_BYTES = 2 << 20
+#: A file with this many bytes where no part can start is converted by one process.
+GAP_BYTES = 8 << 20
+#: Worker processes at the most, whatever -j says (each holds a pipe and a part).
+MAX_WORKERS = 64
 #: Encodings in which a part boundary (ASCII line ends, ``%``, ``TY``) is found in the bytes.
 _ASCII_SAFE = frozenset(
     {"utf-8", "ascii", "cp1252", "latin-1"} | {f"iso8859-{n}" for n in range(1, 17)}
@@ -60,28 +65,50 @@ _READ = 1 << 16
 _Error = tuple[str, "str | None", "int | None"]
 
 
-def splittable(plan: Plan, names: Sequence[str], jobs: int) -> bool:
-    """Can ``names`` be converted by ``jobs`` processes with the output of one?"""
+def workers(plan: Plan, names: Sequence[str], jobs: int) -> int:
+    """How many processes convert ``names`` with the output of one: ``jobs`` at most, one per
+    part at most, and 1 (one process, no workers) when they cannot be split: not regular files
+    (a pipe, a FIFO, standard input: their bytes can be read once only), ``--strict``, a
+    writer without ``frame``, a reader without ``part_start``, an encoding whose ASCII bytes
+    are not ASCII, no ``fork``, or a file with a stretch of ``GAP_BYTES`` where no part can
+    start (its records would be held in memory; one process streams them)."""
     import multiprocessing
 
     writer = plan.writer
     if jobs < 2 or writer is None or writer.frame is None or plan.diagnostics.strict:
-        return False
+        return 1
     if "fork" not in multiprocessing.get_all_start_methods():
-        return False
+        return 1
     if plan.encoding is not None and codecs.lookup(plan.encoding).name not in _ASCII_SAFE:
-        return False
+        return 1
+    total = 0
     for name in names:
-        cls = plan.reader
-        if cls is None and name == "-":
-            return False  # sniffing standard input would need its bytes twice
-        if cls is None:
-            cls = plan.registry.reader_for_path(name)
-        if cls is None:
-            with open(name, "rb") as stream:
+        if name == "-" or not os.path.isfile(name):
+            return 1
+        cls = plan.reader or plan.registry.reader_for_path(name)
+        with open(name, "rb") as stream:
+            if cls is None:
                 cls = plan.registry.sniff_reader(peek_text(stream)[1])
-        if cls is None or cls.part_start is None:
-            return False
+            if cls is None or cls.part_start is None or not _dense(stream, cls.part_start):
+                return 1
+        total += os.path.getsize(name)
+    return min(jobs, -(-total // PART_BYTES), MAX_WORKERS)
+
+
+def _dense(stream: BinaryIO, start: re.Pattern[bytes]) -> bool:
+    """Does a part start in every ``GAP_BYTES`` of ``stream`` (a regular file)? Found with a
+    search from each window's start in a memory map: only the pages near a match are read."""
+    import mmap
+
+    size = os.fstat(stream.fileno()).st_size
+    if size <= GAP_BYTES:
+        return True
+    if size >= 4 and stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return False  # no ASCII bytes to cut at
+    with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        for window in range(0, size - GAP_BYTES, GAP_BYTES // 2):
+            if start.search(data, window + 1, window + GAP_BYTES) is None:
+                return False
     return True
 
 
@@ -93,12 +120,13 @@ def cut(
     end at LF, CRLF or a lone CR, as ``io.iter_lines`` splits them."""
     buffer = b""
     line = 1
-    eof, first, anchored = False, True, False
+    eof, first, anchored, anchor = False, True, False, 1
     lowest = size  # the current part ends at the first match found from here on
     while True:
         if first and not anchored:  # the first part holds a record start: a reader's "no
-            m0 = start.search(buffer, 1)  # records" is about the input, not a banner before
+            m0 = start.search(buffer, anchor)  # records" is about the input, not a banner
             if m0 is None and not eof:
+                anchor = max(1, len(buffer) - 64)  # look at new bytes only
                 buffer, eof = _more(stream, buffer, size)
                 continue
             anchored = True
@@ -135,6 +163,7 @@ class _Part:
 
     label: str
     worker: Connection
+    source: int = 0  # which input: io warns once per input
     requests: list[KeyRequest] | None = None
     read_marks: list[int] = field(default_factory=list)
     read_messages: list[Diagnostic] = field(default_factory=list)
@@ -174,27 +203,29 @@ def run_parallel(plan: Plan, names: Sequence[str], dest: DestLike, jobs: int) ->
     from refconv.pipeline import SkippedRecords
 
     writer = plan.writer
-    assert writer is not None and writer.frame is not None, "splittable() checked"
+    assert writer is not None and writer.frame is not None, "workers() checked"
     context = multiprocessing.get_context("fork")
     diagnostics = plan.diagnostics
     before = diagnostics.errors
     assigner = KeyAssigner(plan.key_format, Collected(quiet=diagnostics.quiet))
     frame = _Frame(writer.frame)
-    processes: list[BaseProcess] = []
+    processes: dict[Connection, BaseProcess] = {}
     idle: list[Connection] = []
+    done = False
     try:
         for _ in range(jobs):
             parent_end, child_end = context.Pipe()
-            process = context.Process(target=_work, args=(plan, child_end, _init_worker))
+            inherited = [*idle, parent_end]  # the worker closes them: it sees EOF if we die
+            process = context.Process(target=_work, args=(plan, child_end, _init_worker, inherited))
             process.start()
             child_end.close()
-            processes.append(process)
+            processes[parent_end] = process
             idle.append(parent_end)
         with open_output(dest) as out:
             pending: dict[int, _Part] = {}  # by index, from ``written`` on
             granted = written = 0
             parts = _parts(plan, open_sources(list(names)))
-            warned: set[str] = set()
+            warned: set[int] = set()
             while True:
                 while idle and len(pending) < 2 * jobs:  # texts held: at most 2 per worker
                     item = next(parts, None)
@@ -202,15 +233,16 @@ def run_parallel(plan: Plan, names: Sequence[str], dest: DestLike, jobs: int) ->
                         break
                     conn = idle.pop()
                     index = written + len(pending)
-                    conn.send(("read", *item))
-                    pending[index] = _Part(item[1], conn)
+                    pending[index] = _Part(item[1], conn, source=item[-1])
+                    _send(conn, ("read", *item[:-1]), processes, item[1])
                 if not pending:
                     break
-                for part in _receive(pending):
+                for part in _receive(pending, processes):
                     if part.text is not None:
                         idle.append(part.worker)  # its records are written: free again
                 while granted in pending and pending[granted].requests is not None:
-                    _grant(pending[granted], assigner)
+                    part = pending[granted]
+                    _send(part.worker, _grant(part, assigner), processes, part.label)
                     granted += 1
                 while written in pending and pending[written].text is not None:
                     part = pending.pop(written)
@@ -224,26 +256,28 @@ def run_parallel(plan: Plan, names: Sequence[str], dest: DestLike, jobs: int) ->
                 n = diagnostics.errors - before
                 raise SkippedRecords(f"{n} record{'s' * (n != 1)} could not be converted")
             getvalue = getattr(out, "getvalue", None)  # dest None: the StringIO of open_output
+            done = True
             return getvalue() if dest is None and getvalue is not None else None
-    finally:
-        for conn in idle:
+    finally:  # every worker idle and told to stop when done; else stopped at once (SIGTERM)
+        for conn in idle if done else ():
             with contextlib.suppress(OSError):
                 conn.send(None)
-        for worker in processes:
-            worker.join(1.0)
-        _stop([worker for worker in processes if worker.exitcode is None])
+        for worker in processes.values() if done else ():
+            worker.join(10.0)
+        _stop([worker for worker in processes.values() if worker.exitcode is None])
 
 
 def _parts(
     plan: Plan, sources: Iterator[Source]
-) -> Iterator[tuple[type[Reader], str, bytes, int, str | None]]:
-    """(reader, label, bytes, first line, encoding) of each part of each input, in order."""
+) -> Iterator[tuple[type[Reader], str, bytes, int, str | None, int]]:
+    """(reader, label, bytes, first line, encoding, input number) of each part of each
+    input, in order."""
     from refconv.pipeline import choose_reader
 
-    for source in sources:
+    for number, source in enumerate(sources):
         cls = plan.reader or choose_reader(plan.registry, source, None)
         start = cls.part_start
-        assert start is not None, "splittable() checked"
+        assert start is not None, "workers() checked"
         stream = source.stream
         peek = getattr(stream, "peek", None)
         head = bytes(peek(4))[:2] if peek is not None else b""
@@ -251,7 +285,7 @@ def _parts(
             start = _NOWHERE  # UTF-16 has no ASCII bytes to cut at: one part
         encoding = plan.encoding
         for data, first_line in cut(stream, start, PART_BYTES):
-            yield cls, source.label, data, first_line, encoding
+            yield cls, source.label, data, first_line, encoding, number
             if encoding is None and data.startswith(codecs.BOM_UTF8):
                 encoding = "utf-8"  # the mark at the start decides for the whole input
 
@@ -259,7 +293,27 @@ def _parts(
 _NOWHERE = re.compile(rb"(?!)")
 
 
-def _receive(pending: dict[int, _Part]) -> list[_Part]:
+def _send(
+    conn: Connection, message: object, processes: dict[Connection, BaseProcess], label: str
+) -> None:
+    """Send ``message`` to a worker; one that died is an error naming why, never the
+    BrokenPipeError a closed standard output gives (which ends a run quietly)."""
+    try:
+        conn.send(message)
+    except OSError:  # BrokenPipeError, ConnectionResetError
+        raise _stopped(processes[conn], label) from None
+
+
+def _stopped(process: BaseProcess, label: str) -> RefconvError:
+    process.join(1.0)
+    code = process.exitcode
+    why = ""
+    if code is not None and code < 0:
+        why = f" (signal {-code}" + (": killed, perhaps for want of memory)" if code == -9 else ")")
+    return RefconvError(f"a worker process stopped{why}", label)
+
+
+def _receive(pending: dict[int, _Part], processes: dict[Connection, BaseProcess]) -> list[_Part]:
     """Wait for the next results of the parts in flight; the parts that got one."""
     from multiprocessing.connection import wait
 
@@ -269,8 +323,8 @@ def _receive(pending: dict[int, _Part]) -> list[_Part]:
         part = by_conn[ready]  # type: ignore[index]
         try:
             kind, payload = part.worker.recv()
-        except EOFError:
-            raise RefconvError("a worker process stopped", part.label) from None
+        except (EOFError, OSError):
+            raise _stopped(processes[part.worker], part.label) from None
         if kind == "read":
             (part.requests, part.read_marks, part.read_messages, part.fallback,
              part.references, part.error) = payload  # fmt: skip
@@ -282,8 +336,8 @@ def _receive(pending: dict[int, _Part]) -> list[_Part]:
     return got
 
 
-def _grant(part: _Part, assigner: KeyAssigner) -> None:
-    """Give ``part``'s records their keys, in input order, and send them to its worker with
+def _grant(part: _Part, assigner: KeyAssigner) -> tuple[str, list[str], list[str]]:
+    """Give ``part``'s records their keys, in input order: the message for its worker, with
     those of its references (``Writer.references``) that earlier parts wrote."""
     assert part.requests is not None
     earlier = [key for key in part.references if key in assigner.used]
@@ -296,10 +350,10 @@ def _grant(part: _Part, assigner: KeyAssigner) -> None:
         keys.append(assigner.grant(request))
         part.key_messages.append(sink.messages)
     part.key_warnings = sink.count - count
-    part.worker.send(("write", keys, earlier))
+    return "write", keys, earlier
 
 
-def _emit(part: _Part, diagnostics: Diagnostics, warned: set[str]) -> None:
+def _emit(part: _Part, diagnostics: Diagnostics, warned: set[int]) -> None:
     """Print ``part``'s messages in the order of one process, and add its counts."""
     counts = part.counts
     diagnostics.count += counts["count"] + part.key_warnings
@@ -308,9 +362,9 @@ def _emit(part: _Part, diagnostics: Diagnostics, warned: set[str]) -> None:
     diagnostics.retyped.update(counts["retyped"])
     diagnostics.kept_values.update(counts["kept_values"])
     diagnostics.records += len(part.key_messages)
-    repeated = part.fallback and part.label in warned  # io warns once per input
+    repeated = part.fallback and part.source in warned  # io warns once per input
     if part.fallback:
-        warned.add(part.label)
+        warned.add(part.source)
         diagnostics.count -= repeated
     read, write = part.read_messages, part.write_messages
     marks = [*part.write_marks, len(write)]
@@ -364,10 +418,15 @@ class _Frame:
         out.write(self.epilogue if self.started else self.empty)
 
 
-def _work(plan: Plan, conn: Connection, init: Callable[[], None]) -> None:
-    """A worker process: reads and writes the parts it is sent until it is sent None."""
+def _work(
+    plan: Plan, conn: Connection, init: Callable[[], None], inherited: list[Connection]
+) -> None:
+    """A worker process: reads and writes the parts it is sent until it is sent None (or the
+    parent is gone: ``inherited``, the parent's ends of the pipes, are closed here)."""
+    for end in inherited:
+        end.close()
     init()
-    while (order := conn.recv()) is not None:
+    while (order := _order(conn)) is not None:
         _, cls, label, data, first_line, encoding = order
         diagnostics = _PartDiagnostics(quiet=plan.diagnostics.quiet)
         assert plan.writer is not None
@@ -403,6 +462,13 @@ def _work(plan: Plan, conn: Connection, init: Callable[[], None]) -> None:
 
 class _Stopped(Exception):
     """Raised to the writer where the reader of one process raised its error."""
+
+
+def _order(conn: Connection) -> Any:
+    try:
+        return conn.recv()
+    except EOFError:  # the parent died: nothing to do
+        return None
 
 
 def _write(

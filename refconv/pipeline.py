@@ -241,16 +241,23 @@ def run_inputs(
 ) -> str | None:
     """``run`` over the inputs ``names`` (paths, ``-`` for standard input) with ``jobs``
     processes (default: one per core from ``PARALLEL_BYTES`` of input on, else one) when
-    they give the output of one (``refconv.parallel.splittable``), else in this process."""
+    they give the output of one (``refconv.parallel.workers``), else in this process."""
     if jobs is None:
         size = sum(os.path.getsize(name) for name in names if name != "-" and os.path.isfile(name))
-        jobs = (os.cpu_count() or 1) if size >= PARALLEL_BYTES else 1
+        jobs = usable_cores() if size >= PARALLEL_BYTES else 1
     if jobs > 1:
         from refconv import parallel
 
-        if parallel.splittable(plan, names, jobs):
+        jobs = parallel.workers(plan, names, jobs)
+        if jobs > 1:
             return parallel.run_parallel(plan, names, dest, jobs)
     return run(plan, open_sources(list(names)), dest)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity mask, not the machine's count)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 def _with_keys(records: Iterable[Record], keys: Iterable[str]) -> Iterator[Record]:

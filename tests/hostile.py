@@ -28,7 +28,7 @@ from refconv.cli import cli
 #: Output formats that are read back after a conversion (formatted text is not data).
 READ_BACK = {"csljson": "csljson", "bibtex": "bibtex", "biblatex": "bibtex", "ris": "ris",
              "refer": "refer", "endnote-xml": "endnote-xml",
-             "csl-yaml": "csl-yaml"}  # fmt: skip
+             "csl-yaml": "csl-yaml", "mods": "mods"}  # fmt: skip
 #: The formatted outputs, each with these styles (author-date, numeric with a bracket label,
 #: MLA, Chicago, and a "1." label, which Markdown reads as a list).
 FORMATTED = ("text", "html", "markdown", "rst")
@@ -345,6 +345,118 @@ csl_item = st.fixed_dictionaries(
 )
 
 
+# MODS: elements of every kind (mapped, kept, unknown, of another namespace) with values
+# escaped, raw (markup that breaks or forges structure), in CDATA sections, with character
+# and entity references, comments, processing instructions and entity declarations.
+MODS_NS = "http://www.loc.gov/mods/v3"
+MODS_GENRES = ["journal article", "book", "periodical", "thesis", "article-journal",
+               "bookSection", "nonsense", ""]  # fmt: skip
+MODS_ROLES = ["aut", "edt", "author", "editor", "degree grantor", "nonsense", ""]
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+mods_text = st.one_of(
+    value.map(_xml_escape),
+    value,  # raw: may break the XML or forge elements
+    value.map(lambda v: f"<![CDATA[{v}]]>"),
+    st.sampled_from(["&amp;", "&#x1;", "&#0;", "&#xD800;", "&nbsp;", "&lol9;", "&#65;",
+                     "<!-- c -->", "<?pi x?>", "]]>", "</title>", "</mods><mods>",
+                     "<mods>", "</modsCollection>", '<!ENTITY x "y">']),
+)  # fmt: skip
+mods_element = st.one_of(
+    st.builds(lambda v: f"<titleInfo><title>{v}</title></titleInfo>", mods_text),
+    st.builds(
+        lambda t, v, r: (
+            f'<name type="{t}"><namePart type="family">{v}</namePart>'
+            f'<namePart type="given">{v}</namePart><role><roleTerm type="text" '
+            f'authority="marcrelator">{r}</roleTerm></role></name>'
+        ),
+        st.sampled_from(["personal", "corporate", "conference", "x"]),
+        mods_text,
+        st.sampled_from(MODS_ROLES),
+    ),
+    st.builds(
+        lambda p, v: (
+            f'<originInfo><dateIssued point="{p}">{v}</dateIssued>'
+            f"<publisher>{v}</publisher><issuance>{v}</issuance></originInfo>"
+        ),
+        st.sampled_from(["start", "end", ""]),
+        mods_text,
+    ),
+    st.builds(
+        lambda a, g: f'<genre authority="{a}">{g}</genre>',
+        st.sampled_from(["marcgt", "local", "bibutilsgt", ""]),
+        st.sampled_from(MODS_GENRES),
+    ),
+    st.builds(
+        lambda t, v: (
+            f'<relatedItem type="{t}"><titleInfo><title>{v}</title>'
+            f'</titleInfo><relatedItem type="series"><titleInfo><title>{v}</title>'
+            "</titleInfo></relatedItem></relatedItem>"
+        ),
+        st.sampled_from(["host", "series", "original", "x"]),
+        mods_text,
+    ),
+    st.builds(
+        lambda d, v: (
+            f'<part><detail type="{d}"><number>{v}</number></detail>'
+            f'<extent unit="page"><start>{v}</start><end>{v}</end></extent>'
+            f"<date>{v}</date></part>"
+        ),
+        st.sampled_from(["volume", "issue", "chapter", "x"]),
+        mods_text,
+    ),
+    st.builds(
+        lambda t, v: f'<identifier type="{t}">{v}</identifier>',
+        st.sampled_from(["doi", "isbn", "uri", "citekey", "x"]),
+        mods_text,
+    ),
+    st.builds(lambda v: f"<location><url>{v}</url></location>", mods_text),
+    st.builds(lambda v: f"<subject><topic>{v}</topic></subject><note>{v}</note>", mods_text),
+    st.builds(
+        lambda k, v: (
+            f'<extension><c:custom xmlns:c="urn:x-refconv:custom" key="{k}">'
+            f"{v}</c:custom></extension>"
+        ),
+        st.sampled_from(["k", "DOI", "", "a b"]),
+        mods_text,
+    ),
+    st.builds(
+        lambda v: f'<x:unknown xmlns:x="urn:x">{v}</x:unknown><frobnicate>{v}</frobnicate>',
+        mods_text,
+    ),
+    mods_text,  # text or markup between elements
+)
+mods_record = st.lists(mods_element, max_size=10).map(lambda els: "<mods>" + "".join(els)
+                                                      + "</mods>")  # fmt: skip
+
+
+def _mods_document(records: list[str], prolog: str, single: bool, cut: int) -> str:
+    body = records[0] if single and records else "\n".join(records)
+    if not single:
+        body = f'<modsCollection xmlns="{MODS_NS}">\n{body}\n</modsCollection>\n'
+    elif body:
+        body = body.replace("<mods>", f'<mods xmlns="{MODS_NS}">', 1)
+    text = prolog + body
+    return text[: len(text) - cut] if cut else text  # a truncated file
+
+
+MODS_PROLOGS = ['<?xml version="1.0" encoding="UTF-8"?>\n', "", "<!-- c -->\n",
+                '<!DOCTYPE modsCollection [<!ENTITY a "b">]>\n',
+                '<!DOCTYPE modsCollection SYSTEM "http://192.0.2.1/x.dtd">\n',
+                '<?xml version="1.0" encoding="ISO-8859-1"?>\n']  # fmt: skip
+mods_document = st.builds(
+    _mods_document,
+    st.lists(mods_record, max_size=4),
+    st.sampled_from(MODS_PROLOGS),
+    st.booleans(),
+    st.one_of(st.just(0), st.integers(0, 30)),
+)
+
+
 # --- records that carry the attacks in the fields they target --------------------------------
 
 #: Per format: the fields a payload goes into (URL and DOI, the text fields a consumer prints,
@@ -427,6 +539,48 @@ bib_payload = st.builds(
     st.sampled_from(["k", "k1", "x:y"]),
     st.lists(_field(BIB_PAYLOAD_FIELDS), min_size=1, max_size=5),
     st.lists(st.sampled_from(["braces", "braces", "quotes", "bare"]), min_size=5, max_size=5),
+)
+
+#: MODS: the elements a payload goes into, each with its value XML-escaped (so that it lands
+#: as a value, not as markup).
+MODS_TEMPLATES = {
+    "title": "<titleInfo><title>{}</title></titleInfo>",
+    "note": "<note>{}</note>",
+    "topic": "<subject><topic>{}</topic></subject>",
+    "abstract": "<abstract>{}</abstract>",
+    "container": '<relatedItem type="host"><titleInfo><title>{}</title></titleInfo>'
+                 "</relatedItem>",
+    "url": "<location><url>{}</url></location>",
+    "doi": '<identifier type="doi">{}</identifier>',
+    "family": '<name type="personal"><namePart type="family">{}</namePart></name>',
+    "given": '<name type="personal"><namePart type="given">{}</namePart></name>',
+    "dateIssued": "<originInfo><dateIssued>{}</dateIssued></originInfo>",
+    "volume": '<part><detail type="volume"><number>{}</number></detail></part>',
+    "start": '<part><extent unit="page"><start>{}</start></extent></part>',
+    "end": '<part><extent unit="page"><start>1</start><end>{}</end></extent></part>',
+    "edition": "<originInfo><edition>{}</edition></originInfo>",
+}  # fmt: skip
+MODS_FIELDS = {"title": _TEXTUAL, "note": _TEXTUAL, "topic": _TEXTUAL, "abstract": _TEXTUAL,
+               "container": _TEXTUAL, "url": url, "doi": url, "family": _NAMES,
+               "given": _NAMES, "dateIssued": _NUMERIC, "volume": _NUMERIC, "start": _NUMERIC,
+               "end": _NUMERIC, "edition": _NUMERIC}  # fmt: skip
+
+
+def _mods_payload(kind: str, fields: list[tuple[str, str]]) -> str:
+    escaped = [MODS_TEMPLATES[name].format(_xml_escape(text)) for name, text in fields]
+    return (f'<mods><titleInfo><title>Real</title></titleInfo><genre authority="local">{kind}'
+            "</genre>" + "".join(escaped) + "</mods>")  # fmt: skip
+
+
+def _mods_collection(records: str) -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<modsCollection xmlns="{MODS_NS}">\n'
+            f"{records}\n</modsCollection>\n")  # fmt: skip
+
+
+mods_payload_record = st.builds(
+    _mods_payload,
+    st.sampled_from(["book", "article-journal", "webpage", "document"]),
+    st.lists(_field(MODS_FIELDS), min_size=1, max_size=5),
 )
 
 # CSL-JSON: values of every JSON type where the schema wants a string, a number or a date.
@@ -614,6 +768,7 @@ TEXT = {
         st.one_of(st.just(0), st.integers(0, 5)),
         st.one_of(st.just(""), st.sampled_from(YAML_ATTACKS)),
     ),
+    "mods": st.one_of(mods_document, _files(mods_payload_record, "\n").map(_mods_collection)),
 }
 
 
@@ -720,6 +875,8 @@ def check_output(text: str, target: Target | str, records: int) -> None:
         check_tag_lines(text, fmt, records)
     elif fmt == "endnote-xml":
         check_endnote_xml(text, records)
+    elif fmt == "mods":
+        check_mods(text, records)
     elif fmt == "text":
         check(len(text.splitlines()) == records, "forged or lost records", "text lines")
     elif fmt == "html":
@@ -744,6 +901,24 @@ def check_yaml(text: str, records: int) -> None:
     items = document["references"]
     check(len(items) == records, "forged or lost records", "YAML items")
     check(all(isinstance(item, dict) for item in items), "YAML structure from a value", "item")
+
+
+def check_mods(text: str, records: int) -> None:
+    """Well-formed XML by lxml's own strict parse: a ``modsCollection`` of exactly
+    ``records`` ``mods`` elements, no DOCTYPE, entity, processing instruction or comment (no
+    value made markup), and no element outside MODS and refconv's extension namespace."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:
+        raise Broken("output is no XML", exc) from None
+    check(root.tag == f"{{{MODS_NS}}}modsCollection", "not MODS", root.tag)
+    check(not root.getroottree().docinfo.doctype, "forged markup", "a DOCTYPE")
+    check(len(root) == records, "forged or lost records", (len(root), records))
+    allowed = (f"{{{MODS_NS}}}", "{urn:x-refconv:custom}")
+    for node in root.iter():
+        check(isinstance(node.tag, str), "forged markup", type(node).__name__)
+        check(node.tag.startswith(allowed), "forged markup", node.tag)
 
 
 #: Lines that start a record, as a reader that splits lines at every separator of
@@ -915,13 +1090,16 @@ _TEXT_FIELDS = {"refer": ["%T", "%Z", "%K", "%J", "%X", "%U", "%R", "%A"],
                 "bibtex": ["title", "note", "keywords", "journal", "url", "doi", "author"],
                 "csljson": ["title", "note", "keyword", "container-title", "URL", "DOI"],
                 "csl-yaml": ["title", "note", "keyword", "container-title", "URL",
-                             "DOI"]}  # fmt: skip
+                             "DOI"],
+                "mods": ["title", "note", "topic", "abstract", "container", "url", "doi",
+                         "family"]}  # fmt: skip
 _NAME_FIELDS = {
     "refer": ["%A", "%E"],
     "endnote-xml": ["contributors/authors", "contributors/secondary-authors"],
     "ris": ["AU", "A2"],
     "bibtex": ["author", "editor"],
     "medline": ["FAU", "AU", "CN", "FED", "ED"],
+    "mods": ["family", "given"],
 }
 _NUMBER_FIELDS = {"refer": ["%D", "%8", "%V", "%P", "%7", "%N"],
                   "endnote-xml": ["dates/year", "dates/pub-dates", "volume", "pages", "edition",
@@ -929,10 +1107,11 @@ _NUMBER_FIELDS = {"refer": ["%D", "%8", "%V", "%P", "%7", "%N"],
                   "medline": ["DP", "DEP", "PHST", "VI", "IP", "PG", "IS"],
                   "ris": ["PY", "DA", "Y1", "VL", "SP", "EP", "ET", "IS"],
                   "bibtex": ["year", "month", "day", "date", "urldate", "volume", "pages",
-                             "edition", "number"]}  # fmt: skip
+                             "edition", "number"],
+                  "mods": ["dateIssued", "volume", "start", "end", "edition"]}  # fmt: skip
 _URL_FIELDS = {"refer": ["%U", "%R"], "ris": ["UR", "DO"], "bibtex": ["url", "doi"],
                "endnote-xml": ["urls/related-urls", "electronic-resource-num"],
-               "medline": ["LID", "AID"],
+               "medline": ["LID", "AID"], "mods": ["url", "doi"],
                "csljson": ["URL", "DOI"], "csl-yaml": ["URL", "DOI"]}  # fmt: skip
 ATTACKS = {
     "line separators": (_TEXT_FIELDS, forged),
@@ -1016,6 +1195,11 @@ def attack(fmt: str, kind: str) -> st.SearchStrategy[bytes]:
         text = st.builds(_endx_file, st.just(ENDX_PROLOGS[0]), records, st.just("\n"),
                          st.just(0))  # fmt: skip
         return text.map(lambda t: t.encode("utf-8", "surrogatepass"))
+    elif fmt == "mods":
+        record = st.builds(_mods_payload, st.just("book"), st.lists(chosen, min_size=1,
+                           max_size=4))  # fmt: skip
+        files = st.lists(record, min_size=1, max_size=3).map("\n".join).map(_mods_collection)
+        return files.map(lambda t: t.encode("utf-8", "surrogatepass"))
     else:
         record = st.builds(_ris_payload, st.just("BOOK"), st.lists(chosen, min_size=1,
                            max_size=4)).map("\n".join)  # fmt: skip

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import bibtexparser
+from lxml import etree
 
 from refconv import Collected, convert
 from refconv.formats.bibtex.tables import (
@@ -39,10 +40,12 @@ from refconv.formats.ris.tables import (
 )
 from refconv.model import CSL_TYPES, DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES
 
-WRITERS = ("csljson", "bibtex", "biblatex", "ris", "refer")
+WRITERS = ("csljson", "bibtex", "biblatex", "ris", "refer", "mods")
 #: The reader that reads each writer's output back.
 READ_BACK = {"csljson": "csljson", "bibtex": "bibtex", "biblatex": "bibtex", "ris": "ris",
-             "refer": "refer"}  # fmt: skip
+             "refer": "refer", "mods": "mods"}  # fmt: skip
+#: Where a writer puts the key itself (not a place a value lands).
+KEY_PLACES = ("(key)", "ID", "%F", "mods@ID", "identifier[citekey]")
 KEY_CASES = {"%F", "%L", "ID", "LB", "citation-key"}  # the marker is the citation key itself
 
 
@@ -478,7 +481,9 @@ def where_written(writer: str, text: str, case: Case) -> str:
             found = [line[:2] for line in text.splitlines() if needle in line[6:]]
         elif writer == "refer":
             found = [line[:2] for line in text.splitlines() if needle in line[3:]]
-        others = [place for place in found if place not in ("(key)", "ID", "%F")]
+        elif writer == "mods":
+            found = mods_places(text, needle)
+        others = [place for place in found if place not in KEY_PLACES]
         if case.key not in KEY_CASES:
             found = others
         place = "+".join(dict.fromkeys(others or found))
@@ -486,6 +491,21 @@ def where_written(writer: str, text: str, case: Case) -> str:
             return "-"
         places.append(place)
     return "&".join(places)
+
+
+def mods_places(text: str, needle: str) -> list[str]:
+    """The MODS elements (``identifier[doi]``) and attributes (``custom@key``) that hold
+    ``needle``, as lxml reads the output."""
+    places = []
+    for element in etree.fromstring(text.encode("utf-8")).iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = element.tag.rpartition("}")[2]
+        kind = element.get("type")
+        if element.text and needle in element.text:
+            places.append(f"{name}[{kind}]" if kind else name)
+        places += [f"{name}@{key}" for key, value in element.attrib.items() if needle in value]
+    return places
 
 
 def mentions(case: Case, diagnostics: Collected) -> bool:

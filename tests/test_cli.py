@@ -99,9 +99,8 @@ def test_missing_output_format_is_a_usage_error():
     result = run(["convert", str(SEED)])
     assert result.exit_code == 2
     assert (
-        "no output format; give -t FORMAT "
-        "(biblatex, bibtex, csl-yaml, csljson, endnote-xml, html, markdown, refer, ris, rst, text)"
-        in result.stderr
+        "no output format; give -t FORMAT (biblatex, bibtex, csl-yaml, csljson, endnote-xml, "
+        "html, markdown, mods, refer, ris, rst, text)" in result.stderr
     )
 
 
@@ -109,13 +108,12 @@ def test_unknown_format_is_a_usage_error():
     result = run(["convert", str(SEED), "-t", "bibtext"])
     assert result.exit_code == 2
     assert (
-        "unknown output format 'bibtext'; known: "
-        "biblatex, bibtex, csl-yaml, csljson, endnote-xml, html, markdown, refer, ris, rst, text"
-        in result.stderr
+        "unknown output format 'bibtext'; known: biblatex, bibtex, csl-yaml, csljson, "
+        "endnote-xml, html, markdown, mods, refer, ris, rst, text" in result.stderr
     )
     result = run(["convert", str(SEED), "-f", "nope", "-t", "csljson"])
     assert result.exit_code == 2
-    known = "bibtex, csl-yaml, csljson, endnote-xml, medline, refer, ris"
+    known = "bibtex, csl-yaml, csljson, endnote-xml, medline, mods, refer, ris"
     assert f"unknown input format 'nope'; known: {known}" in result.stderr
 
 
@@ -126,7 +124,7 @@ def test_undetectable_input_is_a_usage_error(tmp_path):
     assert result.exit_code == 2
     assert (
         f"cannot tell the format of {path}; use -f FORMAT "
-        "(bibtex, csl-yaml, csljson, endnote-xml, medline, refer, ris)" in result.stderr
+        "(bibtex, csl-yaml, csljson, endnote-xml, medline, mods, refer, ris)" in result.stderr
     )
 
 
@@ -361,7 +359,7 @@ def test_undetectable_input_in_a_batch_is_reported_and_the_others_written(tmp_pa
     assert result.exit_code == 1
     assert result.stderr == (
         f"error: cannot tell the format of {data}; "
-        "use -f FORMAT (bibtex, csl-yaml, csljson, endnote-xml, medline, refer, ris)\n"
+        "use -f FORMAT (bibtex, csl-yaml, csljson, endnote-xml, medline, mods, refer, ris)\n"
     )
     assert (out / "good.ris").exists() and not (out / "data.ris").exists()
 

@@ -36,6 +36,7 @@ FORMATS = {
     "biblatex": ("bibtex", "biblatex"),
     "csljson": ("csljson", "csljson"),
     "endnote-xml": ("endnote-xml", "endnote-xml"),
+    "mods": ("mods", "mods"),
 }
 EXAMPLES = int(os.environ.get("REFCONV_EXAMPLES", "60"))
 

@@ -32,6 +32,7 @@ INPUTS = {
     "medline": (".nbib",),
     "endnotexml": (".xml",),
     "cslyaml": (".yaml", ".yml"),
+    "mods": (".mods",),
 }
 #: format folder -> the reader's name, where they differ.
 READER_NAMES = {"endnotexml": "endnote-xml"}

@@ -14,8 +14,8 @@ SOURCES = [EXAMPLES / n for n in ("endnote-sample.enw", "classic.refer", "nahta2
 #: reader -> the suffix of its files (EndNote XML's ``.xml`` is told by content: no reader
 #: or writer claims it, so the examples are written with ``-t``)
 SUFFIX = {"refer": ".enw", "ris": ".ris", "bibtex": ".bib", "csljson": ".json",
-          "endnote-xml": ".xml", "csl-yaml": ".yaml"}  # fmt: skip
-WRITERS = ("refer", "ris", "bibtex", "biblatex", "csljson", "endnote-xml", "csl-yaml")
+          "endnote-xml": ".xml", "csl-yaml": ".yaml", "mods": ".mods"}  # fmt: skip
+WRITERS = ("refer", "ris", "bibtex", "biblatex", "csljson", "endnote-xml", "csl-yaml", "mods")
 
 
 def invoke(*args, input=None):
@@ -93,3 +93,24 @@ def test_read_only_reader_told_by_content(reader):
     seed = READ_ONLY[reader] / "nahta2012.nbib"
     out = invoke("-t", "csljson", input=seed.read_bytes())
     assert '"PMID": "23227361"' in out
+
+
+#: The MODS goldens that read without an error (the others test the refusals).
+MODS_INPUTS = sorted(
+    p
+    for p in (FORMATS / "mods").iterdir()
+    if p.suffix == ".mods" and ": error: " not in p.with_suffix(".err").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("writer", ALL_WRITERS)
+def test_mods_goldens_to_every_writer(writer):
+    """Every MODS golden that reads cleanly, told by its suffix, to every writer (the
+    formatted ones too): the data outputs read back with as many records."""
+    records = invoke(*map(str, MODS_INPUTS), "-t", "csljson").count('\n    "id": ')
+    assert records >= 20
+    out = invoke(*map(str, MODS_INPUTS), "-t", writer)
+    if writer in WRITERS:
+        assert count(out, writer) == records
+    else:
+        assert out.strip()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import tempfile
 from unittest.mock import patch
 
 import pytest
@@ -32,21 +33,26 @@ from refconv.pipeline import plan_conversion, run_inputs
 from refconv.plugins import Registry
 from tests.hostile import hostile
 
-WRITERS = ["csljson", "bibtex", "biblatex", "ris", "refer", "endnote-xml"]
+WRITERS = ["csljson", "bibtex", "biblatex", "ris", "refer", "endnote-xml", "mods"]
 
 
 def _convert(data: bytes, source: str, args: list[str]) -> tuple[int, bytes, str]:
-    result = CliRunner().invoke(cli, ["convert", "-f", source, *args], input=data)
+    """Convert ``data`` as a file (standard input is never split: its bytes come once)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "input")
+        with open(path, "wb") as f:
+            f.write(data)
+        result = CliRunner().invoke(cli, ["convert", path, "-f", source, *args])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
-    return result.exit_code, result.stdout_bytes, result.stderr
+    return result.exit_code, result.stdout_bytes, result.stderr.replace(path, "<input>")
 
 
 def _same(data: bytes, source: str, args: list[str], jobs: int = 2) -> None:
     one = _convert(data, source, [*args, "-j", "1"])
     with patch.object(parallel, "run_parallel", wraps=parallel.run_parallel) as spy:
         many = _convert(data, source, [*args, "-j", str(jobs)])
-    assert spy.called  # the parts were really converted by worker processes
+    assert spy.called or len(data) <= parallel.PART_BYTES  # parts in worker processes
     assert many == one
 
 
@@ -193,15 +199,39 @@ def _plan(tmp_path, name: str, target: str, encoding: str | None = None, **optio
         ("a.enw", "ris", {"encoding": "utf-7"}, False),
     ],
 )
-def test_what_is_split(tmp_path, name, target, options, expected) -> None:
+def test_what_is_split(tiny_parts, tmp_path, name, target, options, expected) -> None:
+    tiny_parts(1)  # a five-byte file in five parts
     plan, names = _plan(tmp_path, name, target, **options)
-    assert parallel.splittable(plan, names, 2) is expected
-    assert parallel.splittable(plan, names, 1) is False
+    assert (parallel.workers(plan, names, 2) == 2) is expected
+    assert parallel.workers(plan, names, 1) == 1
 
 
-def test_standard_input_is_split_only_with_its_format(tmp_path) -> None:
+def test_pipes_and_standard_input_are_not_split(tiny_parts, tmp_path) -> None:
+    """Their bytes can be read once only: guessing the format would eat them."""
     plan, _ = _plan(tmp_path, "a.enw", "csljson")
-    assert parallel.splittable(plan, ["-"], 2) is False
+    os.mkfifo(tmp_path / "fifo")
+    assert parallel.workers(plan, ["-"], 2) == 1
+    assert parallel.workers(plan, [str(tmp_path / "fifo")], 2) == 1
+
+
+def test_workers_are_capped_by_parts(tmp_path) -> None:
+    plan, names = _plan(tmp_path, "a.enw", "csljson")
+    assert parallel.workers(plan, names, 8) == 1  # 5 bytes: one part
+    (tmp_path / "a.enw").write_bytes(b"%T x\n\n" * (parallel.PART_BYTES // 2))  # 3 parts
+    assert parallel.workers(plan, names, 8) == 3
+    assert parallel.workers(plan, names, 10_000) == 3
+
+
+def test_a_file_with_no_place_to_cut_is_one_process(tmp_path, monkeypatch) -> None:
+    """Records with no blank line between them (the Refer reader reads them): no part
+    could start for GAP_BYTES, so a worker would hold them all; one process streams them."""
+    monkeypatch.setattr(parallel, "GAP_BYTES", 1000)
+    monkeypatch.setattr(parallel, "PART_BYTES", 100)
+    plan, names = _plan(tmp_path, "a.enw", "csljson")
+    (tmp_path / "a.enw").write_text("%0 Book\n%T x\n" * 400)
+    assert parallel.workers(plan, names, 2) == 1
+    (tmp_path / "a.enw").write_text("%0 Book\n%T x\n\n" * 400)
+    assert parallel.workers(plan, names, 2) == 2
 
 
 _LINES = st.lists(
@@ -282,5 +312,52 @@ def test_bytes_that_do_not_decode_late_in_a_strict_input(tiny_parts, args):
     data = mark + _records(6).encode() + b"\n%T caf\xe9\n\n" + _records(2).encode()
     code, out, err = _convert(data, "refer", ["-t", "ris", "-j", "1", *args])
     assert code == 1 and out.count(b"TY  - ") == 6
-    assert err.startswith("<stdin>:") and int(err.split(":")[1]) == 6 * 5 + 1
+    assert err.startswith("<input>:") and int(err.split(":")[1]) == 6 * 5 + 1
     _same(data, "refer", ["-t", "ris", *args])
+
+
+def test_a_worker_that_dies_is_an_error_not_a_quiet_exit(tiny_parts, tmp_path, monkeypatch):
+    """A worker killed (the kernel's out-of-memory killer) left the parent a BrokenPipeError,
+    which the command line takes for a closed standard output: exit 0, nothing written."""
+    import multiprocessing
+    import signal
+    import time
+
+    grant = parallel._grant
+
+    def kill_then_grant(part, assigner):
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)
+        time.sleep(0.2)
+        return grant(part, assigner)
+
+    monkeypatch.setattr(parallel, "_grant", kill_then_grant)
+    path, target = tmp_path / "in.enw", tmp_path / "out.json"
+    path.write_text(_records(30))
+    target.write_text("old")
+    result = CliRunner().invoke(cli, ["convert", str(path), "-t", "csljson", "-j", "2",
+                                      "-o", str(target)])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "error: a worker process stopped (signal 9: killed" in result.stderr
+    assert target.read_text() == "old"
+
+
+def test_ris_text_outside_records_at_a_part_boundary(tiny_parts):
+    """A stray ER and a TY line with a tab after its dash (no tag line to the reader) are
+    text outside records: no part starts there, the run of them is one warning."""
+    data = (b"TY  - JOUR\nTI  - z\nER  - \nTY  - JOUR\nTI  - a\nER  - \nER  - \n\n"
+            b"TY  -\tJOUR\nTI  - b\nER  - \nTY  - JOUR\nTI  - c\nER  - \n")  # fmt: skip
+    for size in (1, 20, 40):
+        tiny_parts(size)
+        _same(data, "ris", ["-t", "csljson"])
+
+
+def test_the_same_file_twice_warns_for_each(tiny_parts, tmp_path):
+    path = tmp_path / "l1.enw"
+    path.write_bytes(b"".join(f"%T Caf\xe9 {i}\n\n".encode("latin-1") for i in range(20)))
+    runs = [
+        CliRunner().invoke(cli, ["convert", str(path), str(path), "-t", "ris", "-j", jobs])
+        for jobs in ("1", "2")
+    ]
+    assert runs[0].stderr.count("not valid UTF-8") == 2
+    assert (runs[1].stdout_bytes, runs[1].stderr) == (runs[0].stdout_bytes, runs[0].stderr)

@@ -101,9 +101,9 @@ def test_a_batch_plans_once_per_output(
 
 # --- Plan validation: the message and exit status of each usage error -------------------------
 
-KNOWN_READERS = "bibtex, csl-yaml, csljson, endnote-xml, medline, refer, ris"
+KNOWN_READERS = "bibtex, csl-yaml, csljson, endnote-xml, medline, mods, refer, ris"
 KNOWN_WRITERS = (
-    "biblatex, bibtex, csl-yaml, csljson, endnote-xml, html, markdown, refer, ris, rst, text"
+    "biblatex, bibtex, csl-yaml, csljson, endnote-xml, html, markdown, mods, refer, ris, rst, text"
 )
 
 

@@ -18,7 +18,7 @@ from refconv.values.text import strip_nocase
 
 from .conftest import Collect
 
-FORMATS = ("csljson", "ris", "bibtex", "biblatex", "refer")
+FORMATS = ("csljson", "ris", "bibtex", "biblatex", "refer", "mods")
 
 #: What each format cannot express; the README's "Known losses" table says the same.
 LOSSES = {
@@ -116,7 +116,7 @@ def comparable(record, fmt: str) -> dict:
     # BibTeX's braces that protect a word's case read back as CSL's nocase mark, which
     # Refer has no form for (refconv.values.text.strip_nocase)
     fields = {k: strip_nocase(v) for k, v in record.fields.items() if k != "citation-key"}
-    if fmt in ("ris", "bibtex", "biblatex"):  # no page-first there; it follows from page
+    if fmt in ("ris", "bibtex", "biblatex", "mods"):  # no page-first there; it follows from page
         fields = {k: v for k, v in fields.items() if not record.derivable(k)}
     kind = record.type
     if fmt in LOSSES:

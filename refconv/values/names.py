@@ -118,6 +118,14 @@ def _split_particle(family: str) -> tuple[str, str]:
     return " ".join(tokens[:n]), " ".join(tokens[n:])
 
 
+def split_particle(family: str) -> tuple[str, str]:
+    """(non-dropping particle, family) of a family name given on its own, as a MODS
+    ``namePart type="family"`` gives it: "van der Berg" → ("van der", "Berg"); only leading
+    lower-case particle words count, the last word is always the family name; runs of white
+    space are one space."""
+    return _split_particle(" ".join(family.split()))
+
+
 def _natural(tokens: list[str]) -> Name:
     """ "Given [particles] Family [Suffix]" → Name."""
     suffix = ""

@@ -48,9 +48,10 @@ from refconv.formats.refer.tables import (
     Target,
 )
 from refconv.model import Record, SourcePos
+from refconv.values.xml import prolog_end
 
 #: ``<xml><records>`` at the start, after an XML declaration and comments.
-_HEAD = re.compile(r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<xml\s*>\s*<records\s*>", re.DOTALL)
+_ROOT = re.compile(r"<xml\s*>\s*<records\s*>")  # after the prolog (values.xml)
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 _ELEMENT_START = re.compile(r"<[A-Za-z_]")
 _NUMBER = re.compile(r"[0-9]{1,9}")
@@ -77,7 +78,8 @@ class EndnoteXmlReader(Reader):
     @classmethod
     def sniff(cls, head: str) -> bool:
         """True when ``head`` starts with ``<xml><records>`` (after a declaration)."""
-        return bool(_HEAD.match(head.lstrip("\ufeff")))
+        head = head.lstrip("\ufeff")
+        return bool(_ROOT.match(head, prolog_end(head)))
 
     def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
         """Yield one record per ``<record>``; ill-formed XML raises ``RefconvError``."""

@@ -63,7 +63,7 @@ class RisReader(Reader):
     #: no text outside records is pending
     part_start = re.compile(
         rb"(?<=[\r\n])ER {1,2}-(?: [^\r\n]*)?(?:\r\n|\n|\r(?!\n))"
-        rb"(?:[ \t]*(?:\r\n|\n|\r(?!\n)))*(?=TY {1,2}-)"
+        rb"(?:[ \t]*(?:\r\n|\n|\r(?!\n)))*(?=TY {1,2}-(?: |[ \t]*[\r\n]))"
     )
 
     @classmethod
