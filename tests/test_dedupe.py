@@ -318,7 +318,7 @@ def test_notes_name_both_places_what_was_added_and_kept():
     assert kept == records[:2]
     assert [str(m) for m in sink.messages] == [
         "b.ris:1: note: duplicate of the record at a.bib:3 (same DOI doi:10.1000/x), merged into "
-        "it: adds volume, keyword; differing values kept in custom: title 'A.'",
+        "it: adds volume, keyword; its differing title kept in custom",
         "b.ris:12: note: duplicate of the record at a.bib:3 (same DOI 10.1000/x), merged into "
         "it: adds nothing",
     ]

@@ -198,9 +198,9 @@ def describe(done: Merge, into: Record, why: str) -> str:
     where = format_location(into.source.path, into.source.line)
     added = ", ".join(dict.fromkeys(done.added)) or "nothing"
     message = f"duplicate of the record at {where} ({why}), merged into it: adds {added}"
-    if done.kept:
-        values = ", ".join(f"{key} {shown(value)}" for key, value in done.kept)
-        message += f"; differing values kept in custom: {values}"
+    if done.kept:  # the values are in the output; their names say where to look
+        keys = ", ".join(dict.fromkeys(key for key, _ in done.kept))
+        message += f"; its differing {keys} kept in custom"
     return message
 
 
