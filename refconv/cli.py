@@ -290,7 +290,7 @@ def cli() -> None:
     "its parts converted in parallel (default: all cores from 16 MB of input, else one); "
     "with --out-dir, inputs converted in parallel (default: all cores); formatted output, "
     "references rendered in parallel (default: one process below 20,000 references, else "
-    "all cores). The output does not depend on N.",
+    "all cores). The output does not depend on N. With --dedupe or --sort, inputs are not cut.",
 )
 @click.option(
     "--report",
