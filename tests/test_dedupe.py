@@ -110,6 +110,8 @@ def test_other_scripts_are_not_transliterated():
         pytest.param("An essay", "essay", True, id="leading_an"),
         pytest.param("<i>The</i> Cell", "cell", True, id="article_in_tags"),
         pytest.param("Theory of cells", "ory of cells", False, id="the_only_as_a_word"),
+        pytest.param("Cells of the brain", "Cells of brain", False, id="the_inside_kept"),
+        pytest.param("  the  cell", "Cell", True, id="white_space_first"),
         pytest.param("The", "the.", True, id="article_alone_is_the_title"),
         pytest.param("Cell", "Cells", False, id="other_word"),
         pytest.param("Die Zelle", "Zelle", False, id="english_articles_only"),

@@ -44,8 +44,8 @@ from refconv.values.text import RICH_TEXT_TAG, comparable
 #: Where the ids of a merged CSL-JSON item go when the record it is merged into has no id
 #: of its own from the input: under ``CSL_ID`` they would become that record's id.
 MERGED_ID = "merged CSL id"
-#: A leading English article, which library catalogues file titles without.
-_ARTICLE = re.compile(r"\s*(?:the|an?)\s+(?=\S)", re.IGNORECASE)
+#: An English article, which library catalogues file titles without at their start.
+_ARTICLE = re.compile(r"(?:the|an?)\s+(?=\S)", re.IGNORECASE)
 
 
 def fold_title(title: str) -> str:
@@ -54,7 +54,9 @@ def fold_title(title: str) -> str:
     ``ecoligenome``)."""
     if "<" in title:
         title = RICH_TEXT_TAG.sub("", title)
-    return comparable(_ARTICLE.sub("", title, count=1))
+    title = title.lstrip()
+    article = _ARTICLE.match(title)  # only at the start: "Cells of the brain" keeps its "the"
+    return comparable(title[article.end() :] if article else title)
 
 
 def fold_name(person: Name | None) -> str:
