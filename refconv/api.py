@@ -93,13 +93,22 @@ def convert(
     diagnostics: Diagnostics | None = None,
     key_format: str = DEFAULT_KEY_FORMAT,
     fix_text: bool = False,
+    dedupe: str | None = None,
+    sort: str = "none",
     **options: Any,
 ) -> str | None:
-    """``write(read(source, from_), dest, to)``: one output from one or more inputs."""
+    """``write(read(source, from_), dest, to)``: one output from one or more inputs.
+
+    ``dedupe`` (``"doi"``, ``"key"``, ``"title"``; default None: none) merges the records
+    of one work into the first, as ``--dedupe`` does; ``sort`` (``"key"``, ``"author"``,
+    ``"year"``; default ``"none"``: input order) orders the output, as ``--sort`` does.
+    Either holds every record in memory. An unknown one raises ``ValueError``.
+    """
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     plan = pipeline.plan_conversion(
         Registry(diagnostics), diagnostics, source, dest, from_, to, encoding=encoding,
-        dialect=dialect, key_format=key_format, fix_text=fix_text, **options,
+        dialect=dialect, key_format=key_format, fix_text=fix_text, dedupe=dedupe, sort=sort,
+        **options,
     )  # fmt: skip
     return pipeline.run(plan, open_sources(source), dest)
 

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from refconv.diagnostics import Diagnostics, format_location
 from refconv.model import Record
+from refconv.transforms.dedupe import doi_identity, key_identity
 from refconv.transforms.textfix import excerpt
 from refconv.values.identifiers import is_valid_isbn, is_valid_issn
 
@@ -68,23 +69,28 @@ def _texts(record: Record) -> Iterator[tuple[str, str]]:
 
 @dataclass
 class _Seen:
-    """First places of the DOIs and keys met so far, for the duplicate check."""
+    """First places of the DOIs and keys met so far, for the duplicate check: compared as
+    ``convert --dedupe doi|key`` compares them (``doi_identity``, ``key_identity``: a DOI's
+    case and doi.org prefix, a key's case do not count)."""
 
     dois: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
 
     def duplicates(self, record: Record) -> Iterator[str]:
         here = format_location(record.source.path, record.source.line)
-        doi = record.fields.get("DOI", "").lower()
-        if doi:
+        doi = doi_identity(record)
+        if doi is not None:
             first = self.dois.setdefault(doi, here)
             if first != here:
                 yield f"duplicate DOI {record.fields['DOI']}: same as the record at {first}"
-        key = record.fields.get("citation-key", "")
-        if key:
+        key = key_identity(record)
+        if key is not None:
             first = self.keys.setdefault(key, here)
             if first != here:
-                yield f"duplicate key {key!r}: first used by the record at {first}"
+                yield (
+                    f"duplicate key {record.fields['citation-key']!r}: first used by the "
+                    f"record at {first}"
+                )
 
 
 class CheckDiagnostics(Diagnostics):

@@ -33,7 +33,9 @@ from refconv.keys import check_key_format
 from refconv.model import Record
 from refconv.output import handle_stop_signals
 from refconv.pipeline import (
+    DEDUPE_BY,
     DIALECTS,
+    SORT_BY,
     Plan,
     SkippedRecords,
     check_input_options,
@@ -239,6 +241,22 @@ def cli() -> None:
     + ".",
 )
 @click.option(
+    "--dedupe",
+    type=click.Choice(DEDUPE_BY),
+    help="Merge records that share a DOI, an input citation key, or title + year + first "
+    "author into the first of them: it gets the fields it lacks from the others, differing "
+    "values go to its custom, and each merge is a note. Holds every record in memory.",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(SORT_BY),
+    default="none",
+    show_default=True,
+    help="Order of the output: by citation key; by first author, year, title; by year, "
+    "author, title (records without the value last, ties in input order). Keys are given "
+    "in input order first. Holds every record in memory.",
+)
+@click.option(
     "--latex",
     is_flag=True,
     help="BibTeX/BibLaTeX: write non-ASCII as LaTeX macros ({\\'e}) instead of UTF-8.",
@@ -272,7 +290,7 @@ def cli() -> None:
     "its parts converted in parallel (default: all cores from 16 MB of input, else one); "
     "with --out-dir, inputs converted in parallel (default: all cores); formatted output, "
     "references rendered in parallel (default: one process below 20,000 references, else "
-    "all cores). The output does not depend on N.",
+    "all cores). The output does not depend on N. With --dedupe or --sort, inputs are not cut.",
 )
 @click.option(
     "--report",
@@ -293,6 +311,8 @@ def convert_command(
     encoding: str | None,
     fix_text: bool,
     key_format: str,
+    dedupe: str | None,
+    sort: str,
     latex: bool,
     style: str | None,
     locale: str | None,
@@ -313,6 +333,7 @@ def convert_command(
       refconv convert paper.enw -t bibtex --latex > refs.bib
       cat paper.enw | refconv convert -f refer -t csljson > refs.json
       refconv convert paper.enw -t text --style ieee
+      refconv convert zotero.json pubmed.nbib -t bibtex --dedupe doi --sort author
       refconv convert *.enw --out-dir bib/ -t bibtex --jobs 4
     """
     diagnostics = Diagnostics(strict=strict, quiet=quiet)
@@ -326,13 +347,13 @@ def convert_command(
         if out_dir is not None:
             batch_options = {
                 **options, "fix_text": fix_text, "from_": from_format, "encoding": encoding,
-                "dialect": dialect, "key_format": key_format,
+                "dialect": dialect, "key_format": key_format, "dedupe": dedupe, "sort": sort,
             }  # fmt: skip
             return _convert_batch(inputs, out_dir, to_format, output, jobs, registry, batch_options)
         plan = plan_conversion(
             registry, diagnostics, sources, dest, from_format, to_format, reader=reader,
             encoding=encoding, dialect=dialect, key_format=key_format, fix_text=fix_text,
-            **options, jobs=jobs,
+            dedupe=dedupe, sort=sort, **options, jobs=jobs,
         )  # fmt: skip
     except LookupError as exc:
         raise click.UsageError(str(exc)) from None

@@ -86,6 +86,8 @@ class Diagnostics:
         #: by the input field they came from.
         self.kept_values: Counter[str] = Counter()
         self.records = 0
+        #: For --report: records merged into an earlier one (``--dedupe``).
+        self.merged = 0
         #: Diagnostics that could not be printed (stderr full or closed): they do not fail
         #: the run, which succeeded; under ``strict`` a warning fails it before printing.
         self.unprinted = 0
@@ -153,9 +155,13 @@ class Diagnostics:
         self.retyped[description] += 1
 
     def summary(self, target: str) -> list[str]:
-        """The lines ``--report`` prints: records, catch-all fields by key, type changes."""
+        """The lines ``--report`` prints: records, duplicates merged, catch-all fields by
+        key, type changes."""
         noun = "record" if self.records == 1 else "records"
         lines = [f"report: {self.records} {noun} written as {target}"]
+        if self.merged:
+            noun = "duplicate" if self.merged == 1 else "duplicates"
+            lines.append(f"report: {self.merged} {noun} merged into earlier records (--dedupe)")
         for where in sorted({where for where, _ in self.moved}):
             counts = [(key, n) for (w, key), n in self.moved.items() if w == where]
             lines.append(f"report: kept in {where} (no field of their own in {target}):")

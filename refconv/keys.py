@@ -56,6 +56,13 @@ def usable_key(text: str) -> bool:
     return bool(KEY_UNSAFE.sub("", text)) and not _NOT_A_KEY.fullmatch(text.strip())
 
 
+def clash_form(key: str) -> str:
+    """The form in which two citation keys given in the input clash (``KeyAssigner``): the
+    characters a key may hold (``KEY_UNSAFE``), lower-cased, since citeproc-py lower-cases
+    ids. ``refconv check`` and ``--dedupe key`` compare keys in it; "" for no key."""
+    return KEY_UNSAFE.sub("", key).lower()
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII letters and digits only."""
     if not text.isascii():  # German folds (ü → ue) and transliteration only when needed
@@ -118,15 +125,22 @@ def _title_words(record: Record, count: int = 3) -> list[str]:
     return list(islice((w for w in words if w and w not in TITLE_STOPWORDS), count))
 
 
-def key_parts(record: Record) -> dict[str, str]:
-    """The values of the key placeholders for one record."""
+def first_person(record: Record) -> Name | None:
+    """The person a record is known by: its first author, else its first editor, else the
+    first name of any role (the ``{author}`` of keys, ``--sort author``, ``--dedupe title``)."""
     people = next((record.names[r] for r in ("author", "editor") if record.names.get(r)), None)
     if people is None:
         people = next(iter(record.names.values()), [])
+    return people[0] if people else None
+
+
+def key_parts(record: Record) -> dict[str, str]:
+    """The values of the key placeholders for one record."""
+    person = first_person(record)
     issued = record.dates.get("issued")
     words = _title_words(record)
     return {
-        "author": _name_part(people[0]) if people else "",
+        "author": _name_part(person) if person is not None else "",
         "year": str(issued.year) if issued and issued.year else "",
         "word": words[0][:MAX_WORD] if words else "",
         "title": "".join(words[:3]),

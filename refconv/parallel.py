@@ -18,7 +18,8 @@ writer is framed (``Writer.frame``): the parent writes the prologue and epilogue
 parts' records between, joined by the separator. Output stays atomic (``open_output``); a
 fatal error in a part is raised after the records before it are written, as one process does.
 
-Not split (one process, as before): ``--strict`` (it stops at the first warning), formatted
+Not split (one process, as before): ``--strict`` (it stops at the first warning), ``--dedupe``
+and ``--sort`` (they need every record in one place; ``Plan.holds_records``), formatted
 output (``Writer.frame`` None: it sorts every record), a reader without ``part_start`` (BibTeX:
 ``@string`` and ``crossref`` reach across entries), a UTF-16 input or an encoding in which
 ASCII bytes are not ASCII, standard input without ``-f``, and platforms without ``fork``.
@@ -76,6 +77,8 @@ def workers(plan: Plan, names: Sequence[str], jobs: int) -> int:
 
     writer = plan.writer
     if jobs < 2 or writer is None or writer.frame is None or plan.diagnostics.strict:
+        return 1
+    if plan.holds_records:  # --dedupe, --sort: every record at once, in one process
         return 1
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1

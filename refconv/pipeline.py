@@ -5,6 +5,12 @@ A ``Plan`` holds what a run needs, looked up and checked before the first byte i
 the reader options, the transforms, one writer instance and the key options. ``run`` streams
 records through it. The command line and the library API both build a Plan here, so they
 cannot disagree; nothing here knows click.
+
+``--dedupe`` and ``--sort`` (``Plan.dedupe``, ``Plan.sort``) need the whole input: with
+either, the records are held in memory between the transforms and the writer, in this
+order: duplicates merged (``transforms.dedupe``: a merged record takes no key), keys given
+in input order (so they do not depend on ``--sort``), the records sorted
+(``transforms.sort``), written. Without them nothing is held: the records stream.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from refconv.keys import KeyAssigner
 from refconv.model import Record
 from refconv.output import DestLike, open_output
 from refconv.plugins import Registry, suffix_of
-from refconv.transforms import Transform, apply_transforms
+from refconv.transforms import DEDUPE_BY, SORT_BY, Transform, apply_transforms
 from refconv.transforms.textfix import TextCheck
 from refconv.values.vocabulary import DEFAULT_KEY_FORMAT
 
@@ -61,6 +67,15 @@ class Plan:
     transforms: tuple[Transform, ...] = (TextCheck(),)
     writer: Writer | None = None
     key_format: str = DEFAULT_KEY_FORMAT
+    #: ``--dedupe``: merge the records of one work (``doi``, ``key``, ``title``); None: not
+    dedupe: str | None = None
+    #: ``--sort``: the order of the output (``key``, ``author``, ``year``); ``none``: input
+    sort: str = "none"
+
+    @property
+    def holds_records(self) -> bool:
+        """True when the run needs every record before writing one (``dedupe``, ``sort``)."""
+        return self.dedupe is not None or self.sort != "none"
 
 
 def resolve_reader(registry: Registry, name: str | None) -> type[Reader] | None:
@@ -76,6 +91,16 @@ def check_input_options(encoding: str | None, dialect: str) -> dict[str, Any]:
     if dialect not in DIALECTS:  # the reader would take any other as "auto", silently
         raise ValueError(f"unknown dialect {dialect!r}; known: {', '.join(DIALECTS)}")
     return {"dialect": dialect}
+
+
+def check_arrangement(dedupe: str | None, sort: str) -> None:
+    """Raise ``ValueError`` for a ``dedupe`` or ``sort`` the pipeline does not know."""
+    from refconv.transforms.dedupe import check_dedupe
+    from refconv.transforms.sort import check_sort
+
+    if dedupe is not None:
+        check_dedupe(dedupe)
+    check_sort(sort)
 
 
 def resolve_writer(
@@ -141,11 +166,16 @@ def plan_conversion(
     key_format: str = DEFAULT_KEY_FORMAT,
     fix_text: bool = False,
     reader: type[Reader] | None = None,
+    dedupe: str | None = None,
+    sort: str = "none",
     **options: Any,
 ) -> Plan:
     """The plan of ``convert``: the writer first (a wrong output fails before anything is
     read), an output that is one of the inputs refused, then the reader (``reader`` when the
-    caller resolved it already, else ``from_`` or one sniff per source) and its options."""
+    caller resolved it already, else ``from_`` or one sniff per source) and its options;
+    ``dedupe`` and ``sort`` as ``Plan`` has them (``ValueError`` for unknown ones)."""
+    if dedupe is not None or sort != "none":
+        check_arrangement(dedupe, sort)
     writer = resolve_writer(registry, to, dest, diagnostics, options)
     if isinstance(dest, (str, os.PathLike)):
         check_distinct_output(source, dest)
@@ -162,6 +192,8 @@ def plan_conversion(
         transforms=(TextCheck(fix=fix_text),),
         writer=writer,
         key_format=key_format,
+        dedupe=dedupe,
+        sort=sort,
     )
 
 
@@ -201,6 +233,8 @@ def write_records(
 ) -> str | None:
     """Give ``records`` keys (``plan.key_format``, or ``keys`` in order) and write them with
     the plan's writer to ``dest``; a path is replaced only when everything was written.
+    With ``plan.dedupe`` or ``plan.sort`` the records are merged before the keys are given
+    and sorted after (see the module).
 
     Returns the text when ``dest`` is None. Raises ``SkippedRecords`` when the writer reported
     records it could not convert.
@@ -209,7 +243,9 @@ def write_records(
     if plan.writer is None:
         raise ValueError("this plan has no writer")
     before = diagnostics.errors
-    if keys is None:
+    if plan.holds_records:
+        keyed: Iterable[Record] = _arranged(plan, records, keys)
+    elif keys is None:
         keyed = KeyAssigner(plan.key_format, diagnostics).assign(records)
     else:
         keyed = _with_keys(records, keys)
@@ -260,6 +296,23 @@ def usable_cores() -> int:
     return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
+def _arranged(plan: Plan, records: Iterable[Record], keys: Iterable[str] | None) -> list[Record]:
+    """Every record, merged (``plan.dedupe``), keyed in input order, then sorted
+    (``plan.sort``): held in memory, as --dedupe and --sort need."""
+    from refconv.transforms.dedupe import dedupe
+    from refconv.transforms.sort import sort_records
+
+    if plan.dedupe is not None:
+        if keys is not None:  # the keys given are one per input record
+            raise ValueError("keys cannot be given for records that --dedupe may merge")
+        records = dedupe(records, plan.dedupe, plan.diagnostics)
+    if keys is None:
+        keyed = list(KeyAssigner(plan.key_format, plan.diagnostics).assign(records))
+    else:
+        keyed = list(_with_keys(records, keys))
+    return sort_records(keyed, plan.sort)
+
+
 def _with_keys(records: Iterable[Record], keys: Iterable[str]) -> Iterator[Record]:
     given = iter(keys)
     for record in records:
@@ -277,10 +330,13 @@ def _counted(records: Iterable[Record], diagnostics: Diagnostics) -> Iterator[Re
 
 
 __all__ = [
+    "DEDUPE_BY",
     "DIALECTS",
+    "SORT_BY",
     "Plan",
     "SkippedRecords",
     "Source",
+    "check_arrangement",
     "check_input_options",
     "choose_reader",
     "plan_conversion",

@@ -94,6 +94,26 @@ def test_duplicates_by_doi_and_key_across_files(tmp_path):
     ]
 
 
+def test_duplicates_are_found_as_dedupe_finds_them(tmp_path):
+    """DOIs in other spellings and keys that differ in case are duplicates: ``check`` and
+    ``convert --dedupe`` compare them with the same functions (issue 20, item 8)."""
+    a = tmp_path / "a.enw"
+    a.write_text(GOOD + "%F Watson1953\n", encoding="utf-8")
+    b = tmp_path / "b.json"  # CSL-JSON keeps a DOI as written
+    b.write_text(
+        '[{"id": "watson1953", "type": "book", "title": "Other", "issued": {"date-parts": '
+        '[[2002]]}, "DOI": "https://doi.org/10.1000/XYZ"}]',
+        encoding="utf-8",
+    )
+    result = check(str(a), str(b))
+    assert result.stderr.splitlines() == [
+        f"{b}:1: warning: DOI 'https://doi.org/10.1000/XYZ' is not a DOI (10.NNNN/suffix)",
+        f"{b}:1: warning: duplicate DOI https://doi.org/10.1000/XYZ: same as the record at {a}:1",
+        f"{b}:1: warning: duplicate key 'watson1953': first used by the record at {a}:1",
+        "check: 3 problems in 2 records",
+    ]
+
+
 def test_reader_warnings_count_and_are_not_repeated(tmp_path):
     path = tmp_path / "t.enw"
     path.write_text("%0 Journal Article\n%A Doe, J\n%D 2001\n%5 odd\n", encoding="utf-8")

@@ -3,6 +3,10 @@
 A step takes a record and the run's diagnostics and returns the record (changed or not). It
 sees one record at a time, so the stream stays a stream (STYLE.md §5). Today's step:
 ``textfix.TextCheck``, which reports mis-decoded text or, with ``--fix-text``, repairs it.
+
+Two steps see every record at once, and run only when asked for: ``dedupe`` (``--dedupe``,
+before keys are given) and ``sort`` (``--sort``, after). Their choices are named here, so
+the command line lists them without importing the modules.
 """
 
 from __future__ import annotations
@@ -12,6 +16,11 @@ from typing import Protocol
 
 from refconv.diagnostics import Diagnostics
 from refconv.model import Record
+
+#: What ``--dedupe`` may compare records by (``dedupe.IDENTITIES``).
+DEDUPE_BY = ("doi", "key", "title")
+#: The orders ``--sort`` knows (``sort.SORT_VALUES``); ``none`` keeps the input order.
+SORT_BY = ("none", "key", "author", "year")
 
 
 class Transform(Protocol):

@@ -49,6 +49,17 @@ def find_doi(text: str, *, anywhere: bool = False) -> str:
     return value if _DOI.fullmatch(value) else ""
 
 
+def normalise_doi(text: str) -> str:
+    """The DOI of a DOI value (``find_doi``) in the one form two records' DOIs are compared
+    in, or "" when the value is no DOI: lower case (the DOI system matches DOIs ignoring
+    case, DOI Handbook 2.4), without its ``doi:`` or doi.org prefix, URL escapes decoded
+    (``10.1000/A%2FB`` is ``10.1000/a/b``). ``refconv check`` and ``--dedupe doi`` use it."""
+    doi = find_doi(text)
+    if "%" in doi and not _DOI_URL.match(text.strip()):  # a doi.org URL is decoded already
+        doi = _unquote(doi)
+    return doi.lower()
+
+
 def doi_from_url(url: str) -> str:
     """Return the DOI of a doi.org URL, or ""."""
     m = _DOI_URL.match(url.strip())

@@ -215,3 +215,42 @@ def strip_nocase(text: str) -> str:
             pieces.append(tag[0])
     pieces.append(text[end:])
     return "".join(pieces)
+
+
+#: CSL rich-text markup (CSL 1.0.2, "Rich text": ``<i>``, ``<b>``, ``<sup>``, ``<sub>``,
+#: ``<span style=...>``, ``<span class="nocase">``), as CrossRef and Zotero put it in titles:
+#: marks, no text. Only these tags: "x <y and z> w" is text.
+RICH_TEXT_TAG = re.compile(r"</?(?:i|b|sup|sub|span)(?:\s[^<>]*)?>", re.IGNORECASE)
+#: Diacritics of the Latin, Greek and Cyrillic scripts (the combining blocks U+0300-036F,
+#: U+1AB0-1AFF, U+1DC0-1DFF, U+20D0-20FF, U+FE20-FE2F): folded away. The marks of other
+#: scripts (Devanagari vowel signs, the kana voicing marks) are letters of their words.
+_DIACRITIC = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+#: Letters with a stroke or ligatures, which Unicode does not decompose, as their base letters.
+_BASE_LETTERS = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t", "ƀ": "b", "æ": "ae",
+     "œ": "oe", "þ": "th", "ð": "d"}
+)  # fmt: skip
+_NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def comparable(text: str) -> str:
+    """``text`` as two values are compared (``--dedupe title``, ``--sort``): rich-text tags
+    dropped, HTML entities read, case folded (``casefold``: ß is ss), diacritics and
+    compatibility forms folded (é is e, ﬁ is fi, full-width Ａ is a), then only letters,
+    digits and the marks of scripts other than Latin, Greek and Cyrillic kept: punctuation
+    and white space are gone. Other scripts are kept as they are, not transliterated
+    (``keys.fold`` makes ASCII, where two Chinese titles of the same sounds would be one);
+    a value of punctuation alone gives "".
+    """
+    if "<" in text:
+        text = RICH_TEXT_TAG.sub("", text)
+    if "&" in text:
+        import html  # only for a value with an entity
+
+        text = html.unescape(text)
+    text = text.casefold()
+    if text.isascii():
+        return _NOT_ASCII_ALNUM.sub("", text)
+    text = _DIACRITIC.sub("", unicodedata.normalize("NFKD", text))
+    text = unicodedata.normalize("NFC", text).translate(_BASE_LETTERS)
+    return "".join([c for c in text if unicodedata.category(c)[0] in "LNM"])
