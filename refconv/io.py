@@ -299,6 +299,24 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
+_XML_DECLARATION = re.compile(r"""<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
+
+
+def declared_encoding(head: str) -> str | None:
+    """The encoding an XML declaration at the start of ``head`` names (``<?xml version="1.0"
+    encoding="windows-1251"?>``), when Python knows it as a text encoding; None when there is
+    none, or UTF-8 or UTF-16 is declared (a byte-order mark and the UTF-8 default decide
+    those, as XML 1.0, appendix F, has it)."""
+    found = _XML_DECLARATION.match(head)
+    if found is None:
+        return None
+    try:
+        name = check_encoding(found[1])
+    except LookupError:
+        return None  # unknown: the default rule, whose warning says what it did
+    return None if codecs.lookup(name).name.startswith(("utf-8", "utf-16")) else name
+
+
 def blank_input(source: Source) -> bool:
     """True when ``source`` holds nothing but white space (an empty file, ``grep`` that
     matched nothing): zero records in any format. Only an input whose first few KB are blank

@@ -28,6 +28,7 @@ from refconv.io import (
     blank_input,
     check_distinct_output,
     check_encoding,
+    declared_encoding,
     iter_lines,
     open_sources,
     peek_text,
@@ -223,7 +224,11 @@ def read_sources(plan: Plan, sources: Iterable[Source]) -> Iterator[Record]:
     for source in sources:
         cls = plan.reader or choose_reader(plan.registry, source, None)
         reader = cls(diagnostics=plan.diagnostics, **plan.reader_options)
-        lines = iter_lines(source.stream, source.label, plan.diagnostics, plan.encoding)
+        encoding = plan.encoding
+        if encoding is None and cls.xml:  # an XML document says its own encoding
+            source.stream, head = peek_text(source.stream)
+            encoding = declared_encoding(head)
+        lines = iter_lines(source.stream, source.label, plan.diagnostics, encoding)
         records = reader.read(lines, source.label)
         yield from apply_transforms(plan.transforms, records, plan.diagnostics)
 

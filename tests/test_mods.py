@@ -4,14 +4,17 @@ wherever a document is cut, and streaming in flat memory (issue 19 item 4)."""
 
 from __future__ import annotations
 
+import json
 import time
 import tracemalloc
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refconv import Collected, read
+from refconv.cli import cli
 from refconv.diagnostics import RefconvError
 from refconv.formats.mods.read import ModsReader, sniff_mods
 from refconv.formats.mods.tables import (
@@ -28,6 +31,7 @@ from refconv.formats.mods.tables import (
     WEAK_GENRE_TO_CSL,
     ZOTERO_TYPE_TO_CSL,
 )
+from refconv.io import declared_encoding
 from refconv.model import CSL_TYPES, NAME_VARIABLES, TEXT_VARIABLES
 from refconv.plugins import Registry
 
@@ -405,3 +409,29 @@ def test_records_are_cleared_as_they_are_read(tmp_path):
     the tree once its record is built (a 100k-record file's figure is in the README)."""
     small, large = _peak(tmp_path / "small.mods", 500), _peak(tmp_path / "large.mods", 5000)
     assert large < 1.5 * small
+
+
+@pytest.mark.parametrize("encoding", ["windows-1251", "ISO-8859-5", "koi8-r"])
+def test_the_encoding_an_xml_declaration_names_is_used(tmp_path, encoding):
+    """XML 1.0 (appendix F): a document without a byte-order mark says its encoding in its
+    declaration (issue 19 review: it was read as UTF-8 with the Windows-1252 fallback)."""
+    text = (f'<?xml version="1.0" encoding="{encoding}"?>\n'
+            '<modsCollection xmlns="http://www.loc.gov/mods/v3"><mods><titleInfo><title>'
+            "Война и мир</title></titleInfo></mods></modsCollection>\n")  # fmt: skip
+    path = tmp_path / "m.xml"
+    path.write_bytes(text.encode(encoding))
+    result = CliRunner().invoke(cli, ["convert", str(path), "-t", "csljson"])
+    assert result.exit_code == 0 and "UTF-8" not in result.stderr, result.output
+    assert json.loads(result.stdout)[0]["title"] == "Война и мир"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [('<?xml version="1.0" encoding="windows-1251"?>', "windows-1251"),
+     ("<?xml version='1.0' encoding='Shift_JIS' ?>", "Shift_JIS"),
+     ('<?xml version="1.0" encoding="UTF-8"?>', None), ('<?xml version="1.0"?>', None),
+     ('<?xml version="1.0" encoding="no-such"?>', None), ('<mods encoding="cp1251">', None),
+     (' <?xml version="1.0" encoding="cp1251"?>', None)],
+)  # fmt: skip
+def test_declared_encoding(head, expected):
+    assert declared_encoding(head) == expected

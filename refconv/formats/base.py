@@ -189,6 +189,9 @@ class Reader:
     #: there gives exactly the records and messages a whole read gives from there on (no
     #: open record, no state carried over). None: the input is read by one process.
     part_start: ClassVar[re.Pattern[bytes] | None] = None
+    #: True for an XML format: the encoding its declaration names is used (unless
+    #: ``--encoding`` says otherwise); a BOM and the UTF-8 default decide otherwise.
+    xml: ClassVar[bool] = False
 
     def __init__(self, *, diagnostics: Diagnostics | None = None, **options: Any):
         self.diagnostics = diagnostics or Diagnostics()

@@ -74,6 +74,7 @@ class EndnoteXmlReader(Reader):
     # No suffix: ".xml" is also MODS and every other XML; the content tells (``sniff``).
     suffixes = ()
     description = "EndNote XML export (<xml><records><record>...)"
+    xml = True
 
     @classmethod
     def sniff(cls, head: str) -> bool:

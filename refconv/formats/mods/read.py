@@ -56,6 +56,7 @@ class ModsReader(Reader):
     aliases = ()
     suffixes = (".mods",)
     description = "MODS XML (Library of Congress; bibutils, Zotero)"
+    xml = True
 
     @classmethod
     def sniff(cls, head: str) -> bool:
