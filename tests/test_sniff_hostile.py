@@ -8,7 +8,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from click.testing import CliRunner
 
+from refconv.cli import cli
 from refconv.diagnostics import Diagnostics
 from refconv.io import SNIFF_BYTES
 from refconv.plugins import Registry
@@ -39,3 +41,19 @@ def test_every_sniffer_is_fast_on_repeated_text(unit):
 )  # fmt: skip
 def test_prolog_end(text, root):
     assert prolog_end(text) == (len(text) if root is None else root)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "document"),
+    [("mods", '<modsCollection xmlns="http://www.loc.gov/mods/v3">{}</modsCollection>'),
+     ("endnote-xml", "<xml><records>{}</records></xml>")],
+)  # fmt: skip
+def test_libxml2_limits_are_said_in_our_words(tmp_path, fmt, document):
+    path = tmp_path / "deep.xml"
+    path.write_text(document.format("<a>" * 300 + "</a>" * 300))
+    result = CliRunner().invoke(cli, ["convert", str(path), "-f", fmt, "-t", "ris"])
+    assert result.exit_code == 1
+    assert "Excessive depth in document: 256 (a limit refconv keeps for untrusted XML)" in (
+        result.stderr
+    )
+    assert "XML_PARSE_HUGE" not in result.stderr

@@ -34,3 +34,12 @@ def prolog_end(text: str) -> int:
             return i
         i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
     return n
+
+
+_HUGE = re.compile(r",?\s*(?:use|try)\s+XML_PARSE_HUGE(?:\s+option)?", re.IGNORECASE)
+
+
+def parser_message(message: str) -> str:
+    """libxml2's message for a user: its advice to pass ``XML_PARSE_HUGE`` (an option refconv
+    keeps off for untrusted input) becomes what the limit is."""
+    return _HUGE.sub(" (a limit refconv keeps for untrusted XML)", message)

@@ -48,7 +48,7 @@ from refconv.formats.refer.tables import (
     Target,
 )
 from refconv.model import Record, SourcePos
-from refconv.values.xml import prolog_end
+from refconv.values.xml import parser_message, prolog_end
 
 #: ``<xml><records>`` at the start, after an XML declaration and comments.
 _ROOT = re.compile(r"<xml\s*>\s*<records\s*>")  # after the prolog (values.xml)
@@ -88,7 +88,7 @@ class EndnoteXmlReader(Reader):
         parser = etree.XMLPullParser(
             events=("end",),
             tag="record",
-            encoding="utf-8",  # io decoded the bytes already: a declared encoding is moot
+            encoding="utf-8",  # io decoded the bytes (by the declaration's encoding too)
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
@@ -179,7 +179,7 @@ def _syntax_error(exc: etree.XMLSyntaxError, path: str, last: int) -> RefconvErr
         message, line, column = fatal.message, fatal.line, fatal.column
     else:
         message, (line, column) = exc.msg, exc.position or (exc.lineno, 0)
-    message = _AT.sub("", " ".join((message or "ill-formed").split()))
+    message = parser_message(_AT.sub("", " ".join((message or "ill-formed").split())))
     where = f" (column {column})" if column else ""
     return RefconvError(f"not well-formed XML: {message}{where}", path, min(line, last) or last)
 

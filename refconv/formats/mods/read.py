@@ -22,7 +22,7 @@ from refconv.formats.mods.fields import build_record
 from refconv.formats.mods.syntax import local_name
 from refconv.formats.mods.tables import MODS_NS
 from refconv.model import Record
-from refconv.values.xml import prolog_end
+from refconv.values.xml import parser_message, prolog_end
 
 #: Text fed to the parser at a time once the root element has started.
 _CHUNK = 1 << 16
@@ -125,7 +125,7 @@ class _Document:
                 if name not in _PREDEFINED:
                     return RefconvError(f"invalid XML: undeclared entity &{name};",
                                         self.path, number)  # fmt: skip
-        message = str(exc.msg).split(", line ")[0].strip()
+        message = parser_message(str(exc.msg).split(", line ")[0].strip())
         # libxml2 counts the line end refconv adds after the last line: never past it
         at: int = min(exc.lineno, lineno) if exc.lineno and exc.lineno > 0 else lineno
         return RefconvError(f"invalid XML: {message}", self.path, at)
