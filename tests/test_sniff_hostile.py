@@ -57,3 +57,16 @@ def test_libxml2_limits_are_said_in_our_words(tmp_path, fmt, document):
         result.stderr
     )
     assert "XML_PARSE_HUGE" not in result.stderr
+
+
+def test_endnote_xml_named_for_another_xml_says_so(tmp_path):
+    """-f endnote-xml on a MODS file: an error naming the root, as -f mods does for EndNote
+    XML (it was only "no records found", exit 0)."""
+    path = tmp_path / "m.xml"
+    path.write_text('<modsCollection xmlns="http://www.loc.gov/mods/v3"><mods/></modsCollection>')
+    result = CliRunner().invoke(cli, ["convert", str(path), "-f", "endnote-xml", "-t", "ris"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{path}:1: error: not EndNote XML: the root element is <modsCollection>; an EndNote "
+        "XML file starts with <xml><records>\n"
+    )

@@ -105,12 +105,24 @@ class EndnoteXmlReader(Reader):
                 yield record
             if error is not None:
                 raise _syntax_error(error, path, seen[0])
-        error = _fed(parser, None)
+        root, error = None, None
+        try:
+            root = parser.close()
+        except etree.XMLSyntaxError as exc:
+            error = exc
         for record in _records(parser, rules, count):
             count += 1
             yield record
         if error is not None:
             raise _syntax_error(error, path, max(seen[0], 1))
+        if not count and root is not None and root.tag != "xml":  # -f endnote-xml on MODS
+            name = str(root.tag).rpartition("}")[2]
+            raise RefconvError(
+                f"not EndNote XML: the root element is <{name}>; an EndNote XML file starts "
+                "with <xml><records>",
+                path,
+                root.sourceline or 1,
+            )
         if not count:
             rules.no_records("an EndNote XML file holds <xml><records><record>...")
 
