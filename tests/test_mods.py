@@ -267,7 +267,7 @@ def test_title_parts():
         (f"<mods xmlns='{NS}' version='3.7'>", True),
         (f'<!-- c --><!DOCTYPE m [<!ELEMENT a ANY>]><m:mods xmlns:m="{NS}">', True),
         (f'<modsCollection xmlns:xsi="x" xmlns="{NS}" >', True),
-        ("<modsCollection>", False),
+        ("<modsCollection>", True),  # no namespace: read as MODS, with a warning
         ('<modsCollection xmlns="http://www.loc.gov/mods/">', False),
         (f'<m:mods xmlns="{NS}">', False),
         ('<?xml version="1.0"?><xml><records><record>', False),

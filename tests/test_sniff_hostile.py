@@ -70,3 +70,20 @@ def test_endnote_xml_named_for_another_xml_says_so(tmp_path):
         f"{path}:1: error: not EndNote XML: the root element is <modsCollection>; an EndNote "
         "XML file starts with <xml><records>\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("head", "fmt"),
+    [('<?xml version="1.0"?>\n<xml><!-- c --><records><record>', "endnote-xml"),
+     ('<xml xmlns:foo="x"><records>', "endnote-xml"), ("<xml><records/><records>", "endnote-xml"),
+     ("<xml>\n<records>", "endnote-xml"), ("<xmlx><records>", None), ("<xml><record>", None),
+     ("<modsCollection>", "mods"), ('<mods version="3.7" xmlns:xlink="x">', "mods"),
+     ('<modsCollection xmlns="http://www.loc.gov/mods/v3">', "mods"),
+     ('<modsCollection xmlns="urn:other">', None), ("<m:mods>", None)],
+)  # fmt: skip
+def test_xml_heads_are_told_apart(head, fmt):
+    """Valid heads the first sniffers missed (issue 19 review): comments or attributes beside
+    EndNote XML's <xml><records>, MODS without its namespace (read with a warning)."""
+    assert Registry(Diagnostics()).sniff_reader(head + "\n") is (
+        None if fmt is None else Registry(Diagnostics()).find_reader(fmt)
+    )

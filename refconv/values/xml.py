@@ -11,10 +11,12 @@ import re
 _SPACE = re.compile(r"\s*")
 
 
-def prolog_end(text: str) -> int:
-    """The index in ``text`` after its prolog: where the root element's ``<`` should be;
-    ``len(text)`` when the prolog does not end within ``text``. Linear in ``len(text)``."""
-    i = _SPACE.match(text).end()  # type: ignore[union-attr]  # \s* always matches
+def prolog_end(text: str, start: int = 0) -> int:
+    """The index in ``text`` after its prolog (from ``start``; also what may stand between
+    two elements: white space, comments, processing instructions): where the root element's
+    ``<`` should be; ``len(text)`` when the prolog does not end within ``text``. Linear in
+    ``len(text)``."""
+    i = _SPACE.match(text, start).end()  # type: ignore[union-attr]  # \s* always matches
     n = len(text)
     while i < n:
         if text.startswith("<?", i):

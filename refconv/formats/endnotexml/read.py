@@ -51,7 +51,8 @@ from refconv.model import Record, SourcePos
 from refconv.values.xml import parser_message, prolog_end
 
 #: ``<xml><records>`` at the start, after an XML declaration and comments.
-_ROOT = re.compile(r"<xml\s*>\s*<records\s*>")  # after the prolog (values.xml)
+_ROOT = re.compile(r"<xml(?:\s[^>]*)?>")  # after the prolog (values.xml)
+_RECORDS = re.compile(r"<records(?:\s[^>]*)?/?>")  # after the root, comments or not
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 _ELEMENT_START = re.compile(r"<[A-Za-z_]")
 _NUMBER = re.compile(r"[0-9]{1,9}")
@@ -78,9 +79,11 @@ class EndnoteXmlReader(Reader):
 
     @classmethod
     def sniff(cls, head: str) -> bool:
-        """True when ``head`` starts with ``<xml><records>`` (after a declaration)."""
+        """True when ``head`` starts with ``<xml><records>`` (after a declaration; comments
+        may stand between them, attributes in them)."""
         head = head.lstrip("\ufeff")
-        return bool(_ROOT.match(head, prolog_end(head)))
+        root = _ROOT.match(head, prolog_end(head))
+        return root is not None and bool(_RECORDS.match(head, prolog_end(head, root.end())))
 
     def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
         """Yield one record per ``<record>``; ill-formed XML raises ``RefconvError``."""

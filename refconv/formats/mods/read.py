@@ -36,7 +36,8 @@ _ENTITY_REF = re.compile(r"&([A-Za-z_:][\w.:-]*);")
 
 def sniff_mods(head: str) -> bool:
     """True when the root element of ``head`` is ``modsCollection`` or ``mods`` in the MODS
-    namespace (``xmlns="http://www.loc.gov/mods/v3"``, or a prefix bound to it)."""
+    namespace (``xmlns="http://www.loc.gov/mods/v3"``, or a prefix bound to it), or in no
+    namespace at all (the reader reads it as MODS, with a warning)."""
     head = head.lstrip("\ufeff")
     m = _ROOT.match(head, prolog_end(head))  # after the prolog (values.xml)
     if m is None:
@@ -46,7 +47,9 @@ def sniff_mods(head: str) -> bool:
         r"\sxmlns" + (":" + re.escape(prefix) if prefix else "") + r"\s*=\s*([\"'])(.*?)\1",
         attributes,
     )
-    return declared is not None and declared[2] == MODS_NS
+    if declared is None:  # no default namespace: MODS without its namespace
+        return not prefix
+    return declared[2] == MODS_NS
 
 
 class ModsReader(Reader):
