@@ -277,8 +277,8 @@ class KeyAssigner:
             fp = FingerprintTable.fingerprint(given)
             return KeyRequest(given, True, record.source.path, record.source.line, dropped, fp)
         key = _NOT_KEY.sub("", self.template.format(**key_parts(record)))
-        if not key or key.isdigit():  # no author or title word: "1800" would be no key
-            key = "ref" + key  # (``usable_key``)
+        if not usable_key(key):  # no author or title word: "" or "1800" is no key
+            key = "ref" + key
         fp = FingerprintTable.fingerprint(key)
         return KeyRequest(key, False, record.source.path, record.source.line, "", fp)
 

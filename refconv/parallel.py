@@ -99,15 +99,16 @@ def workers(plan: Plan, names: Sequence[str], jobs: int) -> int:
 
 
 def _dense(stream: BinaryIO, start: re.Pattern[bytes]) -> bool:
-    """Does a part start in every ``GAP_BYTES`` of ``stream`` (a regular file)? Found with a
-    search from each window's start in a memory map: only the pages near a match are read."""
+    """Does a part start in every ``GAP_BYTES`` of ``stream`` (a regular file, not UTF-16,
+    which has no ASCII bytes to cut at)? Found with a search from each window's start in a
+    memory map: only the pages near a match are read."""
     import mmap
 
+    if stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return False
     size = os.fstat(stream.fileno()).st_size
     if size <= GAP_BYTES:
         return True
-    if size >= 4 and stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return False  # no ASCII bytes to cut at
     with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
         for window in range(0, size - GAP_BYTES, GAP_BYTES // 2):
             if start.search(data, window + 1, window + GAP_BYTES) is None:
@@ -281,19 +282,11 @@ def _parts(
         cls = plan.reader or choose_reader(plan.registry, source, None)
         start = cls.part_start
         assert start is not None, "workers() checked"
-        stream = source.stream
-        peek = getattr(stream, "peek", None)
-        head = bytes(peek(4))[:2] if peek is not None else b""
-        if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # standard input, with -f
-            start = _NOWHERE  # UTF-16 has no ASCII bytes to cut at: one part
         encoding = plan.encoding
-        for data, first_line in cut(stream, start, PART_BYTES):
+        for data, first_line in cut(source.stream, start, PART_BYTES):
             yield cls, source.label, data, first_line, encoding, number
             if encoding is None and data.startswith(codecs.BOM_UTF8):
                 encoding = "utf-8"  # the mark at the start decides for the whole input
-
-
-_NOWHERE = re.compile(rb"(?!)")
 
 
 def _send(
