@@ -317,11 +317,11 @@ def declared_encoding(head: str) -> str | None:
     return None if codecs.lookup(name).name.startswith(("utf-8", "utf-16")) else name
 
 
-def blank_input(source: Source) -> bool:
-    """True when ``source`` holds nothing but white space (an empty file, ``grep`` that
-    matched nothing): zero records in any format. Only an input whose first few KB are blank
-    is read further, to its end; it stays readable from its first byte."""
-    source.stream, head = peek_text(source.stream)
+def blank_input(source: Source, head: str) -> bool:
+    """True when ``source``, whose first few KB ``peek_text`` gave as ``head``, holds nothing
+    but white space (an empty file, ``grep`` that matched nothing): zero records in any
+    format. Only an input with a blank head is read further, to its end; it stays readable
+    from its first byte."""
     if head.strip():
         return False
     data = source.stream.read()  # blank lines first: the rest decides (rare; held in memory)

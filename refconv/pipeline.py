@@ -208,10 +208,11 @@ def choose_reader(registry: Registry, source: Source, name: str | None) -> type[
     if name:
         return registry.find_reader(name)
     cls = registry.reader_for_path(source.label)
-    if cls is None:
-        source.stream, head = peek_text(source.stream)
-        cls = registry.sniff_reader(head)
-    if cls is None and blank_input(source):  # no format to tell, and none needed
+    if cls is not None:
+        return cls
+    source.stream, head = peek_text(source.stream)
+    cls = registry.sniff_reader(head)
+    if cls is None and blank_input(source, head):  # no format to tell, and none needed
         return BlankReader
     if cls is None:
         known = ", ".join(registry.readers())
