@@ -169,13 +169,13 @@ def _parse(text: str) -> ParsedDate:
     if m := _RANGE.fullmatch(value):
         start, end = m[1], m[2]
         end_year = int(start[: 4 - len(end)] + end)
-        if end_year > int(start):
+        if end_year >= int(start):  # equal ends too: a range CSL-JSON may hold, as written
             return ParsedDate("date", _date(((int(start),), (end_year,))))
-    if (m := _SIGNED_RANGE.fullmatch(value)) and int(m[2]) > int(m[1]):
+    if (m := _SIGNED_RANGE.fullmatch(value)) and int(m[2]) >= int(m[1]):
         return ParsedDate("date", _date(((int(m[1]),), (int(m[2]),))))
     if m := _YMD_RANGE.fullmatch(value):
         start, end = (tuple(int(g) for g in m.groups()[i : i + 3] if g) for i in (0, 3))
-        if start < end:
+        if start <= end:
             return ParsedDate("date", _date((start, end)))
     if (m := _NLM_RANGE.fullmatch(value)) and (nlm := _nlm_range(m.groups())):
         return ParsedDate("date", _date(nlm))
@@ -311,6 +311,7 @@ def format_date(date: Date) -> str:
         len(date.parts) == 2
         and [len(p) for p in date.parts] == [2, 2]
         and (date.parts[0][0] == date.parts[1][0])
+        and date.parts[0] != date.parts[1]  # "Jan-Jan 2012" would read as January and text
     ):
         first, last = (MONTHS[p[1] - 1][:3].capitalize() for p in date.parts)
         text = f"{first}-{last} {year_text(date.parts[0][0])}"

@@ -202,7 +202,7 @@ def _year(text: str) -> tuple[Date | None, str]:
     parts = tuple((y,) for y in years)
     if why := date_problem(parts):
         return None, why
-    if len(years) == 2 and years[1] <= years[0]:
+    if len(years) == 2 and years[1] < years[0]:
         return None, "the range ends before it starts"
     return Date(parts), ""
 
