@@ -89,7 +89,9 @@ def convert_batch(
     try:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RefconvError(f"cannot create directory: {exc.strerror}", os.fspath(out_dir)) from None
+        raise RefconvError(
+            f"cannot create directory: {exc.strerror}", os.fspath(out_dir), code="write-failed"
+        ) from None
     options = {**options, "strict": diagnostics.strict, "quiet": diagnostics.quiet}
     if "style" in options and options.get("jobs") is None:
         options["jobs"] = 1  # the processes are the inputs'
@@ -104,7 +106,9 @@ def convert_batch(
         for message in messages:
             diagnostics.count += message.kind == "warning"
             diagnostics.errors += message.kind == "error"
-            diagnostics.emit(message.kind, message.message, message.path, message.line)
+            diagnostics.by_code[message.code] += message.kind != "note"
+            diagnostics.emit(message.kind, message.code, message.message, message.path,
+                             message.line)  # fmt: skip
         failed += not ok
     return failed
 
@@ -138,7 +142,9 @@ def _convert_in_processes(tasks: list[Task], jobs: int) -> list[Result]:
                 try:
                     results[index] = ready.recv()
                 except EOFError:  # the process died without a word (killed)
-                    message = _as_message(RefconvError("conversion stopped", tasks[index][0]))
+                    message = _as_message(
+                        RefconvError("conversion stopped", tasks[index][0], code="worker-failed")
+                    )
                     results[index] = ([message], 0, False)
                 ready.close()
                 finished.join()
@@ -190,11 +196,13 @@ def _convert_one(task: Task) -> Result:
     except SkippedRecords:
         ok = False
     except (RefconvError, UnknownFormat) as exc:
-        error = exc if isinstance(exc, RefconvError) else RefconvError(str(exc))  # names it
+        error = (
+            exc if isinstance(exc, RefconvError) else RefconvError(str(exc), code="unknown-format")
+        )  # an UnknownFormat's message names the input
         collected.messages.append(_as_message(error))
         ok = False
     return collected.messages, collected.records, ok
 
 
 def _as_message(exc: RefconvError) -> Diagnostic:
-    return Diagnostic("error", exc.message, exc.path, exc.line)
+    return Diagnostic("error", exc.message, exc.path, exc.line, exc.code)

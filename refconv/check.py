@@ -9,11 +9,13 @@ reported while reading, by ``refconv.transforms.textfix``).
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from refconv.codes import Code
 from refconv.diagnostics import Diagnostics, format_location
 from refconv.model import Record
 from refconv.transforms.dedupe import doi_identity, key_identity
@@ -23,39 +25,52 @@ from refconv.values.identifiers import is_valid_isbn, is_valid_issn
 _DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\"<>]+")
 _SERIAL = re.compile(r"[0-9][0-9Xx-]{6,}[0-9Xx]")
 
-#: Damaged text: pattern → what it means. Each is reported once per field.
-SUSPICIOUS_TEXT = (
-    (re.compile("\ufffd"), "holds U+FFFD replacement characters (text lost in decoding)"),
-    (re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"), "holds control characters"),
+#: Damaged text: pattern → its code and what it means. Each is reported once per field.
+SUSPICIOUS_TEXT: tuple[tuple[re.Pattern[str], Code, str], ...] = (
+    (
+        re.compile("\ufffd"),
+        "replacement-character",
+        "holds U+FFFD replacement characters (text lost in decoding)",
+    ),
+    (
+        re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"),
+        "control-character",
+        "holds control characters",
+    ),
     (
         re.compile(r"&(?:amp|lt|gt|quot|apos|nbsp|#[0-9]+|#x[0-9a-fA-F]+);"),
+        "html-entity",
         "holds HTML entities (&amp;, &#8211;, ...)",
     ),
 )
 
 
-def record_problems(record: Record) -> Iterator[str]:
-    """The problems one record shows on its own, as diagnostic messages."""
+def record_problems(record: Record) -> Iterator[tuple[Code, str]]:
+    """The problems one record shows on its own: (code, message) of each diagnostic."""
     fields = record.fields
     if not fields.get("title"):
-        yield "record has no title"
+        yield "no-title", "record has no title"
     if "issued" not in record.dates and "status" not in fields:
-        yield "record has no year"
+        yield "no-year", "record has no year"
     for var, date in record.dates.items():
         if date.year is not None and date.year > 2100:
-            yield f"{var} year {date.year} is in the far future (a typo?)"
+            yield "future-year", f"{var} year {date.year} is in the far future (a typo?)"
     doi = fields.get("DOI")
     if doi is not None and not _DOI.fullmatch(doi):
-        yield f"DOI {doi!r} is not a DOI (10.NNNN/suffix)"
-    for var, valid in (("ISBN", is_valid_isbn), ("ISSN", is_valid_issn)):
+        yield "invalid-doi", f"DOI {doi!r} is not a DOI (10.NNNN/suffix)"
+    serials: tuple[tuple[str, Code, Callable[[str], bool]], ...] = (
+        ("ISBN", "invalid-isbn", is_valid_isbn),
+        ("ISSN", "invalid-issn", is_valid_issn),
+    )
+    for var, code, valid in serials:
         for number in _SERIAL.findall(fields.get(var, "")):
             if not valid(number):
-                yield f"{var} {number} has a wrong check digit or length"
+                yield code, f"{var} {number} has a wrong check digit or length"
     for var, text in _texts(record):
-        for pattern, meaning in SUSPICIOUS_TEXT:
+        for pattern, code, meaning in SUSPICIOUS_TEXT:
             found = pattern.search(text)
             if found:
-                yield f"{var} {meaning}: {excerpt(text, found.start())!r}"
+                yield code, f"{var} {meaning}: {excerpt(text, found.start())!r}"
 
 
 def _texts(record: Record) -> Iterator[tuple[str, str]]:
@@ -76,20 +91,24 @@ class _Seen:
     dois: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
 
-    def duplicates(self, record: Record) -> Iterator[str]:
+    def duplicates(self, record: Record) -> Iterator[tuple[Code, str]]:
         here = format_location(record.source.path, record.source.line)
         doi = doi_identity(record)
         if doi is not None:
             first = self.dois.setdefault(doi, here)
             if first != here:
-                yield f"duplicate DOI {record.fields['DOI']}: same as the record at {first}"
+                message = f"duplicate DOI {record.fields['DOI']}: same as the record at {first}"
+                yield "duplicate-doi", message
         key = key_identity(record)
         if key is not None:
             first = self.keys.setdefault(key, here)
             if first != here:
                 yield (
-                    f"duplicate key {record.fields['citation-key']!r}: first used by the "
-                    f"record at {first}"
+                    "duplicate-key",
+                    (
+                        f"duplicate key {record.fields['citation-key']!r}: first used by the "
+                        f"record at {first}"
+                    ),
                 )
 
 
@@ -106,26 +125,52 @@ class CheckDiagnostics(Diagnostics):
         quiet: bool = False,
         stream: TextIO | None = None,
         inputs: Iterable[str] = (),
+        form: str = "text",
     ) -> None:
-        super().__init__(strict=strict, quiet=quiet, stream=stream)
+        super().__init__(strict=strict, quiet=quiet, stream=stream, form=form)
         self.recent: set[str] = set()
         self.order = {name: n for n, name in enumerate(inputs)}
-        self.held: list[tuple[int, int, int, str, str, str | None, int | None]] = []
+        self.held: list[tuple[int, int, int, str, str, str, str | None, int | None]] = []
 
-    def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:
+    def warn(
+        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+    ) -> None:
         self.recent.add(message)
-        super().warn(message, path, line)
+        super().warn(message, path, line, code=code)
 
-    def emit(self, kind: str, message: str, path: str | None, line: int | None) -> None:
+    def emit(self, level: str, code: str, message: str, path: str | None, line: int | None) -> None:
         """Hold the message (see ``flush``)."""
         where = self.order.get(path or "", len(self.order))
-        self.held.append((where, line or 0, len(self.held), kind, message, path, line))
+        self.held.append((where, line or 0, len(self.held), level, code, message, path, line))
 
     def flush(self) -> None:
         """Print the held messages, by input and line (in arrival order on one line)."""
-        for _, _, _, kind, message, path, line in sorted(self.held):
-            super().emit(kind, message, path, line)
+        for _, _, _, level, code, message, path, line in sorted(self.held):
+            super().emit(level, code, message, path, line)
         self.held = []
+
+    def check_summary(self, records: int, *, stopped: bool = False) -> None:
+        """Print the summary: ``check: N problems in M records`` and the problems by code,
+        most frequent first (``: 2 no-year, 1 invalid-doi``), then ``, then stopped by the
+        error above`` when an error ended the check; with ``form`` "json" one object (level
+        "summary", code "check") with ``records``, ``problems``, ``codes`` (code → count) and
+        ``stopped`` as data."""
+        problems = self.count + self.errors
+        codes = sorted(self.by_code.items(), key=lambda item: (-item[1], item[0]))
+        plural = ("" if problems == 1 else "s", "" if records == 1 else "s")
+        text = f"check: {problems} problem{plural[0]} in {records} record{plural[1]}"
+        if codes:
+            text += ": " + ", ".join(f"{n} {code}" for code, n in codes)
+        if stopped:
+            text += ", then stopped by the error above"
+        if self.form != "json":
+            self.show(text)
+            return
+        data = {
+            "path": None, "line": None, "level": "summary", "code": "check", "message": text,
+            "records": records, "problems": problems, "codes": dict(codes), "stopped": stopped,
+        }  # fmt: skip
+        self.show(json.dumps(data, ensure_ascii=True))
 
 
 def check(records: Iterable[Record], diagnostics: CheckDiagnostics) -> tuple[int, int]:
@@ -138,8 +183,8 @@ def check(records: Iterable[Record], diagnostics: CheckDiagnostics) -> tuple[int
     for record in records:
         count += 1
         said, diagnostics.recent = diagnostics.recent, set()
-        for message in (*record_problems(record), *seen.duplicates(record)):
+        for code, message in (*record_problems(record), *seen.duplicates(record)):
             if message not in said:
-                diagnostics.warn(message, record.source.path, record.source.line)
+                diagnostics.warn(message, record.source.path, record.source.line, code=code)
         diagnostics.recent = set()
     return count, diagnostics.count + diagnostics.errors

@@ -3,7 +3,8 @@
 Exit status: 0 success (warnings allowed), 1 bad data or I/O failure (or any warning under
 --strict), 2 usage error, 128 + the signal's number when a signal stopped the run (SIGINT
 130, SIGTERM 143, SIGHUP 129, SIGQUIT 131, ...). Diagnostics go to stderr as
-``file:line: warning|error: message``.
+``file:line: warning|error: message``, or with ``--diagnostics json`` as one JSON object a
+line (``refconv.diagnostics.render``), usage errors and the summaries included.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from click.shell_completion import CompletionItem
 
 from refconv import __version__
 from refconv.diagnostics import (
+    DIAGNOSTIC_FORMATS,
     Collected,
     Diagnostics,
     RefconvError,
     Stopped,
     UnknownFormat,
     one_line,
+    render,
 )
 from refconv.io import STDIN_LABEL, SourceLike, check_encoding, check_readable, open_sources
 from refconv.keys import check_key_format
@@ -53,10 +56,11 @@ class _Skipped(Exception):
 
 
 class DataError(click.ClickException):
-    """A ``RefconvError`` on its way out: printed as ``file:line: error: message``, exit 1."""
+    """A ``RefconvError`` on its way out: printed as ``file:line: error: message`` (or its JSON
+    object, ``form`` "json"), exit 1."""
 
-    def __init__(self, error: RefconvError):
-        super().__init__(error.describe())
+    def __init__(self, error: RefconvError, form: str = "text"):
+        super().__init__(error.describe(form))
 
     def show(self, file: IO[Any] | None = None) -> None:
         _echo_err(self.message)
@@ -68,6 +72,49 @@ class Refused(click.UsageError):
 
     def show(self, file: IO[Any] | None = None) -> None:
         _echo_err(one_line(f"error: {self.message}"))
+
+
+def _wants_json(args: list[str]) -> bool:
+    """Whether the command line asks for ``--diagnostics json`` (looked at before click parses
+    it, so that its own usage errors come out as JSON too)."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return False
+        if arg == "--diagnostics=json" or (
+            arg == "--diagnostics" and args[i + 1 : i + 2] == ["json"]
+        ):
+            return True
+    return False
+
+
+class _Group(click.Group):
+    """refconv's group: with ``--diagnostics json`` on the command line, a usage error is one
+    JSON object on stderr (code ``usage``; a ``DataError`` keeps its own), as every other
+    diagnostic of the run, instead of click's usage text."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = sys.argv[1:] if args is None else list(args)
+        if not standalone_mode or not _wants_json(argv):
+            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            status = super().main(argv, prog_name, complete_var, False, **extra)
+        except DataError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            _echo_err(render("json", "error", "usage", exc.format_message(), None, None))
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            _echo_err(render("json", "error", "stopped", "aborted", None, None))
+            sys.exit(1)
+        sys.exit(status if isinstance(status, int) else 0)
 
 
 def _echo_err(line: str) -> None:
@@ -169,13 +216,27 @@ def _validate_jobs(ctx: click.Context, param: click.Parameter, value: int | None
     return value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="refconv")
 def cli() -> None:
     """Convert bibliographic records between Refer/EndNote, CSL-JSON and other formats.
 
     Run 'refconv formats' for the formats installed, 'refconv convert --help' for examples.
     """
+
+
+def _diagnostics_option(command: Callable[..., None]) -> Callable[..., None]:
+    """``--diagnostics text|json``, shared by ``convert`` and ``check``."""
+    return click.option(
+        "--diagnostics",
+        "diagnostics_form",
+        type=click.Choice(DIAGNOSTIC_FORMATS),
+        default="text",
+        show_default=True,
+        help="How warnings, errors and notes are printed on stderr: 'file:line: level: "
+        "message' lines, or one JSON object a line (path, line, level, code, message) for "
+        "editors and CI. The codes are listed in the README.",
+    )(command)
 
 
 @cli.command("convert", short_help="Convert INPUT files (default: stdin) to one output.")
@@ -301,6 +362,7 @@ def cli() -> None:
 @click.option(
     "-q", "--quiet", is_flag=True, help="Do not print warnings or notes (errors still print)."
 )
+@_diagnostics_option
 def convert_command(
     inputs: tuple[str, ...],
     from_format: str | None,
@@ -321,6 +383,7 @@ def convert_command(
     strict: bool,
     report: bool,
     quiet: bool,
+    diagnostics_form: str,
 ) -> None:
     """Convert INPUT files (default: stdin; '-' is stdin) to one output.
 
@@ -336,7 +399,7 @@ def convert_command(
       refconv convert zotero.json pubmed.nbib -t bibtex --dedupe doi --sort author
       refconv convert *.enw --out-dir bib/ -t bibtex --jobs 4
     """
-    diagnostics = Diagnostics(strict=strict, quiet=quiet)
+    diagnostics = Diagnostics(strict=strict, quiet=quiet, form=diagnostics_form)
     registry = Registry(diagnostics)  # the run's one registry
     options: dict[str, Any] = {"latex": latex, "style": style, "locale": locale,
                                "standalone": standalone}  # fmt: skip
@@ -360,7 +423,7 @@ def convert_command(
     except ValueError as exc:
         raise Refused(str(exc)) from None
     except RefconvError as exc:
-        raise DataError(exc) from None
+        raise DataError(exc, diagnostics_form) from None
     try:  # the one error boundary around reading and writing (STYLE.md §6)
         for name in inputs:
             if name != "-":
@@ -370,7 +433,7 @@ def convert_command(
         _report(report, diagnostics, to_format or output)
         raise SystemExit(1) from None
     except RefconvError as exc:
-        raise DataError(exc) from None
+        raise DataError(exc, diagnostics_form) from None
     except UnknownFormat as exc:  # an input whose format nothing tells: give -f
         raise click.UsageError(str(exc)) from None
     except BrokenPipeError:
@@ -381,8 +444,7 @@ def convert_command(
 
 def _report(report: bool, diagnostics: Diagnostics, target: str | None) -> None:
     if report:
-        for line in diagnostics.summary(target or "output"):
-            _echo_err(line)
+        diagnostics.report(target or "output")
 
 
 def _convert_batch(
@@ -410,7 +472,7 @@ def _convert_batch(
             diagnostics=registry.diagnostics, registry=registry, **options,
         )  # fmt: skip
     except RefconvError as exc:
-        raise DataError(exc) from None
+        raise DataError(exc, registry.diagnostics.form) from None
     if failed:
         raise SystemExit(1)
 
@@ -438,8 +500,13 @@ def _convert_batch(
     callback=_validate_encoding,
     help="Input encoding. Default: BOM, else UTF-8 with a Windows-1252 fallback.",
 )
+@_diagnostics_option
 def check_command(
-    inputs: tuple[str, ...], from_format: str | None, dialect: str, encoding: str | None
+    inputs: tuple[str, ...],
+    from_format: str | None,
+    dialect: str,
+    encoding: str | None,
+    diagnostics_form: str,
 ) -> None:
     """Report every problem of INPUT files (default: stdin) as file:line: warning lines.
 
@@ -457,7 +524,9 @@ def check_command(
     """
     from refconv.check import CheckDiagnostics, check  # only this command needs it
 
-    diagnostics = CheckDiagnostics(inputs=[STDIN_LABEL if n == "-" else n for n in inputs])
+    diagnostics = CheckDiagnostics(
+        inputs=[STDIN_LABEL if n == "-" else n for n in inputs], form=diagnostics_form
+    )
     registry = Registry(diagnostics)
     try:
         reader = resolve_reader(registry, from_format)
@@ -483,15 +552,12 @@ def check_command(
         diagnostics.flush()
         raise click.UsageError(str(exc)) from None
     diagnostics.flush()
-    problems = diagnostics.count + diagnostics.errors
-    plural = ("" if problems == 1 else "s", "" if records.n == 1 else "s")
-    summary = f"check: {problems} problem{plural[0]} in {records.n} record{plural[1]}"
     if failure is not None:  # the input could not be checked to its end: status 2
-        _echo_err(failure.describe())
-        _echo_err(f"{summary}, then stopped by the error above")
+        _echo_err(failure.describe(diagnostics_form))
+    diagnostics.check_summary(records.n, stopped=failure is not None)
+    if failure is not None:
         raise SystemExit(2)
-    _echo_err(summary)
-    if problems:
+    if diagnostics.count + diagnostics.errors:
         raise SystemExit(1)
 
 
@@ -565,8 +631,13 @@ def main() -> None:
     try:
         cli.main(prog_name="refconv")
     except Stopped as exc:
+        message = _stop_message(exc.signum)
+        if _wants_json(sys.argv[1:]):
+            line = render("json", "error", "stopped", message, None, None)
+        else:
+            line = f"refconv: {message}"
         with contextlib.suppress(Exception):
-            click.echo(f"refconv: {_stop_message(exc.signum)}", err=True)
+            click.echo(line, err=True)
         os._exit(128 + exc.signum)  # temporary files are gone; nothing else is to be done
     finally:
         _flush_stderr()

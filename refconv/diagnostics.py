@@ -1,11 +1,16 @@
-"""The one error type and the warning sink; both speak ``file:line: message``."""
+"""The one error type and the warning sink; both speak ``file:line: message``, or one JSON
+object a line with ``--diagnostics json``, and every diagnostic has a stable code
+(``refconv.codes``)."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
+
+from refconv.codes import Code
 
 #: Characters that would break a diagnostic into several lines or garble a terminal
 #: (C0/C1 controls, line and paragraph separators), shown as escapes instead.
@@ -25,27 +30,50 @@ def format_location(path: str | None, line: int | None) -> str:
     return f"{path}:{line}" if line else path
 
 
+#: The forms of ``--diagnostics``: ``path:line: level: message`` lines, or JSON Lines.
+DIAGNOSTIC_FORMATS = ("text", "json")
+
+
+def render(
+    form: str, level: str, code: str, message: str, path: str | None, line: int | None
+) -> str:
+    """One diagnostic as one line of text: ``path:line: level: message`` (``form`` "text"),
+    or a JSON object with the keys ``path``, ``line`` (null when unknown; lines count from 1),
+    ``level`` ("error", "warning", "note"), ``code`` (``refconv.codes``) and ``message``
+    (``form`` "json"; ASCII, so no character of the data can break the line)."""
+    if form == "json":
+        fields = {"path": path, "line": line or None, "level": level, "code": code,
+                  "message": message}  # fmt: skip
+        return json.dumps(fields, ensure_ascii=True)
+    loc = format_location(path, line)
+    return one_line(f"{loc}: {level}: {message}" if loc else f"{level}: {message}")
+
+
 class RefconvError(Exception):
     """Bad data or an I/O failure, with the place it was found.
 
     ``str()`` gives ``path:line: message``; the CLI prints it as ``path:line: error: message``
-    and exits with status 1.
+    and exits with status 1. ``code`` is the kind of problem (``refconv.codes``), e.g.
+    ``invalid-json`` or ``read-failed``.
     """
 
-    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+    def __init__(
+        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+    ):
         super().__init__(message)
         self.message = message
         self.path = path
         self.line = line
+        self.code: Code = code
 
     def __str__(self) -> str:
         loc = format_location(self.path, self.line)
         return f"{loc}: {self.message}" if loc else self.message
 
-    def describe(self) -> str:
-        """Return the diagnostic line shown to the user: ``path:line: error: message``."""
-        loc = format_location(self.path, self.line)
-        return one_line(f"{loc}: error: {self.message}" if loc else f"error: {self.message}")
+    def describe(self, form: str = "text") -> str:
+        """Return the diagnostic line shown to the user: ``path:line: error: message``, or
+        its JSON object (``render``)."""
+        return render(form, "error", self.code, self.message, self.path, self.line)
 
 
 class UnknownFormat(LookupError):
@@ -69,16 +97,28 @@ class Diagnostics:
     """Collects warnings and prints them to a stream (stderr by default).
 
     With ``strict=True`` the first warning is raised as a ``RefconvError`` instead; with
-    ``quiet=True`` warnings are counted but not printed. Passed to readers and writers
-    explicitly, so there is no global state.
+    ``quiet=True`` warnings are counted but not printed. ``form`` is "text" (``path:line:
+    level: message``) or "json" (one JSON object a line, see ``render``). Every message
+    carries its ``code``; ``by_code`` counts warnings and errors by it. Passed to readers and
+    writers explicitly, so there is no global state.
     """
 
-    def __init__(self, *, strict: bool = False, quiet: bool = False, stream: TextIO | None = None):
+    def __init__(
+        self,
+        *,
+        strict: bool = False,
+        quiet: bool = False,
+        stream: TextIO | None = None,
+        form: str = "text",
+    ):
         self.strict = strict
         self.quiet = quiet
         self.stream = stream
+        self.form = form
         self.count = 0
         self.errors = 0
+        #: warnings and errors by code (``check`` summarises them so)
+        self.by_code: Counter[str] = Counter()
         # For --report: values a writer put in a catch-all field, and types it had to change.
         self.moved: Counter[tuple[str, str]] = Counter()
         self.retyped: Counter[str] = Counter()
@@ -92,38 +132,49 @@ class Diagnostics:
         #: the run, which succeeded; under ``strict`` a warning fails it before printing.
         self.unprinted = 0
 
-    def error(self, message: str, path: str | None = None, line: int | None = None) -> None:
+    def error(
+        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+    ) -> None:
         """Report bad data that was skipped (the run goes on, and ends with status 1)."""
         self.errors += 1
+        self.by_code[code] += 1
         if self.strict:
-            raise RefconvError(message, path, line)
-        self.emit("error", message, path, line)
+            raise RefconvError(message, path, line, code=code)
+        self.emit("error", code, message, path, line)
 
-    def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:
+    def warn(
+        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+    ) -> None:
         """Report a warning at ``path:line``; raise it under ``strict``."""
         self.count += 1
+        self.by_code[code] += 1
         if self.strict:
-            raise RefconvError(f"{message} (a warning, but --strict is set)", path, line)
+            message = f"{message} (a warning, but --strict is set)"
+            raise RefconvError(message, path, line, code=code)
         if self.quiet:
             return
-        self.emit("warning", message, path, line)
+        self.emit("warning", code, message, path, line)
 
-    def note(self, message: str, path: str | None = None, line: int | None = None) -> None:
+    def note(
+        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+    ) -> None:
         """Report what refconv did on request (e.g. a --fix-text repair): neither a warning
         nor an error, so ``strict`` lets it pass; ``quiet`` hides it."""
         if not self.quiet:
-            self.emit("note", message, path, line)
+            self.emit("note", code, message, path, line)
 
-    def emit(self, kind: str, message: str, path: str | None, line: int | None) -> None:
-        """Show one diagnostic: ``path:line: kind: message`` on the stream (stderr)."""
-        loc = format_location(path, line)
-        text = f"{loc}: {kind}: {message}" if loc else f"{kind}: {message}"
+    def emit(self, level: str, code: str, message: str, path: str | None, line: int | None) -> None:
+        """Show one diagnostic on the stream (stderr), in this sink's ``form``."""
+        self.show(render(self.form, level, code, message, path, line))
+
+    def show(self, text: str) -> None:
+        """Print one line on the stream (stderr); a stream that cannot take it is counted."""
         stream = self.stream or sys.stderr
         if stream is None:  # started with fd 2 closed (2>&-); print(file=None) is stdout
             self.unprinted += 1
             return
         try:
-            print(one_line(text), file=stream)
+            print(text, file=stream)
         except (OSError, ValueError):  # stderr full or closed (2>/dev/full)
             self.unprinted += 1  # the output is still good; under strict the warning raised
 
@@ -141,18 +192,43 @@ class Diagnostics:
                 f"{key} has no field in {target}; it would go to {where}, which --strict forbids",
                 path,
                 line,
+                code="no-field",
             )
 
-    def kept(self, field: str, message: str, path: str | None, line: int | None) -> None:
+    def kept(
+        self, field: str, message: str, path: str | None, line: int | None, *, code: Code
+    ) -> None:
         """Report a value a reader kept (in custom, or in the note) instead of placing it in a
         field: a warning at ``path:line`` (so ``strict`` fails on it), counted for --report
         under ``field``, the input field or tag it came from (the loss policy, STYLE.md §4b)."""
         self.kept_values[field] += 1
-        self.warn(message, path, line)
+        self.warn(message, path, line, code=code)
 
     def changed_type(self, description: str) -> None:
         """Count a type the output format cannot express, e.g. ``article-newspaper -> @article``."""
         self.retyped[description] += 1
+
+    def report(self, target: str) -> None:
+        """Print ``summary`` on the stream: its lines, or with ``form`` "json" one object
+        (level "summary", code "report") with the counts as data: ``records``, ``merged``,
+        ``kept_in`` (note field → key → count), ``kept_by_reader`` (input field → count),
+        ``retyped`` (type change → count), ``warnings``, ``errors``, ``codes``."""
+        if self.form != "json":
+            for line in self.summary(target):
+                self.show(line)
+            return
+        kept_in: dict[str, dict[str, int]] = {}
+        for (where, key), n in sorted(self.moved.items()):
+            kept_in.setdefault(where, {})[key] = n
+        data: dict[str, Any] = {
+            "path": None, "line": None, "level": "summary", "code": "report",
+            "message": self.summary(target)[0], "target": target, "records": self.records,
+            "merged": self.merged, "kept_in": kept_in,
+            "kept_by_reader": dict(sorted(self.kept_values.items())),
+            "retyped": dict(sorted(self.retyped.items())), "warnings": self.count,
+            "errors": self.errors, "codes": dict(sorted(self.by_code.items())),
+        }  # fmt: skip
+        self.show(json.dumps(data, ensure_ascii=True))
 
     def summary(self, target: str) -> list[str]:
         """The lines ``--report`` prints: records, duplicates merged, catch-all fields by
@@ -189,17 +265,16 @@ def _by_count(item: tuple[str, int]) -> tuple[int, str]:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One warning or error, as kept by ``Collected``."""
+    """One warning, error or note, as kept by ``Collected``."""
 
     kind: str  # "warning", "error" or "note"
     message: str
     path: str | None
     line: int | None
+    code: str  # refconv.codes.Code
 
     def __str__(self) -> str:
-        loc = format_location(self.path, self.line)
-        text = f"{loc}: {self.kind}: {self.message}" if loc else f"{self.kind}: {self.message}"
-        return one_line(text)
+        return render("text", self.kind, self.code, self.message, self.path, self.line)
 
 
 class Collected(Diagnostics):
@@ -211,6 +286,6 @@ class Collected(Diagnostics):
         super().__init__(strict=strict, quiet=quiet)
         self.messages: list[Diagnostic] = []
 
-    def emit(self, kind: str, message: str, path: str | None, line: int | None) -> None:
+    def emit(self, level: str, code: str, message: str, path: str | None, line: int | None) -> None:
         """Keep the diagnostic."""
-        self.messages.append(Diagnostic(kind, message, path, line))
+        self.messages.append(Diagnostic(level, message, path, line, code))

@@ -156,10 +156,10 @@ def _iter_utf8_or_cp1252(
                 except UnicodeDecodeError:
                     if not warned:
                         warned = True
-                        diagnostics.warn(CP1252_FALLBACK, path, lineno)
+                        diagnostics.warn(CP1252_FALLBACK, path, lineno, code="decoded-cp1252")
                     yield _decode_cp1252(raw)
     except _BadChunk as exc:  # every line before the bad one was yielded and counted
-        raise RefconvError(str(exc), path, lineno + 1) from None
+        raise RefconvError(str(exc), path, lineno + 1, code="decode-failed") from None
 
 
 def _line_blocks(chunks: Iterable[AnyStr]) -> Iterator[AnyStr]:
@@ -256,14 +256,17 @@ def _iter_decoded(
             if good:  # the lines before the bad bytes are read as usual, then the error
                 yield good  # (its line, not that of the chunk's start: -j N cuts elsewhere)
             raise RefconvError(
-                f"cannot decode input as {encoding}: {reason}", path, lineno + 1
+                f"cannot decode input as {encoding}: {reason}",
+                path,
+                lineno + 1,
+                code="decode-failed",
             ) from None
 
     try:
         for lineno, line in enumerate(_split_lines(texts(), _TEXT_EOL), first_line):
             yield line.lstrip("\ufeff") if lineno == 1 else line
     except _BadChunk as exc:
-        raise RefconvError(str(exc), path, lineno + 1) from None
+        raise RefconvError(str(exc), path, lineno + 1, code="decode-failed") from None
 
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -339,7 +342,9 @@ def open_sources(source: SourceLike, label: str | None = None) -> Iterator[Sourc
         name = os.fspath(source)
         if name == "-":
             if sys.stdin is None:  # started with fd 0 closed (refconv ... <&-)
-                raise RefconvError("cannot read: standard input is closed", STDIN_LABEL)
+                raise RefconvError(
+                    "cannot read: standard input is closed", STDIN_LABEL, code="read-failed"
+                )
             yield Source(STDIN_LABEL, sys.stdin.buffer)
             return
         check_readable(name)
@@ -347,7 +352,7 @@ def open_sources(source: SourceLike, label: str | None = None) -> Iterator[Sourc
             with open(name, "rb") as stream:
                 yield Source(name, stream)
         except OSError as exc:
-            raise RefconvError(f"cannot read: {exc.strerror}", name) from None
+            raise RefconvError(f"cannot read: {exc.strerror}", name, code="read-failed") from None
         return
     if isinstance(source, (bytes, bytearray, memoryview)):
         yield Source(label or "<bytes>", io.BufferedReader(io.BytesIO(bytes(source))))
@@ -379,13 +384,13 @@ def check_readable(name: str) -> None:
     try:
         st = os.stat(name)
     except FileNotFoundError:
-        raise RefconvError("cannot read: no such file", name) from None
+        raise RefconvError("cannot read: no such file", name, code="read-failed") from None
     except OSError as exc:
-        raise RefconvError(f"cannot read: {exc.strerror}", name) from None
+        raise RefconvError(f"cannot read: {exc.strerror}", name, code="read-failed") from None
     if stat.S_ISDIR(st.st_mode):
-        raise RefconvError("cannot read: is a directory", name)
+        raise RefconvError("cannot read: is a directory", name, code="read-failed")
     if not os.access(name, os.R_OK):
-        raise RefconvError(f"cannot read: {os.strerror(errno.EACCES)}", name)
+        raise RefconvError(f"cannot read: {os.strerror(errno.EACCES)}", name, code="read-failed")
 
 
 class _EncodedText(io.RawIOBase):

@@ -289,12 +289,12 @@ class KeyAssigner:
             self.diagnostics.warn(
                 f"citation key {request.dropped_from!r} has characters a key may not hold "
                 f"(only letters, digits and _ : . - / +); written as {request.key!r}",
-                request.path, request.line,
+                request.path, request.line, code="invalid-key",
             )  # fmt: skip
         if request.given and key != request.key:
             self.diagnostics.warn(
                 f"citation key {request.key!r} is used twice; this record gets {key!r}",
-                request.path, request.line,
+                request.path, request.line, code="duplicate-key",
             )  # fmt: skip
         return key
 

@@ -12,6 +12,7 @@ import inspect
 import click
 
 from refconv import __version__
+from refconv.codes import MEANINGS
 
 DATE = "2026-11-30"  # of the last change to the command line; bump with it
 
@@ -30,6 +31,12 @@ EXIT_STATUS = [
      "every other signal that would end the process and is not ignored), after removing the "
      "temporary files of -o and --out-dir."),
 ]  # fmt: skip
+
+DIAGNOSTICS = """\
+Warnings, errors and notes go to standard error as FILE:LINE: LEVEL: MESSAGE lines. With
+--diagnostics json each is one JSON object on a line with the keys path, line (null when
+unknown), level (error, warning, note), code and message; usage errors and signals too, and
+the summaries of check and --report as one object of level summary. The codes:"""
 
 ENVIRONMENT = [
     ("_REFCONV_COMPLETE", "Shell completion, as click defines it: "
@@ -113,6 +120,9 @@ def render(group: click.Group | None = None) -> str:
     lines += [".SH EXIT STATUS"]
     for code, text in EXIT_STATUS:
         lines += [".TP", f"\\fB{code}\\fR", _escape(text)]
+    lines += [".SH DIAGNOSTICS", *_paragraphs(DIAGNOSTICS)]
+    for code, (level, meaning) in MEANINGS.items():
+        lines += [".TP", f"\\fB{_escape(code)}\\fR ({level})", _escape(meaning)]
     lines += [".SH ENVIRONMENT"]
     for name, text in ENVIRONMENT:
         lines += [".TP", f"\\fB{_escape(name)}\\fR", _escape(text)]

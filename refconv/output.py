@@ -34,7 +34,7 @@ STDOUT_LABEL = "<stdout>"
 
 def cannot_write(reason: str | None, label: str | None = None) -> RefconvError:
     """The one error for an output that cannot be written: ``cannot write: REASON``."""
-    return RefconvError(f"cannot write: {reason}", label)
+    return RefconvError(f"cannot write: {reason}", label, code="write-failed")
 
 
 @contextlib.contextmanager

@@ -37,9 +37,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
+from refconv.codes import Code
 from refconv.diagnostics import Collected, Diagnostic, Diagnostics, RefconvError
 from refconv.formats.base import Reader, Writer
-from refconv.io import CP1252_FALLBACK, Source, iter_lines, open_sources, peek_text
+from refconv.io import Source, iter_lines, open_sources, peek_text
 from refconv.keys import KeyAssigner, KeyRequest
 from refconv.model import Record
 from refconv.output import DestLike, open_output
@@ -62,8 +63,8 @@ _ASCII_SAFE = frozenset(
     {"utf-8", "ascii", "cp1252", "latin-1"} | {f"iso8859-{n}" for n in range(1, 17)}
 )
 _READ = 1 << 16
-#: a fatal error as plain data: (message, path, line) of a ``RefconvError``
-_Error = tuple[str, "str | None", "int | None"]
+#: a fatal error as plain data: (message, path, line, code) of a ``RefconvError``
+_Error = tuple[str, "str | None", "int | None", Code]
 
 
 def workers(plan: Plan, names: Sequence[str], jobs: int) -> int:
@@ -176,6 +177,7 @@ class _Part:
     error: _Error | None = None
     key_messages: list[list[Diagnostic]] = field(default_factory=list)
     key_warnings: int = 0
+    key_codes: Counter[str] = field(default_factory=Counter)
     opening: bool = False
     text: str | bytes | None = None
     write_marks: list[int] = field(default_factory=list)
@@ -189,9 +191,11 @@ class _PartDiagnostics(Collected):
 
     fallback = False
 
-    def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:
-        self.fallback = self.fallback or message == CP1252_FALLBACK
-        super().warn(message, path, line)
+    def warn(
+        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+    ) -> None:
+        self.fallback = self.fallback or code == "decoded-cp1252"
+        super().warn(message, path, line, code=code)
 
 
 def run_parallel(plan: Plan, names: Sequence[str], dest: DestLike, jobs: int) -> str | None:
@@ -254,7 +258,8 @@ def run_parallel(plan: Plan, names: Sequence[str], dest: DestLike, jobs: int) ->
                     _emit(part, diagnostics, warned)
                     frame.write(out, part.text or "", opening=part.opening)
                     if part.error is not None:
-                        raise RefconvError(*part.error)
+                        message, path, line, code = part.error
+                        raise RefconvError(message, path, line, code=code)
             frame.close(out)
             if diagnostics.errors > before:
                 n = diagnostics.errors - before
@@ -306,7 +311,7 @@ def _stopped(process: BaseProcess, label: str) -> RefconvError:
     why = ""
     if code is not None and code < 0:
         why = f" (signal {-code}" + (": killed, perhaps for want of memory)" if code == -9 else ")")
-    return RefconvError(f"a worker process stopped{why}", label)
+    return RefconvError(f"a worker process stopped{why}", label, code="worker-failed")
 
 
 def _receive(pending: dict[int, _Part], processes: dict[Connection, BaseProcess]) -> list[_Part]:
@@ -340,12 +345,13 @@ def _grant(part: _Part, assigner: KeyAssigner) -> tuple[str, list[str], list[str
     sink = assigner.diagnostics
     assert isinstance(sink, Collected)
     keys = []
-    count = sink.count
+    count, codes = sink.count, Counter(sink.by_code)
     for request in part.requests:
         sink.messages = []
         keys.append(assigner.grant(request))
         part.key_messages.append(sink.messages)
     part.key_warnings = sink.count - count
+    part.key_codes = sink.by_code - codes
     return "write", keys, earlier
 
 
@@ -357,11 +363,14 @@ def _emit(part: _Part, diagnostics: Diagnostics, warned: set[int]) -> None:
     diagnostics.moved.update(counts["moved"])
     diagnostics.retyped.update(counts["retyped"])
     diagnostics.kept_values.update(counts["kept_values"])
+    diagnostics.by_code.update(counts["by_code"])
+    diagnostics.by_code.update(part.key_codes)
     diagnostics.records += len(part.key_messages)
     repeated = part.fallback and part.source in warned  # io warns once per input
     if part.fallback:
         warned.add(part.source)
         diagnostics.count -= repeated
+        diagnostics.by_code["decoded-cp1252"] -= repeated
     read, write = part.read_messages, part.write_messages
     marks = [*part.write_marks, len(write)]
     ordered = write[: marks[0]]  # none: a writer says nothing before its first record
@@ -371,8 +380,8 @@ def _emit(part: _Part, diagnostics: Diagnostics, warned: set[int]) -> None:
         done = part.read_marks[j]
     ordered += read[done:]  # after the last record: text outside records, an error
     for m in ordered:
-        if not (repeated and m.kind == "warning" and m.message == CP1252_FALLBACK):
-            diagnostics.emit(m.kind, m.message, m.path, m.line)
+        if not (repeated and m.code == "decoded-cp1252"):
+            diagnostics.emit(m.kind, m.code, m.message, m.path, m.line)
 
 
 def _codec(out: TextIO) -> str:
@@ -444,7 +453,7 @@ def _work(
                 references += writer.references(record)
                 marks.append(len(diagnostics.messages))
         except RefconvError as exc:
-            error = (exc.message, exc.path, exc.line)
+            error = (exc.message, exc.path, exc.line, exc.code)
         found = (requests, marks, diagnostics.messages, diagnostics.fallback, references, error)
         conn.send(("read", found))
         diagnostics.messages = []
@@ -489,7 +498,7 @@ def _write(
     except _Stopped:
         pass
     except RefconvError as exc:
-        error = (exc.message, exc.path, exc.line)
+        error = (exc.message, exc.path, exc.line, exc.code)
     text = buffer.getvalue()
     prologue, _, epilogue, _ = writer.frame or ("", "", "", "")
     opening = not records and (stopped or error is not None)
@@ -504,7 +513,7 @@ def _write(
     counts = {
         "count": diagnostics.count, "errors": diagnostics.errors,
         "moved": Counter(diagnostics.moved), "retyped": Counter(diagnostics.retyped),
-        "kept_values": Counter(diagnostics.kept_values),
+        "kept_values": Counter(diagnostics.kept_values), "by_code": Counter(diagnostics.by_code),
     }  # fmt: skip
     try:  # the parent writes bytes to its UTF-8 output as they are
         data: str | bytes = text.encode("utf-8")

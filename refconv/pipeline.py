@@ -47,7 +47,10 @@ DIALECTS = ("auto", "refer", "endnote")
 
 class SkippedRecords(RefconvError):
     """Some records could not be converted (each was reported); the others were written,
-    except to a path, which is left as it was."""
+    except to a path, which is left as it was. Its code is ``records-skipped``."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="records-skipped")
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,10 @@ def check_suffix(
     suffix = suffix_of(path) if path != "-" else ""
     named = registry.writer_for_path(path) if suffix else None
     if named is not None and suffix not in writer.suffixes and not issubclass(writer, named):
-        diagnostics.warn(f"{path}: {suffix} is the suffix of {named.name}, not {writer.name}")
+        diagnostics.warn(
+            f"{path}: {suffix} is the suffix of {named.name}, not {writer.name}",
+            code="suffix-mismatch",
+        )
 
 
 def plan_conversion(

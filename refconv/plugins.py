@@ -115,7 +115,10 @@ class Registry:
                         if not (isinstance(cls, type) and issubclass(cls, base)):
                             raise TypeError(f"{ep.value} is not a {base.__name__} subclass")
                     except Exception as exc:  # a broken third-party plugin must not stop us
-                        self.diagnostics.warn(f"plugin {ep.name!r} ({ep.value}) not loaded: {exc}")
+                        self.diagnostics.warn(
+                            f"plugin {ep.name!r} ({ep.value}) not loaded: {exc}",
+                            code="plugin-not-loaded",
+                        )
                         continue
                     self._add(group, cls, builtin=_is_builtin(ep))
             for group, cls in _RUNTIME:
@@ -127,11 +130,17 @@ class Registry:
         assert plugins is not None, "called from _load or after it"
         name = getattr(cls, "name", "")
         if not name:
-            self.diagnostics.warn(f"plugin class {cls.__name__} declares no name; not loaded")
+            self.diagnostics.warn(
+                f"plugin class {cls.__name__} declares no name; not loaded",
+                code="plugin-not-loaded",
+            )
             return
         if name in plugins[group] and (group, name) in self._builtin:
             if plugins[group][name] is not cls:
-                self.diagnostics.warn(f"plugin {name!r} clashes with a built-in format; ignored")
+                self.diagnostics.warn(
+                    f"plugin {name!r} clashes with a built-in format; ignored",
+                    code="plugin-not-loaded",
+                )
             return
         plugins[group][name] = cls
         if builtin:

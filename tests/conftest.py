@@ -7,10 +7,12 @@ import json
 import os
 import shutil
 import subprocess
+import typing
 from pathlib import Path
 
 import pytest
 
+from refconv.codes import Code
 from refconv.diagnostics import Diagnostics
 from refconv.formats.refer.read import ReferReader
 from refconv.io import iter_lines
@@ -55,17 +57,22 @@ def biber_tool(
 
 
 class Collect(Diagnostics):
-    """Diagnostics that remember the warnings instead of printing them."""
+    """Diagnostics that remember the warnings instead of printing them: ``messages`` as
+    ``path:line: message``, ``codes`` their codes (each one of ``refconv.codes.Code``)."""
 
     def __init__(self, **kw):
         super().__init__(**kw)
         self.messages: list[str] = []
+        self.codes: list[str] = []
 
-    def warn(self, message, path=None, line=None):
+    def warn(self, message, path=None, line=None, *, code):
+        assert code in typing.get_args(Code), code
         self.count += 1
+        self.by_code[code] += 1
         if self.strict:
-            super().warn(message, path, line)
+            super().warn(message, path, line, code=code)
         self.messages.append(f"{path}:{line}: {message}")
+        self.codes.append(code)
 
 
 def read_refer(text: str | bytes, **options):

@@ -95,7 +95,7 @@ def test_a_failed_write_leaves_the_target_untouched(tmp_path):
 
     def records():
         yield from refconv.read(ONE)
-        raise refconv.RefconvError("broken input", "in.enw", 7)
+        raise refconv.RefconvError("broken input", "in.enw", 7, code="invalid-entry")
 
     with pytest.raises(refconv.RefconvError, match=r"in\.enw:7: broken input"):
         refconv.write(records(), target)

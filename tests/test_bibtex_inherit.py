@@ -22,7 +22,7 @@ from .conftest import Collect
 
 def entries(text: str) -> list[Entry]:
     """The entries of ``text`` with their values expanded, as the reader hands them on."""
-    macros = Macros(ReadRules(lambda m, p, n: None, "t"))
+    macros = Macros(ReadRules(lambda m, p, n, code: None, "t"))
     out = list(parse_string(text, parse_stack=[]).entries)
     for entry in out:
         for field in entry.fields:
@@ -33,7 +33,7 @@ def entries(text: str) -> list[Entry]:
 def resolve(text: str) -> tuple[dict[str, dict[str, str]], list[str]]:
     """Key → {field: value} of the entries Inheritance gives for ``text``, and warnings."""
     warnings: list[str] = []
-    inheritance = Inheritance(ReadRules(lambda m, p, n: warnings.append(m), "t"))
+    inheritance = Inheritance(ReadRules(lambda m, p, n, code: warnings.append(m), "t"))
     out: list[Entry] = []
     for entry in entries(text):
         out.extend(inheritance.add(entry))
@@ -229,7 +229,7 @@ def test_memory_holds_waiting_children_and_parent_types_only() -> None:
     """1000 articles and a child whose parent never comes: nothing else is kept."""
     text = "".join(f"@article{{a{i}, title = {{T}}}}\n" for i in range(1000))
     text += "@inbook{c, crossref = {late}}\n@book{b, title = {B}}\n"
-    inheritance = Inheritance(ReadRules(lambda m, p, n: None, "t"))
+    inheritance = Inheritance(ReadRules(lambda m, p, n, code: None, "t"))
     released = 0
     for entry in entries(text):
         released += len(inheritance.add(entry))

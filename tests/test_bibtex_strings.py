@@ -25,7 +25,7 @@ def read(text: str, path: str = "t.bib"):
 
 def expand(raw: str, field: str = "note", **macros: str) -> tuple[str, list[str]]:
     warnings: list[str] = []
-    expander = Macros(ReadRules(lambda m, p, n: warnings.append(f"{n}: {m}"), "t"))
+    expander = Macros(ReadRules(lambda m, p, n, code: warnings.append(f"{n}: {m}"), "t"))
     for name, value in macros.items():
         expander.define(name, value, 1)
     return expander.expand(raw, 7, field), warnings

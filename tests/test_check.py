@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -24,52 +26,90 @@ def test_clean_input_says_so_and_exits_0(tmp_path):
         0, "check: 0 problems in 1 record\n", "")  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        (("%T Title\n", ""), "record has no title"),
-        (("%D 2001\n", ""), "record has no year"),
-        (("%D 2001\n", "%D 2201\n"), "issued year 2201 is in the far future (a typo?)"),
-        (
-            ("%D 2001\n", "%D sometime\n"),
-            "9: warning: %D 'sometime': not a date refconv can read; kept as literal text",
-        ),
-        (("%@ 0028-0836\n", "%@ 0028-0837\n"), "ISSN 0028-0837 has a wrong check digit or length"),
-        (
-            ("%@ 0028-0836\n", "%@ 978-0-19-852663-7\n"),
-            "ISBN 978-0-19-852663-7 has a wrong check digit or length",
-        ),
-        (("%0 Journal Article", "%0 Cartoon"), "unknown reference type 'Cartoon'; read as Generic"),
-        (
-            ("%T Title", "%T CafÃ© society"),
-            "title looks like UTF-8 read as Windows-1252 (mojibake): 'CafÃ© society'; "
-            "--fix-text repairs it",
-        ),
-        (
-            ("%T Title", "%T 20¨C30% of cases"),
-            "title looks like GBK punctuation read as Latin-1 (20¨C30 for 20–30): '20¨C30% of "
-            "cas'; --fix-text repairs it",
-        ),
-        (
-            ("%T Title", "%T Lost \ufffd text"),
-            "title holds U+FFFD replacement characters (text lost in decoding): 'Lost \ufffd text'",
-        ),
-        (
-            ("%T Title", "%T Cats &amp; dogs"),
-            "title holds HTML entities (&amp;, &#8211;, ...): 'Cats &amp; dogs'",
-        ),
-        (("%A Doe, Jane", "%A Doe, Jos\x01"), "author holds control characters: 'Jos\\x01 Doe'"),
-    ],
-)
-def test_each_problem_is_one_line_with_file_and_line(change, message):
+#: (change to GOOD, the message, its code): one problem each
+PROBLEMS = [
+    (("%T Title\n", ""), "record has no title", "no-title"),
+    (("%D 2001\n", ""), "record has no year", "no-year"),
+    (("%D 2001\n", "%D 2201\n"), "issued year 2201 is in the far future (a typo?)", "future-year"),
+    (
+        ("%D 2001\n", "%D sometime\n"),
+        "9: warning: %D 'sometime': not a date refconv can read; kept as literal text",
+        "date-as-text",
+    ),
+    (
+        ("%@ 0028-0836\n", "%@ 0028-0837\n"),
+        "ISSN 0028-0837 has a wrong check digit or length",
+        "invalid-issn",
+    ),
+    (
+        ("%@ 0028-0836\n", "%@ 978-0-19-852663-7\n"),
+        "ISBN 978-0-19-852663-7 has a wrong check digit or length",
+        "invalid-isbn",
+    ),
+    (
+        ("%0 Journal Article", "%0 Cartoon"),
+        "unknown reference type 'Cartoon'; read as Generic",
+        "unknown-type",
+    ),
+    (
+        ("%T Title", "%T CafÃ© society"),
+        "title looks like UTF-8 read as Windows-1252 (mojibake): 'CafÃ© society'; "
+        "--fix-text repairs it",
+        "mojibake",
+    ),
+    (
+        ("%T Title", "%T 20¨C30% of cases"),
+        "title looks like GBK punctuation read as Latin-1 (20¨C30 for 20–30): '20¨C30% of "
+        "cas'; --fix-text repairs it",
+        "mojibake",
+    ),
+    (
+        ("%T Title", "%T Lost � text"),
+        "title holds U+FFFD replacement characters (text lost in decoding): 'Lost � text'",
+        "replacement-character",
+    ),
+    (
+        ("%T Title", "%T Cats &amp; dogs"),
+        "title holds HTML entities (&amp;, &#8211;, ...): 'Cats &amp; dogs'",
+        "html-entity",
+    ),
+    (
+        ("%A Doe, Jane", "%A Doe, Jos\x01"),
+        "author holds control characters: 'Jos\\x01 Doe'",
+        "control-character",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "message", "code"), PROBLEMS)
+def test_each_problem_is_one_line_with_file_and_line(change, message, code):
     text = "%0 Book\n%T Other\n%A Roe, R\n%D 1999\n\n" + GOOD.replace(*change)
     result = check("-f", "refer", "-", input=text.encode("utf-8"))
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     where = "" if message[0].isdigit() else "6: warning: "  # reader warnings: the tag's line
     assert lines[0].startswith(f"<stdin>:{where}{message}")
-    assert lines[-1] == "check: 1 problem in 2 records"
+    assert lines[-1] == f"check: 1 problem in 2 records: 1 {code}"
     assert len(lines) == 2
+
+
+@pytest.mark.parametrize(("change", "message", "code"), PROBLEMS)
+def test_each_problem_is_one_json_object_with_its_code(change, message, code):
+    """``--diagnostics json``: the problem is one object with its code, and the summary
+    counts the problems by code (issue 20, item 7)."""
+    text = "%0 Book\n%T Other\n%A Roe, R\n%D 1999\n\n" + GOOD.replace(*change)
+    result = check("-f", "refer", "--diagnostics", "json", "-", input=text.encode("utf-8"))
+    assert result.exit_code == 1
+    problem, summary = (json.loads(line) for line in result.stderr.splitlines())
+    line = int(message.split(":")[0]) if message[0].isdigit() else 6
+    said = problem.pop("message")
+    assert problem == {"path": "<stdin>", "line": line, "level": "warning", "code": code}
+    assert said.startswith(message.split("warning: ", 1)[-1])
+    assert summary == {
+        "path": None, "line": None, "level": "summary", "code": "check",
+        "message": f"check: 1 problem in 2 records: 1 {code}", "records": 2, "problems": 1,
+        "codes": {code: 1}, "stopped": False,
+    }  # fmt: skip
 
 
 def test_malformed_doi_from_a_format_that_keeps_it_as_given():
@@ -90,7 +130,7 @@ def test_duplicates_by_doi_and_key_across_files(tmp_path):
     assert result.stderr.splitlines() == [
         f"{b}:1: warning: duplicate DOI 10.1000/XYZ: same as the record at {a}:1",
         f"{b}:1: warning: duplicate key 'k1': first used by the record at {a}:1",
-        "check: 2 problems in 2 records",
+        "check: 2 problems in 2 records: 1 duplicate-doi, 1 duplicate-key",
     ]
 
 
@@ -110,7 +150,7 @@ def test_duplicates_are_found_as_dedupe_finds_them(tmp_path):
         f"{b}:1: warning: DOI 'https://doi.org/10.1000/XYZ' is not a DOI (10.NNNN/suffix)",
         f"{b}:1: warning: duplicate DOI https://doi.org/10.1000/XYZ: same as the record at {a}:1",
         f"{b}:1: warning: duplicate key 'watson1953': first used by the record at {a}:1",
-        "check: 3 problems in 2 records",
+        "check: 3 problems in 2 records: 1 duplicate-doi, 1 duplicate-key, 1 invalid-doi",
     ]
 
 
@@ -121,7 +161,7 @@ def test_reader_warnings_count_and_are_not_repeated(tmp_path):
     assert result.stderr.splitlines() == [  # by line, though the reader spoke first
         f"{path}:1: warning: record has no title",
         f"{path}:4: warning: unknown tag %5; kept in custom",
-        "check: 2 problems in 1 record",
+        "check: 2 problems in 1 record: 1 no-title, 1 unknown-field",
     ]
 
 
@@ -159,7 +199,11 @@ def test_warnings_come_by_input_and_line(tmp_path):
     places = [(line.split(":")[0], int(line.split(":")[1])) for line in lines[:-1]]
     assert places == sorted(places, key=lambda p: (p[0] != str(a), p[1]))
     assert [p[1] for p in places] == [1, 3, 10, 12, 4]  # the reader said 3 before 1
-    assert lines[-1] == "check: 5 problems in 5 records" and result.exit_code == 1
+    assert lines[-1] == (
+        "check: 5 problems in 5 records: 1 duplicate-doi, 1 no-title, 1 no-year, 1 stray-text, "
+        "1 unknown-field"
+    )
+    assert result.exit_code == 1
 
 
 def test_an_input_that_stops_the_check_keeps_what_came_before(tmp_path):
@@ -170,5 +214,5 @@ def test_an_input_that_stops_the_check_keeps_what_came_before(tmp_path):
     assert result.stderr.splitlines() == [
         f"{path}:1: warning: record has no year",
         f"{path}:6: error: binary data (NUL byte); this is not a text file",
-        "check: 1 problem in 2 records, then stopped by the error above",
+        "check: 1 problem in 2 records: 1 no-year, then stopped by the error above",
     ]

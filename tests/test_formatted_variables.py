@@ -28,7 +28,7 @@ from .test_formatted import _citeproc_js
 def _record(item: dict, warnings: list[str] | None = None) -> Record:
     """A record read from one CSL-JSON item, its warnings appended to ``warnings``."""
 
-    def warn(message: str, path: str | None = None, line: int | None = None) -> None:
+    def warn(message: str, path: str | None = None, line: int | None = None, *, code: str) -> None:
         if warnings is not None:
             warnings.append(message)
 

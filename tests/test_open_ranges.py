@@ -240,7 +240,6 @@ def test_a_bibtex_year_still_running_keeps_its_month():
     assert len(diagnostics.messages) == 1
 
 
-
 @st.composite
 def _closed_range(draw: st.DrawFn) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Two date-parts of the same precision, the start not after the end."""

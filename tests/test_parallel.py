@@ -91,12 +91,14 @@ def tiny_parts(monkeypatch: pytest.MonkeyPatch):
     size=st.sampled_from([1, 40, 120, 400]),
     target=st.sampled_from(WRITERS),
     quiet=st.booleans(),
+    form=st.sampled_from(["text", "json"]),
 )
 def test_refer_in_parts_is_refer_in_one(
-    tiny_parts, data: bytes, size: int, target: str, quiet: bool
+    tiny_parts, data: bytes, size: int, target: str, quiet: bool, form: str
 ) -> None:
     tiny_parts(size)
-    _same(data, "refer", ["-t", target, "--report", *(["-q"] if quiet else [])])
+    options = ["--report", "--diagnostics", form, *(["-q"] if quiet else [])]
+    _same(data, "refer", ["-t", target, *options])  # JSON: the report counts codes too
 
 
 @settings(
@@ -108,10 +110,13 @@ def test_refer_in_parts_is_refer_in_one(
     data=st.one_of(hostile("ris"), st.integers(1, 30).map(lambda n: _records(n, "ris").encode())),
     size=st.sampled_from([1, 40, 120, 400]),
     target=st.sampled_from(WRITERS),
+    form=st.sampled_from(["text", "json"]),
 )
-def test_ris_in_parts_is_ris_in_one(tiny_parts, data: bytes, size: int, target: str) -> None:
+def test_ris_in_parts_is_ris_in_one(
+    tiny_parts, data: bytes, size: int, target: str, form: str
+) -> None:
     tiny_parts(size)
-    _same(data, "ris", ["-t", target, "--report"])
+    _same(data, "ris", ["-t", target, "--report", "--diagnostics", form])
 
 
 @settings(
@@ -125,12 +130,13 @@ def test_ris_in_parts_is_ris_in_one(tiny_parts, data: bytes, size: int, target: 
     ),
     size=st.sampled_from([1, 40, 120, 400]),
     target=st.sampled_from(WRITERS),
+    form=st.sampled_from(["text", "json"]),
 )
 def test_medline_in_parts_is_medline_in_one(
-    tiny_parts, data: bytes, size: int, target: str
+    tiny_parts, data: bytes, size: int, target: str, form: str
 ) -> None:
     tiny_parts(size)
-    _same(data, "medline", ["-t", target, "--report"])
+    _same(data, "medline", ["-t", target, "--report", "--diagnostics", form])
 
 
 @pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])

@@ -11,16 +11,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, ClassVar, TextIO
+from typing import Any, ClassVar, Protocol, TextIO
 
+from refconv.codes import Code
 from refconv.diagnostics import Diagnostics
 from refconv.model import Date, Record
 from refconv.notes import note_label
 from refconv.values.dates import ParsedDate
 from refconv.values.text import bom_message, strip_bom
 
-#: A plain warning callback, ``warn(message, path, line)`` (``Diagnostics.warn``).
-Warn = Callable[[str, str | None, int | None], None]
+
+class Warn(Protocol):
+    """A plain warning callback, ``warn(message, path, line, code=...)`` (``Diagnostics.warn``)."""
+
+    def __call__(
+        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+    ) -> None: ...
 
 
 def shown(text: str) -> str:
@@ -39,7 +45,7 @@ def date_trouble(parsed: ParsedDate) -> str:
     return "not a date refconv can read"
 
 
-def silent(message: str, path: str | None, line: int | None) -> None:
+def silent(message: str, path: str | None = None, line: int | None = None, *, code: Code) -> None:
     """A ``Warn`` that drops what it hears: the warnings of a writer's trial read."""
 
 
@@ -83,25 +89,30 @@ class ReadRules:
             return line
         mark = line[: len(line) - len(bare)]
         if lineno > 1 or mark.lstrip("\ufeff"):
-            self.warn(bom_message(mark), lineno)
+            self.warn(bom_message(mark), lineno, code="byte-order-mark")
         return bare
 
-    def warn(self, message: str, line: int | None) -> None:
+    def warn(self, message: str, line: int | None, *, code: Code) -> None:
         """A warning at ``line`` of this input."""
-        self._warn(message, self.path, line)
+        self._warn(message, self.path, line, code=code)
 
-    def keep(self, record: Record, key: str, value: str, why: str, line: int | None) -> None:
+    def keep(
+        self, record: Record, key: str, value: str, why: str, line: int | None, *, code: Code
+    ) -> None:
         """Keep ``value`` in the record's extra (CSL ``custom``) under ``key``, the input
         field or tag, with one warning ``key 'value': why; kept in custom``."""
-        self.kept(record, key, value, f"{key} {shown(value)}: {why}; kept in custom", line)
+        message = f"{key} {shown(value)}: {why}; kept in custom"
+        self.kept(record, key, value, message, line, code=code)
 
-    def kept(self, record: Record, key: str, value: str, message: str, line: int | None) -> None:
+    def kept(
+        self, record: Record, key: str, value: str, message: str, line: int | None, *, code: Code
+    ) -> None:
         """Keep ``value`` under ``key`` with the warning ``message`` (counted for --report)."""
         record.add_extra(key, value)
         if self.diagnostics is not None:
-            self.diagnostics.kept(key, message, self.path, line)
+            self.diagnostics.kept(key, message, self.path, line, code=code)
         else:
-            self._warn(message, self.path, line)
+            self._warn(message, self.path, line, code=code)
 
     def place(self, record: Record, var: str, value: str, key: str, line: int | None) -> bool:
         """Put ``value`` in the text field ``var``; if ``var`` holds another value already
@@ -119,7 +130,7 @@ class ReadRules:
     def set_already(self, record: Record, key: str, value: str, var: str, line: int | None) -> None:
         """Keep ``value`` of the input field ``key``, the second value for ``var``, which an
         earlier field set: ``key 'value': var is set already; kept in custom``."""
-        self.keep(record, key, value, f"{var} is set already", line)
+        self.keep(record, key, value, f"{var} is set already", line, code="set-already")
 
     def unknown_type(
         self, record: Record, key: str, value: str, what: str, fallback: str, line: int | None
@@ -127,22 +138,23 @@ class ReadRules:
         """An input type with no mapping (``what``: "RIS type"): read as ``fallback``, the
         type kept under ``key``."""
         message = f"unknown {what} {shown(value)}; read as {fallback} (kept in custom)"
-        self.kept(record, key, value, message, line)
+        self.kept(record, key, value, message, line, code="unknown-type")
 
     def unknown_field(
         self, record: Record, key: str, value: str, what: str, line: int | None
     ) -> None:
         """A tag or key (``what``: "tag") the format does not define: kept under its name."""
-        self.kept(record, key, value, f"unknown {what} {key}; kept in custom", line)
+        self.kept(record, key, value, f"unknown {what} {key}; kept in custom", line,
+                  code="unknown-field")  # fmt: skip
 
     def no_type(self, what: str, fallback: str, line: int | None) -> None:
         """A record that gives no type at all (``what``: "CSL type"): read as ``fallback``."""
-        self.warn(f"record has no {what}; read as {fallback}", line)
+        self.warn(f"record has no {what}; read as {fallback}", line, code="no-type")
 
     def repeated(self, record: Record, key: str, value: str, line: int | None) -> None:
         """A second value for a field that takes one: the first is used, this one kept."""
         message = f"repeated {key}; the first value is used, this one is kept in custom"
-        self.kept(record, key, value, message, line)
+        self.kept(record, key, value, message, line, code="repeated-field")
 
     def literal_date(self, key: str, text: str, why: str, line: int | None) -> Date:
         """A date value that is no date ("MMXX", "n.d."), as the literal date of its record,
@@ -153,23 +165,23 @@ class ReadRules:
         literal date as it is. ``why`` is ``date_trouble`` of the parse, or the format's own
         reason.
         """
-        self.warn(f"{key} {shown(text)}: {why}; kept as literal text", line)
+        self.warn(f"{key} {shown(text)}: {why}; kept as literal text", line, code="date-as-text")
         return Date(literal=" ".join(text.split()))
 
     def no_title(self, record: Record) -> None:
         """The warning for a record without a title (at the record's first line)."""
         if "title" not in record.fields:
-            self.warn("record has no title", record.source.line)
+            self.warn("record has no title", record.source.line, code="no-title")
 
     def junk(self, count: int, line: int) -> None:
         """Text outside any record (a database banner): skipped, with one warning."""
         if count:
             what = "1 line" if count == 1 else f"{count} lines"
-            self.warn(f"skipped {what} of text outside any record", line)
+            self.warn(f"skipped {what} of text outside any record", line, code="stray-text")
 
     def no_records(self, hint: str) -> None:
         """The warning for an input without a single record; ``hint`` says what one is."""
-        self.warn(f"no records found ({hint})", 1)
+        self.warn(f"no records found ({hint})", 1, code="no-records")
 
 
 class Reader:
@@ -290,7 +302,9 @@ class Writer:
             self.diagnostics.changed_type(f"{record.type} -> {written_as}")
         if not self.name_attributes:
             for message in dropped_name_attributes(record, self.name):
-                self.diagnostics.warn(message, record.source.path, record.source.line)
+                self.diagnostics.warn(
+                    message, record.source.path, record.source.line, code="name-attribute-dropped"
+                )
 
 
 def dropped_name_attributes(record: Record, target: str) -> Iterator[str]:

@@ -228,7 +228,9 @@ class Deduplicator:
         done = merge(first, record)
         self.diagnostics.merged += 1
         message = describe(done, first, _same(self.by, record))
-        self.diagnostics.note(message, record.source.path, record.source.line)
+        self.diagnostics.note(
+            message, record.source.path, record.source.line, code="merged-duplicate"
+        )
         return first
 
 

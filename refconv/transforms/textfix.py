@@ -122,17 +122,21 @@ def check_record(record: Record, diagnostics: Diagnostics, *, fix: bool = False)
             continue
         where = (record.source.path, record.source.line)
         if not fix:
-            diagnostics.warn(f"{label} {found}; --fix-text repairs it", *where)
+            diagnostics.warn(f"{label} {found}; --fix-text repairs it", *where, code="mojibake")
             continue
         fixed = repair(text)
         if problem(fixed) is not None:
-            diagnostics.warn(f"{label} {found}; --fix-text could not repair it all", *where)
+            diagnostics.warn(
+                f"{label} {found}; --fix-text could not repair it all", *where, code="mojibake"
+            )
         if fixed != text:
             _put(holder, key, fixed)
             diffs = (i for i, (a, b) in enumerate(zip(text, fixed, strict=False)) if a != b)
             at = next(diffs, min(len(text), len(fixed)))
             before, after = excerpt(text, at), excerpt(fixed, at)
-            diagnostics.note(f"{label}: repaired {before!r} as {after!r}", *where)
+            diagnostics.note(
+                f"{label}: repaired {before!r} as {after!r}", *where, code="mojibake-repaired"
+            )
     return record
 
 

@@ -84,7 +84,7 @@ class DateFields:
                 self.record.dates["issued"] = ymd
         for key, why in self.unread:
             text, line = self.fields[key]
-            self.rules.keep(self.record, key, text, why, line)
+            self.rules.keep(self.record, key, text, why, line, code="invalid-date")
 
     def _field(self, key: str) -> tuple[Date | None, str]:
         """A date field: ISO 8601 / EDTF as biblatex wants, or text a person wrote."""

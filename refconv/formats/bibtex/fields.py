@@ -97,7 +97,11 @@ def _decode(
     not know gets a warning: its argument is kept as text, its meaning is lost."""
     text, unknown = decode_report(value, nocase=nocase, keep_lines=keep_lines)
     for command in unknown:
-        rules.warn(f"{field}: unknown LaTeX command {command}; its argument is kept as text", line)
+        rules.warn(
+            f"{field}: unknown LaTeX command {command}; its argument is kept as text",
+            line,
+            code="unknown-command",
+        )
     return text
 
 
@@ -184,7 +188,7 @@ def build_record(entry: Any, line: int, rules: ReadRules) -> Record:
     if kept is not None:  # refconv's values with no field, before the note's (old files)
         for piece in read_kept(record, kept[0], reductions):
             message = f"{KEPT_FIELD}: {piece!r} reads back as no value; kept"
-            rules.kept(record, KEPT_FIELD, piece, message, kept[1])
+            rules.kept(record, KEPT_FIELD, piece, message, kept[1], code="invalid-value")
     # Notes after every other field ("set already" is then known). A date the writer kept
     # whole in a note replaces the fields' date only when that is the part the fields hold
     # of it (``reductions``); any other such line stays in the note (refconv.notes).
@@ -314,7 +318,7 @@ def _place(record: Record, kind: str, key: str, value: str, line: int, rules: Re
         rules.place(record, "page", normalize_pages(_decode(value, rules, line, key)), key, line)
     elif key == "crossref":
         message = f"crossref to {value!r} is not resolved; kept in custom"
-        rules.kept(record, key, value, message, record.source.line)
+        rules.kept(record, key, value, message, record.source.line, code="unresolved-reference")
     elif key in _FIELD_TO_CSL or key in ("howpublished", "organization"):
         text = _decode(
             value, rules, line, key, nocase=key in _NOCASE, keep_lines=key in _MULTI_LINE

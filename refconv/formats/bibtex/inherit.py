@@ -160,6 +160,7 @@ class Inheritance:
             f"xdata loop {shown}: each entry of it gets the fields of the others "
             "(biber drops them)",
             xdata.start_line or entry.start_line,
+            code="xdata-loop",
         )
         for name in _keys(xdata.value):
             fields: list[Field] = []

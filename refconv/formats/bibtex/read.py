@@ -77,6 +77,7 @@ class BibtexReader(Reader):
                         f"{shown(comment)}: {what} inside an entry is a "
                         "comment (as biber reads it); skipped",
                         line,
+                        code="skipped-comment",
                     )
                 # No middleware: '#' and @string are expanded by Macros, in file order.
                 # bibtexparser takes any "@comment..." for a comment: an entry type that
@@ -103,7 +104,7 @@ class BibtexReader(Reader):
                         preamble_line = line
                     elif hasattr(block, "error"):
                         found = True
-                        self.diagnostics.error(_failure(block), path, line)
+                        self.diagnostics.error(_failure(block), path, line, code="invalid-entry")
                     elif isinstance(block, Entry):
                         found = True
                         for field in block.fields:
@@ -128,7 +129,11 @@ class BibtexReader(Reader):
                 held.extra.setdefault(PREAMBLE, []).extend(preambles)
             yield held
         elif preambles:
-            rules.warn("@preamble with no entry to go with; not carried (skipped)", preamble_line)
+            rules.warn(
+                "@preamble with no entry to go with; not carried (skipped)",
+                preamble_line,
+                code="skipped-preamble",
+            )
         if not found:
             rules.no_records("a BibTeX entry starts with '@'")
 
@@ -150,7 +155,7 @@ def _record(entry: Any, rules: ReadRules) -> Record:
     if CROSSREF in entry.parser_metadata:  # kept so that the BibTeX writer writes it back
         record.add_extra("crossref", entry.parser_metadata[CROSSREF])
     for key, value, message, where in entry.parser_metadata.get(KEEP, []):
-        rules.kept(record, key, value, message, where)
+        rules.kept(record, key, value, message, where, code="unresolved-reference")
     return record
 
 
@@ -216,6 +221,7 @@ class Macros:
                 f"{field}: @string macros and # expand to more than {MAX_EXPANDED:,} "
                 "characters; kept as written (unexpanded)",
                 line,
+                code="macro-too-long",
             )
             return raw.strip()
         return text
@@ -237,7 +243,9 @@ class Macros:
                 piece = text if field.lower() == "month" else MONTH_MACROS[name]
             else:
                 self.rules.warn(
-                    f"{field}: undefined @string macro {text!r}; kept as its name", line
+                    f"{field}: undefined @string macro {text!r}; kept as its name",
+                    line,
+                    code="undefined-macro",
                 )
                 piece = text
             if piece is None:

@@ -24,6 +24,7 @@ from typing import ClassVar, TextIO
 
 from bibtexparser.model import Entry, Field
 
+from refconv.codes import Messages
 from refconv.formats.base import Writer
 from refconv.formats.bibtex.dates import held
 from refconv.formats.bibtex.latex import (
@@ -286,11 +287,11 @@ def build_entry(
     biblatex: bool = False,
     latex: bool = False,
     moved: list[str] | None = None,
-    warnings: list[str] | None = None,
+    warnings: Messages | None = None,
 ) -> Entry:
     """The bibtexparser ``Entry`` of a record, values escaped and enclosed; messages about
     values that could not be written where they belong are appended to ``warnings``."""
-    problems: list[str] = [] if warnings is None else warnings
+    problems: Messages = [] if warnings is None else warnings
     kind = entry_type(record, biblatex)
     e = _Entry(biblatex, latex)
     et_al: set[str] = set()  # extra keys whose "et al." became "and others"
@@ -308,8 +309,11 @@ def build_entry(
             unsaid = [p for p in people if _unmarked_particle(p)]
             for person in unsaid:
                 problems.append(
-                    f"{role}: particle {_unmarked_particle(person)!r} would read back as part of"
-                    " another name part; the name is kept in the note"
+                    (
+                        "kept-in-note",
+                        f"{role}: particle {_unmarked_particle(person)!r} would read back as"
+                        " part of another name part; the name is kept in the note",
+                    )
                 )
                 for key, text in [n for part in name_notes(role, [person]) for n in part]:
                     e.notes.append(note_line(key, text))
@@ -321,8 +325,11 @@ def build_entry(
             if not biblatex:  # bibtex(1) cuts a label made of longer names mid-escape
                 for person in _over_long(e, people):
                     problems.append(
-                        f"{role}: a name that makes a label longer than bibtex's entry strings"
-                        f" ({LABEL_ROOM} characters) is kept in the note"
+                        (
+                            "kept-in-note",
+                            f"{role}: a name that makes a label longer than bibtex's entry strings"
+                            f" ({LABEL_ROOM} characters) is kept in the note",
+                        )
                     )
                     for key, text in [n for part in name_notes(role, [person]) for n in part]:
                         e.notes.append(note_line(key, text))
@@ -396,8 +403,11 @@ def build_entry(
             # an escape is "Missing \endcsname" (pubstate and type are tested safely); biber
             # reads BibTeX files too
             problems.append(
-                f"language {value!r} has characters biblatex cannot look up as a language key;"
-                f" kept in {KEPT_FIELD}"
+                (
+                    "kept-in-note",
+                    f"language {value!r} has characters biblatex cannot look up as a language key;"
+                    f" kept in {KEPT_FIELD}",
+                )
             )
             e.put(None, value, var)
         elif var == "status" and biblatex:
@@ -429,13 +439,18 @@ def build_entry(
             values = values[1:]
         elif biblatex and tag == "eprint" and values:
             problems.append(
-                f"eprint {values[0]!r} has characters TeX would run or cannot print verbatim;"
-                f" kept in {KEPT_FIELD}"
+                (
+                    "kept-in-note",
+                    f"eprint {values[0]!r} has characters TeX would run or cannot print verbatim;"
+                    f" kept in {KEPT_FIELD}",
+                )
             )
         if tag == PREAMBLE:
             values = [v for v in values if preamble_problem(v) is not None]
-            problems.extend(f"@preamble: {preamble_problem(v)}; kept in {KEPT_FIELD}"
-                            for v in values)  # fmt: skip
+            problems.extend(
+                ("kept-in-note", f"@preamble: {preamble_problem(v)}; kept in {KEPT_FIELD}")
+                for v in values
+            )
         e.notes.extend(kept_line(CustomKey(tag), value) for value in values)
         e.moved += [tag] * len(values)
     if e.notes:  # never printed: styles and biber skip a field they do not know
@@ -545,7 +560,7 @@ def crossref_key(values: list[str]) -> str | None:
 _AND_WORD = re.compile(r"(?<=\s)(and)(?=\s)", re.IGNORECASE)
 
 
-def citation_key(key: str, warnings: list[str]) -> str:
+def citation_key(key: str, warnings: Messages) -> str:
     """``key`` without the characters that are not ordinary in ``\\cite``, ``\\bibitem`` and
     the .bib syntax (``refconv.keys`` gives only ordinary ones; a key read from BibTeX or passed
     in through the API may hold anything), folded to ASCII (``refconv.keys.ascii_key``: pdfLaTeX
@@ -555,12 +570,14 @@ def citation_key(key: str, warnings: list[str]) -> str:
     if safe != key:
         safe = safe or "ref"
         why = "TeX would read as commands" if folded == key else "pdfLaTeX cannot write"
-        warnings.append(f"citation key {key!r} has characters {why}; written as {safe!r}")
+        warnings.append(
+            ("invalid-key", f"citation key {key!r} has characters {why}; written as {safe!r}")
+        )
     return safe
 
 
 def _put_verbatim(
-    e: _Entry, field: str, var: str, value: str, biblatex: bool, warnings: list[str]
+    e: _Entry, field: str, var: str, value: str, biblatex: bool, warnings: Messages
 ) -> None:
     """``url`` and ``doi``: read verbatim by url.sty, hyperref and biber, but as plain macro
     arguments by plainnat without url.sty, so written with ``escape_url``/``escape_doi``."""
@@ -569,17 +586,23 @@ def _put_verbatim(
         changed = url_changes(value, biber=biblatex)
         if changed:
             warnings.append(
-                f"url: {' '.join(changed)} cannot be written so that every BibTeX style reads it"
-                f" as itself; percent-encoded, which some servers read as another URL:"
-                f" {value!r} became {unescape_verbatim(written)!r}"
+                (
+                    "url-encoded",
+                    f"url: {' '.join(changed)} cannot be written so that every BibTeX style reads"
+                    f" it as itself; percent-encoded, which some servers read as another URL:"
+                    f" {value!r} became {unescape_verbatim(written)!r}",
+                )
             )
         e.put(field, "{" + written + "}", var, raw=True)
         return
     doi = escape_doi(value, biber=biblatex)
     if doi is None:
         warnings.append(
-            f"DOI {value!r} has characters TeX would run or cannot print in the doi field; "
-            f"kept in {KEPT_FIELD}"
+            (
+                "kept-in-note",
+                f"DOI {value!r} has characters TeX would run or cannot print in the doi field; "
+                f"kept in {KEPT_FIELD}",
+            )
         )
         e.put(None, value, var)
     else:
@@ -600,7 +623,7 @@ def _at_protected(value: str) -> str:
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
-def _put_language_tag(e: _Entry, value: str, warnings: list[str]) -> None:
+def _put_language_tag(e: _Entry, value: str, warnings: Messages) -> None:
     """A BCP 47 tag as ``langid``, babel's name (``LANGID_OF_TAG``), which biblatex uses for
     hyphenation and its strings and prints nowhere (``language = {de-DE}`` printed
     "de-DE."), and BibTeX styles ignore; a tag with no babel name in the ``refconv`` field,
@@ -610,8 +633,11 @@ def _put_language_tag(e: _Entry, value: str, warnings: list[str]) -> None:
         e.put("langid", name, "language")
         return
     warnings.append(
-        f"language {value!r} is a language tag with no babel name for langid, which styles"
-        f" would print as written; kept in {KEPT_FIELD}"
+        (
+            "kept-in-note",
+            f"language {value!r} is a language tag with no babel name for langid, which styles"
+            f" would print as written; kept in {KEPT_FIELD}",
+        )
     )
     e.put(None, value, "language")
 
@@ -673,7 +699,7 @@ def _field_for(var: str, kind: str, col: int) -> str | None:
     return CSL_TO_BIBTEX_FIELD.get(var, (None, None))[col]
 
 
-def _put_dates(e: _Entry, record: Record, kind: str, biblatex: bool, warnings: list[str]) -> None:
+def _put_dates(e: _Entry, record: Record, kind: str, biblatex: bool, warnings: Messages) -> None:
     """Each date in its fields as far as they hold it (``held``: EDTF in BibLaTeX; year,
     month and an EDTF ``date`` in BibTeX) and, when they hold less (a range with months in
     BibTeX, a season beside a month or a range), the whole date as a ``refconv`` line the reader
@@ -699,8 +725,11 @@ def _put_dates(e: _Entry, record: Record, kind: str, biblatex: bool, warnings: l
             continue
         if reduced != date:
             warnings.append(
-                f"{var}: {format_date(date)!r} has no {'BibLaTeX' if biblatex else 'BibTeX'}"
-                f" form; kept whole in {KEPT_FIELD}"
+                (
+                    "kept-in-note",
+                    f"{var}: {format_date(date)!r} has no {'BibLaTeX' if biblatex else 'BibTeX'}"
+                    f" form; kept whole in {KEPT_FIELD}",
+                )
             )
             e.put(None, format_date(date), var)
         if DATE_FIELDS[as_var][e.col] == "year":
@@ -754,12 +783,12 @@ class BibtexWriter(Writer):
         written = set(self.earlier_keys)  # keys so far, folded as bibtex(1) matches a crossref
         for record in records:
             moved: list[str] = []
-            warnings: list[str] = []
+            warnings: Messages = []
             entry = build_entry(
                 record, biblatex=self.biblatex, latex=latex, moved=moved, warnings=warnings
             )
-            for message in warnings:
-                self.diagnostics.warn(message, record.source.path, record.source.line)
+            for code, message in warnings:
+                self.diagnostics.warn(message, record.source.path, record.source.line, code=code)
             self.account(
                 record,
                 moved,
@@ -776,6 +805,7 @@ class BibtexWriter(Writer):
                         " not mind); put it after them to print them with bibtex",
                         record.source.path,
                         record.source.line,
+                        code="crossref-order",
                     )
             written.add(entry.key.lower())
             preambles = "".join(

@@ -345,7 +345,7 @@ def _read_custom(record: Record, tag: str, values: Any, rules: ReadRules, line: 
     else:
         text = _scalar_text(values)
         why = f"custom {tag} {shown_json(values)}: not text; kept in custom as JSON text"
-        rules.kept(record, tag, text, why, line)
+        rules.kept(record, tag, text, why, line, code="invalid-value")
 
 
 def _keep_date_key(record: Record, where: str, value: Any, rules: ReadRules, line: int) -> None:
@@ -355,12 +355,14 @@ def _keep_date_key(record: Record, where: str, value: Any, rules: ReadRules, lin
         rules.unknown_field(record, where, text, "CSL date key", line)
     else:
         why = f"{where} {shown_json(value)}: is not the date read; kept in custom"
-        rules.kept(record, where, text, why, line)
+        rules.kept(record, where, text, why, line, code="invalid-date")
 
 
 def _unreadable(record: Record, key: str, value: Any, rules: ReadRules, line: int) -> None:
     text = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
-    rules.kept(record, key, text, f"cannot read {key} {text}; kept in custom", line)
+    rules.kept(
+        record, key, text, f"cannot read {key} {text}; kept in custom", line, code="invalid-value"
+    )
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -439,6 +441,7 @@ def record_from_csl(
                 f"{where or 'a key'}: lone UTF-16 surrogate (invalid Unicode) replaced by U+FFFD;"
                 " the rest of the value is kept",
                 source.line,
+                code="surrogate-replaced",
             )
     record = Record(type=str(item.get("type", "document")), source=source)
     if "type" not in item:
@@ -460,10 +463,10 @@ def record_from_csl(
                     where, text = f"{key}[{i}].{attr}", _scalar_text(one)
                     if attr in NAME_FLAGS:
                         why = f"{where} {shown_json(one)}: not true or false; kept in custom"
-                        rules.kept(record, where, text, why, source.line)
+                        rules.kept(record, where, text, why, source.line, code="invalid-value")
                     elif attr in _NAME_KEYS:
                         why = f"{where} {shown_json(one)}: not text; kept in custom"
-                        rules.kept(record, where, text, why, source.line)
+                        rules.kept(record, where, text, why, source.line, code="invalid-value")
                     else:
                         rules.unknown_field(record, where, text, "CSL name key", source.line)
             record.names[key] = [p for p in people if p is not None]
@@ -486,10 +489,10 @@ def record_from_csl(
                     whole = (
                         value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
                     )
-                    rules.kept(record, key, whole, message, source.line)
+                    rules.kept(record, key, whole, message, source.line, code="invalid-date")
                     unused = {}
                 else:
-                    rules.warn(message + kept, source.line)
+                    rules.warn(message + kept, source.line, code="invalid-date")
             for part, one in unused.items():
                 _keep_date_key(record, f"{key}.{part}", one, rules, source.line)
             if date is not None:
@@ -515,13 +518,13 @@ def record_from_csl(
         elif key in _TEXT or key == "keyword" or key in NAME_VARIABLES:
             what = "a list of names" if key in NAME_VARIABLES else "text"
             message = f"{key} {shown_json(value)}: not {what}; kept in custom"
-            rules.kept(record, key, _scalar_text(value), message, source.line)
+            rules.kept(record, key, _scalar_text(value), message, source.line, code="invalid-value")
         else:
             text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
             message = f"CSL key {key!r} is not a CSL variable; kept in custom"
             if key in CUSTOM_VARIABLES:
                 message = f"CSL variable {key!r} has no field in refconv; kept in custom"
-            rules.kept(record, key, text, message, source.line)
+            rules.kept(record, key, text, message, source.line, code="unknown-field")
     for alias, var in ALIASES.items():
         if alias in item and var in item:
             _keep_alias(record, alias, item[alias], var, rules, source.line)
@@ -551,7 +554,7 @@ def _keep_alias(
     if text == record.fields.get(var):
         return
     why = f"{alias} {shown_json(value)}: the item's {var} is used; kept in custom"
-    rules.kept(record, alias, text, why, line)
+    rules.kept(record, alias, text, why, line, code="set-already")
 
 
 class CslJsonReader(Reader):
@@ -577,7 +580,9 @@ class CslJsonReader(Reader):
         single = buf.char() == "{"
         if not single:
             if buf.char() != "[":
-                raise RefconvError("not CSL-JSON: expected '[' or '{'", path, buf.line_at())
+                raise RefconvError(
+                    "not CSL-JSON: expected '[' or '{'", path, buf.line_at(), code="wrong-format"
+                )
             buf.pos += 1
         while buf.skip() and buf.char() != "]":
             line, start = buf.line_at(), buf.pos
@@ -586,14 +591,17 @@ class CslJsonReader(Reader):
             if not isinstance(item, dict):  # reported, and the next items are read
                 what = "an array" if isinstance(item, list) else shown_json(item)
                 self.diagnostics.error(
-                    f"a CSL-JSON item must be an object, not {what}; skipped", path, line
+                    f"a CSL-JSON item must be an object, not {what}; skipped",
+                    path,
+                    line,
+                    code="invalid-item",
                 )
                 if single:
                     return
                 next_item(buf)
                 continue
             if buf.text.find("\\u0000", start, buf.pos) >= 0:  # no other format carries NUL
-                warn("NUL characters (\\u0000) replaced by U+FFFD", path, line)
+                warn("NUL characters (\\u0000) replaced by U+FFFD", path, line, code="nul-replaced")
                 item = without_nul(item)
             escaped = SURROGATE_ESCAPE.search(buf.text, start, buf.pos) is not None
             source = SourcePos(path, line)
@@ -606,5 +614,8 @@ class CslJsonReader(Reader):
             next_item(buf)
         if not buf.skip():
             raise RefconvError(
-                "invalid JSON: the array is not closed with ']'", path, buf.line_at()
+                "invalid JSON: the array is not closed with ']'",
+                path,
+                buf.line_at(),
+                code="invalid-json",
             )

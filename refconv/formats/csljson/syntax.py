@@ -157,11 +157,13 @@ class Buffer:
                 incomplete = exc.pos >= end or exc.msg.startswith("Unterminated string")
                 if not (incomplete and not self.exhausted and self.fill(more)):
                     at = self.line_at(min(exc.pos, end))  # not the line after the last
-                    raise RefconvError(f"invalid JSON: {_json_problem(exc)}", path, at) from None
+                    raise RefconvError(
+                        f"invalid JSON: {_json_problem(exc)}", path, at, code="invalid-json"
+                    ) from None
                 more *= 2
             except RecursionError:
                 raise RefconvError(
-                    "invalid JSON: nested too deeply", path, self.line_at()
+                    "invalid JSON: nested too deeply", path, self.line_at(), code="invalid-json"
                 ) from None
             except ValueError:  # an integer too long for int(): it is kept as its text
                 value, self.pos = _LONG_NUMBERS.raw_decode(self.text, self.pos)

@@ -87,6 +87,7 @@ class _Lines:
                     "(in a double-quoted string, write it as an escape)",
                     self.path,
                     self.count,
+                    code="invalid-yaml",
                 )
             chunk.append(line)
             total += len(line) + 1
@@ -228,16 +229,23 @@ class CslYamlReader(Reader):
                 try:
                     item, _ = builder.node(event)
                 except _Skip as why:
-                    self.diagnostics.error(f"CSL YAML item skipped: {why}", path, line)
+                    self.diagnostics.error(
+                        f"CSL YAML item skipped: {why}", path, line, code="invalid-item"
+                    )
                     continue
                 if not isinstance(item, dict):
                     what = "a list" if isinstance(item, list) else shown_json(item)
                     self.diagnostics.error(
-                        f"a CSL YAML item must be a mapping, not {what}; skipped", path, line
+                        f"a CSL YAML item must be a mapping, not {what}; skipped",
+                        path,
+                        line,
+                        code="invalid-item",
                     )
                     continue
                 if builder.nul:
-                    self.diagnostics.warn("NUL characters (\\0) replaced by U+FFFD", path, line)
+                    self.diagnostics.warn(
+                        "NUL characters (\\0) replaced by U+FFFD", path, line, code="nul-replaced"
+                    )
                 for var in DATE_VARIABLES:
                     if var in item:
                         item[var] = _pandoc_date(item[var])
@@ -266,12 +274,14 @@ def _syntax_error(exc: yaml.YAMLError, path: str, line: int) -> RefconvError:
     """A YAML syntax error as one ``RefconvError`` at its line (``line`` when it has none:
     the characters a reader error is about are checked before the parser sees them)."""
     if not isinstance(exc, yaml.MarkedYAMLError):
-        return RefconvError(f"invalid YAML: {exc}", path, line)
+        return RefconvError(f"invalid YAML: {exc}", path, line, code="invalid-yaml")
     mark = exc.problem_mark or exc.context_mark
     where = f" (column {mark.column + 1})" if mark is not None else ""
     context = f"{exc.context}: " if exc.context else ""
     at = mark.line + 1 if mark is not None else line
-    return RefconvError(f"invalid YAML: {context}{exc.problem}{where}", path, at)
+    return RefconvError(
+        f"invalid YAML: {context}{exc.problem}{where}", path, at, code="invalid-yaml"
+    )
 
 
 def _items(
@@ -332,7 +342,11 @@ def _after(events: Iterator[yaml.Event], rules: ReadRules) -> None:
                 if isinstance(first, yaml.SequenceStartEvent) or (
                     isinstance(key, yaml.ScalarEvent) and key.value == "references"
                 ):
-                    rules.warn("only the first YAML document is read; the next is skipped", line)
+                    rules.warn(
+                        "only the first YAML document is read; the next is skipped",
+                        line,
+                        code="extra-document",
+                    )
                 return
             if isinstance(event, yaml.StreamEndEvent):
                 return

@@ -125,6 +125,7 @@ class EndnoteXmlReader(Reader):
                 "with <xml><records>",
                 path,
                 root.sourceline or 1,
+                code="wrong-format",
             )
         if not count:
             rules.no_records("an EndNote XML file holds <xml><records><record>...")
@@ -148,6 +149,7 @@ def _batches(lines: Iterable[str], first: int, path: str, seen: list[int]) -> It
                     "a DOCTYPE is not read in EndNote XML (entities are never expanded); remove it",
                     path,
                     number,
+                    code="xml-doctype",
                 )
             prolog = element is None
         seen[0] = number
@@ -196,7 +198,9 @@ def _syntax_error(exc: etree.XMLSyntaxError, path: str, last: int) -> RefconvErr
         message, (line, column) = exc.msg, exc.position or (exc.lineno, 0)
     message = parser_message(_AT.sub("", " ".join((message or "ill-formed").split())))
     where = f" (column {column})" if column else ""
-    return RefconvError(f"not well-formed XML: {message}{where}", path, min(line, last) or last)
+    return RefconvError(
+        f"not well-formed XML: {message}{where}", path, min(line, last) or last, code="invalid-xml"
+    )
 
 
 def _records(parser: etree.XMLPullParser, rules: ReadRules, count: int) -> Iterator[Record]:
@@ -211,6 +215,7 @@ def _records(parser: etree.XMLPullParser, rules: ReadRules, count: int) -> Itera
                 "a DOCTYPE is not read in EndNote XML (entities are never expanded); remove it",
                 rules.path,
                 1,
+                code="xml-doctype",
             )
         yield record_of(element, rules)
         count += 1
@@ -242,7 +247,11 @@ def record_of(element: etree._Element, rules: ReadRules) -> Record:
         else:
             _collect(tag, child, items, fonts)
     for font in sorted(fonts):
-        rules.warn(f"style font {shown(font)} is not kept; its text is read as written", line)
+        rules.warn(
+            f"style font {shown(font)} is not kept; its text is read as written",
+            line,
+            code="style-not-kept",
+        )
     return build_record(type_name, type_number, type_line, items, rules, line)
 
 
@@ -366,7 +375,7 @@ def _resolve_type(
         rules.no_type("ref-type", "Generic", line)
     elif name and name.strip() and lookup_type(name)[0] is None:
         message = f"unknown reference type {shown(name.strip())}; read as {known} (kept in custom)"
-        rules.kept(record, "%0", name.strip(), message, line)
+        rules.kept(record, "%0", name.strip(), message, line, code="unknown-type")
     if known and known not in (CSL_TO_ENDNOTE_TYPE.get(record.type), "Edited Book"):
         record.add_extra("%0", known)
     return known

@@ -230,7 +230,9 @@ class EndnoteXmlWriter(Writer):
             out.write(separator + format_record(record, moved, problems))
             separator = "\n"
             for message in problems:
-                self.diagnostics.warn(message, record.source.path, record.source.line)
+                self.diagnostics.warn(
+                    message, record.source.path, record.source.line, code="character-replaced"
+                )
             type_name = endnote_type(record)
             written = f"ref-type {type_name}"
             self.account(record, moved, "notes", written, lookup_type(type_name)[1])

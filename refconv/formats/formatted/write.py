@@ -214,11 +214,21 @@ def render(
             if error is not None:
                 if diagnostics is not None:
                     src = records[i].source
-                    diagnostics.error(f"cannot format this record: {error}", src.path, src.line)
+                    diagnostics.error(
+                        f"cannot format this record: {error}",
+                        src.path,
+                        src.line,
+                        code="format-failed",
+                    )
                 continue
             if not entry and diagnostics is not None:  # rendered empty: warned, left out
                 src = records[i].source
-                diagnostics.warn("the style prints nothing for this record", src.path, src.line)
+                diagnostics.warn(
+                    "the style prints nothing for this record",
+                    src.path,
+                    src.line,
+                    code="empty-entry",
+                )
             if entry is not None:
                 entries.append(entry)
         return _substitute_authors(style, entries)
@@ -286,7 +296,10 @@ def _sort_and_disambiguate(
         for key, error in dict(failures).items():
             src = records[int(key[1:])].source
             diagnostics.warn(
-                f"cannot compute a sort key ({error}); sorted last", src.path, src.line
+                f"cannot compute a sort key ({error}); sorted last",
+                src.path,
+                src.line,
+                code="sort-failed",
             )
     order = [int(key[1:]) for key in bibliography.keys]
     suffixes: dict[int, str] = {}
@@ -405,7 +418,8 @@ class FormattedWriter(Writer):
         records = list(records)
         options = self.options
         jobs = int(options.get("jobs") or default_jobs(len(records), os.cpu_count() or 1))
-        bar = _progress_bar(len(records)) if len(records) >= 500 else None
+        text = self.diagnostics.form == "text"  # JSON Lines on stderr: no bar among them
+        bar = _progress_bar(len(records)) if len(records) >= 500 and text else None
         try:
             entries = render(
                 records,

@@ -176,7 +176,7 @@ class _Builder:
         else:
             person, problem = parse_name(_comma_suffix(raw.text))
             if problem:
-                self.rules.warn(problem, raw.line)
+                self.rules.warn(problem, raw.line, code="invalid-name")
             if form == "full":
                 self.unpaired = role
         if person is None:  # "et al.": no person; the marker is kept
@@ -198,7 +198,9 @@ class _Builder:
         parsed = parse_date(text)
         if parsed.kind == "date" and parsed.date is not None:
             if parsed.leftover:
-                self.rules.keep(self.record, tag, text, date_trouble(parsed), line)
+                self.rules.keep(
+                    self.record, tag, text, date_trouble(parsed), line, code="invalid-date"
+                )
             return parsed.date
         if parsed.kind == "status" and tag == "DP":
             self.rules.place(self.record, "status", parsed.status, tag, line)
@@ -220,7 +222,9 @@ class _Builder:
         if var == "DOI":
             value = find_doi(value)
             if not value:
-                self.rules.keep(self.record, raw.tag, raw.text, "not a DOI", raw.line)
+                self.rules.keep(
+                    self.record, raw.tag, raw.text, "not a DOI", raw.line, code="invalid-doi"
+                )
                 return
         if self.record.fields.setdefault(var, value) != value:
             self.rules.set_already(self.record, raw.tag, raw.text, var, raw.line)

@@ -69,7 +69,11 @@ class MedlineReader(Reader):
                 continue
             tag, value = m[1], (m[2] or "").strip()
             if record and tag == "PMID" and any(raw[0] == "PMID" for raw in record):
-                rules.warn("no blank line before this record; a new record starts here", lineno)
+                rules.warn(
+                    "no blank line before this record; a new record starts here",
+                    lineno,
+                    code="unclosed-record",
+                )
                 yield _finish(record, rules, strays, stray_line)
                 record, strays = [], 0
             if not record:
@@ -93,6 +97,7 @@ def _finish(
         rules.warn(
             f"{what} neither a tag line ('TAG - value') nor indented; read as continuation",
             line,
+            code="malformed-line",
         )
     lines = [Line(tag, " ".join(part for part in parts if part), n) for tag, parts, n in record]
     return build_record(lines, rules)

@@ -132,7 +132,7 @@ def read_date(
     parsed = parse_date(text)
     if parsed.kind == "date" and parsed.date is not None:
         if parsed.leftover:
-            rules.keep(record, key, text, date_trouble(parsed), line)
+            rules.keep(record, key, text, date_trouble(parsed), line, code="invalid-date")
         return parsed.date
     if parsed.kind == "status":
         rules.place(record, "status", parsed.status, key, line)

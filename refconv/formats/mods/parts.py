@@ -44,7 +44,7 @@ def add_identifier(builder: Builder, element: Any, level: str, path: str) -> Non
     if var is None or element.get("invalid") == "yes" or level not in ("main", "host"):
         builder.record.add_extra(path + ("/invalid" if element.get("invalid") else ""), value)
     elif var == "DOI" and not find_doi(value):
-        builder.rules.keep(builder.record, path, value, "not a DOI", line)
+        builder.rules.keep(builder.record, path, value, "not a DOI", line, code="invalid-doi")
     elif var in ("ISBN", "ISSN", "URL") and builder.record.fields.get(var, value) != value:
         builder.record.add_extra(path, value)  # another medium's number, another link
     else:

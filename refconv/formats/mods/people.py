@@ -96,10 +96,14 @@ def add_name(builder: Builder, element: Any, level: str, path: str) -> None:
         return
     person, problem = _person(kind, parts)
     if problem:
-        rules.warn(problem, line)
+        rules.warn(problem, line, code="invalid-name")
     if person is None:
         if parts or details:
-            rules.warn("name without a family, given or whole name part; kept in custom", line)
+            rules.warn(
+                "name without a family, given or whole name part; kept in custom",
+                line,
+                code="invalid-name",
+            )
             for where, child in details:
                 builder.keep(where, child)
         return
@@ -121,4 +125,4 @@ def add_name(builder: Builder, element: Any, level: str, path: str) -> None:
     else:
         what = f"role {written!r}" if written and level == "main" else f"{level} {role or written}"
         key = f"{path}[{written}]" if written else path
-        rules.keep(record, key, shown, f"{what} has no CSL variable", line)
+        rules.keep(record, key, shown, f"{what} has no CSL variable", line, code="unknown-field")

@@ -127,11 +127,11 @@ class _Document:
             for name in _ENTITY_REF.findall(line):
                 if name not in _PREDEFINED:
                     return RefconvError(f"invalid XML: undeclared entity &{name};",
-                                        self.path, number)  # fmt: skip
+                                        self.path, number, code="invalid-xml")  # fmt: skip
         message = parser_message(str(exc.msg).split(", line ")[0].strip())
         # libxml2 counts the line end refconv adds after the last line: never past it
         at: int = min(exc.lineno, lineno) if exc.lineno and exc.lineno > 0 else lineno
-        return RefconvError(f"invalid XML: {message}", self.path, at)
+        return RefconvError(f"invalid XML: {message}", self.path, at, code="invalid-xml")
 
     def events(self, lineno: int) -> Iterator[Any]:
         for event, element in self.parser.read_events():
@@ -153,7 +153,7 @@ class _Document:
                 elif isinstance(element.tag, str):
                     what = name or element.tag
                     self.rules.warn(f"element <{what}> outside any <mods> record; skipped",
-                                    element.sourceline)  # fmt: skip
+                                    element.sourceline, code="stray-text")  # fmt: skip
                 element.clear(keep_tail=True)  # text after it: see text_before
                 parent = element.getparent()
                 while element.getprevious() is not None:
@@ -172,7 +172,7 @@ class _Document:
                 line = element.sourceline - text[len(text.rstrip()) :].count("\n")
             else:  # after the last record: its first line (lxml does not give its last)
                 line = last.sourceline
-            self.rules.warn("text outside any <mods> record; skipped", line)
+            self.rules.warn("text outside any <mods> record; skipped", line, code="stray-text")
 
     def start_root(self, element: Any) -> None:
         """Check the root element: ``modsCollection`` or ``mods`` of MODS."""
@@ -184,10 +184,11 @@ class _Document:
                 f"<modsCollection> or <mods> in the namespace {MODS_NS}",
                 self.path,
                 element.sourceline,
+                code="wrong-format",
             )
         if not tag.startswith("{"):
             self.rules.warn(f"<{name}> has no namespace; read as MODS ({MODS_NS})",
-                            element.sourceline)  # fmt: skip
+                            element.sourceline, code="no-namespace")  # fmt: skip
         self.root = name
 
 
@@ -204,6 +205,7 @@ def _mods_elements(lines: Iterable[str], path: str, rules: ReadRules) -> Iterato
                 "(internal entities can blow up memory, external ones read files)",
                 path,
                 lineno,
+                code="xml-doctype",
             )
         doc.pending.append(line)
         size += len(line)

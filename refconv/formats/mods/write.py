@@ -395,7 +395,9 @@ class ModsWriter(Writer):
             moved: list[str] = []
             text, warnings = format_record(record, moved)
             for message in warnings:
-                self.diagnostics.warn(message, record.source.path, record.source.line)
+                self.diagnostics.warn(
+                    message, record.source.path, record.source.line, code="character-replaced"
+                )
             out.write(text)
             self.account(record, moved, "extension", record.type, record.type)
         out.write(EPILOGUE)

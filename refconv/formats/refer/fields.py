@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from refconv.codes import Code
 from refconv.formats.base import ReadRules, date_trouble
 from refconv.formats.refer.syntax import endnote_tags, lookup_type
 from refconv.formats.refer.tables import (
@@ -179,7 +180,7 @@ class _Builder:
         # classic %R: a report number; EndNote: an electronic resource number (extra).
         if self.classic:
             return self.set_text("number", raw, text)
-        self.rules.keep(self.record, raw.key, text, "not a DOI", raw.line)
+        self.rules.keep(self.record, raw.key, text, "not a DOI", raw.line, code="invalid-doi")
         return True
 
     def _doi_tag(self, var: str, raw: RawField, text: str) -> bool:
@@ -235,12 +236,16 @@ class _Builder:
         if len(values) > 1:
             people_count = sum(1 for value in values if not is_et_al(value))
             if people_count > 1:
-                self.rules.warn(f"{raw.tag} holds {people_count} names; split them", raw.line)
+                self.rules.warn(
+                    f"{raw.tag} holds {people_count} names; split them",
+                    raw.line,
+                    code="invalid-name",
+                )
         people = self.record.names.setdefault(var, [])
         for value in values:
             person, problem = parse_name(value, natural_order=self.classic)
             if problem:
-                self.rules.warn(problem, raw.line)
+                self.rules.warn(problem, raw.line, code="invalid-name")
             if person is None:  # "et al.": not a person; keep the marker
                 self.keep(raw, value)
             else:
@@ -259,7 +264,7 @@ class _Builder:
             # number was found ("ISBN pending" is no number, and not "pending")
             why = "not an ISBN or ISSN"
             rest = " ".join(other) if isbns or issns else text
-            self.rules.keep(self.record, raw.key, rest, why, raw.line)
+            self.rules.keep(self.record, raw.key, rest, why, raw.line, code="invalid-isbn")
         return True
 
     def finish_pending(self) -> None:
@@ -281,10 +286,11 @@ class _Builder:
             else:
                 tags = " and ".join(sorted(raw.tag for raw, _ in self.access))
                 why = f"{tags} make no date refconv can read"
+                code: Code = "invalid-date"
                 if "accessed" in self.raw_dates:
-                    why = "accessed is set already"
+                    why, code = "accessed is set already", "set-already"
                 for raw, text in self.access:
-                    self.rules.keep(self.record, raw.key, text, why, raw.line)
+                    self.rules.keep(self.record, raw.key, text, why, raw.line, code=code)
         for var, values in self.raw_dates.items():
             self.record.dates.update(self.resolve_date(var, values))
 
@@ -313,10 +319,10 @@ class _Builder:
                 if base is None:
                     base = rules.literal_date(raw.key, text, NO_YEAR, raw.line)
                 else:
-                    rules.keep(record, raw.key, text, NO_YEAR, raw.line)
+                    rules.keep(record, raw.key, text, NO_YEAR, raw.line, code="invalid-date")
                 continue
             if p.leftover and p.kind in ("date", "partial"):
-                rules.keep(record, raw.key, text, date_trouble(p), raw.line)
+                rules.keep(record, raw.key, text, date_trouble(p), raw.line, code="invalid-date")
             if p.kind == "status" and var == "issued":
                 rules.place(record, "status", p.status, raw.key, raw.line)
             elif p.kind == "status" and any(r is raw for r, _ in self.raw_dates.get("issued", ())):
@@ -325,13 +331,15 @@ class _Builder:
                 if base is None:
                     base = rules.literal_date(raw.key, text, date_trouble(p), raw.line)
                 else:
-                    rules.keep(record, raw.key, text, date_trouble(p), raw.line)
+                    rules.keep(
+                        record, raw.key, text, date_trouble(p), raw.line, code="invalid-date"
+                    )
             elif p.kind in ("date", "partial") and p.date is not base:
                 refined = complete_date(base, p) if base and not base.literal else None
                 if refined is None:
                     if not p.leftover:
                         why = "does not agree with the other dates"
-                        rules.keep(record, raw.key, text, why, raw.line)
+                        rules.keep(record, raw.key, text, why, raw.line, code="invalid-date")
                 else:
                     base = refined
         return {var: base} if base else {}

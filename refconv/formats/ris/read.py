@@ -84,7 +84,11 @@ class RisReader(Reader):
             m = TAG_LINE.fullmatch(line.rstrip())
             if m is None and (m := _TIGHT_TAG_LINE.fullmatch(line.rstrip())):
                 if m[1] in _KNOWN:
-                    rules.warn(f"{m[1]} has no space after '-'; read as a tag line", lineno)
+                    rules.warn(
+                        f"{m[1]} has no space after '-'; read as a tag line",
+                        lineno,
+                        code="malformed-line",
+                    )
                 else:
                     m = None
             if m is None:
@@ -98,7 +102,11 @@ class RisReader(Reader):
             tag, value = m[1], (m[2] or "").strip()
             if tag == "TY":
                 if fields:
-                    rules.warn("record not closed with 'ER  - '; closed here", lineno)
+                    rules.warn(
+                        "record not closed with 'ER  - '; closed here",
+                        lineno,
+                        code="unclosed-record",
+                    )
                     yield build_record(fields, rules)
                 rules.junk(junk, junk_line)
                 junk = 0
@@ -111,7 +119,11 @@ class RisReader(Reader):
             else:
                 fields.append((tag, [value], lineno))
         if fields:
-            rules.warn("record not closed with 'ER  - ' at the end of the input", fields[0][2])
+            rules.warn(
+                "record not closed with 'ER  - ' at the end of the input",
+                fields[0][2],
+                code="unclosed-record",
+            )
             yield build_record(fields, rules)
         rules.junk(junk, junk_line)
 

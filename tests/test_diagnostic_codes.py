@@ -1,0 +1,250 @@
+"""Machine-readable diagnostics (issue 20, item 7): every diagnostic has a stable code from
+``refconv.codes``, documented in the README and the man page; ``--diagnostics json`` prints
+each as one JSON object (path, line, level, code, message) on stderr, usage errors and the
+summaries included; ``check`` counts its problems by code."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import get_args
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from refconv.cli import cli
+from refconv.codes import MEANINGS, Code
+from refconv.diagnostics import render
+
+from .conftest import EXAMPLES
+from .hostile import TEXT, hostile
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = ["path", "line", "level", "code", "message"]
+
+
+def run(*args: str, input: bytes | str | None = None):
+    result = CliRunner().invoke(cli, list(args), input=input)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def objects(stderr: str) -> list[dict]:
+    """Each stderr line as a JSON object (a line that is not one fails)."""
+    return [json.loads(line) for line in stderr.splitlines()]
+
+
+# --- the codes ----------------------------------------------------------------------------------
+
+
+def test_the_code_type_and_the_meanings_list_the_same_codes_in_order():
+    assert list(get_args(Code)) == list(MEANINGS)
+    for code, (level, meaning) in MEANINGS.items():
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", code), code
+        assert level in ("error", "warning", "note") and meaning, code
+
+
+def test_the_readme_table_is_the_list_of_codes():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("| code | level | meaning |\n| --- | --- | --- |\n", 1)[1].split("\n\n")[0]
+    rows = [re.fullmatch(r"\| `([^`]+)` \| (\w+) \| (.+) \|", row) for row in table.splitlines()]
+    assert all(rows), table
+    assert [(m[1], m[2], m[3]) for m in rows if m] == [(c, *v) for c, v in MEANINGS.items()]
+
+
+def test_every_code_is_given_somewhere_in_the_sources():
+    """No code is only documented: each is the ``code`` of some diagnostic (mypy holds every
+    call to give one of them)."""
+    sources = "".join(
+        path.read_text(encoding="utf-8")
+        for path in (ROOT / "refconv").rglob("*.py")
+        if path.name != "codes.py"
+    )
+    unused = [code for code in MEANINGS if f'"{code}"' not in sources]
+    assert unused == []
+
+
+# --- the JSON form ------------------------------------------------------------------------------
+
+REFER = "%0 Journal Article\n%T Title\n%5 odd\n%D 20xx\n"
+
+
+def test_each_warning_is_one_object_with_five_keys():
+    result = run("convert", "-f", "refer", "-t", "csljson", "--diagnostics", "json", input=REFER)
+    assert result.exit_code == 0
+    assert objects(result.stderr) == [
+        {"path": "<stdin>", "line": 3, "level": "warning", "code": "unknown-field",
+         "message": "unknown tag %5; kept in custom"},
+        {"path": "<stdin>", "line": 4, "level": "warning", "code": "date-as-text",
+         "message": "%D '20xx': not a date refconv can read; kept as literal text"},
+    ]  # fmt: skip
+    assert [list(o) for o in objects(result.stderr)] == [KEYS, KEYS]
+
+
+def test_a_hostile_value_stays_in_its_line_and_its_string():
+    """A tag that holds a line separator, a quote, a backslash or an escape sequence: one line
+    of ASCII, and the message is the value as read (JSON escapes, not ``one_line``'s)."""
+    odd = 'x\u2028y"\\\x1b[31m\u0085z'
+    result = run("convert", "-f", "refer", "-t", "ris", "--diagnostics", "json",
+                 input=f"%0 Book\n%T T\n%5 {odd}\n%Q{odd}\n".encode())  # fmt: skip
+    lines = result.stderr.splitlines()
+    assert lines and all(line.isascii() and line.isprintable() for line in lines)
+    assert all(o["path"] == "<stdin>" and o["line"] for o in objects(result.stderr))
+
+
+def test_notes_errors_and_strict_keep_their_codes(tmp_path):
+    notes = run("convert", "-f", "refer", "-t", "ris", "--fix-text", "--diagnostics", "json",
+                input="%0 Book\n%T CafÃ© society\n")  # fmt: skip
+    assert [(o["level"], o["code"]) for o in objects(notes.stderr)] == [
+        ("note", "mojibake-repaired")
+    ]
+    strict = run("convert", "-f", "refer", "-t", "ris", "--strict", "--diagnostics", "json",
+                 input=REFER)  # fmt: skip
+    assert strict.exit_code == 1
+    assert objects(strict.stderr) == [
+        {"path": "<stdin>", "line": 3, "level": "error", "code": "unknown-field",
+         "message": "unknown tag %5; kept in custom (a warning, but --strict is set)"},
+    ]  # fmt: skip
+    missing = run("convert", str(tmp_path / "no.enw"), "-t", "ris", "--diagnostics", "json")
+    assert missing.exit_code == 1
+    assert objects(missing.stderr) == [
+        {"path": str(tmp_path / "no.enw"), "line": None, "level": "error",
+         "code": "read-failed", "message": "cannot read: no such file"},
+    ]  # fmt: skip
+    binary = run("convert", "-f", "refer", "-t", "ris", "--diagnostics", "json",
+                 input=b"%0 Book\n%T a\x00b\n")  # fmt: skip
+    assert [(o["line"], o["code"]) for o in objects(binary.stderr)] == [(2, "decode-failed")]
+
+
+def test_quiet_hides_warnings_not_errors():
+    quiet = run("convert", "-f", "bibtex", "-t", "ris", "-q", "--diagnostics", "json",
+                input="@article{a, title={T}, year={2001}, zz={1}}\n@article{b,\n")  # fmt: skip
+    assert [o["code"] for o in objects(quiet.stderr)] == ["invalid-entry"]
+    assert quiet.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["convert", "--bogus"],  # click's own error
+        ["convert", "-t", "docx"],  # refconv's
+        ["convert", "-t", "ris", "--out-dir", "x"],  # --out-dir needs input files
+        ["convert", "-j", "0", "-t", "ris"],  # a bad value
+        ["check", "-f", "nope"],
+    ],
+)
+@pytest.mark.parametrize("spelling", ["--diagnostics=json", "--diagnostics json"])
+def test_usage_errors_are_one_object_and_exit_2(args, spelling):
+    result = run(*args, *spelling.split(), input="")
+    assert result.exit_code == 2
+    (error,) = objects(result.stderr)
+    assert (error["path"], error["line"], error["level"], error["code"]) == (
+        None, None, "error", "usage")  # fmt: skip
+    assert "Usage:" not in error["message"] and error["message"]
+
+
+def test_text_is_the_default_and_json_must_be_asked_for():
+    """Input files named "--diagnostics" and "json" after ``--`` are no request for JSON."""
+    result = run("convert", "--bogus", input="")
+    assert result.stderr.startswith("Usage: ")
+    files = run("convert", "-t", "ris", "--", "--diagnostics", "json")  # two input files
+    assert (files.exit_code, files.stderr) == (
+        1,
+        "--diagnostics: error: cannot read: no such file\n",
+    )
+
+
+def test_report_is_one_summary_object_with_the_counts():
+    result = run("convert", "-f", "refer", "-t", "bibtex", "--report", "--diagnostics", "json",
+                 input=REFER)  # fmt: skip
+    *warnings, report = objects(result.stderr)
+    assert [w["code"] for w in warnings] == ["unknown-field", "date-as-text"]
+    assert report == {
+        "path": None, "line": None, "level": "summary", "code": "report",
+        "message": "report: 1 record written as bibtex", "target": "bibtex", "records": 1,
+        "merged": 0, "kept_in": {"refconv": {"%5": 1, "issued": 1}},
+        "kept_by_reader": {"%5": 1}, "retyped": {}, "warnings": 2, "errors": 0,
+        "codes": {"date-as-text": 1, "unknown-field": 1},
+    }  # fmt: skip
+
+
+def test_check_counts_by_code_in_both_forms(tmp_path):
+    path = tmp_path / "t.enw"
+    path.write_text("%0 Book\n%D 2001\n\n%0 Book\n%D 2002\n%5 x\n\n%0 Book\n%T T\n")
+    text = run("check", str(path))
+    assert text.stderr.splitlines()[-1] == (  # most frequent first, then by name
+        "check: 4 problems in 3 records: 2 no-title, 1 no-year, 1 unknown-field"
+    )
+    json_run = run("check", str(path), "--diagnostics", "json")
+    *problems, summary = objects(json_run.stderr)
+    counted: dict[str, int] = {}
+    for problem in problems:
+        counted[problem["code"]] = counted.get(problem["code"], 0) + 1
+    assert summary["codes"] == counted and summary["problems"] == len(problems)
+    assert summary["message"] == text.stderr.splitlines()[-1]
+    assert json_run.exit_code == text.exit_code == 1
+
+
+def test_batch_messages_are_json_too(tmp_path):
+    (tmp_path / "a.enw").write_text(REFER)
+    (tmp_path / "b.enw").write_bytes(b"%0 Book\n%T \x00\n")
+    inputs = [str(tmp_path / "a.enw"), str(tmp_path / "b.enw")]
+    out = str(tmp_path / "out")
+    result = run("convert", *inputs, "--out-dir", out, "-t", "ris", "-j", "2",
+                 "--diagnostics", "json")  # fmt: skip
+    assert result.exit_code == 1
+    assert [(Path(o["path"]).name, o["code"]) for o in objects(result.stderr)] == [
+        ("a.enw", "unknown-field"), ("a.enw", "date-as-text"), ("b.enw", "decode-failed"),
+    ]  # fmt: skip
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_signal_is_one_object():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "refconv", "convert", "-f", "refer", "-t", "ris",
+         "--diagnostics", "json"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    time.sleep(1.0)  # reading standard input, which stays open
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert json.loads(stderr) == {"path": None, "line": None, "level": "error",
+                                  "code": "stopped", "message": "stopped by SIGTERM"}  # fmt: skip
+
+
+# --- every reader: JSON is the text form with codes ----------------------------------------------
+
+
+@pytest.mark.parametrize("source", list(TEXT))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_json_diagnostics_are_the_text_ones_with_a_code(source, data):
+    """Hostile input in every input format: the same exit status and output with either
+    form, and each JSON object, rendered as text, is the text line in its place."""
+    raw = data.draw(hostile(source), label="input")
+    target = data.draw(st.sampled_from(["csljson", "bibtex", "ris", "mods"]), label="target")
+    args = ["convert", "-f", source, "-t", target, "-j", "1"]
+    text = run(*args, input=raw)
+    as_json = run(*args, "--diagnostics", "json", input=raw)
+    assert (as_json.exit_code, as_json.stdout_bytes) == (text.exit_code, text.stdout_bytes)
+    found = objects(as_json.stderr)
+    for o in found:
+        assert list(o) == KEYS and o["code"] in MEANINGS and o["level"] in ("error", "warning")
+    shown = [render("text", o["level"], o["code"], o["message"], o["path"], o["line"])
+             for o in found]  # fmt: skip
+    assert shown == text.stderr.splitlines()
+
+
+def test_the_examples_check_clean_in_json():
+    result = run("check", str(EXAMPLES / "endnote-sample.enw"), "--diagnostics", "json")
+    (summary,) = objects(result.stderr)
+    assert (summary["problems"], summary["codes"], result.exit_code) == (0, {}, 0)
