@@ -26,8 +26,9 @@ if TYPE_CHECKING:  # multiprocessing costs ~30 ms to import: only when -j runs p
 #: One input of a batch: (input path, output path, output format, options of ``convert``,
 #: its input format as ``from_``).
 Task = tuple[str, str, str, dict[str, Any]]
-#: What converting one input gives: (its diagnostics, its record count, whether it succeeded).
-Result = tuple[list[Diagnostic], int, bool]
+#: What converting one input gives: (its diagnostics, its counts (``Diagnostics.counts``),
+#: whether it succeeded).
+Result = tuple[list[Diagnostic], dict[str, Any], bool]
 
 
 def batch_targets(
@@ -101,12 +102,9 @@ def convert_batch(
     else:
         results = [_convert_one(task) for task in tasks]
     failed = 0
-    for messages, records, ok in results:
-        diagnostics.records += records
+    for messages, counts, ok in results:
+        diagnostics.add_counts(counts)  # for --report and the exit status
         for message in messages:
-            diagnostics.count += message.kind == "warning"
-            diagnostics.errors += message.kind == "error"
-            diagnostics.by_code[message.code] += message.kind != "note"
             diagnostics.emit(message.kind, message.code, message.message, message.path,
                              message.line)  # fmt: skip
         failed += not ok
@@ -122,7 +120,7 @@ def _convert_in_processes(tasks: list[Task], jobs: int) -> list[Result]:
     import multiprocessing  # ~30 ms: only when used
     from multiprocessing.connection import Connection, wait
 
-    results: list[Result] = [([], 0, False)] * len(tasks)
+    results: list[Result] = [([], Collected().counts(), False)] * len(tasks)
     running: dict[Connection, tuple[int, BaseProcess]] = {}
     pending = iter(enumerate(tasks))
     try:
@@ -142,10 +140,9 @@ def _convert_in_processes(tasks: list[Task], jobs: int) -> list[Result]:
                 try:
                     results[index] = ready.recv()
                 except EOFError:  # the process died without a word (killed)
-                    message = _as_message(
-                        RefconvError("conversion stopped", tasks[index][0], code="worker-failed")
-                    )
-                    results[index] = ([message], 0, False)
+                    name = tasks[index][0]
+                    error = RefconvError("conversion stopped", name, code="worker-failed")
+                    results[index] = _failed([], Collected().counts(), error)
                 ready.close()
                 finished.join()
     except BaseException:
@@ -196,13 +193,18 @@ def _convert_one(task: Task) -> Result:
     except SkippedRecords:
         ok = False
     except (RefconvError, UnknownFormat) as exc:
-        error = (
-            exc if isinstance(exc, RefconvError) else RefconvError(str(exc), code="unknown-format")
-        )  # an UnknownFormat's message names the input
-        collected.messages.append(_as_message(error))
-        ok = False
-    return collected.messages, collected.records, ok
+        if isinstance(exc, RefconvError):
+            error = exc
+        else:  # its place is the input: "a.dat: error: cannot tell the format; use -f ..."
+            message = str(exc).replace(f" of {exc.path}", "", 1)
+            error = RefconvError(message, exc.path, code="unknown-format")
+        return _failed(collected.messages, collected.counts(), error)
+    return collected.messages, collected.counts(), ok
 
 
-def _as_message(exc: RefconvError) -> Diagnostic:
-    return Diagnostic("error", exc.message, exc.path, exc.line, exc.code)
+def _failed(messages: list[Diagnostic], counts: dict[str, Any], error: RefconvError) -> Result:
+    """The result of an input that ``error`` stopped: its message last, and counted."""
+    counts["errors"] += 1
+    counts["by_code"][error.code] += 1
+    message = Diagnostic("error", error.message, error.path, error.line, error.code)
+    return [*messages, message], counts, False

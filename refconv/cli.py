@@ -74,23 +74,36 @@ class Refused(click.UsageError):
         _echo_err(one_line(f"error: {self.message}"))
 
 
-def _wants_json(args: list[str]) -> bool:
-    """Whether the command line asks for ``--diagnostics json`` (looked at before click parses
-    it, so that its own usage errors come out as JSON too)."""
+class UnknownInput(click.UsageError):
+    """An input whose format neither its suffix nor its content tells: a usage error (give
+    ``-f``), exit 2, with the code ``unknown-format`` and the input as its path."""
+
+    def __init__(self, error: UnknownFormat) -> None:
+        super().__init__(str(error))
+        self.diagnostic_code = "unknown-format"
+        self.diagnostic_path = error.path
+
+
+def _diagnostics_form(args: list[str]) -> str:
+    """The ``--diagnostics`` form the command line asks for, the last one given as click
+    takes it ("text" without one), looked at before click parses the line so that click's
+    own usage errors come out in that form too."""
+    form = "text"
     for i, arg in enumerate(args):
         if arg == "--":
-            return False
-        if arg == "--diagnostics=json" or (
-            arg == "--diagnostics" and args[i + 1 : i + 2] == ["json"]
-        ):
-            return True
-    return False
+            break
+        if arg.startswith("--diagnostics="):
+            form = arg.partition("=")[2]
+        elif arg == "--diagnostics" and i + 1 < len(args):
+            form = args[i + 1]
+    return form
 
 
 class _Group(click.Group):
-    """refconv's group: with ``--diagnostics json`` on the command line, a usage error is one
-    JSON object on stderr (code ``usage``; a ``DataError`` keeps its own), as every other
-    diagnostic of the run, instead of click's usage text."""
+    """refconv's group: a usage error is one ``error:`` line (click's usage text in the text
+    form, one JSON object with ``--diagnostics json``: code ``usage``, or ``unknown-format``
+    with the input as its path), and a standard error that cannot take it changes nothing
+    but that: the exit status is still 2."""
 
     def main(  # type: ignore[override]
         self,
@@ -101,18 +114,22 @@ class _Group(click.Group):
         **extra: Any,
     ) -> Any:
         argv = sys.argv[1:] if args is None else list(args)
-        if not standalone_mode or not _wants_json(argv):
+        if not standalone_mode:
             return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
         try:
             status = super().main(argv, prog_name, complete_var, False, **extra)
-        except DataError as exc:
-            exc.show()
-            sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            _echo_err(render("json", "error", "usage", exc.format_message(), None, None))
+            if _diagnostics_form(argv) != "json" or isinstance(exc, DataError):
+                with contextlib.suppress(OSError, ValueError):
+                    exc.show()
+            else:
+                code = getattr(exc, "diagnostic_code", "usage")
+                path = getattr(exc, "diagnostic_path", None)
+                _echo_err(render("json", "error", code, exc.format_message(), path, None))
             sys.exit(exc.exit_code)
         except click.Abort:
-            _echo_err(render("json", "error", "stopped", "aborted", None, None))
+            with contextlib.suppress(OSError, ValueError):
+                click.echo("Aborted!", err=True)
             sys.exit(1)
         sys.exit(status if isinstance(status, int) else 0)
 
@@ -235,7 +252,7 @@ def _diagnostics_option(command: Callable[..., None]) -> Callable[..., None]:
         show_default=True,
         help="How warnings, errors and notes are printed on stderr: 'file:line: level: "
         "message' lines, or one JSON object a line (path, line, level, code, message) for "
-        "editors and CI. The codes are listed in the README.",
+        "editors and CI. The codes are listed in refconv(1) and the README.",
     )(command)
 
 
@@ -412,7 +429,8 @@ def convert_command(
                 **options, "fix_text": fix_text, "from_": from_format, "encoding": encoding,
                 "dialect": dialect, "key_format": key_format, "dedupe": dedupe, "sort": sort,
             }  # fmt: skip
-            return _convert_batch(inputs, out_dir, to_format, output, jobs, registry, batch_options)
+            args = (inputs, out_dir, to_format, output, jobs, registry, batch_options, report)
+            return _convert_batch(*args)
         plan = plan_conversion(
             registry, diagnostics, sources, dest, from_format, to_format, reader=reader,
             encoding=encoding, dialect=dialect, key_format=key_format, fix_text=fix_text,
@@ -435,7 +453,7 @@ def convert_command(
     except RefconvError as exc:
         raise DataError(exc, diagnostics_form) from None
     except UnknownFormat as exc:  # an input whose format nothing tells: give -f
-        raise click.UsageError(str(exc)) from None
+        raise UnknownInput(exc) from None
     except BrokenPipeError:
         _silence_stdout()
         return
@@ -455,8 +473,10 @@ def _convert_batch(
     jobs: int | None,
     registry: Registry,
     options: dict[str, Any],
+    report: bool,
 ) -> None:
-    """``--out-dir``: one output per input, in parallel with ``--jobs``."""
+    """``--out-dir``: one output per input, in parallel with ``--jobs``; ``--report`` sums
+    the inputs'."""
     if output is not None:
         raise click.UsageError("-o and --out-dir exclude each other")
     if not to_format:
@@ -473,6 +493,7 @@ def _convert_batch(
         )  # fmt: skip
     except RefconvError as exc:
         raise DataError(exc, registry.diagnostics.form) from None
+    _report(report, registry.diagnostics, to_format)
     if failed:
         raise SystemExit(1)
 
@@ -508,7 +529,8 @@ def check_command(
     encoding: str | None,
     diagnostics_form: str,
 ) -> None:
-    """Report every problem of INPUT files (default: stdin) as file:line: warning lines.
+    """Report every problem of INPUT files (default: stdin) as file:line: warning lines (or
+    JSON objects with --diagnostics json), with a summary that counts them by code.
 
     Problems: what the reader could not read (unknown type or tag, a date it could not
     parse, bad encoding), no title, no year, a malformed DOI, an ISBN or ISSN with a wrong
@@ -550,7 +572,7 @@ def check_command(
         failure = exc
     except UnknownFormat as exc:
         diagnostics.flush()
-        raise click.UsageError(str(exc)) from None
+        raise UnknownInput(exc) from None
     diagnostics.flush()
     if failure is not None:  # the input could not be checked to its end: status 2
         _echo_err(failure.describe(diagnostics_form))
@@ -632,7 +654,7 @@ def main() -> None:
         cli.main(prog_name="refconv")
     except Stopped as exc:
         message = _stop_message(exc.signum)
-        if _wants_json(sys.argv[1:]):
+        if _diagnostics_form(sys.argv[1:]) == "json":
             line = render("json", "error", "stopped", message, None, None)
         else:
             line = f"refconv: {message}"

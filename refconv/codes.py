@@ -52,7 +52,6 @@ Code = Literal[
     "repeated-field",
     "invalid-value",
     "invalid-date",
-    "date-as-text",
     "invalid-name",
     "invalid-doi",
     "invalid-isbn",
@@ -148,9 +147,8 @@ MEANINGS: dict[Code, tuple[str, str]] = {
     "repeated-field": ("warning", "a second value for a field that takes one: kept in custom"),
     "invalid-value": ("warning", "a value of the wrong shape (not text, not true or false) or "
                       "one that reads back as nothing: kept in custom"),
-    "invalid-date": ("warning", "a date refconv cannot read, or text beside one: kept in "
-                     "custom"),
-    "date-as-text": ("warning", "a date that is no date (n.d., MMXX): kept as literal text"),
+    "invalid-date": ("warning", "a date refconv cannot read (n.d., MMXX), or text beside one: "
+                     "kept as literal text, or in custom when another field gives the date"),
     "invalid-name": ("warning", "a name refconv cannot split into its parts, or several names "
                      "in one field"),
     "invalid-doi": ("warning", "a DOI that is not 10.NNNN/suffix"),

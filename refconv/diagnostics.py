@@ -16,6 +16,18 @@ from refconv.codes import Code
 #: (C0/C1 controls, line and paragraph separators), shown as escapes instead.
 _UNPRINTABLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
 _UNPRINTABLE.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
+#: Bidirectional controls, which reorder what a terminal shows ("Trojan Source",
+#: CVE-2021-42574): shown as escapes too.
+_UNPRINTABLE.update(
+    {
+        c: f"\\u{c:04x}"
+        for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    }
+)
+#: Lone surrogates (a file name's undecodable bytes, ``surrogateescape``): JSON text must not
+#: hold them (RFC 8259 §8.2, I-JSON); a byte is shown as ``\xNN``, any other as ``\uNNNN``.
+_SURROGATES = {c: (f"\\x{c - 0xDC00:02x}" if 0xDC80 <= c <= 0xDCFF else f"\\u{c:04x}")
+               for c in range(0xD800, 0xE000)}  # fmt: skip
 
 
 def one_line(text: str) -> str:
@@ -30,6 +42,13 @@ def format_location(path: str | None, line: int | None) -> str:
     return f"{path}:{line}" if line else path
 
 
+def _no_surrogates(text: str | None) -> str | None:
+    """``text`` with each lone surrogate written as an escape (``_SURROGATES``)."""
+    if text is None or text.isascii():
+        return text
+    return text.translate(_SURROGATES)
+
+
 #: The forms of ``--diagnostics``: ``path:line: level: message`` lines, or JSON Lines.
 DIAGNOSTIC_FORMATS = ("text", "json")
 
@@ -42,8 +61,8 @@ def render(
     ``level`` ("error", "warning", "note"), ``code`` (``refconv.codes``) and ``message``
     (``form`` "json"; ASCII, so no character of the data can break the line)."""
     if form == "json":
-        fields = {"path": path, "line": line or None, "level": level, "code": code,
-                  "message": message}  # fmt: skip
+        fields = {"path": _no_surrogates(path), "line": line or None, "level": level,
+                  "code": code, "message": _no_surrogates(message)}  # fmt: skip
         return json.dumps(fields, ensure_ascii=True)
     loc = format_location(path, line)
     return one_line(f"{loc}: {level}: {message}" if loc else f"{level}: {message}")
@@ -78,7 +97,12 @@ class RefconvError(Exception):
 
 class UnknownFormat(LookupError):
     """No reader fits an input (its suffix and content name none): found while reading, yet
-    a usage error (give ``-f``), unlike a ``LookupError`` raised by a bug in data code."""
+    a usage error (give ``-f``), unlike a ``LookupError`` raised by a bug in data code.
+    ``path`` is the input's label; the code of its diagnostic is ``unknown-format``."""
+
+    def __init__(self, message: str, path: str | None = None):
+        super().__init__(message)
+        self.path = path
 
 
 class Stopped(BaseException):
@@ -229,6 +253,25 @@ class Diagnostics:
             "errors": self.errors, "codes": dict(sorted(self.by_code.items())),
         }  # fmt: skip
         self.show(json.dumps(data, ensure_ascii=True))
+
+    def counts(self) -> dict[str, Any]:
+        """What this sink counted, as plain data (for a worker process to send its parent):
+        warnings, errors, records, merged, and the counters by key."""
+        return {
+            "count": self.count, "errors": self.errors, "records": self.records,
+            "merged": self.merged, "moved": Counter(self.moved),
+            "retyped": Counter(self.retyped), "kept_values": Counter(self.kept_values),
+            "by_code": Counter(self.by_code),
+        }  # fmt: skip
+
+    def add_counts(self, counts: dict[str, Any]) -> None:
+        """Add ``counts`` (another sink's ``counts()``) to this sink's."""
+        self.count += counts["count"]
+        self.errors += counts["errors"]
+        self.records += counts["records"]
+        self.merged += counts["merged"]
+        for name in ("moved", "retyped", "kept_values", "by_code"):
+            getattr(self, name).update(counts[name])
 
     def summary(self, target: str) -> list[str]:
         """The lines ``--report`` prints: records, duplicates merged, catch-all fields by

@@ -357,13 +357,8 @@ def _grant(part: _Part, assigner: KeyAssigner) -> tuple[str, list[str], list[str
 
 def _emit(part: _Part, diagnostics: Diagnostics, warned: set[int]) -> None:
     """Print ``part``'s messages in the order of one process, and add its counts."""
-    counts = part.counts
-    diagnostics.count += counts["count"] + part.key_warnings
-    diagnostics.errors += counts["errors"]
-    diagnostics.moved.update(counts["moved"])
-    diagnostics.retyped.update(counts["retyped"])
-    diagnostics.kept_values.update(counts["kept_values"])
-    diagnostics.by_code.update(counts["by_code"])
+    diagnostics.add_counts(part.counts)  # records: the writer's count, 0 in a worker
+    diagnostics.count += part.key_warnings
     diagnostics.by_code.update(part.key_codes)
     diagnostics.records += len(part.key_messages)
     repeated = part.fallback and part.source in warned  # io warns once per input
@@ -510,11 +505,7 @@ def _write(
             text = text[: len(text) - len(epilogue)]
     elif not opening:
         text = ""
-    counts = {
-        "count": diagnostics.count, "errors": diagnostics.errors,
-        "moved": Counter(diagnostics.moved), "retyped": Counter(diagnostics.retyped),
-        "kept_values": Counter(diagnostics.kept_values), "by_code": Counter(diagnostics.by_code),
-    }  # fmt: skip
+    counts = diagnostics.counts()
     try:  # the parent writes bytes to its UTF-8 output as they are
         data: str | bytes = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: the output's own error, as in one process

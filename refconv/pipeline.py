@@ -155,7 +155,8 @@ def check_suffix(
     named = registry.writer_for_path(path) if suffix else None
     if named is not None and suffix not in writer.suffixes and not issubclass(writer, named):
         diagnostics.warn(
-            f"{path}: {suffix} is the suffix of {named.name}, not {writer.name}",
+            f"{suffix} is the suffix of {named.name}, not {writer.name}",
+            path,
             code="suffix-mismatch",
         )
 
@@ -222,7 +223,9 @@ def choose_reader(registry: Registry, source: Source, name: str | None) -> type[
         return BlankReader
     if cls is None:
         known = ", ".join(registry.readers())
-        raise UnknownFormat(f"cannot tell the format of {source.label}; use -f FORMAT ({known})")
+        raise UnknownFormat(
+            f"cannot tell the format of {source.label}; use -f FORMAT ({known})", source.label
+        )
     return cls
 
 

@@ -34,7 +34,7 @@ PROBLEMS = [
     (
         ("%D 2001\n", "%D sometime\n"),
         "9: warning: %D 'sometime': not a date refconv can read; kept as literal text",
-        "date-as-text",
+        "invalid-date",
     ),
     (
         ("%@ 0028-0836\n", "%@ 0028-0837\n"),

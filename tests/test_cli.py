@@ -358,7 +358,7 @@ def test_undetectable_input_in_a_batch_is_reported_and_the_others_written(tmp_pa
     result = run(["convert", str(data), str(good), "--out-dir", str(out), "-t", "ris"])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: cannot tell the format of {data}; "
+        f"{data}: error: cannot tell the format; "
         "use -f FORMAT (bibtex, csl-yaml, csljson, endnote-xml, medline, mods, refer, ris)\n"
     )
     assert (out / "good.ris").exists() and not (out / "data.ris").exists()
@@ -507,7 +507,7 @@ def test_output_suffix_picks_or_checks_the_format(tmp_path, name, args, start, w
     )
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8").startswith(start)
-    assert result.stderr == (f"warning: {target}: {warning}\n" if warning else "")
+    assert result.stderr == (f"{target}: warning: {warning}\n" if warning else "")
 
 
 @pytest.mark.parametrize("name", ["refs.bibtex", "refs.yml2", "refs.TXT2"])

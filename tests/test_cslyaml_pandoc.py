@@ -106,7 +106,7 @@ def _name_difference(ours: dict[str, Any], theirs: dict[str, Any]) -> str | None
 
     def letters(name: dict[str, Any]) -> list[str]:
         text = "".join(str(v) for v in name.values() if isinstance(v, str))
-        return sorted(re.sub(r'<[^>]+>|[\s,"]', "", text))
+        return sorted(re.sub(r'<[^<>]+>|[\s,"]', "", text))  # a lone '<' is a letter
 
     return "name" if letters(ours) == letters(theirs) else None
 

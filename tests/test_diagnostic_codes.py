@@ -6,6 +6,7 @@ summaries included; ``check`` counts its problems by code."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -83,7 +84,7 @@ def test_each_warning_is_one_object_with_five_keys():
     assert objects(result.stderr) == [
         {"path": "<stdin>", "line": 3, "level": "warning", "code": "unknown-field",
          "message": "unknown tag %5; kept in custom"},
-        {"path": "<stdin>", "line": 4, "level": "warning", "code": "date-as-text",
+        {"path": "<stdin>", "line": 4, "level": "warning", "code": "invalid-date",
          "message": "%D '20xx': not a date refconv can read; kept as literal text"},
     ]  # fmt: skip
     assert [list(o) for o in objects(result.stderr)] == [KEYS, KEYS]
@@ -166,13 +167,13 @@ def test_report_is_one_summary_object_with_the_counts():
     result = run("convert", "-f", "refer", "-t", "bibtex", "--report", "--diagnostics", "json",
                  input=REFER)  # fmt: skip
     *warnings, report = objects(result.stderr)
-    assert [w["code"] for w in warnings] == ["unknown-field", "date-as-text"]
+    assert [w["code"] for w in warnings] == ["unknown-field", "invalid-date"]
     assert report == {
         "path": None, "line": None, "level": "summary", "code": "report",
         "message": "report: 1 record written as bibtex", "target": "bibtex", "records": 1,
         "merged": 0, "kept_in": {"refconv": {"%5": 1, "issued": 1}},
         "kept_by_reader": {"%5": 1}, "retyped": {}, "warnings": 2, "errors": 0,
-        "codes": {"date-as-text": 1, "unknown-field": 1},
+        "codes": {"invalid-date": 1, "unknown-field": 1},
     }  # fmt: skip
 
 
@@ -202,7 +203,7 @@ def test_batch_messages_are_json_too(tmp_path):
                  "--diagnostics", "json")  # fmt: skip
     assert result.exit_code == 1
     assert [(Path(o["path"]).name, o["code"]) for o in objects(result.stderr)] == [
-        ("a.enw", "unknown-field"), ("a.enw", "date-as-text"), ("b.enw", "decode-failed"),
+        ("a.enw", "unknown-field"), ("a.enw", "invalid-date"), ("b.enw", "decode-failed"),
     ]  # fmt: skip
 
 
@@ -248,3 +249,130 @@ def test_the_examples_check_clean_in_json():
     result = run("check", str(EXAMPLES / "endnote-sample.enw"), "--diagnostics", "json")
     (summary,) = objects(result.stderr)
     assert (summary["problems"], summary["codes"], result.exit_code) == (0, {}, 0)
+
+
+# --- the same problem, the same code, in every reader -------------------------------------------
+
+MODS_HEAD = '<?xml version="1.0"?>\n<mods xmlns="http://www.loc.gov/mods/v3">'
+ENDX_HEAD = '<?xml version="1.0"?>\n<xml><records><record>'
+
+#: (reader, input, the code it must give): each problem in each format that can have it
+SAME_PROBLEM = [
+    ("refer", "%0 Cartoon\n%T T\n%D 2001\n", "unknown-type"),
+    ("ris", "TY  - XYZ\nTI  - T\nPY  - 2001\nER  - \n", "unknown-type"),
+    ("bibtex", "@weird{k, title={T}, year={2001}}\n", "unknown-type"),
+    ("csljson", '[{"id": "k", "type": "weird", "title": "T"}]', "unknown-type"),
+    ("csl-yaml", "- id: k\n  type: weird\n  title: T\n", "unknown-type"),
+    ("medline", "PMID- 1\nTI  - T\nPT  - Weird Thing\nDP  - 2001\n", "unknown-type"),
+    ("mods", f"{MODS_HEAD}<titleInfo><title>T</title></titleInfo><genre>weird</genre></mods>",
+     "unknown-type"),
+    ("endnote-xml", f'{ENDX_HEAD}<ref-type name="Weird">99</ref-type><titles><title>T</title>'
+     "</titles></record></records></xml>", "unknown-type"),
+    ("refer", "%0 Book\n%T T\n%5 x\n", "unknown-field"),
+    ("ris", "TY  - BOOK\nTI  - T\nZZ  - x\nER  - \n", "unknown-field"),
+    ("csljson", '[{"id": "k", "type": "book", "title": "T", "zzz": "x"}]', "unknown-field"),
+    ("refer", "%0 Book\n%T T\n%D 20xx\n", "invalid-date"),
+    ("ris", "TY  - BOOK\nTI  - T\nPY  - 20xx\nER  - \n", "invalid-date"),
+    ("bibtex", "@book{k, title={T}, year={20xx}}\n", "invalid-date"),
+    ("csljson", '[{"id": "k", "type": "book", "title": "T", "issued": "20xx"}]', "invalid-date"),
+    ("csljson", '[{"id": "k", "type": "book", "title": "T", "issued": {"raw": "20xx"}}]',
+     "invalid-date"),
+    ("csljson", '[{"id": "k", "type": "book", "title": "T", "issued": {"date-parts": [["x"]]}}]',
+     "invalid-date"),
+    ("csl-yaml", "- id: k\n  type: book\n  title: T\n  issued: 20xx\n", "invalid-date"),
+    ("medline", "PMID- 1\nTI  - T\nDP  - 20xx\n", "invalid-date"),
+    ("refer", "%0 Book\n%D 2001\n", "no-title"),
+    ("ris", "TY  - BOOK\nPY  - 2001\nER  - \n", "no-title"),
+    ("refer", "", "no-records"),
+    ("ris", "\n\n", "no-records"),
+    ("bibtex", "", "no-records"),
+    ("csljson", "[]", "no-records"),
+    ("csl-yaml", "references: []\n", "no-records"),
+    ("medline", "", "no-records"),
+    ("ris", "junk\nTY  - BOOK\nTI  - T\nER  - \n", "stray-text"),
+    ("bibtex", "@we ird{k, title={T}}\n@book{b, title={T}, year={2001}}\n", "stray-text"),
+    ("csljson", '[{"id": "k", "type": "book", "title": "T"}] junk', "stray-text"),
+    ("csljson", '{"id": "k", "type": "book", "title": "T"}\n{"id": "l"}', "stray-text"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("reader", "text", "code"), SAME_PROBLEM)
+def test_a_problem_has_its_code_in_every_reader(reader, text, code):
+    result = run("convert", "-f", reader, "-t", "csljson", "--diagnostics", "json", input=text)
+    assert code in [o["code"] for o in objects(result.stderr)], result.stderr
+
+
+# --- the review's findings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_a_usage_error_on_a_full_stderr_is_still_status_2(form):
+    with open("/dev/full", "w") as full:
+        status = subprocess.run(
+            [sys.executable, "-m", "refconv", "convert", "--nosuch", "--diagnostics", form],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=full, check=False,
+        ).returncode  # fmt: skip
+    assert status == 2
+
+
+def test_the_last_diagnostics_option_counts():
+    result = run("convert", "--diagnostics", "json", "--diagnostics", "text", "--bogus")
+    assert result.exit_code == 2 and result.stderr.startswith("Usage: ")
+    result = run("convert", "--diagnostics=text", "--diagnostics=json", "--bogus")
+    assert objects(result.stderr)[0]["code"] == "usage"
+
+
+def test_an_input_of_no_known_format_has_its_code_and_path(tmp_path):
+    data = tmp_path / "data.dat"
+    data.write_text("no format at all\n")
+    single = run("convert", str(data), "-t", "ris", "--diagnostics", "json")
+    (error,) = objects(single.stderr)
+    assert (single.exit_code, error["code"], error["path"]) == (2, "unknown-format", str(data))
+    batch = run("convert", str(data), "--out-dir", str(tmp_path / "o"), "-t", "ris",
+                "--diagnostics", "json")  # fmt: skip
+    (error,) = objects(batch.stderr)
+    assert (batch.exit_code, error["code"], error["path"]) == (1, "unknown-format", str(data))
+    assert error["message"].startswith("cannot tell the format; use -f FORMAT")
+
+
+def test_a_suffix_that_names_another_format_is_about_the_output(tmp_path):
+    target = tmp_path / "refs.bib"
+    result = run("convert", "-f", "refer", "-t", "ris", "-o", str(target), "--diagnostics",
+                 "json", input="%0 Book\n%T T\n%D 2001\n")  # fmt: skip
+    (warning,) = objects(result.stderr)
+    assert (warning["code"], warning["path"]) == ("suffix-mismatch", str(target))
+    assert warning["message"] == ".bib is the suffix of bibtex, not ris"
+
+
+def test_a_file_name_that_is_not_utf8_is_escaped_not_a_lone_surrogate(tmp_path):
+    name = os.fsdecode(b"bad\xff.enw")
+    (tmp_path / name).write_text("%0 Book\n%T T\n%5 x\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "refconv", "check", name, "--diagnostics", "json"],
+        cwd=tmp_path, capture_output=True, check=False,
+    )  # fmt: skip
+    first = result.stderr.decode("ascii").splitlines()[0]
+    assert json.loads(first)["path"] == "bad\\xff.enw"
+    assert "\\udc" not in first
+
+
+def test_bidirectional_controls_are_escapes_in_the_text_form():
+    result = run("convert", "-f", "refer", "-t", "ris", input="%0 Car\u202etoon\n%T T\n")
+    assert "\u202e" not in result.stderr and "Car\\u202etoon" in result.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_report_sums_the_inputs_of_a_batch(tmp_path, jobs):
+    (tmp_path / "a.enw").write_text("%0 Book\n%T T\n%D 2001\n%5 x\n")
+    (tmp_path / "b.enw").write_text("%0 Book\n%T U\n%D 2002\n%5 y\n\n%0 Book\n%T V\n%D 2003\n")
+    inputs = [str(tmp_path / "a.enw"), str(tmp_path / "b.enw")]
+    out = str(tmp_path / "out")
+    result = run("convert", *inputs, "--out-dir", out, "-t", "bibtex", "-j", jobs,
+                 "--report", "--diagnostics", "json")  # fmt: skip
+    *warnings, report = objects(result.stderr)
+    assert [w["code"] for w in warnings] == ["unknown-field", "unknown-field"]
+    assert (report["records"], report["warnings"], report["codes"]) == (
+        3, 2, {"unknown-field": 2})  # fmt: skip
+    assert report["kept_by_reader"] == {"%5": 2}
+    text = run("convert", *inputs, "--out-dir", out, "-t", "bibtex", "-j", jobs, "--report")
+    assert "report: 3 records written as bibtex" in text.stderr

@@ -165,7 +165,7 @@ class ReadRules:
         literal date as it is. ``why`` is ``date_trouble`` of the parse, or the format's own
         reason.
         """
-        self.warn(f"{key} {shown(text)}: {why}; kept as literal text", line, code="date-as-text")
+        self.warn(f"{key} {shown(text)}: {why}; kept as literal text", line, code="invalid-date")
         return Date(literal=" ".join(text.split()))
 
     def no_title(self, record: Record) -> None:

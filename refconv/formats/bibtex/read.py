@@ -51,6 +51,7 @@ class BibtexReader(Reader):
             DuplicateBlockKeyBlock,
             DuplicateFieldKeyBlock,
             Entry,
+            ImplicitComment,
             Preamble,
             String,
         )
@@ -102,6 +103,16 @@ class BibtexReader(Reader):
                     elif isinstance(block, Preamble):
                         preambles.append(macros.expand(str(block.value), line, "@preamble"))
                         preamble_line = line
+                    elif isinstance(block, ImplicitComment) and block.comment.startswith("@"):
+                        # text outside entries is a comment, but one that starts with "@" is
+                        # an entry neither bibtexparser nor refconv could read ("@we ird{")
+                        first_line = block.comment.split("\n", 1)[0]
+                        rules.warn(
+                            f"{shown(first_line)}: starts with '@' but is not an entry "
+                            "refconv can read (a type, then '{' or '(' and a key); skipped",
+                            line,
+                            code="stray-text",
+                        )
                     elif hasattr(block, "error"):
                         found = True
                         self.diagnostics.error(_failure(block), path, line, code="invalid-entry")

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from refconv.codes import Code
 from refconv.diagnostics import Diagnostics, RefconvError
 from refconv.formats.base import Reader, ReadRules, Warn
 from refconv.formats.csljson.syntax import (
@@ -316,7 +317,9 @@ def _date_from_text(text: str, cleaned: str, problem: Callable[[str], None]) -> 
     elif parsed.leftover and parsed.kind == "date":
         problem(f"{parsed.leftover!r} is not part of a date")
         return Date(literal=text)
-    if parsed.kind in ("literal", "none"):  # "n.d." too: the literal as written
+    if parsed.kind == "literal":  # text that is no date: the literal as written, with the
+        problem("not a date refconv can read")  # warning of every reader ("literal": none)
+    if parsed.kind in ("literal", "none"):  # "n.d." says it has none: kept as written
         return Date(literal=text)
     return parsed.date
 
@@ -358,11 +361,11 @@ def _keep_date_key(record: Record, where: str, value: Any, rules: ReadRules, lin
         rules.kept(record, where, text, why, line, code="invalid-date")
 
 
-def _unreadable(record: Record, key: str, value: Any, rules: ReadRules, line: int) -> None:
+def _unreadable(
+    record: Record, key: str, value: Any, rules: ReadRules, line: int, code: Code
+) -> None:
     text = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
-    rules.kept(
-        record, key, text, f"cannot read {key} {text}; kept in custom", line, code="invalid-value"
-    )
+    rules.kept(record, key, text, f"cannot read {key} {text}; kept in custom", line, code=code)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -472,7 +475,7 @@ def record_from_csl(
             record.names[key] = [p for p in people if p is not None]
             bad = [v for v, p in zip(value, people, strict=True) if p is None]
             if bad:
-                _unreadable(record, key, bad, rules, source.line)
+                _unreadable(record, key, bad, rules, source.line, "invalid-name")
             if not record.names[key]:
                 del record.names[key]
         elif key in DATE_VARIABLES:
@@ -498,7 +501,7 @@ def record_from_csl(
             if date is not None:
                 record.dates[key] = date
             else:
-                _unreadable(record, key, value, rules, source.line)
+                _unreadable(record, key, value, rules, source.line, "invalid-date")
         elif key == "keyword" and (isinstance(value, str) or _is_number(value)):
             text = value if isinstance(value, str) else _number_text(value)
             sep = ";" if ";" in text else ","
@@ -533,7 +536,7 @@ def record_from_csl(
     given = item.get("id")
     if given in (None, "") or not isinstance(given, (str, int)) or given is True or given is False:
         if given not in (None, ""):  # an object, a list, true: no id a document can cite
-            _unreadable(record, "id", given, rules, source.line)
+            _unreadable(record, "id", given, rules, source.line, "invalid-value")
         return record
     given = given if isinstance(given, str) else _number_text(given)
     if "citation-key" not in record.fields and not usable_key(given):
@@ -584,8 +587,10 @@ class CslJsonReader(Reader):
                     "not CSL-JSON: expected '[' or '{'", path, buf.line_at(), code="wrong-format"
                 )
             buf.pos += 1
+        items = 0
         while buf.skip() and buf.char() != "]":
             line, start = buf.line_at(), buf.pos
+            items += 1
             met = REPEATS_MET[0]
             item = buf.decode(path)
             if not isinstance(item, dict):  # reported, and the next items are read
@@ -610,12 +615,21 @@ class CslJsonReader(Reader):
                 item, source, self.diagnostics, surrogates=escaped, repeats=repeated
             )
             if single:
-                return
+                break
             next_item(buf)
-        if not buf.skip():
-            raise RefconvError(
-                "invalid JSON: the array is not closed with ']'",
-                path,
-                buf.line_at(),
-                code="invalid-json",
+        else:
+            if not buf.skip():
+                raise RefconvError(
+                    "invalid JSON: the array is not closed with ']'",
+                    path,
+                    buf.line_at(),
+                    code="invalid-json",
+                )
+            buf.pos += 1  # the "]"
+            if not items:  # "[]", as an empty Zotero collection exports: said as for ""
+                ReadRules(self.diagnostics, path).no_records("the array has no items")
+        if buf.skip():  # JSON ends with its value: what follows is no item of it
+            what = "array" if not single else "item"
+            ReadRules(self.diagnostics, path).warn(
+                f"text after the end of the {what}; skipped", buf.line_at(), code="stray-text"
             )

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from refconv.formats.base import ReadRules, date_trouble
+from refconv.formats.base import ReadRules, date_trouble, shown
 from refconv.formats.mods.syntax import range_date
 from refconv.formats.mods.tables import (
     CSL_TO_MODS,
@@ -38,6 +38,16 @@ class Evidence:
     resources: list[str] = field(default_factory=list)
     issuance: list[tuple[str, str, str]] = field(default_factory=list)
     has_host: bool = False
+
+
+#: MODS's typeOfResource values (MODS User Guidelines 3, <typeOfResource>): "text" and the
+#: others that ``RESOURCE_TO_CSL`` lacks are known, they just give no CSL type.
+TYPES_OF_RESOURCE = frozenset(
+    {"text", "cartographic", "notated music", "sound recording", "sound recording-musical",
+     "sound recording-nonmusical", "sound recording - musical", "sound recording - nonmusical",
+     "still image", "moving image", "three dimensional object", "software, multimedia",
+     "mixed material"}
+)  # fmt: skip
 
 
 def local_type(authority: str, term: str) -> str | None:
@@ -81,7 +91,12 @@ def finish_type(evidence: Evidence, rules: ReadRules, record: Record) -> None:
     MODS form (``CSL_TO_MODS``) does not say. A genre that is no type word is CSL ``genre``
     (the first; the others are kept), as is a bibutils thesis kind ("Ph.D. thesis")."""
     found = csl_type(evidence)
-    if found is None:
+    kinds = [t for level, _, t, _ in evidence.genres if level == "main"]
+    kinds += [r for r in evidence.resources if r.strip().lower() not in TYPES_OF_RESOURCE]
+    if found is None and kinds:  # kept below: the first genre as CSL genre, the rest in custom
+        message = f"unknown genre or typeOfResource {shown(kinds[0])}; read as document"
+        rules.warn(message, record.source.line, code="unknown-type")
+    elif found is None:
         rules.no_type("genre, typeOfResource or issuance", "document", record.source.line)
     record.type = found or "document"
     form = CSL_TO_MODS.get(record.type)

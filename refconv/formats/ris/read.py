@@ -79,6 +79,7 @@ class RisReader(Reader):
         rules = ReadRules(self.diagnostics, path)
         fields: list[tuple[str, list[str], int]] = []
         junk_line = junk = 0
+        seen_any = False
         for lineno, line in enumerate(lines, self.first_line):
             line = rules.unmark(line, lineno, lambda bare: TAG_LINE.fullmatch(bare.rstrip()))
             m = TAG_LINE.fullmatch(line.rstrip())
@@ -109,7 +110,7 @@ class RisReader(Reader):
                     )
                     yield build_record(fields, rules)
                 rules.junk(junk, junk_line)
-                junk = 0
+                junk, seen_any = 0, True
                 fields = [(tag, [value], lineno)]
             elif not fields:
                 junk_line, junk = (junk_line if junk else lineno), junk + 1
@@ -126,6 +127,8 @@ class RisReader(Reader):
             )
             yield build_record(fields, rules)
         rules.junk(junk, junk_line)
+        if not seen_any:
+            rules.no_records("a RIS record starts with a line like 'TY  - JOUR'")
 
 
 def build_record(fields: list[tuple[str, list[str], int]], rules: ReadRules) -> Record:
