@@ -193,11 +193,7 @@ def _convert_one(task: Task) -> Result:
     except SkippedRecords:
         ok = False
     except (RefconvError, UnknownFormat) as exc:
-        if isinstance(exc, RefconvError):
-            error = exc
-        else:  # its place is the input: "a.dat: error: cannot tell the format; use -f ..."
-            message = str(exc).replace(f" of {exc.path}", "", 1)
-            error = RefconvError(message, exc.path, code="unknown-format")
+        error = exc if isinstance(exc, RefconvError) else exc.as_error()
         return _failed(collected.messages, collected.counts(), error)
     return collected.messages, collected.counts(), ok
 

@@ -537,7 +537,8 @@ def check_command(
     check digit, the same DOI or key twice, damaged text (mojibake, control characters).
     The problems come sorted by input and line, then a summary line. Exit 0 when the input
     is clean, 1 when there was any problem, 2 when an input could not be checked (missing,
-    unreadable, not text) or the command line is wrong: a Makefile lint step.
+    unreadable, not text, of no format refconv can tell) or the command line is wrong: a
+    Makefile lint step.
 
     \b
     Examples:
@@ -570,9 +571,8 @@ def check_command(
         check(records.count(read_sources(plan, open_sources(list(inputs) or ["-"]))), diagnostics)
     except RefconvError as exc:
         failure = exc
-    except UnknownFormat as exc:
-        diagnostics.flush()
-        raise UnknownInput(exc) from None
+    except UnknownFormat as exc:  # this input cannot be checked: as an unreadable one
+        failure = exc.as_error()
     diagnostics.flush()
     if failure is not None:  # the input could not be checked to its end: status 2
         _echo_err(failure.describe(diagnostics_form))

@@ -104,6 +104,12 @@ class UnknownFormat(LookupError):
         super().__init__(message)
         self.path = path
 
+    def as_error(self) -> RefconvError:
+        """This problem as an error of its input (where one input of several is given up:
+        ``--out-dir``, ``check``): ``a.dat: error: cannot tell the format; use -f ...``."""
+        message = str(self).replace(f" of {self.path}", "", 1) if self.path else str(self)
+        return RefconvError(message, self.path, code="unknown-format")
+
 
 class Stopped(BaseException):
     """SIGINT, SIGTERM or SIGHUP arrived (see ``refconv.api.handle_stop_signals``).

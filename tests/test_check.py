@@ -216,3 +216,19 @@ def test_an_input_that_stops_the_check_keeps_what_came_before(tmp_path):
         f"{path}:6: error: binary data (NUL byte); this is not a text file",
         "check: 1 problem in 2 records: 1 no-year, then stopped by the error above",
     ]
+
+
+def test_an_input_of_no_known_format_is_one_that_could_not_be_checked(tmp_path):
+    """Status 2 and the summary, as for a missing file (not a bare usage error): what came
+    before it was checked and is reported."""
+    good, data = tmp_path / "t.enw", tmp_path / "data.dat"
+    good.write_text("%0 Book\n%D 2001\n", encoding="utf-8")
+    data.write_text("no format\n", encoding="utf-8")
+    result = check(str(good), str(data))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{good}:1: warning: record has no title",
+        f"{data}: error: cannot tell the format; use -f FORMAT (bibtex, csl-yaml, csljson, "
+        "endnote-xml, medline, mods, refer, ris)",
+        "check: 1 problem in 1 record: 1 no-title, then stopped by the error above",
+    ]

@@ -93,6 +93,10 @@ def test_keywords():
     assert split_keywords(["a; b ;c"]) == ["a", "b", "c"]
     assert split_keywords(["Quality Assurance, Health Care"]) == ["Quality Assurance, Health Care"]
     assert split_keywords(["a b c"]) == ["a b c"]
+    assert split_keywords(["Heart &amp; Lung; x &#8211; y;z"]) == [
+        "Heart &amp; Lung", "x &#8211; y", "z"]  # fmt: skip
+    assert split_keywords(["a &; b", ";;", "&"]) == ["a &; b", ";;", "&"]  # lines: as they are
+    assert split_keywords(["a &; b"]) == ["a &", "b"]  # "&;" is no entity
     assert join_keywords(["a", "b"]) == "a, b"
     assert join_keywords(["a, b", "c"]) == "a, b; c"
 

@@ -7,15 +7,20 @@ import re
 import unicodedata
 from functools import lru_cache
 
+#: The pieces of a keyword line between ";"s: an HTML entity ("&amp;", "&#8211;") is text,
+#: its ";" no separator (a database's export "Heart &amp; Lung" is one damaged keyword).
+_KEYWORD = re.compile(r"(?:&#?[0-9A-Za-z]{1,31};|[^;])+")
+
 
 def split_keywords(lines: list[str]) -> list[str]:
-    """Keywords from the physical lines of a %K field: one per line; ";" splits a single line.
+    """Keywords from the physical lines of a %K field: one per line; ";" splits a single line
+    (not the ";" that ends an HTML entity: ``_KEYWORD``).
 
     Commas never split (MeSH headings such as "Quality Assurance, Health Care" contain them).
     """
     words = [line.strip() for line in lines if line.strip()]
     if len(words) == 1 and ";" in words[0]:
-        words = [w.strip() for w in words[0].split(";")]
+        words = [w.strip() for w in _KEYWORD.findall(words[0])]
     return [w for w in words if w]
 
 
