@@ -281,6 +281,10 @@ SAME_PROBLEM = [
      "invalid-date"),
     ("csl-yaml", "- id: k\n  type: book\n  title: T\n  issued: 20xx\n", "invalid-date"),
     ("medline", "PMID- 1\nTI  - T\nDP  - 20xx\n", "invalid-date"),
+    ("bibtex", "@book{k, title={T}, author={Smith, J, K, L, M}}\n", "invalid-name"),
+    ("bibtex", "@book{k, title={T}, author={A and {} and B}}\n", "invalid-name"),
+    ("csljson", '[{"id": "k", "type": "book", "author": [{"given": ""}, {"family": "D"}]}]',
+     "invalid-name"),
     ("refer", "%0 Book\n%D 2001\n", "no-title"),
     ("ris", "TY  - BOOK\nPY  - 2001\nER  - \n", "no-title"),
     ("refer", "", "no-records"),
@@ -300,6 +304,8 @@ SAME_PROBLEM = [
 def test_a_problem_has_its_code_in_every_reader(reader, text, code):
     result = run("convert", "-f", reader, "-t", "csljson", "--diagnostics", "json", input=text)
     assert code in [o["code"] for o in objects(result.stderr)], result.stderr
+    for item in json.loads(result.stdout):  # an empty name is left out, never written as {}
+        assert all(any(person.values()) for person in item.get("author", []))
 
 
 # --- the review's findings ----------------------------------------------------------------------

@@ -293,7 +293,10 @@ def _place(record: Record, kind: str, key: str, value: str, line: int, rules: Re
         role = _NAMES[key]
         if "\\" in value:  # names decode their parts: the unknown commands warned once here
             _decode(value, rules, line, key)
-        people = parse_names(value)
+        problems: list[str] = []
+        people = parse_names(value, problems)
+        for problem in problems:
+            rules.warn(f"{key}: {problem}", line, code="invalid-name")
         record.names.setdefault(role, []).extend(p for p in people if p is not None)
         if None in people:  # "and others": kept as the Refer reader keeps "et al."
             record.add_extra(ET_AL_TAGS.get(role, role), "et al.")

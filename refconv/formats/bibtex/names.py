@@ -10,9 +10,11 @@ from refconv.model import Name
 from refconv.values.names import split_dropping_particle
 
 
-def parse_names(value: str) -> list[Name | None]:
+def parse_names(value: str, problems: list[str] | None = None) -> list[Name | None]:
     """BibTeX name list → names; a name braced whole is an organisation (a literal); None
-    stands for "others" (et al.)."""
+    stands for "others" (et al.). A name with more than two top-level commas (BibTeX knows
+    "von Last, Jr, First" at most; bibtex(1): "Too many commas") is a literal as written,
+    an empty one ("a and and b", "and ,") is left out: each with a line in ``problems``."""
     from bibtexparser.middlewares.names import (
         parse_single_name_into_parts,
         split_multiple_persons_names,
@@ -27,7 +29,19 @@ def parse_names(value: str) -> list[Name | None]:
         if _EXTENDED.match(raw):
             people.append(_extended_name(raw))
             continue
+        if not raw.strip(" ,~{}"):
+            if problems is not None:
+                problems.append(f"an empty name {raw!r} in the list; left out")
+            continue
         if raw.startswith("{") and raw.endswith("}") and _all_braced(raw):
+            people.append(Name(literal=decode_latex(raw)))
+            continue
+        if _top_level_commas(raw) > 2:
+            if problems is not None:
+                problems.append(
+                    f"name {raw!r} has more than two commas (BibTeX reads 'von Last, Jr, "
+                    "First'); kept whole as written"
+                )
             people.append(Name(literal=decode_latex(raw)))
             continue
         try:
@@ -53,12 +67,15 @@ def parse_names(value: str) -> list[Name | None]:
 
 
 def _top_level_comma(text: str) -> bool:
-    depth = 0
+    return _top_level_commas(text) > 0
+
+
+def _top_level_commas(text: str) -> int:
+    depth = commas = 0
     for ch in text:
         depth += {"{": 1, "}": -1}.get(ch, 0)
-        if ch == "," and depth == 0:
-            return True
-    return False
+        commas += ch == "," and depth == 0
+    return commas
 
 
 def _all_braced(text: str) -> bool:

@@ -87,6 +87,13 @@ NAME_FLAGS = {
 }
 
 
+def _has_text(name: Name) -> bool:
+    """Whether any part of ``name`` holds text (a CSL name object of empty strings does not)."""
+    parts = (name.family, name.given, name.literal, name.particle, name.dropping_particle,
+             name.suffix)  # fmt: skip
+    return any(part.strip() for part in parts)
+
+
 def name_from_csl(value: Any, rest: dict[str, Any] | None = None) -> Name | None:
     """A ``Name`` from a CSL name object (or a bare string, kept as a literal).
 
@@ -472,7 +479,11 @@ def record_from_csl(
                         rules.kept(record, where, text, why, source.line, code="invalid-value")
                     else:
                         rules.unknown_field(record, where, text, "CSL name key", source.line)
-            record.names[key] = [p for p in people if p is not None]
+            for i, person in enumerate(people):
+                if person is not None and not _has_text(person):  # {}, {"given": ""}
+                    message = f"{key}[{i}] {shown_json(value[i])}: a name with no text; left out"
+                    rules.warn(message, source.line, code="invalid-name")
+            record.names[key] = [p for p in people if p is not None and _has_text(p)]
             bad = [v for v, p in zip(value, people, strict=True) if p is None]
             if bad:
                 _unreadable(record, key, bad, rules, source.line, "invalid-name")
