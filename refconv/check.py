@@ -13,14 +13,16 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from refconv.codes import Code
 from refconv.diagnostics import Diagnostics, format_location
 from refconv.model import Record
 from refconv.transforms.dedupe import doi_identity, key_identity
 from refconv.transforms.textfix import excerpt
 from refconv.values.identifiers import is_valid_isbn, is_valid_issn
+
+if TYPE_CHECKING:
+    from refconv.codes import Code
 
 _DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\"<>]+")
 _SERIAL = re.compile(r"[0-9][0-9Xx-]{6,}[0-9Xx]")

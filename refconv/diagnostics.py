@@ -8,9 +8,11 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from refconv.codes import Code
+if TYPE_CHECKING:
+    from refconv.codes import Code
+
 
 #: Characters that would break a diagnostic into several lines or garble a terminal
 #: (C0/C1 controls, line and paragraph separators), shown as escapes instead.
@@ -24,10 +26,6 @@ _UNPRINTABLE.update(
         for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
     }
 )
-#: Lone surrogates (a file name's undecodable bytes, ``surrogateescape``): JSON text must not
-#: hold them (RFC 8259 §8.2, I-JSON); a byte is shown as ``\xNN``, any other as ``\uNNNN``.
-_SURROGATES = {c: (f"\\x{c - 0xDC00:02x}" if 0xDC80 <= c <= 0xDCFF else f"\\u{c:04x}")
-               for c in range(0xD800, 0xE000)}  # fmt: skip
 
 
 def one_line(text: str) -> str:
@@ -43,10 +41,17 @@ def format_location(path: str | None, line: int | None) -> str:
 
 
 def _no_surrogates(text: str | None) -> str | None:
-    """``text`` with each lone surrogate written as an escape (``_SURROGATES``)."""
+    """``text`` with each lone surrogate written as an escape: JSON text must not hold them
+    (RFC 8259 §8.2, I-JSON). One from an undecodable byte of a file name (``surrogateescape``,
+    U+DC80-U+DCFF) is shown as ``\\xNN``, any other as ``\\uNNNN``."""
     if text is None or text.isascii():
         return text
-    return text.translate(_SURROGATES)
+    return "".join(_surrogate_escape(c) if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+def _surrogate_escape(c: str) -> str:
+    n = ord(c)
+    return f"\\x{n - 0xDC00:02x}" if 0xDC80 <= n <= 0xDCFF else f"\\u{n:04x}"
 
 
 #: The forms of ``--diagnostics``: ``path:line: level: message`` lines, or JSON Lines.

@@ -37,7 +37,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from refconv.codes import Code
 from refconv.diagnostics import Collected, Diagnostic, Diagnostics, RefconvError
 from refconv.formats.base import Reader, Writer
 from refconv.io import Source, iter_lines, open_sources, peek_text
@@ -50,6 +49,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
+    from refconv.codes import Code
     from refconv.pipeline import Plan
 
 #: Bytes per part: ~1,700 Refer records of 1.2 KB; a worker holds one part's records.
@@ -64,7 +64,7 @@ _ASCII_SAFE = frozenset(
 )
 _READ = 1 << 16
 #: a fatal error as plain data: (message, path, line, code) of a ``RefconvError``
-_Error = tuple[str, "str | None", "int | None", Code]
+_Error = tuple[str, "str | None", "int | None", "Code"]
 
 
 def workers(plan: Plan, names: Sequence[str], jobs: int) -> int:

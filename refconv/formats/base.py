@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, ClassVar, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TextIO
 
-from refconv.codes import Code
 from refconv.diagnostics import Diagnostics
 from refconv.model import Date, Record
 from refconv.notes import note_label
 from refconv.values.dates import ParsedDate
 from refconv.values.text import bom_message, strip_bom
+
+if TYPE_CHECKING:
+    from refconv.codes import Code
 
 
 class Warn(Protocol):

@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import ClassVar, TextIO
+from typing import TYPE_CHECKING, ClassVar, TextIO
 
 from bibtexparser.model import Entry, Field
 
-from refconv.codes import Messages
 from refconv.formats.base import Writer
 from refconv.formats.bibtex.dates import held
 from refconv.formats.bibtex.latex import (
@@ -73,6 +72,9 @@ from refconv.notes import CustomKey, name_notes, note_line
 from refconv.values.dates import format_date, year_text
 from refconv.values.names import is_et_al, split_dropping_particle
 from refconv.values.text import join_keywords
+
+if TYPE_CHECKING:
+    from refconv.codes import Messages
 
 _ORDER = {name: i for i, name in enumerate(BIBTEX_FIELD_ORDER)}
 _AND = re.compile(r"\band\b", re.IGNORECASE)

@@ -25,9 +25,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from refconv.codes import Code
 from refconv.diagnostics import Diagnostics, RefconvError
 from refconv.formats.base import Reader, ReadRules, Warn
 from refconv.formats.csljson.syntax import (
@@ -52,6 +51,9 @@ from refconv.model import (
 from refconv.values.dates import date_problem, parse_date
 from refconv.values.edtf import OPEN_RANGE, parse_edtf, qualified
 from refconv.values.names import split_dropping_particle
+
+if TYPE_CHECKING:
+    from refconv.codes import Code
 
 _NAME_KEYS = {
     "family": "family",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from refconv.codes import Code
 from refconv.formats.base import ReadRules, date_trouble
 from refconv.formats.refer.syntax import endnote_tags, lookup_type
 from refconv.formats.refer.tables import (
@@ -36,6 +36,9 @@ from refconv.values.names import is_et_al, parse_name, split_people
 from refconv.values.pages import normalize_extent, normalize_pages
 from refconv.values.text import split_keywords
 from refconv.values.vocabulary import CONFERENCE_WORDS, EDITOR_MARKERS
+
+if TYPE_CHECKING:
+    from refconv.codes import Code
 
 _NAME_VARS = frozenset(NAME_VARIABLES)
 _DATE_VARS = frozenset(DATE_VARIABLES)
