@@ -8,6 +8,7 @@ number of processes.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import FrameType
@@ -156,15 +157,25 @@ def _worker(task: Task, send: Connection) -> None:
     send.close()
 
 
-def _stop(processes: list[BaseProcess], grace: float = 10.0) -> None:
-    """SIGTERM each process and wait for it; SIGKILL one still there after ``grace`` s."""
-    for process in processes:
-        process.terminate()
-    for process in processes:
+def _stop(processes: list[BaseProcess], grace: float = 10.0, again: float = 0.1) -> None:
+    """SIGTERM each process, again every ``again`` s while it runs; SIGKILL one still there
+    after ``grace`` s.
+
+    Again: a signal that lands after Python's last check for signals but before a blocking
+    read starts (a worker waiting on a FIFO or its pipe) only sets Python's flag, and the
+    read goes on waiting; the next SIGTERM interrupts the read (EINTR) and Python runs the
+    handler, which raises once (``_init_worker``), so the worker still removes its files."""
+    deadline = time.monotonic() + grace
+    running = list(processes)
+    while running and time.monotonic() < deadline:
+        for process in running:
+            process.terminate()
+        for process in running:
+            process.join(again / len(running))
+        running = [process for process in running if process.exitcode is None]
+    for process in running:
+        process.kill()
         process.join(grace)
-        if process.exitcode is None:
-            process.kill()
-            process.join(grace)
 
 
 def _init_worker() -> None:
@@ -172,8 +183,13 @@ def _init_worker() -> None:
     ``_stop``) ends it quietly with 128 + the signal's number, after its temporary file is
     removed."""
 
+    stopping = False
+
     def handler(signum: int, frame: FrameType | None) -> None:
-        raise SystemExit(128 + signum)  # multiprocessing ends a process on it without a trace
+        nonlocal stopping
+        if not stopping:  # once: a later signal (``_stop`` sends again) must not cut short
+            stopping = True  # the removal of the temporary file the first one started
+            raise SystemExit(128 + signum)  # multiprocessing ends a process on it quietly
 
     handle_stop_signals(handler)
 

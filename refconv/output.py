@@ -367,8 +367,13 @@ def handle_stop_signals(stop: Callable[[int, FrameType | None], None] | None = N
     temporary files. A signal that was ignored (``nohup``, a background job's SIGINT, the
     SIGXFSZ Python ignores so that a too large file is a write error) stays ignored."""
 
+    stopped = False
+
     def handler(signum: int, frame: FrameType | None) -> None:
-        raise Stopped(signum)
+        nonlocal stopped
+        if not stopped:  # once: a second signal (^C^C) must not cut short the removal of
+            stopped = True  # the temporary files the first one started
+            raise Stopped(signum)
 
     for signum in STOP_SIGNALS:
         if signal.getsignal(signum) not in (signal.SIG_IGN, None):

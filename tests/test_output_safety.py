@@ -847,3 +847,44 @@ def test_a_target_in_a_directory_we_cannot_search_is_one_line(tmp_path, where):
     lines = result.stderr.decode().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"{target}: error: cannot ")
     assert lines[0].endswith(": Permission denied")
+
+
+def test_a_second_stop_signal_does_not_cut_the_cleanup_short():
+    """The first SIGTERM raises ``Stopped``; one that comes while its cleanup runs (``^C^C``,
+    or ``batch._stop`` sending again) is not raised in the middle of it."""
+    from refconv.diagnostics import Stopped
+
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        refconv.output.handle_stop_signals()
+        with pytest.raises(Stopped):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)  # during "cleanup": no second Stopped
+        time.sleep(0.05)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _deaf_to_one_sigterm() -> None:  # a worker whose first SIGTERM fell before its read
+    count = []
+    signal.signal(signal.SIGTERM, lambda *_: count.append(1) if not count else sys.exit(0))
+    while True:
+        time.sleep(0.01)
+
+
+def test_stopping_workers_sends_sigterm_again_until_they_end():
+    """A SIGTERM that lands between Python's check for signals and a blocking read is not
+    seen until the read ends (a worker on a FIFO waited 10 s, then was killed and left its
+    temporary file): ``_stop`` sends it again, and the worker ends on the next one."""
+    import multiprocessing
+
+    from refconv.batch import _stop
+
+    process = multiprocessing.get_context("fork").Process(target=_deaf_to_one_sigterm)
+    process.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    _stop([process], grace=10.0)
+    assert process.exitcode == 0  # ended by its own handler, not SIGKILL
+    assert time.monotonic() - started < 5

@@ -29,7 +29,7 @@ def parse_names(value: str, problems: list[str] | None = None) -> list[Name | No
         if _EXTENDED.match(raw):
             people.append(_extended_name(raw))
             continue
-        if not raw.strip(" ,~{}"):
+        if not raw.strip(" ,~") or not re.sub(r"[{}\s~]", "", raw):  # ",", "{}": "{,}" is ","
             if problems is not None:
                 problems.append(f"an empty name {raw!r} in the list; left out")
             continue
