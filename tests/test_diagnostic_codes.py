@@ -285,6 +285,12 @@ SAME_PROBLEM = [
     ("bibtex", "@book{k, title={T}, author={A and {} and B}}\n", "invalid-name"),
     ("csljson", '[{"id": "k", "type": "book", "author": [{"given": ""}, {"family": "D"}]}]',
      "invalid-name"),
+    ("refer", "%0 Book\n%T T\n%A ,\n", "invalid-name"),
+    ("ris", "TY  - BOOK\nTI  - T\nAU  - ,\nER  - \n", "invalid-name"),
+    ("medline", "PMID- 1\nTI  - T\nFAU - ,\nDP  - 2001\n", "invalid-name"),
+    ("endnote-xml", f'{ENDX_HEAD}<ref-type name="Book">6</ref-type><contributors><authors>'
+     "<author> , </author></authors></contributors><titles><title>T</title></titles>"
+     "</record></records></xml>", "invalid-name"),
     ("refer", "%0 Book\n%D 2001\n", "no-title"),
     ("ris", "TY  - BOOK\nPY  - 2001\nER  - \n", "no-title"),
     ("refer", "", "no-records"),
@@ -382,3 +388,19 @@ def test_report_sums_the_inputs_of_a_batch(tmp_path, jobs):
     assert report["kept_by_reader"] == {"%5": 2}
     text = run("convert", *inputs, "--out-dir", out, "-t", "bibtex", "-j", jobs, "--report")
     assert "report: 3 records written as bibtex" in text.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@article\n{k, title={T}, year=2007}\n",  # the brace on the next line
+        "@ article{k, title={T}, year=2007}\n",  # white space after "@"
+        "  @ article\n  (k, title={T}, year=2007)\n",
+    ],
+)
+def test_bibtex_reads_an_entry_with_white_space_around_its_type(text):
+    """bibtex(1) reads these; bibtexparser did not, and they were lost (then said lost)."""
+    result = run("convert", "-f", "bibtex", "-t", "csljson", input=text + "%\n@comment free\n")
+    assert result.stderr == ""
+    (item,) = json.loads(result.stdout)
+    assert (item["id"], item["title"]) == ("k", "T")

@@ -4,7 +4,13 @@ from hypothesis import strategies as st
 
 from refconv.values.identifiers import classify_serials, find_doi, is_valid_isbn, is_valid_issn
 from refconv.values.pages import normalize_extent, normalize_pages
-from refconv.values.text import NOCASE, join_keywords, split_keywords, strip_nocase
+from refconv.values.text import (
+    NOCASE,
+    join_keywords,
+    split_keyword_text,
+    split_keywords,
+    strip_nocase,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,6 +103,16 @@ def test_keywords():
         "Heart &amp; Lung", "x &#8211; y", "z"]  # fmt: skip
     assert split_keywords(["a &; b", ";;", "&"]) == ["a &; b", ";;", "&"]  # lines: as they are
     assert split_keywords(["a &; b"]) == ["a &", "b"]  # "&;" is no entity
+    assert split_keywords(["R&D; innovation; AT&T; telecom"]) == [
+        "R&D",
+        "innovation",
+        "AT&T",
+        "telecom",
+    ]  # fmt: skip  ("&D;", "&T;": no HTML entity)
+    assert split_keywords([";;"]) == [";;"]  # only separators: the keyword as written
+    assert split_keyword_text("alpha; beta &amp; gamma; delta") == [
+        "alpha", "beta &amp; gamma", "delta"]  # fmt: skip
+    assert split_keyword_text("Heart &amp; Lung, Kidney") == ["Heart &amp; Lung", "Kidney"]
     assert join_keywords(["a", "b"]) == "a, b"
     assert join_keywords(["a, b", "c"]) == "a, b; c"
 

@@ -176,6 +176,14 @@ def _inverted(family: str, given: str, suffix: str = "") -> Name:
     )
 
 
+def has_text(name: Name) -> bool:
+    """Whether any part of ``name`` holds text: a name of empty parts (Refer "%A ,", CSL-JSON
+    ``{"given": ""}``) is no name, and every reader leaves it out with a warning."""
+    parts = (name.family, name.given, name.literal, name.particle, name.dropping_particle,
+             name.suffix)  # fmt: skip
+    return any(part.strip() for part in parts)
+
+
 def parse_name(raw: str, *, natural_order: bool = False) -> tuple[Name | None, str]:
     """Parse one name; return ``(name, problem)``.
 

@@ -7,20 +7,48 @@ import re
 import unicodedata
 from functools import lru_cache
 
-#: The pieces of a keyword line between ";"s: an HTML entity ("&amp;", "&#8211;") is text,
-#: its ";" no separator (a database's export "Heart &amp; Lung" is one damaged keyword).
-_KEYWORD = re.compile(r"(?:&#?[0-9A-Za-z]{1,31};|[^;])+")
+#: An HTML character reference: its ";" ends it and separates no keywords.
+_REFERENCE = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _references(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text``'s character references: numeric ones and HTML5's named ones
+    (``html.entities.html5``), so "R&D; AT&T;" holds none ("&D;" is no entity)."""
+    if "&" not in text:
+        return []
+    from html.entities import html5  # only for text with "&"
+
+    return [m.span() for m in _REFERENCE.finditer(text)
+            if m[1][0] == "#" or f"{m[1]};" in html5]  # fmt: skip
+
+
+def split_keyword_text(text: str) -> list[str]:
+    """The keywords of one text (a CSL ``keyword``, BibTeX ``keywords``, a %K line): split
+    at ";" when it holds one, else at ","; not at the ";" that ends an HTML character
+    reference ("Heart &amp; Lung" is one keyword, damaged as exported). Stripped, empty ones
+    left out."""
+    spans = _references(text)
+    cuts = [i for i, c in enumerate(text) if c == ";" and not any(a < i < b for a, b in spans)]
+    if not cuts:
+        cuts = [i for i, c in enumerate(text) if c == "," and not any(a < i < b for a, b in spans)]
+    words, start = [], 0
+    for cut in [*cuts, len(text)]:
+        words.append(text[start:cut].strip())
+        start = cut + 1
+    return [w for w in words if w]
 
 
 def split_keywords(lines: list[str]) -> list[str]:
     """Keywords from the physical lines of a %K field: one per line; ";" splits a single line
-    (not the ";" that ends an HTML entity: ``_KEYWORD``).
+    (not the ";" that ends an HTML entity: ``split_keyword_text``).
 
     Commas never split (MeSH headings such as "Quality Assurance, Health Care" contain them).
     """
     words = [line.strip() for line in lines if line.strip()]
     if len(words) == 1 and ";" in words[0]:
-        words = [w.strip() for w in _KEYWORD.findall(words[0])]
+        spans = _references(words[0])
+        if any(c == ";" and not any(a < i < b for a, b in spans) for i, c in enumerate(words[0])):
+            words = [w for w in split_keyword_text(words[0]) if w] or words
     return [w for w in words if w]
 
 

@@ -43,6 +43,7 @@ from refconv.model import Record, SourcePos
 from refconv.notes import restore_notes
 from refconv.values.identifiers import find_doi
 from refconv.values.pages import normalize_pages
+from refconv.values.text import split_keyword_text
 
 _VERBATIM = frozenset({"url", "doi", "file", "eprint"})
 _FIELD_TO_CSL: dict[str, str] = {}
@@ -311,9 +312,7 @@ def _place(record: Record, kind: str, key: str, value: str, line: int, rules: Re
     elif key in UNMAPPED_FIELDS:
         record.add_extra(key, _decode(value, rules, line, key))  # no CSL variable
     elif key == "keywords":
-        sep = ";" if ";" in value else ","
-        words = _decode(value, rules, line, key).split(sep)
-        record.keywords.extend(k.strip() for k in words if k.strip())
+        record.keywords.extend(split_keyword_text(_decode(value, rules, line, key)))
     elif key == "pubstate":
         status = _PUBSTATE.get(value) or _decode(value, rules, line, key)
         rules.place(record, "status", status, key, line)

@@ -83,6 +83,7 @@ class BibtexReader(Reader):
                 # No middleware: '#' and @string are expanded by Macros, in file order.
                 # bibtexparser takes any "@comment..." for a comment: an entry type that
                 # only starts so (biblatex's @commentary) is renamed for it and back below
+                text = _SPACED_ENTRY.sub(_join_entry_start, text)
                 text = _COMMENT_LIKE.sub(r"\1@refconv_\2", text)
                 library = parse_string(text, parse_stack=[])
                 blocks: list[tuple[int, Block]] = []  # two entries may share a line
@@ -103,7 +104,11 @@ class BibtexReader(Reader):
                     elif isinstance(block, Preamble):
                         preambles.append(macros.expand(str(block.value), line, "@preamble"))
                         preamble_line = line
-                    elif isinstance(block, ImplicitComment) and block.comment.startswith("@"):
+                    elif (
+                        isinstance(block, ImplicitComment)
+                        and block.comment.startswith("@")
+                        and not block.comment[1:].lstrip().lower().startswith("comment")
+                    ):
                         # text outside entries is a comment, but one that starts with "@" is
                         # an entry neither bibtexparser nor refconv could read ("@we ird{")
                         first_line = block.comment.split("\n", 1)[0]
@@ -150,6 +155,20 @@ class BibtexReader(Reader):
 
 
 _COMMENT_LIKE = re.compile(r"(?im)^([ \t]*)@(comment\w+)(?=\s*[{(])")
+#: "@ article{" and "@article" with its "{" on the next line, which bibtex(1) reads (white
+#: space may stand around the type, btxdoc) and bibtexparser does not: the "@" is joined to
+#: the type and the white space moved after the "{", so no line moves.
+_SPACED_ENTRY = re.compile(
+    r"(?m)^([ \t]*@)[ \t]+([A-Za-z][\w-]*)(\s*)([{(])|"
+    r"^([ \t]*@)([A-Za-z][\w-]*)(\s*\n\s*)([{(])"
+)
+
+
+def _join_entry_start(m: re.Match[str]) -> str:
+    """``@type{`` for a ``_SPACED_ENTRY`` match, its white space (and line ends) after it."""
+    at, kind, space, brace = m.groups()[:4] if m[1] is not None else m.groups()[4:]
+    return f"{at}{kind}{brace}{space}"
+
 
 #: The extra key (CSL custom) of the ``@preamble`` texts read before a record (or after the
 #: last one): the text between the delimiters, macros and ``#`` expanded.

@@ -50,7 +50,8 @@ from refconv.model import (
 )
 from refconv.values.dates import date_problem, parse_date
 from refconv.values.edtf import OPEN_RANGE, parse_edtf, qualified
-from refconv.values.names import split_dropping_particle
+from refconv.values.names import has_text, split_dropping_particle
+from refconv.values.text import split_keyword_text
 
 if TYPE_CHECKING:
     from refconv.codes import Code
@@ -87,13 +88,6 @@ NAME_FLAGS = {
     "static-ordering": "static_ordering",
     "parse-names": "parse_names",
 }
-
-
-def _has_text(name: Name) -> bool:
-    """Whether any part of ``name`` holds text (a CSL name object of empty strings does not)."""
-    parts = (name.family, name.given, name.literal, name.particle, name.dropping_particle,
-             name.suffix)  # fmt: skip
-    return any(part.strip() for part in parts)
 
 
 def name_from_csl(value: Any, rest: dict[str, Any] | None = None) -> Name | None:
@@ -482,10 +476,10 @@ def record_from_csl(
                     else:
                         rules.unknown_field(record, where, text, "CSL name key", source.line)
             for i, person in enumerate(people):
-                if person is not None and not _has_text(person):  # {}, {"given": ""}
+                if person is not None and not has_text(person):  # {}, {"given": ""}
                     message = f"{key}[{i}] {shown_json(value[i])}: a name with no text; left out"
                     rules.warn(message, source.line, code="invalid-name")
-            record.names[key] = [p for p in people if p is not None and _has_text(p)]
+            record.names[key] = [p for p in people if p is not None and has_text(p)]
             bad = [v for v, p in zip(value, people, strict=True) if p is None]
             if bad:
                 _unreadable(record, key, bad, rules, source.line, "invalid-name")
@@ -517,11 +511,8 @@ def record_from_csl(
                 _unreadable(record, key, value, rules, source.line, "invalid-date")
         elif key == "keyword" and (isinstance(value, str) or _is_number(value)):
             text = value if isinstance(value, str) else _number_text(value)
-            sep = ";" if ";" in text else ","
             # a keyword that is only separators (";") is the keyword as written, not none
-            record.keywords = [k.strip() for k in text.split(sep) if k.strip()] or (
-                [text.strip()] if text.strip() else []
-            )
+            record.keywords = split_keyword_text(text) or ([text.strip()] if text.strip() else [])
         elif key == "keyword" and _strings(value):  # refconv's own shape: a list
             record.keywords = [k.strip() for k in value if k.strip()]
         elif key == "custom" and isinstance(value, dict):

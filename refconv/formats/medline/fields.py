@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from refconv.formats.base import ReadRules, date_trouble
+from refconv.formats.base import ReadRules, date_trouble, shown
 from refconv.formats.medline.tables import (
     CSL_TYPE_SAYS,
     DATE_TAGS,
@@ -31,7 +31,7 @@ from refconv.formats.medline.tables import (
 from refconv.model import Date, Name, Record, SourcePos
 from refconv.values.dates import NO_YEAR, parse_date
 from refconv.values.identifiers import find_doi
-from refconv.values.names import is_suffix, parse_name
+from refconv.values.names import has_text, is_suffix, parse_name
 from refconv.values.pages import normalize_pages
 from refconv.values.vocabulary import ISO_639_2_TO_BCP47
 
@@ -181,6 +181,9 @@ class _Builder:
                 self.unpaired = role
         if person is None:  # "et al.": no person; the marker is kept
             self.record.add_extra(raw.tag, raw.text)
+        elif not has_text(person):  # "FAU - ,": nothing to keep
+            message = f"{raw.tag} {shown(raw.text)}: a name with no text; left out"
+            self.rules.warn(message, raw.line, code="invalid-name")
         else:
             self.record.names.setdefault(role, []).append(person)
 

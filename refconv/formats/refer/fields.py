@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from refconv.formats.base import ReadRules, date_trouble
+from refconv.formats.base import ReadRules, date_trouble, shown
 from refconv.formats.refer.syntax import endnote_tags, lookup_type
 from refconv.formats.refer.tables import (
     CLASSIC_ONLY_LETTERS,
@@ -32,7 +32,7 @@ from refconv.values.identifiers import (
     is_valid_isbn,
     is_valid_issn,
 )
-from refconv.values.names import is_et_al, parse_name, split_people
+from refconv.values.names import has_text, is_et_al, parse_name, split_people
 from refconv.values.pages import normalize_extent, normalize_pages
 from refconv.values.text import split_keywords
 from refconv.values.vocabulary import CONFERENCE_WORDS, EDITOR_MARKERS
@@ -251,6 +251,9 @@ class _Builder:
                 self.rules.warn(problem, raw.line, code="invalid-name")
             if person is None:  # "et al.": not a person; keep the marker
                 self.keep(raw, value)
+            elif not has_text(person):  # "%A ,": nothing to keep
+                message = f"{raw.tag} {shown(value)}: a name with no text; left out"
+                self.rules.warn(message, raw.line, code="invalid-name")
             else:
                 people.append(person)
         if not people:
