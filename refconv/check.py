@@ -135,7 +135,12 @@ class CheckDiagnostics(Diagnostics):
         self.held: list[tuple[int, int, int, str, str, str, str | None, int | None]] = []
 
     def warn(
-        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        *,
+        code: Code = "other",
     ) -> None:
         self.recent.add(message)
         super().warn(message, path, line, code=code)

@@ -119,7 +119,9 @@ class _Group(click.Group):
         try:
             status = super().main(argv, prog_name, complete_var, False, **extra)
         except click.ClickException as exc:
-            if _diagnostics_form(argv) != "json" or isinstance(exc, DataError):
+            if sys.stderr is None:  # started with fd 2 closed (2>&-): click would print the
+                pass  # error on stdout, into the output; the status says it
+            elif _diagnostics_form(argv) != "json" or isinstance(exc, DataError):
                 with contextlib.suppress(OSError, ValueError):
                     exc.show()
             else:
@@ -128,15 +130,17 @@ class _Group(click.Group):
                 _echo_err(render("json", "error", code, exc.format_message(), path, None))
             sys.exit(exc.exit_code)
         except click.Abort:
-            with contextlib.suppress(OSError, ValueError):
-                click.echo("Aborted!", err=True)
+            _echo_err("Aborted!")
             sys.exit(1)
         sys.exit(status if isinstance(status, int) else 0)
 
 
 def _echo_err(line: str) -> None:
     """One line on stderr; a stderr that cannot take it (full, closed) changes nothing: the
-    exit status still tells the failure, and the failure is not blamed on stdout."""
+    exit status still tells the failure, and the failure is not blamed on stdout (nor
+    written into it: with fd 2 closed at start, click would fall back to stdout)."""
+    if sys.stderr is None:
+        return
     with contextlib.suppress(OSError, ValueError):
         click.echo(line, err=True)
 
@@ -658,8 +662,7 @@ def main() -> None:
             line = render("json", "error", "stopped", message, None, None)
         else:
             line = f"refconv: {message}"
-        with contextlib.suppress(Exception):
-            click.echo(line, err=True)
+        _echo_err(line)
         os._exit(128 + exc.signum)  # temporary files are gone; nothing else is to be done
     finally:
         _flush_stderr()

@@ -85,6 +85,7 @@ Code = Literal[
     "stopped",
     "unknown-format",
     "usage",
+    "other",
 ]
 
 #: Messages gathered before they can be reported (a writer's, for one record): (code, text).
@@ -190,8 +191,11 @@ MEANINGS: dict[Code, tuple[str, str]] = {
     "worker-failed": ("error", "a worker process of -j or --out-dir stopped (killed, out of "
                       "memory)"),
     "stopped": ("error", "a signal stopped the run"),
-    "unknown-format": ("error", "an --out-dir input whose format neither its suffix nor its "
-                       "content tells"),
+    "unknown-format": ("error", "an input whose format neither its suffix nor its content "
+                       "tells: a usage error (exit status 2) for convert; for check and "
+                       "--out-dir, that input is not read"),
     "usage": ("error", "a command line refconv cannot run: an unknown option, format, style "
               "or encoding, no output format (exit status 2)"),
+    "other": ("warning", "a diagnostic of a plugin that names no code (refconv's own always "
+              "name one)"),
 }  # fmt: skip

@@ -29,8 +29,9 @@ _UNPRINTABLE.update(
 
 
 def one_line(text: str) -> str:
-    """``text`` with control characters escaped: one diagnostic is one line."""
-    return text if text.isprintable() else text.translate(_UNPRINTABLE)
+    """``text`` with control characters escaped: one diagnostic is one line (a file name's
+    undecodable bytes as ``\\xNN``, as the JSON form shows them)."""
+    return text if text.isprintable() else _no_surrogates(text.translate(_UNPRINTABLE))
 
 
 def format_location(path: str | None, line: int | None) -> str:
@@ -40,11 +41,11 @@ def format_location(path: str | None, line: int | None) -> str:
     return f"{path}:{line}" if line else path
 
 
-def _no_surrogates(text: str | None) -> str | None:
+def _no_surrogates(text: str) -> str:
     """``text`` with each lone surrogate written as an escape: JSON text must not hold them
     (RFC 8259 §8.2, I-JSON). One from an undecodable byte of a file name (``surrogateescape``,
     U+DC80-U+DCFF) is shown as ``\\xNN``, any other as ``\\uNNNN``."""
-    if text is None or text.isascii():
+    if text.isascii():
         return text
     return "".join(_surrogate_escape(c) if "\ud800" <= c <= "\udfff" else c for c in text)
 
@@ -66,8 +67,9 @@ def render(
     ``level`` ("error", "warning", "note"), ``code`` (``refconv.codes``) and ``message``
     (``form`` "json"; ASCII, so no character of the data can break the line)."""
     if form == "json":
-        fields = {"path": _no_surrogates(path), "line": line or None, "level": level,
-                  "code": code, "message": _no_surrogates(message)}  # fmt: skip
+        fields = {"path": None if path is None else _no_surrogates(path),
+                  "line": line or None, "level": level, "code": code,
+                  "message": _no_surrogates(message)}  # fmt: skip
         return json.dumps(fields, ensure_ascii=True)
     loc = format_location(path, line)
     return one_line(f"{loc}: {level}: {message}" if loc else f"{level}: {message}")
@@ -82,7 +84,12 @@ class RefconvError(Exception):
     """
 
     def __init__(
-        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        *,
+        code: Code = "other",
     ):
         super().__init__(message)
         self.message = message
@@ -168,7 +175,12 @@ class Diagnostics:
         self.unprinted = 0
 
     def error(
-        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        *,
+        code: Code = "other",
     ) -> None:
         """Report bad data that was skipped (the run goes on, and ends with status 1)."""
         self.errors += 1
@@ -178,7 +190,12 @@ class Diagnostics:
         self.emit("error", code, message, path, line)
 
     def warn(
-        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        *,
+        code: Code = "other",
     ) -> None:
         """Report a warning at ``path:line``; raise it under ``strict``."""
         self.count += 1
@@ -191,7 +208,12 @@ class Diagnostics:
         self.emit("warning", code, message, path, line)
 
     def note(
-        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        *,
+        code: Code = "other",
     ) -> None:
         """Report what refconv did on request (e.g. a --fix-text repair): neither a warning
         nor an error, so ``strict`` lets it pass; ``quiet`` hides it."""
@@ -231,7 +253,7 @@ class Diagnostics:
             )
 
     def kept(
-        self, field: str, message: str, path: str | None, line: int | None, *, code: Code
+        self, field: str, message: str, path: str | None, line: int | None, *, code: Code = "other"
     ) -> None:
         """Report a value a reader kept (in custom, or in the note) instead of placing it in a
         field: a warning at ``path:line`` (so ``strict`` fails on it), counted for --report

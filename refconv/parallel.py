@@ -192,7 +192,12 @@ class _PartDiagnostics(Collected):
     fallback = False
 
     def warn(
-        self, message: str, path: str | None = None, line: int | None = None, *, code: Code
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        *,
+        code: Code = "other",
     ) -> None:
         self.fallback = self.fallback or code == "decoded-cp1252"
         super().warn(message, path, line, code=code)

@@ -404,3 +404,69 @@ def test_bibtex_reads_an_entry_with_white_space_around_its_type(text):
     assert result.stderr == ""
     (item,) = json.loads(result.stdout)
     assert (item["id"], item["title"]) == ("k", "T")
+
+
+def _calls_without_a_code() -> list[str]:
+    """Calls in refconv's sources that report a diagnostic (``warn``, ``error``, ``note``,
+    ``kept``, ``ReadRules.keep``, ``RefconvError``) without ``code=``."""
+    import ast
+
+    missing = []
+    for path in sorted((ROOT / "refconv").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or any(k.arg == "code" for k in node.keywords):
+                continue
+            func = ast.unparse(node.func)
+            name = func.rpartition(".")[2]
+            reports = name in ("warn", "note", "kept", "RefconvError") or (
+                name == "error" and func != "self.error"  # MODS's reader: an error factory
+            ) or (name == "keep" and "rules" in func)  # fmt: skip
+            if reports:
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}: {func}")
+    return missing
+
+
+def test_every_diagnostic_of_refconv_names_its_code():
+    """The default code ``other`` is for plugins written before codes; refconv's own calls
+    each name theirs."""
+    assert _calls_without_a_code() == []
+
+
+def test_a_plugin_that_names_no_code_still_works():
+    from refconv.diagnostics import Collected, Diagnostics, RefconvError
+
+    sink = Collected()
+    sink.warn("a plugin's warning", "x.tsv", 3)
+    assert [(m.code, str(m)) for m in sink.messages] == [
+        ("other", "x.tsv:3: warning: a plugin's warning")
+    ]
+    assert RefconvError("a plugin's error", "x.tsv", 4).describe("json") == (
+        '{"path": "x.tsv", "line": 4, "level": "error", "code": "other", '
+        '"message": "a plugin\'s error"}'
+    )
+    assert Diagnostics().form == "text"
+
+
+def test_a_usage_error_with_stderr_closed_stays_out_of_the_output(tmp_path):
+    """With fd 2 closed at start (``2>&-``) click printed usage errors on stdout, that is
+    into the output; now nothing is printed, and the status says it."""
+    for args in (["--bogus"], ["-t", "docx"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "refconv", "convert", *args], stdin=subprocess.DEVNULL,
+            capture_output=True, check=False, preexec_fn=lambda: os.close(2),
+        )  # fmt: skip
+        assert (result.returncode, result.stdout) == (2, b"")
+
+
+def test_a_file_name_that_is_not_utf8_reads_the_same_in_both_forms(tmp_path):
+    name = os.fsdecode(b"bad\xff.enw")
+    (tmp_path / name).write_text("%0 Book\n%T T\n%5 x\n")
+    result = subprocess.run([sys.executable, "-m", "refconv", "check", name], cwd=tmp_path,
+                            capture_output=True, check=False)  # fmt: skip
+    assert "bad\\xff.enw:3: warning: unknown tag %5" in result.stderr.decode("ascii")
+
+
+def test_a_long_key_is_shortened_in_its_message():
+    item = {"id": "a", "type": "book", "title": "T", "k" * 5000: "x"}
+    result = run("convert", "-f", "csljson", "-t", "csljson", input=json.dumps([item]))
+    assert len(result.stderr) < 200 and "k" * 5000 in result.stdout  # kept whole in custom

@@ -144,8 +144,8 @@ def test_genre_to_type(children, expected):
 def test_no_type_evidence_is_a_document_with_a_warning():
     record, messages = read_one("<typeOfResource>text</typeOfResource>", typed=False)
     assert record.type == "document"
-    assert messages == ["<bytes>:3: warning: record has no genre, typeOfResource or "
-                        "issuance; read as document"]  # fmt: skip
+    assert messages == ["<bytes>:3: warning: typeOfResource 'text' gives no CSL type, and no "
+                        "genre or issuance does; read as document"]  # fmt: skip
 
 
 def name(role: str = "", parts: str = '<namePart type="family">Doe</namePart>') -> str:

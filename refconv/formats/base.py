@@ -94,12 +94,19 @@ class ReadRules:
             self.warn(bom_message(mark), lineno, code="byte-order-mark")
         return bare
 
-    def warn(self, message: str, line: int | None, *, code: Code) -> None:
+    def warn(self, message: str, line: int | None, *, code: Code = "other") -> None:
         """A warning at ``line`` of this input."""
         self._warn(message, self.path, line, code=code)
 
     def keep(
-        self, record: Record, key: str, value: str, why: str, line: int | None, *, code: Code
+        self,
+        record: Record,
+        key: str,
+        value: str,
+        why: str,
+        line: int | None,
+        *,
+        code: Code = "other",
     ) -> None:
         """Keep ``value`` in the record's extra (CSL ``custom``) under ``key``, the input
         field or tag, with one warning ``key 'value': why; kept in custom``."""
@@ -107,7 +114,14 @@ class ReadRules:
         self.kept(record, key, value, message, line, code=code)
 
     def kept(
-        self, record: Record, key: str, value: str, message: str, line: int | None, *, code: Code
+        self,
+        record: Record,
+        key: str,
+        value: str,
+        message: str,
+        line: int | None,
+        *,
+        code: Code = "other",
     ) -> None:
         """Keep ``value`` under ``key`` with the warning ``message`` (counted for --report)."""
         record.add_extra(key, value)
@@ -146,7 +160,8 @@ class ReadRules:
         self, record: Record, key: str, value: str, what: str, line: int | None
     ) -> None:
         """A tag or key (``what``: "tag") the format does not define: kept under its name."""
-        self.kept(record, key, value, f"unknown {what} {key}; kept in custom", line,
+        name = key if len(key) <= 60 else key[:57] + "..."  # a line, whatever the key
+        self.kept(record, key, value, f"unknown {what} {name}; kept in custom", line,
                   code="unknown-field")  # fmt: skip
 
     def no_type(self, what: str, fallback: str, line: int | None) -> None:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from refconv.diagnostics import Diagnostics, RefconvError
 from refconv.formats.base import Reader, ReadRules, Warn
+from refconv.formats.base import shown as shown_text
 from refconv.formats.csljson.syntax import (
     REPEATS_MET,
     Buffer,
@@ -528,7 +529,7 @@ def record_from_csl(
             rules.kept(record, key, _scalar_text(value), message, source.line, code="invalid-value")
         else:
             text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-            message = f"CSL key {key!r} is not a CSL variable; kept in custom"
+            message = f"CSL key {shown_text(key)} is not a CSL variable; kept in custom"
             if key in CUSTOM_VARIABLES:
                 message = f"CSL variable {key!r} has no field in refconv; kept in custom"
             rules.kept(record, key, text, message, source.line, code="unknown-field")

@@ -96,6 +96,10 @@ def finish_type(evidence: Evidence, rules: ReadRules, record: Record) -> None:
     if found is None and kinds:  # kept below: the first genre as CSL genre, the rest in custom
         message = f"unknown genre or typeOfResource {shown(kinds[0])}; read as document"
         rules.warn(message, record.source.line, code="unknown-type")
+    elif found is None and evidence.resources:  # "text": a MODS value that gives no type
+        message = (f"typeOfResource {shown(evidence.resources[0])} gives no CSL type, and no "
+                   "genre or issuance does; read as document")  # fmt: skip
+        rules.warn(message, record.source.line, code="no-type")
     elif found is None:
         rules.no_type("genre, typeOfResource or issuance", "document", record.source.line)
     record.type = found or "document"
