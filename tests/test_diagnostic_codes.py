@@ -302,7 +302,7 @@ SAME_PROBLEM = [
     ("ris", "junk\nTY  - BOOK\nTI  - T\nER  - \n", "stray-text"),
     ("bibtex", "@we ird{k, title={T}}\n@book{b, title={T}, year={2001}}\n", "stray-text"),
     ("csljson", '[{"id": "k", "type": "book", "title": "T"}] junk', "stray-text"),
-    ("csljson", '{"id": "k", "type": "book", "title": "T"}\n{"id": "l"}', "stray-text"),
+    ("csljson", '{"id": "k", "type": "book", "title": "T"}\n{"id": "l"}\n3', "stray-text"),
 ]  # fmt: skip
 
 
@@ -470,3 +470,18 @@ def test_a_long_key_is_shortened_in_its_message():
     item = {"id": "a", "type": "book", "title": "T", "k" * 5000: "x"}
     result = run("convert", "-f", "csljson", "-t", "csljson", input=json.dumps([item]))
     assert len(result.stderr) < 200 and "k" * 5000 in result.stdout  # kept whole in custom
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"id": "a", "type": "book"}\n{"id": "b", "type": "book"}\n',  # JSON Lines
+        '[{"id": "a", "type": "book"}]\n[{"id": "b", "type": "book"}]',  # cat a.json b.json
+        '{"id": "a", "type": "book"}, {"id": "b", "type": "book"}',
+    ],
+)
+def test_csljson_values_one_after_another_are_all_read(text):
+    """Every item is read, not only the first value's (which lost the rest, exit 0)."""
+    result = run("convert", "-f", "csljson", "-t", "csljson", input=text)
+    assert result.stderr == ""
+    assert [item["id"] for item in json.loads(result.stdout)] == ["a", "b"]

@@ -579,62 +579,72 @@ class CslJsonReader(Reader):
         return head.lstrip("\ufeff \t\r\n")[:1] in ("[", "{")
 
     def read(self, lines: Iterable[str], path: str) -> Iterator[Record]:
-        """Yield one record per item of the array, holding only the item being read."""
-        warn = self.diagnostics.warn
+        """Yield one record per item of the array, holding only the item being read; arrays
+        and objects one after another (JSON Lines, files joined with ``cat``) are read in
+        turn. Text after them that starts neither is a warning."""
+        rules = ReadRules(self.diagnostics, path)
         buf = Buffer(iter(lines))
         if not buf.skip():
-            ReadRules(self.diagnostics, path).no_records("empty input")
+            rules.no_records("empty input")
             return
-        single = buf.char() == "{"
-        if not single:
-            if buf.char() != "[":
+        items = values = 0
+        while buf.skip():
+            opening = buf.char()
+            if opening == "{":
+                items += 1
+                yield from self._item(buf, path)
+                next_item(buf)
+            elif opening == "[":
+                buf.pos += 1
+                while buf.skip() and buf.char() != "]":
+                    items += 1
+                    yield from self._item(buf, path)
+                    next_item(buf)
+                if not buf.skip():
+                    raise RefconvError(
+                        "invalid JSON: the array is not closed with ']'",
+                        path,
+                        buf.line_at(),
+                        code="invalid-json",
+                    )
+                buf.pos += 1  # the "]"
+            elif not values:
                 raise RefconvError(
                     "not CSL-JSON: expected '[' or '{'", path, buf.line_at(), code="wrong-format"
                 )
-            buf.pos += 1
-        items = 0
-        while buf.skip() and buf.char() != "]":
-            line, start = buf.line_at(), buf.pos
-            items += 1
-            met = REPEATS_MET[0]
-            item = buf.decode(path)
-            if not isinstance(item, dict):  # reported, and the next items are read
-                what = "an array" if isinstance(item, list) else shown_json(item)
-                self.diagnostics.error(
-                    f"a CSL-JSON item must be an object, not {what}; skipped",
-                    path,
-                    line,
-                    code="invalid-item",
-                )
-                if single:
-                    return
-                next_item(buf)
-                continue
-            if buf.text.find("\\u0000", start, buf.pos) >= 0:  # no other format carries NUL
-                warn("NUL characters (\\u0000) replaced by U+FFFD", path, line, code="nul-replaced")
-                item = without_nul(item)
-            escaped = SURROGATE_ESCAPE.search(buf.text, start, buf.pos) is not None
-            source = SourcePos(path, line)
-            repeated = REPEATS_MET[0] != met
-            yield record_from_csl(
-                item, source, self.diagnostics, surrogates=escaped, repeats=repeated
-            )
-            if single:
-                break
-            next_item(buf)
-        else:
-            if not buf.skip():
-                raise RefconvError(
-                    "invalid JSON: the array is not closed with ']'",
-                    path,
+            else:  # JSON ends with its value: what follows is no item of it
+                rules.warn(
+                    "text after the CSL-JSON items, neither an array nor an object; skipped",
                     buf.line_at(),
-                    code="invalid-json",
+                    code="stray-text",
                 )
-            buf.pos += 1  # the "]"
-            if not items:  # "[]", as an empty Zotero collection exports: said as for ""
-                ReadRules(self.diagnostics, path).no_records("the array has no items")
-        if buf.skip():  # JSON ends with its value: what follows is no item of it
-            what = "array" if not single else "item"
-            ReadRules(self.diagnostics, path).warn(
-                f"text after the end of the {what}; skipped", buf.line_at(), code="stray-text"
+                return
+            values += 1
+        if not items:  # "[]", as an empty Zotero collection exports: said as for ""
+            rules.no_records("the array has no items")
+
+    def _item(self, buf: Buffer, path: str) -> Iterator[Record]:
+        """The record of the item at ``buf``'s place (none when it is not an object: an
+        error, and the next items are read)."""
+        line, start = buf.line_at(), buf.pos
+        met = REPEATS_MET[0]
+        item = buf.decode(path)
+        if not isinstance(item, dict):
+            what = "an array" if isinstance(item, list) else shown_json(item)
+            self.diagnostics.error(
+                f"a CSL-JSON item must be an object, not {what}; skipped",
+                path,
+                line,
+                code="invalid-item",
             )
+            return
+        if buf.text.find("\\u0000", start, buf.pos) >= 0:  # no other format carries NUL
+            self.diagnostics.warn(
+                "NUL characters (\\u0000) replaced by U+FFFD", path, line, code="nul-replaced"
+            )
+            item = without_nul(item)
+        escaped = SURROGATE_ESCAPE.search(buf.text, start, buf.pos) is not None
+        repeated = REPEATS_MET[0] != met
+        yield record_from_csl(
+            item, SourcePos(path, line), self.diagnostics, surrogates=escaped, repeats=repeated
+        )
