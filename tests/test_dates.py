@@ -123,3 +123,10 @@ def test_an_nlm_range_with_a_day_out_of_its_month_is_literal():
     parsed = parse_date("2012 Feb 28-30")
     assert parsed.kind == "literal"
     assert parsed.problem == "day 30 is not in month 2 of 2012"
+
+
+def test_a_partial_date_of_two_months_keeps_the_second_as_text():
+    """ "Jan-Feb" has no year to make a range of: January, and "Feb" left over (the reader
+    keeps the value with a warning; it was dropped unsaid)."""
+    parsed = parse_date("Jan-Feb")
+    assert (parsed.kind, parsed.month, parsed.leftover) == ("partial", 1, "february")

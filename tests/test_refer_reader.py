@@ -168,6 +168,12 @@ def test_c11_c12_identifiers_verbatim():
         pytest.param("%D 1814/1995", Date(((1814,), (1995,))), None, id="c15_two_years"),
         pytest.param("%D 2019\n%8 2019-08-12", Date(((2019, 8, 12),)), None, id="c16"),
         pytest.param("%8 Mar 15\n%D 2012", Date(((2012, 3, 15),)), None, id="c16_partial_first"),
+        # what the less detailed of %D and %8 says besides is kept (it was dropped unsaid)
+        pytest.param("%D 2001\n%8 Spring 2001", Date(((2001,),), season=1), None, id="c16_season"),
+        pytest.param("%D 2001\n%8 ca. 2001", Date(((2001,),), circa=True), None, id="c16_circa"),
+        pytest.param(
+            "%D ca. 2001\n%8 June 2001", Date(((2001, 6),), circa=True), None, id="c16_circa_kept"
+        ),  # fmt: skip
     ],
 )
 def test_c13_to_c16_dates(lines, issued, status):

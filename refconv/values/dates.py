@@ -234,7 +234,8 @@ def _scan(value: str) -> ParsedDate:
     if months:
         month = months[0]
     if not years:
-        if month or season:
+        if month or season:  # one month: "Jan-Feb" keeps its "Feb" as text, said
+            leftover = " ".join([*(MONTHS[m - 1] for m in months[1:]), leftover]).strip()
             return ParsedDate("partial", month=month, day=day, season=season, leftover=leftover)
         return ParsedDate("literal", Date(literal=value))
     year = years[0]
@@ -275,12 +276,19 @@ def complete_date(date: Date, refinement: ParsedDate) -> Date | None:
         return Date(date.parts, season=refinement.season, circa=date.circa, open_end=date.open_end)
     if refinement.kind == "date" and refinement.date and refinement.date.year == date.year:
         better = refinement.date
-        if sum(len(p) for p in better.parts) > sum(len(p) for p in date.parts):
-            if date.open_end and len(better.parts) == 1 and not better.open_end:
-                return Date(better.parts, better.season, better.circa, open_end=True)
-            return better
-        return date  # as detailed already (a season or circa on it is kept)
+        base, other = (better, date) if _detail(better) > _detail(date) else (date, better)
+        # what the other says too is kept: "%D ca. 2001" + "%8 June 2001", "%8 Spring 2001"
+        season = base.season or (other.season if len(base.parts[0]) == 1 else None)
+        circa = base.circa or other.circa
+        open_end = base.open_end or (other.open_end and len(base.parts) == 1)
+        if (season, circa, open_end) == (base.season, base.circa, base.open_end):
+            return base
+        return Date(base.parts, season, circa, open_end=open_end)
     return None
+
+
+def _detail(date: Date) -> int:
+    return sum(len(p) for p in date.parts)
 
 
 _SEASON_NAMES = {1: "Spring", 2: "Summer", 3: "Autumn", 4: "Winter"}
