@@ -485,3 +485,12 @@ def test_csljson_values_one_after_another_are_all_read(text):
     result = run("convert", "-f", "csljson", "-t", "csljson", input=text)
     assert result.stderr == ""
     assert [item["id"] for item in json.loads(result.stdout)] == ["a", "b"]
+
+
+def test_an_empty_csljson_date_is_no_date():
+    """ "issued": "" (or a raw or literal of nothing) was a literal date of nothing, written
+    as an empty %D, RIS note or BibTeX field; it is no date, as pandoc reads it."""
+    item = {"id": "a", "type": "book", "title": "T", "issued": " ", "accessed": {"raw": ""},
+            "event-date": {"literal": ""}}  # fmt: skip
+    result = run("convert", "-f", "csljson", "-t", "refer", input=json.dumps([item]))
+    assert (result.stdout, result.stderr) == ("%0 Book\n%F a\n%T T\n\n", "")

@@ -490,6 +490,8 @@ def record_from_csl(
             problems: list[str] = []
             unused: dict[str, Any] = {}
             date = date_from_csl(value, problems.append, unused)
+            if date is not None and not date.parts and not date.literal.strip() and not unused:
+                continue  # "", {"raw": ""}: no date (as pandoc reads it), nothing to keep
             if problems:
                 shown = _scalar_text(value) if not isinstance(value, str) else json.dumps(value)
                 kept = "; kept as literal text" if date is not None and date.literal else ""
