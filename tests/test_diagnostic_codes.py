@@ -302,6 +302,10 @@ SAME_PROBLEM = [
     ("ris", "junk\nTY  - BOOK\nTI  - T\nER  - \n", "stray-text"),
     ("bibtex", "@we ird{k, title={T}}\n@book{b, title={T}, year={2001}}\n", "stray-text"),
     ("csljson", '[{"id": "k", "type": "book", "title": "T"}] junk', "stray-text"),
+    ("endnote-xml", f'{ENDX_HEAD}<titles><title>T</title></titles></record><x/></records></xml>',
+     "stray-text"),
+    ("mods", '<?xml version="1.0"?>\n<modsCollection xmlns="http://www.loc.gov/mods/v3"><mods>'
+     "<titleInfo><title>T</title></titleInfo></mods> junk</modsCollection>", "stray-text"),
     ("csljson", '{"id": "k", "type": "book", "title": "T"}\n{"id": "l"}\n3', "stray-text"),
 ]  # fmt: skip
 
@@ -494,3 +498,22 @@ def test_an_empty_csljson_date_is_no_date():
             "event-date": {"literal": ""}}  # fmt: skip
     result = run("convert", "-f", "csljson", "-t", "refer", input=json.dumps([item]))
     assert (result.stdout, result.stderr) == ("%0 Book\n%F a\n%T T\n\n", "")
+
+
+def test_endnote_xml_content_between_records_is_said_where_it_stands():
+    """The pull parser reads only records: text and elements around them went unsaid."""
+    text = (
+        '<?xml version="1.0"?>\n<xml><records>junk<record><ref-type name="Book">6</ref-type>'
+        "<titles><title>T</title></titles></record>\n<bogus>x</bogus>more\n<record>"
+        '<ref-type name="Book">6</ref-type><titles><title>U</title></titles></record> tail'
+        "</records></xml>\n"
+    )
+    result = run("convert", "-f", "endnote-xml", "-t", "csljson", "--diagnostics", "json",
+                 input=text)  # fmt: skip
+    assert [item["title"] for item in json.loads(result.stdout)] == ["T", "U"]
+    assert [(o["line"], o["message"]) for o in objects(result.stderr)] == [
+        (2, "text 'junk' outside any <record>; skipped"),
+        (3, "element <bogus> outside any <record>; skipped"),
+        (3, "text 'more' outside any <record>; skipped"),
+        (4, "text 'tail' outside any <record>; skipped"),
+    ]

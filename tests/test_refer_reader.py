@@ -173,7 +173,7 @@ def test_c11_c12_identifiers_verbatim():
         pytest.param("%D 2001\n%8 ca. 2001", Date(((2001,),), circa=True), None, id="c16_circa"),
         pytest.param(
             "%D ca. 2001\n%8 June 2001", Date(((2001, 6),), circa=True), None, id="c16_circa_kept"
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_c13_to_c16_dates(lines, issued, status):

@@ -127,6 +127,10 @@ class EndnoteXmlReader(Reader):
                 root.sourceline or 1,
                 code="wrong-format",
             )
+        if root is not None:  # what follows the last record
+            for child in [c for c in root if c.tag == "records"]:
+                _sweep(child, None, rules)
+            _sweep(root, None, rules)
         if not count:
             rules.no_records("an EndNote XML file holds <xml><records><record>...")
 
@@ -217,14 +221,36 @@ def _records(parser: etree.XMLPullParser, rules: ReadRules, count: int) -> Itera
                 1,
                 code="xml-doctype",
             )
+        parent = element.getparent()
+        if parent is not None:  # what came before it: the records read, or stray content
+            _sweep(parent, element, rules)
         yield record_of(element, rules)
         count += 1
-        element.clear()
-        parent = element.getparent()
-        if parent is not None:
-            while element.getprevious() is not None:
-                del parent[0]
-            del parent[0]
+        element.clear(keep_tail=True)  # removed with the next record (its tail read by then)
+
+
+#: The elements that may stand where ``_sweep`` looks: records in <records>, in <xml>.
+_EXPECTED = frozenset({"record", "records"})
+
+
+def _sweep(parent: etree._Element, stop: etree._Element | None, rules: ReadRules) -> None:
+    """Remove the children of ``parent`` before ``stop`` (None: all of them); an element that
+    is not a record, or text that is not white space, among them is a warning: EndNote XML
+    holds nothing else there, and what is skipped is said (STYLE.md §4b)."""
+    if parent.text and not parent.text.isspace():
+        _stray(f"text {shown(parent.text.strip())}", parent.sourceline, rules)
+    parent.text = None
+    while len(parent) and parent[0] is not stop:
+        child = parent[0]
+        if isinstance(child.tag, str) and child.tag not in _EXPECTED:
+            _stray(f"element <{child.tag}>", child.sourceline, rules)
+        if child.tail and not child.tail.isspace():
+            _stray(f"text {shown(child.tail.strip())}", child.sourceline, rules)
+        del parent[0]  # with its tail
+
+
+def _stray(what: str, line: int | None, rules: ReadRules) -> None:
+    rules.warn(f"{what} outside any <record>; skipped", line, code="stray-text")
 
 
 def record_of(element: etree._Element, rules: ReadRules) -> Record:
