@@ -436,10 +436,10 @@ def test_record_lines():
 
 
 def test_second_document_with_references_is_reported():
-    text = "references:\n- id: a\n  type: book\n---\nreferences:\n- id: b\n"
+    text = "references:\n- id: a\n  type: book\n  title: T\n---\nreferences:\n- id: b\n"
     sink = Collected()
     assert [r.fields["citation-key"] for r in read(text.encode(), Y, diagnostics=sink)] == ["a"]
-    assert [m.line for m in sink.messages] == [4]
+    assert [m.line for m in sink.messages] == [5]
     assert "only the first YAML document is read" in str(sink.messages[0])
 
 

@@ -293,6 +293,9 @@ SAME_PROBLEM = [
      "</record></records></xml>", "invalid-name"),
     ("refer", "%0 Book\n%D 2001\n", "no-title"),
     ("ris", "TY  - BOOK\nPY  - 2001\nER  - \n", "no-title"),
+    ("csljson", '[{"id": "k", "type": "book"}]', "no-title"),
+    ("csl-yaml", "- id: k\n  type: book\n", "no-title"),
+    ("bibtex", "@book{k, year={2001}}\n", "no-title"),
     ("refer", "", "no-records"),
     ("ris", "\n\n", "no-records"),
     ("bibtex", "", "no-records"),
@@ -476,12 +479,15 @@ def test_a_long_key_is_shortened_in_its_message():
     assert len(result.stderr) < 200 and "k" * 5000 in result.stdout  # kept whole in custom
 
 
+A, B = (json.dumps({"id": key, "type": "book", "title": "T"}) for key in "ab")
+
+
 @pytest.mark.parametrize(
     "text",
     [
-        '{"id": "a", "type": "book"}\n{"id": "b", "type": "book"}\n',  # JSON Lines
-        '[{"id": "a", "type": "book"}]\n[{"id": "b", "type": "book"}]',  # cat a.json b.json
-        '{"id": "a", "type": "book"}, {"id": "b", "type": "book"}',
+        f"{A}\n{B}\n",  # JSON Lines
+        f"[{A}]\n[{B}]",  # cat a.json b.json
+        f"{A}, {B}",
     ],
 )
 def test_csljson_values_one_after_another_are_all_read(text):

@@ -106,7 +106,8 @@ CASES = [
     pytest.param("bibtex", bib("year = {n.d.}"), {"issued": {"literal": "n.d."}},
                  ["t:3: warning: year 'n.d.': says there is no date; kept as literal text"],
                  id="bibtex-year-n.d."),
-    pytest.param("csljson", '[{"id": "k", "type": "book", "issued": {"literal": "n.d."}}]',
+    pytest.param("csljson",
+                 '[{"id": "k", "type": "book", "title": "T", "issued": {"literal": "n.d."}}]',
                  {"issued": {"literal": "n.d."}}, [], id="csljson-literal-n.d."),
     # the note protocol never drops: a line that does not round-trip stays as written
     pytest.param("bibtex", bib("number = {5}",

@@ -187,17 +187,18 @@ def test_refer_writer_keeps_endnote_type_and_protects_lines():
     ("item", "extra", "warning"),
     [
         (
-            '{"id": "a", "type": "book", "issued": {"date-parts": [["x"]]}}',
+            '{"id": "a", "type": "book", "title": "T", "issued": {"date-parts": [["x"]]}}',
             {"issued": ['{"date-parts": [["x"]]}']},
             'cannot read issued {"date-parts": [["x"]]}; kept in custom',
         ),
         (
-            '{"id": "a", "type": "book", "author": [{"family": "Doe"}, 7]}',
+            '{"id": "a", "type": "book", "title": "T", "author": [{"family": "Doe"}, 7]}',
             {"author": ["[7]"]},
             "cannot read author [7]; kept in custom",
         ),
         (
-            '{"id": "a", "type": "book", "author": [], "issued": {"date-parts": [["2012", "3"]]}}',
+            '{"id": "a", "type": "book", "title": "T", "author": [], '
+            '"issued": {"date-parts": [["2012", "3"]]}}',
             {},
             None,
         ),

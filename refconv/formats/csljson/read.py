@@ -647,6 +647,8 @@ class CslJsonReader(Reader):
             item = without_nul(item)
         escaped = SURROGATE_ESCAPE.search(buf.text, start, buf.pos) is not None
         repeated = REPEATS_MET[0] != met
-        yield record_from_csl(
+        record = record_from_csl(
             item, SourcePos(path, line), self.diagnostics, surrogates=escaped, repeats=repeated
         )
+        ReadRules(self.diagnostics, path).no_title(record)  # as every reader says it
+        yield record

@@ -249,13 +249,15 @@ class CslYamlReader(Reader):
                 for var in DATE_VARIABLES:
                     if var in item:
                         item[var] = _pandoc_date(item[var])
-                yield record_from_csl(
+                record = record_from_csl(
                     item,
                     SourcePos(path, line),
                     self.diagnostics,
                     surrogates=_MAY_HOLD_SURROGATES,
                     repeats=builder.repeats,
                 )
+                ReadRules(self.diagnostics, path).no_title(record)  # as every reader says it
+                yield record
         except yaml.YAMLError as exc:
             raise _syntax_error(exc, path, source.count) from None
         finally:
