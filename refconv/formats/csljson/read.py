@@ -594,13 +594,13 @@ class CslJsonReader(Reader):
             opening = buf.char()
             if opening == "{":
                 items += 1
-                yield from self._item(buf, path)
+                yield from self._item(buf, rules)
                 next_item(buf)
             elif opening == "[":
                 buf.pos += 1
                 while buf.skip() and buf.char() != "]":
                     items += 1
-                    yield from self._item(buf, path)
+                    yield from self._item(buf, rules)
                     next_item(buf)
                 if not buf.skip():
                     raise RefconvError(
@@ -625,9 +625,10 @@ class CslJsonReader(Reader):
         if not items:  # "[]", as an empty Zotero collection exports: said as for ""
             rules.no_records("the array has no items")
 
-    def _item(self, buf: Buffer, path: str) -> Iterator[Record]:
+    def _item(self, buf: Buffer, rules: ReadRules) -> Iterator[Record]:
         """The record of the item at ``buf``'s place (none when it is not an object: an
         error, and the next items are read)."""
+        path = rules.path
         line, start = buf.line_at(), buf.pos
         met = REPEATS_MET[0]
         item = buf.decode(path)
@@ -650,5 +651,5 @@ class CslJsonReader(Reader):
         record = record_from_csl(
             item, SourcePos(path, line), self.diagnostics, surrogates=escaped, repeats=repeated
         )
-        ReadRules(self.diagnostics, path).no_title(record)  # as every reader says it
+        rules.no_title(record)  # as every reader says it
         yield record

@@ -256,7 +256,7 @@ class CslYamlReader(Reader):
                     surrogates=_MAY_HOLD_SURROGATES,
                     repeats=builder.repeats,
                 )
-                ReadRules(self.diagnostics, path).no_title(record)  # as every reader says it
+                rules.no_title(record)  # as every reader says it
                 yield record
         except yaml.YAMLError as exc:
             raise _syntax_error(exc, path, source.count) from None
