@@ -9,13 +9,12 @@ reported while reading, by ``refconv.transforms.textfix``).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
-from refconv.diagnostics import Diagnostics, format_location
+from refconv.diagnostics import Diagnostics, format_location, render
 from refconv.model import Record
 from refconv.transforms.dedupe import doi_identity, key_identity
 from refconv.transforms.textfix import excerpt
@@ -173,11 +172,9 @@ class CheckDiagnostics(Diagnostics):
         if self.form != "json":
             self.show(text)
             return
-        data = {
-            "path": None, "line": None, "level": "summary", "code": "check", "message": text,
-            "records": records, "problems": problems, "codes": dict(codes), "stopped": stopped,
-        }  # fmt: skip
-        self.show(json.dumps(data, ensure_ascii=True))
+        data = {"records": records, "problems": problems, "codes": dict(codes),
+                "stopped": stopped}  # fmt: skip
+        self.show(render("json", "summary", "check", text, None, None, data))
 
 
 def check(records: Iterable[Record], diagnostics: CheckDiagnostics) -> tuple[int, int]:

@@ -433,8 +433,9 @@ def convert_command(
                 **options, "fix_text": fix_text, "from_": from_format, "encoding": encoding,
                 "dialect": dialect, "key_format": key_format, "dedupe": dedupe, "sort": sort,
             }  # fmt: skip
-            args = (inputs, out_dir, to_format, output, jobs, registry, batch_options, report)
-            return _convert_batch(*args)
+            return _convert_batch(
+                inputs, out_dir, to_format, output, jobs, registry, batch_options, report
+            )
         plan = plan_conversion(
             registry, diagnostics, sources, dest, from_format, to_format, reader=reader,
             encoding=encoding, dialect=dialect, key_format=key_format, fix_text=fix_text,

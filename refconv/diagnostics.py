@@ -60,16 +60,23 @@ DIAGNOSTIC_FORMATS = ("text", "json")
 
 
 def render(
-    form: str, level: str, code: str, message: str, path: str | None, line: int | None
+    form: str,
+    level: str,
+    code: str,
+    message: str,
+    path: str | None,
+    line: int | None,
+    data: dict[str, Any] | None = None,
 ) -> str:
     """One diagnostic as one line of text: ``path:line: level: message`` (``form`` "text"),
     or a JSON object with the keys ``path``, ``line`` (null when unknown; lines count from 1),
-    ``level`` ("error", "warning", "note"), ``code`` (``refconv.codes``) and ``message``
-    (``form`` "json"; ASCII, so no character of the data can break the line)."""
+    ``level`` ("error", "warning", "note", "summary"), ``code`` (``refconv.codes``) and
+    ``message``, then those of ``data`` (a summary's counts) (``form`` "json"; ASCII, so no
+    character of the data can break the line)."""
     if form == "json":
         fields = {"path": None if path is None else _no_surrogates(path),
                   "line": line or None, "level": level, "code": code,
-                  "message": _no_surrogates(message)}  # fmt: skip
+                  "message": _no_surrogates(message), **(data or {})}  # fmt: skip
         return json.dumps(fields, ensure_ascii=True)
     loc = format_location(path, line)
     return one_line(f"{loc}: {level}: {message}" if loc else f"{level}: {message}")
@@ -278,14 +285,13 @@ class Diagnostics:
         for (where, key), n in sorted(self.moved.items()):
             kept_in.setdefault(where, {})[key] = n
         data: dict[str, Any] = {
-            "path": None, "line": None, "level": "summary", "code": "report",
-            "message": self.summary(target)[0], "target": target, "records": self.records,
-            "merged": self.merged, "kept_in": kept_in,
-            "kept_by_reader": dict(sorted(self.kept_values.items())),
+            "target": target, "records": self.records, "merged": self.merged,
+            "kept_in": kept_in, "kept_by_reader": dict(sorted(self.kept_values.items())),
             "retyped": dict(sorted(self.retyped.items())), "warnings": self.count,
             "errors": self.errors, "codes": dict(sorted(self.by_code.items())),
         }  # fmt: skip
-        self.show(json.dumps(data, ensure_ascii=True))
+        first = self.summary(target)[0]
+        self.show(render("json", "summary", "report", first, None, None, data))
 
     def counts(self) -> dict[str, Any]:
         """What this sink counted, as plain data (for a worker process to send its parent):
