@@ -33,7 +33,12 @@ class Warn(Protocol):
 
 def shown(text: str) -> str:
     """A value for a one-line message: quoted, escapes visible, at most 60 characters."""
-    return repr(text if len(text) <= 60 else text[:57] + "...")
+    return repr(short(text))
+
+
+def short(text: str) -> str:
+    """``text`` cut to 60 characters (57 and "..."), as messages quote values and keys."""
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def date_trouble(parsed: ParsedDate) -> str:
@@ -160,8 +165,7 @@ class ReadRules:
         self, record: Record, key: str, value: str, what: str, line: int | None
     ) -> None:
         """A tag or key (``what``: "tag") the format does not define: kept under its name."""
-        name = key if len(key) <= 60 else key[:57] + "..."  # a line, whatever the key
-        self.kept(record, key, value, f"unknown {what} {name}; kept in custom", line,
+        self.kept(record, key, value, f"unknown {what} {short(key)}; kept in custom", line,
                   code="unknown-field")  # fmt: skip
 
     def no_type(self, what: str, fallback: str, line: int | None) -> None:

@@ -160,10 +160,10 @@ def _parse(text: str) -> ParsedDate:
         return ParsedDate("date", _date((begin,), open_end=True))
     if _YEAR.fullmatch(value.rstrip("/")):  # "-0044///": RIS's "YYYY/MM/DD/" with a year
         return ParsedDate("date", _date(((int(value.rstrip("/")),),)))
-    if (m := _YMD_RANGE.fullmatch(value)) and (
-        ends := tuple(tuple(int(g) for g in m.groups()[i : i + 3] if g) for i in (0, 3))
-    )[0] <= ends[1]:  # before _YMD, whose "/other info" would take "15 - 2013" of it
-        return ParsedDate("date", _date(ends))
+    if m := _YMD_RANGE.fullmatch(value):  # before _YMD, whose "/other info" takes "- 2013"
+        first, last = (tuple(int(g) for g in m.groups()[i : i + 3] if g) for i in (0, 3))
+        if first <= last:
+            return ParsedDate("date", _date((first, last)))
     if m := _YMD.fullmatch(value):  # out of range: literal (parse_date), not a guess
         numbers = (int(m[1]), int(m[2])) + ((int(m[3]),) if m[3] else ())
         if 1 <= numbers[1] <= 12:  # else perhaps a range ("1996-97")

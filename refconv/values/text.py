@@ -28,9 +28,17 @@ def split_keyword_text(text: str) -> list[str]:
     reference ("Heart &amp; Lung" is one keyword, damaged as exported). Stripped, empty ones
     left out."""
     spans = _references(text)
-    cuts = [i for i, c in enumerate(text) if c == ";" and not any(a < i < b for a, b in spans)]
-    if not cuts:
-        cuts = [i for i, c in enumerate(text) if c == "," and not any(a < i < b for a, b in spans)]
+    return _pieces(text, _cuts(text, ";", spans) or _cuts(text, ",", spans))
+
+
+def _cuts(text: str, separator: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Where ``separator`` stands in ``text`` outside the character references ``spans``."""
+    found = (i for i, c in enumerate(text) if c == separator)
+    return [i for i in found if not any(a < i < b for a, b in spans)]
+
+
+def _pieces(text: str, cuts: list[int]) -> list[str]:
+    """``text`` cut at ``cuts``, each piece stripped, the empty ones left out."""
     words, start = [], 0
     for cut in [*cuts, len(text)]:
         words.append(text[start:cut].strip())
@@ -46,10 +54,9 @@ def split_keywords(lines: list[str]) -> list[str]:
     """
     words = [line.strip() for line in lines if line.strip()]
     if len(words) == 1 and ";" in words[0]:
-        spans = _references(words[0])
-        if any(c == ";" and not any(a < i < b for a, b in spans) for i, c in enumerate(words[0])):
-            words = [w for w in split_keyword_text(words[0]) if w] or words
-    return [w for w in words if w]
+        # a line that is only separators (";;") is the keyword as written
+        words = _pieces(words[0], _cuts(words[0], ";", _references(words[0]))) or words
+    return words
 
 
 def join_keywords(keywords: list[str]) -> str:

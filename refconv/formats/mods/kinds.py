@@ -86,22 +86,30 @@ def csl_type(evidence: Evidence) -> str | None:
     return None
 
 
+def _no_type(evidence: Evidence, rules: ReadRules, line: int | None) -> None:
+    """The warning for a record no genre, typeOfResource or issuance gives a CSL type: an
+    unknown word among them (kept: the first genre as CSL genre, the rest in custom), a
+    known typeOfResource that gives none ("text"), or none of them at all."""
+    unknown = [t for level, _, t, _ in evidence.genres if level == "main"]
+    unknown += [r for r in evidence.resources if r.strip().lower() not in TYPES_OF_RESOURCE]
+    if unknown:
+        message = f"unknown genre or typeOfResource {shown(unknown[0])}; read as document"
+        rules.warn(message, line, code="unknown-type")
+    elif evidence.resources:
+        message = (f"typeOfResource {shown(evidence.resources[0])} gives no CSL type, and no "
+                   "genre or issuance does; read as document")  # fmt: skip
+        rules.warn(message, line, code="no-type")
+    else:
+        rules.no_type("genre, typeOfResource or issuance", "document", line)
+
+
 def finish_type(evidence: Evidence, rules: ReadRules, record: Record) -> None:
     """Set the record's type; keep the genres, typeOfResource and issuance values that its
     MODS form (``CSL_TO_MODS``) does not say. A genre that is no type word is CSL ``genre``
     (the first; the others are kept), as is a bibutils thesis kind ("Ph.D. thesis")."""
     found = csl_type(evidence)
-    kinds = [t for level, _, t, _ in evidence.genres if level == "main"]
-    kinds += [r for r in evidence.resources if r.strip().lower() not in TYPES_OF_RESOURCE]
-    if found is None and kinds:  # kept below: the first genre as CSL genre, the rest in custom
-        message = f"unknown genre or typeOfResource {shown(kinds[0])}; read as document"
-        rules.warn(message, record.source.line, code="unknown-type")
-    elif found is None and evidence.resources:  # "text": a MODS value that gives no type
-        message = (f"typeOfResource {shown(evidence.resources[0])} gives no CSL type, and no "
-                   "genre or issuance does; read as document")  # fmt: skip
-        rules.warn(message, record.source.line, code="no-type")
-    elif found is None:
-        rules.no_type("genre, typeOfResource or issuance", "document", record.source.line)
+    if found is None:
+        _no_type(evidence, rules, record.source.line)
     record.type = found or "document"
     form = CSL_TO_MODS.get(record.type)
     said = {term.lower() for _, term in (form.genres + form.host_genres)} if form else set()
