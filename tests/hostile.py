@@ -292,12 +292,19 @@ def _endx_payload(kind: str, fields: list[tuple[str, str]]) -> str:
 DELIMITERS = {"braces": ("{", "}"), "quotes": ('"', '"'), "bare": ("", "")}
 
 
-def _bib_entry(kind: str, key: str, fields: list[tuple[str, str, str]]) -> str:
+#: White space around an entry's type, which bibtex(1) reads ("@ article{", "@article" then
+#: "{" on the next line): (after "@", between the type and "{").
+ENTRY_SPACING = [("", ""), (" ", ""), ("", " "), ("", "\n"), ("\t", "\n  "), (" ", "\r\n")]
+
+
+def _bib_entry(
+    kind: str, key: str, fields: list[tuple[str, str, str]], spacing: tuple[str, str] = ("", "")
+) -> str:
     body = []
     for name, text, how in fields:
         left, right = DELIMITERS[how]
         body.append(f"  {name} = {left}{text}{right}")
-    return f"@{kind}{{{key},\n" + ",\n".join(body) + "\n}"
+    return f"@{spacing[0]}{kind}{spacing[1]}{{{key},\n" + ",\n".join(body) + "\n}"
 
 
 bib_entry = st.builds(
@@ -307,6 +314,7 @@ bib_entry = st.builds(
     st.lists(
         st.tuples(st.sampled_from(BIB_FIELDS), value, st.sampled_from(list(DELIMITERS))), max_size=8
     ),
+    st.sampled_from(ENTRY_SPACING),
 )
 csl_item = st.fixed_dictionaries(
     {},

@@ -167,3 +167,25 @@ def test_strip_nocase_pairs_marks_as_the_definition_does(text):
 )
 def test_strip_nocase(text, expected):
     assert strip_nocase(text) == expected
+
+
+#: Real HTML character references, the only place a ";" stands in the words generated below.
+_REFERENCES = ["&amp;", "&#8211;", "&#x2013;", "&eacute;", "&nbsp;"]
+_KEYWORD_WORD = (
+    st.lists(
+        st.one_of(st.text("ab &#Dx", min_size=1, max_size=4), st.sampled_from(_REFERENCES)),
+        min_size=1,
+        max_size=4,
+    )
+    .map(lambda parts: "".join(parts).strip())
+    .filter(bool)
+)
+
+
+@given(st.lists(_KEYWORD_WORD, min_size=2, max_size=5))
+def test_keywords_joined_by_semicolons_split_back_whatever_references_they_hold(words):
+    """A ";" ends a keyword unless it ends an HTML character reference; the words hold "&",
+    "#", letters ("&D", "&#x") and real references, so every other ";" is a separator."""
+    text = "; ".join(words)
+    assert split_keyword_text(text) == words
+    assert split_keywords([text]) == words
